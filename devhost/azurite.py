@@ -1,0 +1,83 @@
+"""Start and stop Azurite, the official Azure Storage emulator, for local running, tests and benches."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+AZURITE_BIN = ROOT / "node_modules" / ".bin" / "azurite"
+ACCOUNT_KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UDO5Y9JjsWUeM6vZtYDoGdVwL6jR9EgCg=="
+_LISTENING = re.compile(r"Azurite (Blob|Queue|Table) service is successfully listening at http://127\.0\.0\.1:(\d+)")
+
+
+@dataclass
+class Azurite:
+    """A running emulator and the connection string that reaches it."""
+
+    process: subprocess.Popen[str]
+    ports: dict[str, int]
+
+    @property
+    def connection_string(self) -> str:
+        base = "http://127.0.0.1"
+        return (
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            f"AccountKey={ACCOUNT_KEY};"
+            f"BlobEndpoint={base}:{self.ports['Blob']}/devstoreaccount1;"
+            f"QueueEndpoint={base}:{self.ports['Queue']}/devstoreaccount1;"
+            f"TableEndpoint={base}:{self.ports['Table']}/devstoreaccount1;"
+        )
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_azurite(*, location: Path | None = None, fixed_ports: bool = False, timeout: float = 30) -> Azurite:
+    """Start Azurite on loopback: in memory on free ports, or persistent under `location`.
+
+    Telemetry is always off (the machines reach no analytics endpoint, and nothing should try);
+    the API version check is skipped because the current blob SDK is newer than the emulator.
+    """
+    if not AZURITE_BIN.exists():
+        raise RuntimeError("Azurite is not installed: run `npm ci` (the Makefile does it for you)")
+    ports = ("10000", "10001", "10002") if fixed_ports else ("0", "0", "0")
+    args = [
+        str(AZURITE_BIN),
+        "--disableTelemetry",
+        "--skipApiVersionCheck",
+        "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+        "--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2],
+    ]  # fmt: skip
+    if location is None:
+        args.append("--inMemoryPersistence")
+    else:
+        location.mkdir(parents=True, exist_ok=True)
+        args += ["--location", str(location), "--debug", str(location / "debug.log")]
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    found: dict[str, int] = {}
+    deadline = time.monotonic() + timeout
+    assert process.stdout is not None
+    while len(found) < 3:
+        line = process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"Azurite exited early (code {process.wait()}); is a port in use?")
+        match = _LISTENING.search(line)
+        if match:
+            found[match.group(1)] = int(match.group(2))
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("Azurite did not start in time")
+    # Keep draining its output so a full pipe never blocks the emulator.
+    threading.Thread(target=lambda: [None for _ in process.stdout or []], daemon=True).start()
+    return Azurite(process=process, ports=found)

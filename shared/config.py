@@ -19,7 +19,7 @@ from shared.domain.errors import JournalError
 
 AZURITE_CONNECTION = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-    "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UDO5Y9JjsWUeM6vZtYDoGdVwL6jR9EgCg==;"
+    "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
     "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
     "QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;"
     "TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
@@ -169,7 +169,10 @@ def _storage(env: Mapping[str, str], local: bool) -> StorageConfig:
         )
     if local:
         return StorageConfig(connection_string=AZURITE_CONNECTION)
-    raise ConfigError("storage is not configured: set JournalStorage__tableServiceUri, __blobServiceUri and __queueServiceUri")
+    raise ConfigError(
+        "storage is not configured: set JournalStorage__tableServiceUri, "
+        "JournalStorage__blobServiceUri and JournalStorage__queueServiceUri"
+    )
 
 
 def _mail(env: Mapping[str, str], local: bool, var_dir: Path) -> MailConfig:

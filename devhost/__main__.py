@@ -1,0 +1,68 @@
+"""`python -m devhost run`: Azurite, a demo setting and the app on http://127.0.0.1:7071 until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devhost")
+    parser.add_argument("command", choices=["run"])
+    parser.add_argument("--port", type=int, default=7071)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
+    # The SDKs log every storage request at INFO; one line per request from the host is enough.
+    logging.getLogger("azure").setLevel(logging.WARNING)
+    # Local development unless the caller says otherwise; the config refuses unsafe values elsewhere.
+    os.environ.setdefault("JOURNAL_ENVIRONMENT", "local")
+    os.environ.setdefault("JOURNAL_PUBLIC_BASE_URL", f"http://127.0.0.1:{args.port}")
+
+    from devhost.azurite import start_azurite
+
+    var = ROOT / "var"
+    try:
+        emulator = start_azurite(location=var / "azurite", fixed_ports=True)
+    except RuntimeError as error:
+        print(f"Could not start Azurite: {error}. Is another `make run` still running?", file=sys.stderr)
+        return 1
+    os.environ["JournalStorage"] = emulator.connection_string  # noqa: SIM112 (the Functions host name)
+    try:
+        return _serve(var, args.port, emulator.connection_string)
+    finally:
+        emulator.stop()
+
+
+def _serve(var: Path, port: int, connection_string: str) -> int:
+    import function_app
+    from devhost.demo import seed_demo
+    from devhost.host import LocalHost
+    from shared import bootstrap
+    from shared.config import local_master_key
+
+    accounts = seed_demo(bootstrap.deps(), var / "demo-accounts.json")
+    web = ROOT / "web"
+    host = LocalHost(
+        function_app.app,
+        host_json=ROOT / "host.json",
+        master_key=local_master_key(var),
+        queue_connection_string=connection_string,
+        static_root=web if web.is_dir() else None,
+    )
+    print(f"\nThe learning journal is running on http://127.0.0.1:{port}  (Ctrl-C stops it)")
+    print(f"Health: http://127.0.0.1:{port}/api/health   Mail lands in {var / 'mail'}")
+    print(f"Demo accounts (also in {var / 'demo-accounts.json'}); setting: {accounts[0].setting}")
+    for account in accounts:
+        print(f"  {account.role:<13} {account.email:<30} password: {account.password:<32} PIN: {account.pin}")
+    print()
+    host.serve(port=port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""Sign-in, sessions, activation and reset: /api/auth/*. Each function does one operation."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions.http import (
+    clear_session_cookie,
+    endpoint,
+    json_response,
+    principal,
+    read_json,
+    session_cookie,
+)
+from shared import bootstrap
+from shared.domain.devices import describe_device
+from shared.domain.people import Principal, Session
+from shared.services import credentials, sessions, signin
+
+bp = func.Blueprint()
+ANON = func.AuthLevel.ANONYMOUS
+
+
+def _user(p: Principal) -> dict[str, str]:
+    return {"id": p.user_id, "name": p.name, "role": p.role.value, "setting": p.setting_id}
+
+
+def _session_view(session: Session, current: str) -> dict[str, object]:
+    return {
+        "id": session.public_id,
+        "device": session.device,
+        "startedAt": session.started_at.isoformat(),
+        "lastActiveAt": session.last_seen_at.isoformat(),
+        "current": session.digest == current,
+    }
+
+
+@bp.route(route="auth/activate", methods=["POST"], auth_level=ANON)
+@endpoint
+def activate(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    credentials.activate(
+        bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin")
+    )
+    return json_response({"status": "activated"})
+
+
+@bp.route(route="auth/login", methods=["POST"], auth_level=ANON)
+@endpoint
+def login(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    challenge = signin.start_sign_in(
+        bootstrap.deps(), setting=body.get("setting"), email=body.get("email"), password=body.get("password")
+    )
+    return json_response({"challenge": challenge.token, "expiresAt": challenge.expires_at.isoformat()})
+
+
+@bp.route(route="auth/pin", methods=["POST"], auth_level=ANON)
+@endpoint
+def pin(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    deps = bootstrap.deps()
+    device = describe_device(req.headers.get("User-Agent"))
+    done = signin.complete_sign_in(deps, challenge=body.get("challenge"), pin=body.get("pin"), device=device)
+    user = {"id": done.account.user_id, "name": done.account.name, "role": done.account.role.value,
+            "setting": done.account.setting_id}  # fmt: skip
+    cookie = session_cookie(done.token, deps.config.session_absolute_seconds)
+    return json_response({"user": user}, headers={"Set-Cookie": cookie})
+
+
+@bp.route(route="auth/session", methods=["GET"], auth_level=ANON)
+@endpoint
+def session(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    return json_response(
+        {
+            "user": _user(who),
+            "idleExpiresAt": who.idle_expires_at.isoformat(),
+            "absoluteExpiresAt": who.absolute_expires_at.isoformat(),
+        }
+    )
+
+
+@bp.route(route="auth/logout", methods=["POST"], auth_level=ANON)
+@endpoint
+def logout(req: func.HttpRequest) -> func.HttpResponse:
+    sessions.sign_out(bootstrap.deps(), principal(req))
+    return json_response({"status": "signed-out"}, headers={"Set-Cookie": clear_session_cookie()})
+
+
+@bp.route(route="auth/logout-all", methods=["POST"], auth_level=ANON)
+@endpoint
+def logout_all(req: func.HttpRequest) -> func.HttpResponse:
+    ended = sessions.sign_out_everywhere(bootstrap.deps(), principal(req))
+    return json_response(
+        {"status": "signed-out", "sessionsEnded": ended}, headers={"Set-Cookie": clear_session_cookie()}
+    )
+
+
+@bp.route(route="auth/reset", methods=["POST"], auth_level=ANON)
+@endpoint
+def request_reset(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    credentials.request_reset(bootstrap.deps(), setting=body.get("setting"), email=body.get("email"))
+    return json_response(
+        {"status": "accepted", "message": "If that address has an account here, a reset link is on its way."},
+        status=202,
+    )
+
+
+@bp.route(route="auth/reset/confirm", methods=["POST"], auth_level=ANON)
+@endpoint
+def confirm_reset(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    credentials.confirm_reset(
+        bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin")
+    )
+    return json_response({"status": "reset", "message": "Your password is changed. Please sign in."})
+
+
+@bp.route(route="auth/password", methods=["POST"], auth_level=ANON)
+@endpoint
+def change_password(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    credentials.change_password(
+        bootstrap.deps(), who, current=body.get("currentPassword"), new=body.get("newPassword")
+    )
+    return json_response({"status": "changed"})
+
+
+@bp.route(route="auth/pin/change", methods=["POST"], auth_level=ANON)
+@endpoint
+def change_pin(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    credentials.change_pin(bootstrap.deps(), who, password=body.get("password"), new_pin=body.get("newPin"))
+    return json_response({"status": "changed"})
+
+
+@bp.route(route="auth/sessions", methods=["GET"], auth_level=ANON)
+@endpoint
+def list_sessions(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    found = sessions.list_sessions(bootstrap.deps(), who)
+    return json_response({"sessions": [_session_view(s, who.session_digest) for s in found]})
+
+
+@bp.route(route="auth/sessions/{id}", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def end_session(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    sessions.end_session(bootstrap.deps(), who, req.route_params.get("id", ""))
+    return json_response({"status": "ended"})

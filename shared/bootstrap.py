@@ -1,0 +1,91 @@
+"""The composition root: the one place that wires real adapters to the services.
+
+Built lazily on first use and then shared, so importing function_app opens no connection
+and reads no secret (an import failure would stop Azure indexing every function).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from shared.clock import Clock, SystemClock
+from shared.config import Config, load_config
+from shared.security.hashing import SecretHasher
+from shared.security.tokens import TokenService
+from shared.services.deps import Deps
+from shared.storage.accounts import TableAccounts
+from shared.storage.audit import TableAudit
+from shared.storage.clients import StorageClients
+from shared.storage.queues import QueueMailOutbox, QueueResetRequests
+from shared.storage.settings import TableSettings
+from shared.storage.tables import Table
+
+ISSUER = "learning-journal"
+_lock = threading.RLock()
+_current: Deps | None = None
+_clients: StorageClients | None = None
+_config: Config | None = None
+
+
+def build(config: Config, clients: StorageClients, clock: Clock | None = None) -> Deps:
+    """Wire every port to its Azure Storage adapter."""
+    clock = clock or SystemClock()
+    return Deps(
+        config=config,
+        clock=clock,
+        settings=TableSettings(Table(clients.table("settings"))),
+        accounts=TableAccounts(Table(clients.table("accounts"))),
+        audit_log=TableAudit(Table(clients.table("audit"))),
+        outbox=QueueMailOutbox(
+            clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)
+        ),
+        resets=QueueResetRequests(clients),
+        hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
+        tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
+    )
+
+
+def config() -> Config:
+    """The process's settings, read once."""
+    global _config
+    if _config is None:
+        loaded = load_config()
+        with _lock:
+            _config = _config or loaded
+    return _config
+
+
+def storage() -> StorageClients:
+    """The process's shared storage clients."""
+    global _clients
+    with _lock:
+        if _clients is None:
+            _clients = StorageClients(config().storage)
+        return _clients
+
+
+def deps() -> Deps:
+    """The process's wired services, built on first use."""
+    global _current
+    if _current is None:
+        clients = storage()
+        built = build(config(), clients)
+        with _lock:
+            _current = _current or built
+    return _current
+
+
+def use(wired: Deps, clients: StorageClients) -> None:
+    """Serve with this wiring (the local host and tests use it, e.g. with a frozen clock)."""
+    global _current, _clients, _config
+    with _lock:
+        _current, _clients, _config = wired, clients, wired.config
+
+
+def reset() -> None:
+    """Forget the wiring (tests and the local host use it after changing the environment)."""
+    global _current, _clients, _config
+    with _lock:
+        _current = None
+        _clients = None
+        _config = None

@@ -1,0 +1,126 @@
+"""Who uses the journal: accounts, their roles and the state of their sign-in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from shared.domain.addresses import is_plain_address
+from shared.domain.errors import InvalidInput
+
+MAX_NAME = 100
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    PRACTITIONER = "practitioner"
+    PARENT = "parent"
+
+    @property
+    def is_staff(self) -> bool:
+        return self is not Role.PARENT
+
+
+class Status(StrEnum):
+    INVITED = "invited"  # activation link sent, no password yet
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"  # a leaver: cannot sign in, record kept until its retention ends
+
+
+class LinkKind(StrEnum):
+    ACTIVATION = "activation"
+    RESET = "reset"
+
+
+@dataclass
+class Account:
+    """One person's account in one setting, including the state that guards their sign-in."""
+
+    setting_id: str
+    user_id: str
+    email: str
+    name: str
+    role: Role
+    status: Status
+    created_at: datetime
+    password_hash: str | None = None
+    pin_hash: str | None = None
+    failed_logins: int = 0
+    throttled_until: datetime | None = None
+    failed_pins: int = 0
+    pin_locked: bool = False
+    challenge_digest: str | None = None
+    challenge_expires: datetime | None = None
+    challenge_failures: int = 0
+    link_kind: LinkKind | None = None
+    link_digest: str | None = None
+    link_expires: datetime | None = None
+    reset_mails: list[datetime] = field(default_factory=list)
+    etag: str | None = None
+
+    @property
+    def can_sign_in(self) -> bool:
+        return self.status is Status.ACTIVE and self.password_hash is not None
+
+    def void_links(self) -> None:
+        """Forget any outstanding activation or reset link (S13)."""
+        self.link_kind = self.link_digest = self.link_expires = None
+
+    def clear_challenge(self) -> None:
+        self.challenge_digest = self.challenge_expires = None
+        self.challenge_failures = 0
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in browser. Only the SHA-256 of its secret id is stored (S16)."""
+
+    setting_id: str
+    user_id: str
+    digest: str
+    started_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    device: str
+
+    @property
+    def public_id(self) -> str:
+        """What the user sees and can end; a prefix of the digest reveals nothing of the secret."""
+        return self.digest[:16]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is making a request, as read from storage for this request (S24)."""
+
+    setting_id: str
+    user_id: str
+    name: str
+    email: str
+    role: Role
+    session_digest: str
+    idle_expires_at: datetime
+    absolute_expires_at: datetime
+
+
+def normalise_email(raw: object, *, field_name: str = "email") -> str:
+    """An e-mail address as we store and compare it: trimmed and lower-case."""
+    if not isinstance(raw, str):
+        raise InvalidInput("Enter an e-mail address.", field=field_name)
+    email = raw.strip().lower()
+    if not is_plain_address(email):
+        raise InvalidInput("Enter a valid e-mail address, like name@example.com.", field=field_name)
+    return email
+
+
+def clean_name(raw: object, *, field_name: str = "name") -> str:
+    """A person's display name: required, trimmed, at most 100 characters, no control characters."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidInput("Enter a name.", field=field_name)
+    name = " ".join(raw.split())
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"A name can be at most {MAX_NAME} characters.", field=field_name)
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InvalidInput("A name cannot contain control characters.", field=field_name)
+    return name

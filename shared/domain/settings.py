@@ -1,0 +1,70 @@
+"""A setting is one nursery or school: the tenant, and the data controller for its families."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.domain.errors import InvalidInput
+
+# The setting id is its slug: short, lower-case and safe in table keys and URLs. It never changes,
+# so it can start every key of the setting's data (S23).
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+_DOMAIN = re.compile(r"^(?=.{3,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$")
+RETENTION_MIN_DAYS = 30
+RETENTION_MAX_DAYS = 3650
+
+
+@dataclass
+class Setting:
+    setting_id: str
+    name: str
+    email_domain: str | None
+    retention_days: int
+    created_at: datetime
+    etag: str | None = None
+
+
+def clean_slug(raw: object) -> str:
+    if not isinstance(raw, str) or not _SLUG.match(raw):
+        raise InvalidInput(
+            "The setting's short name must be 3 to 40 lower-case letters, digits or hyphens, "
+            "starting and ending with a letter or digit (like 'sunflower-nursery').",
+            field="slug",
+        )
+    return raw
+
+
+def clean_setting_ref(raw: object) -> str:
+    """A setting named by a user at sign-in: the same rule as a slug, but case-insensitive."""
+    if isinstance(raw, str):
+        raw = raw.strip().lower()
+    try:
+        return clean_slug(raw)
+    except InvalidInput:
+        raise InvalidInput(
+            "Enter your setting's short name, as in your invitation.", field="setting"
+        ) from None
+
+
+def clean_email_domain(raw: object) -> str | None:
+    if raw is None or raw == "":
+        return None
+    if not isinstance(raw, str) or not _DOMAIN.match(raw.strip().lower()):
+        raise InvalidInput("Enter a domain like sunflower.example, or leave it empty.", field="emailDomain")
+    return raw.strip().lower()
+
+
+def clean_retention_days(raw: object) -> int:
+    if (
+        not isinstance(raw, int)
+        or isinstance(raw, bool)
+        or not (RETENTION_MIN_DAYS <= raw <= RETENTION_MAX_DAYS)
+    ):
+        raise InvalidInput(
+            f"Choose how many days to keep archived children's records: "
+            f"{RETENTION_MIN_DAYS} to {RETENTION_MAX_DAYS}.",
+            field="retentionDays",
+        )
+    return raw

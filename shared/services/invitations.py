@@ -1,0 +1,36 @@
+"""Inviting people: an account waits, without any password, until its owner activates it."""
+
+from __future__ import annotations
+
+import secrets
+
+from shared.domain.people import Account, LinkKind, Role, Status, clean_name, normalise_email
+from shared.domain.settings import Setting
+from shared.mail import templates
+from shared.services.deps import Deps
+from shared.services.links import issue_link, lifetime
+
+
+def new_user_id() -> str:
+    return "u" + secrets.token_hex(10)
+
+
+def invite(deps: Deps, setting: Setting, *, email: object, name: object, role: Role, actor: str) -> Account:
+    """Create an invited account and queue its activation mail (72-hour link, S13)."""
+    account = Account(
+        setting_id=setting.setting_id,
+        user_id=new_user_id(),
+        email=normalise_email(email),
+        name=clean_name(name),
+        role=role,
+        status=Status.INVITED,
+        created_at=deps.clock.now(),
+    )
+    link = issue_link(deps, account, LinkKind.ACTIVATION)
+    mail = templates.invitation(
+        account.email, account.name, setting.name, link, lifetime(deps, LinkKind.ACTIVATION) // 3600
+    )
+    deps.accounts.add(account)
+    deps.outbox.send(mail)
+    deps.audit(setting.setting_id, actor, "account.invite", account.user_id, "success")
+    return account

@@ -1,0 +1,203 @@
+"""Accounts, their e-mail index and their sessions, in one table partitioned by setting.
+
+Keys (PartitionKey is always the setting id, S23):
+    user~{user_id}                       the account
+    user~{user_id}~session~{sha256(sid)} one signed-in browser
+    email~{sha256(email)}                which user owns an e-mail address in this setting
+
+Keeping a user's sessions beside their account lets one query read both (the session check
+costs one round trip, and still sees a demotion or deactivation at once, S24), and lets
+"end every session" happen in the same transaction as the account change that requires it (S18).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from contextlib import suppress
+from datetime import datetime
+from typing import Any
+
+from shared.domain.errors import Conflict, NotFound
+from shared.domain.people import Account, LinkKind, Role, Session, Status
+from shared.storage.tables import Entity, Operation, Table
+
+USER = "user~"
+SESSION = "~session~"
+EMAIL = "email~"
+
+
+def _user_key(user_id: str) -> str:
+    return f"{USER}{user_id}"
+
+
+def _session_key(user_id: str, digest: str) -> str:
+    return f"{USER}{user_id}{SESSION}{digest}"
+
+
+def _email_key(email: str) -> str:
+    # Hashed because an address may hold characters that table keys refuse (/ \ # ?).
+    return EMAIL + hashlib.sha256(email.encode()).hexdigest()
+
+
+class TableAccounts:
+    """The AccountRepository port over Azure Table Storage."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, account: Account) -> None:
+        index = {
+            "PartitionKey": account.setting_id,
+            "RowKey": _email_key(account.email),
+            "UserId": account.user_id,
+        }
+        try:
+            self._table.transact([Operation("create", index), Operation("create", _to_entity(account))])
+        except Conflict:
+            raise Conflict("Someone in this setting already uses that e-mail address.") from None
+
+    def get(self, setting_id: str, user_id: str) -> Account | None:
+        found = self._table.get(setting_id, _user_key(user_id))
+        return _to_account(found) if found else None
+
+    def find_by_email(self, setting_id: str, email: str) -> Account | None:
+        index = self._table.get(setting_id, _email_key(email))
+        return self.get(setting_id, index["UserId"]) if index else None
+
+    def save(
+        self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
+    ) -> None:
+        # Replace, not merge: a field set back to None must really be cleared in storage.
+        steps = [Operation("replace", _to_entity(account), etag=account.etag)]
+        if end_sessions:
+            steps += [
+                Operation(
+                    "delete",
+                    {"PartitionKey": account.setting_id, "RowKey": _session_key(s.user_id, s.digest)},
+                )
+                for s in self.sessions(account.setting_id, account.user_id)
+            ]
+        if new_session is not None:
+            steps.append(Operation("create", _session_entity(new_session)))
+        self._table.transact(steps)
+
+    def get_with_session(
+        self, setting_id: str, user_id: str, digest: str
+    ) -> tuple[Account | None, Session | None]:
+        rows = self._table.query(
+            "PartitionKey eq @setting and ( RowKey eq @user or RowKey eq @session )",
+            {"setting": setting_id, "user": _user_key(user_id), "session": _session_key(user_id, digest)},
+        )
+        account: Account | None = None
+        session: Session | None = None
+        for row in rows:
+            if SESSION in row["RowKey"]:
+                session = _to_session(row)
+            else:
+                account = _to_account(row)
+        return account, session
+
+    def touch_session(self, session: Session, at: datetime) -> None:
+        key = {"PartitionKey": session.setting_id, "RowKey": _session_key(session.user_id, session.digest)}
+        # A merge on a deleted row fails with NotFound rather than bringing the session back.
+        self._table.update({**key, "LastSeenAt": at}, etag=None)
+
+    def sessions(self, setting_id: str, user_id: str) -> Sequence[Session]:
+        prefix = _session_key(user_id, "")
+        rows = self._table.query(
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
+            {"setting": setting_id, "from": prefix, "to": prefix + "~"},
+        )
+        return [_to_session(row) for row in rows]
+
+    def end_session(self, setting_id: str, user_id: str, digest: str) -> None:
+        with suppress(NotFound):
+            self._table.delete(setting_id, _session_key(user_id, digest))
+
+    def end_sessions(self, setting_id: str, user_id: str, *, keep: str | None = None) -> int:
+        ending = [s for s in self.sessions(setting_id, user_id) if s.digest != keep]
+        self._table.transact(
+            Operation("delete", {"PartitionKey": setting_id, "RowKey": _session_key(user_id, s.digest)})
+            for s in ending
+        )
+        return len(ending)
+
+
+def _to_entity(account: Account) -> Entity:
+    return {
+        "PartitionKey": account.setting_id,
+        "RowKey": _user_key(account.user_id),
+        "Kind": "account",
+        "UserId": account.user_id,
+        "Email": account.email,
+        "Name": account.name,
+        "Role": account.role.value,
+        "Status": account.status.value,
+        "CreatedAt": account.created_at,
+        "PasswordHash": account.password_hash or "",
+        "PinHash": account.pin_hash or "",
+        "FailedLogins": account.failed_logins,
+        "ThrottledUntil": account.throttled_until,
+        "FailedPins": account.failed_pins,
+        "PinLocked": account.pin_locked,
+        "ChallengeDigest": account.challenge_digest or "",
+        "ChallengeExpires": account.challenge_expires,
+        "ChallengeFailures": account.challenge_failures,
+        "LinkKind": account.link_kind.value if account.link_kind else "",
+        "LinkDigest": account.link_digest or "",
+        "LinkExpires": account.link_expires,
+        "ResetMails": json.dumps([t.isoformat() for t in account.reset_mails]),
+    }
+
+
+def _to_account(row: Entity) -> Account:
+    return Account(
+        setting_id=row["PartitionKey"],
+        user_id=row["UserId"],
+        email=row["Email"],
+        name=row["Name"],
+        role=Role(row["Role"]),
+        status=Status(row["Status"]),
+        created_at=row["CreatedAt"],
+        password_hash=row.get("PasswordHash") or None,
+        pin_hash=row.get("PinHash") or None,
+        failed_logins=int(row.get("FailedLogins", 0)),
+        throttled_until=row.get("ThrottledUntil"),
+        failed_pins=int(row.get("FailedPins", 0)),
+        pin_locked=bool(row.get("PinLocked", False)),
+        challenge_digest=row.get("ChallengeDigest") or None,
+        challenge_expires=row.get("ChallengeExpires"),
+        challenge_failures=int(row.get("ChallengeFailures", 0)),
+        link_kind=LinkKind(row["LinkKind"]) if row.get("LinkKind") else None,
+        link_digest=row.get("LinkDigest") or None,
+        link_expires=row.get("LinkExpires"),
+        reset_mails=[datetime.fromisoformat(t) for t in json.loads(row.get("ResetMails") or "[]")],
+        etag=row["_etag"],
+    )
+
+
+def _session_entity(session: Session) -> dict[str, Any]:
+    return {
+        "PartitionKey": session.setting_id,
+        "RowKey": _session_key(session.user_id, session.digest),
+        "Kind": "session",
+        "UserId": session.user_id,
+        "StartedAt": session.started_at,
+        "LastSeenAt": session.last_seen_at,
+        "ExpiresAt": session.expires_at,
+        "Device": session.device,
+    }
+
+
+def _to_session(row: Entity) -> Session:
+    return Session(
+        setting_id=row["PartitionKey"],
+        user_id=row["UserId"],
+        digest=row["RowKey"].rsplit(SESSION, 1)[1],
+        started_at=row["StartedAt"],
+        last_seen_at=row["LastSeenAt"],
+        expires_at=row["ExpiresAt"],
+        device=row.get("Device", ""),
+    )

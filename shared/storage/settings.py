@@ -1,0 +1,51 @@
+"""Settings (tenants): one row each, keyed by the setting id so even this table starts with it (S23)."""
+
+from __future__ import annotations
+
+from shared.domain.errors import Conflict
+from shared.domain.settings import Setting
+from shared.storage.tables import Entity, Table
+
+ROW = "setting"
+
+
+class TableSettings:
+    """The SettingRepository port over Azure Table Storage."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, setting: Setting) -> None:
+        try:
+            self._table.create(_to_entity(setting))
+        except Conflict:
+            raise Conflict("A setting with that short name already exists.", field="slug") from None
+
+    def get(self, setting_id: str) -> Setting | None:
+        row = self._table.get(setting_id, ROW)
+        return _to_setting(row) if row else None
+
+    def remove(self, setting_id: str) -> None:
+        self._table.delete(setting_id, ROW)
+
+
+def _to_entity(setting: Setting) -> Entity:
+    return {
+        "PartitionKey": setting.setting_id,
+        "RowKey": ROW,
+        "Name": setting.name,
+        "EmailDomain": setting.email_domain or "",
+        "RetentionDays": setting.retention_days,
+        "CreatedAt": setting.created_at,
+    }
+
+
+def _to_setting(row: Entity) -> Setting:
+    return Setting(
+        setting_id=row["PartitionKey"],
+        name=row["Name"],
+        email_domain=row.get("EmailDomain") or None,
+        retention_days=int(row["RetentionDays"]),
+        created_at=row["CreatedAt"],
+        etag=row["_etag"],
+    )

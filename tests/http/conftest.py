@@ -1,0 +1,157 @@
+"""The real app served by the local host over HTTP, against its own Azurite.
+
+The host has its own emulator because its queue workers consume the mail and reset queues,
+which the service-level tests read directly.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from devhost.azurite import Azurite, start_azurite
+from devhost.host import LocalHost
+from shared import bootstrap
+from shared.clock import FrozenClock
+from shared.config import Config, load_config, local_master_key
+from shared.storage.clients import StorageClients
+from tests.conftest import PASSWORD, PIN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Served:
+    base: str
+    master_key: str
+    config: Config
+    clients: StorageClients
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    emulator: Azurite = start_azurite()
+    var = tmp_path_factory.mktemp("host-var")
+    master_key = local_master_key(var)
+    import function_app  # indexed once per process: Azure's get_functions() cannot run twice
+
+    host = LocalHost(
+        function_app.app,
+        host_json=ROOT / "host.json",
+        master_key=master_key,
+        queue_connection_string=emulator.connection_string,
+        static_root=None,
+    )
+    port, stop = host.start_in_thread()
+    base = f"http://127.0.0.1:{port}"
+    config = load_config(
+        {
+            "JOURNAL_ENVIRONMENT": "local",
+            "JOURNAL_VAR_DIR": str(var),
+            "JournalStorage": emulator.connection_string,
+            "JOURNAL_ARGON2_PROFILE": "test",
+            "JOURNAL_PUBLIC_BASE_URL": base,
+        }
+    )
+    yield Served(base, master_key, config, StorageClients(config.storage))
+    stop()
+    bootstrap.reset()
+    emulator.stop()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+
+
+class Api:
+    """A browser-like client of the running app: JSON in and out, cookies kept."""
+
+    def __init__(self, served: Served) -> None:
+        self.served = served
+        self.http = requests.Session()
+
+    def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
+        return self.http.request(method, self.served.base + path, json=json, timeout=30, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
+        return self.call("POST", path, json, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
+        return self.call("GET", path, **kwargs)
+
+    def fresh(self) -> Api:
+        """Another browser, with no cookies."""
+        return Api(self.served)
+
+    # -- journeys ---------------------------------------------------------------------------
+
+    def create_setting(self) -> dict[str, str]:
+        slug = f"acorns-{secrets.token_hex(4)}"
+        manager = f"manager@{slug}.example"
+        response = self.post(
+            "/api/platform/settings",
+            {"name": "Little Acorns", "slug": slug, "retentionDays": 365,
+             "managerName": "Maya Manager", "managerEmail": manager},
+            headers={"x-functions-key": self.served.master_key},
+        )  # fmt: skip
+        assert response.status_code == 201, response.text
+        return {"slug": slug, "manager": manager}
+
+    def activate_manager(self) -> dict[str, str]:
+        setting = self.create_setting()
+        token = self.link(setting["manager"], "activate")
+        response = self.post("/api/auth/activate", {"token": token, "password": PASSWORD, "pin": PIN})
+        assert response.status_code == 200, response.text
+        return {"setting": setting["slug"], "email": setting["manager"], "password": PASSWORD, "pin": PIN}
+
+    def sign_in(self, who: dict[str, str]) -> requests.Response:
+        first = self.post("/api/auth/login", {k: who[k] for k in ("setting", "email", "password")})
+        assert first.status_code == 200, first.text
+        return self.post("/api/auth/pin", {"challenge": first.json()["challenge"], "pin": who["pin"]})
+
+    def mails(self, address: str) -> list[email.message.EmailMessage]:
+        folder = self.served.config.mail.folder
+        found = []
+        for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["To"] == address:
+                found.append(message)
+        return found  # type: ignore[return-value]
+
+    def wait_for_mail(self, address: str, count: int = 1, timeout: float = 15) -> list[Any]:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.mails(address)
+            if len(found) >= count:
+                return found
+            time.sleep(0.1)
+        raise AssertionError(
+            f"expected {count} mail(s) to {address} within {timeout}s, got {len(self.mails(address))}"
+        )
+
+    def link(self, address: str, page: str, count: int = 1) -> str:
+        mails = self.wait_for_mail(address, count)
+        text = mails[-1].get_body(preferencelist=("plain",)).get_content()
+        found = re.search(rf"/{page}#([A-Za-z0-9._-]+)", text)
+        assert found, f"no {page} link in the mail"
+        return found.group(1)
+
+
+@pytest.fixture
+def api(served: Served, clock: FrozenClock) -> Api:
+    """The app wired with this test's frozen clock."""
+    bootstrap.use(bootstrap.build(served.config, served.clients, clock), served.clients)
+    return Api(served)

@@ -35,7 +35,7 @@ def _session_view(session: Session, current: str) -> dict[str, object]:
     }
 
 
-@bp.route(route="auth/activate", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/activate", methods=["POST"], auth_level=ANON)
 @endpoint
 def activate(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
@@ -45,7 +45,7 @@ def activate(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"status": "activated"})
 
 
-@bp.route(route="auth/login", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/login", methods=["POST"], auth_level=ANON)
 @endpoint
 def login(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
@@ -55,7 +55,7 @@ def login(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"challenge": challenge.token, "expiresAt": challenge.expires_at.isoformat()})
 
 
-@bp.route(route="auth/pin", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/pin", methods=["POST"], auth_level=ANON)
 @endpoint
 def pin(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
@@ -68,7 +68,7 @@ def pin(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"user": user}, headers={"Set-Cookie": cookie})
 
 
-@bp.route(route="auth/session", methods=["GET"], auth_level=ANON)
+@bp.route(route="api/auth/session", methods=["GET"], auth_level=ANON)
 @endpoint
 def session(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
@@ -81,14 +81,14 @@ def session(req: func.HttpRequest) -> func.HttpResponse:
     )
 
 
-@bp.route(route="auth/logout", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/logout", methods=["POST"], auth_level=ANON)
 @endpoint
 def logout(req: func.HttpRequest) -> func.HttpResponse:
     sessions.sign_out(bootstrap.deps(), principal(req))
     return json_response({"status": "signed-out"}, headers={"Set-Cookie": clear_session_cookie()})
 
 
-@bp.route(route="auth/logout-all", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/logout-all", methods=["POST"], auth_level=ANON)
 @endpoint
 def logout_all(req: func.HttpRequest) -> func.HttpResponse:
     ended = sessions.sign_out_everywhere(bootstrap.deps(), principal(req))
@@ -97,7 +97,7 @@ def logout_all(req: func.HttpRequest) -> func.HttpResponse:
     )
 
 
-@bp.route(route="auth/reset", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/reset", methods=["POST"], auth_level=ANON)
 @endpoint
 def request_reset(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
@@ -108,7 +108,7 @@ def request_reset(req: func.HttpRequest) -> func.HttpResponse:
     )
 
 
-@bp.route(route="auth/reset/confirm", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/reset/confirm", methods=["POST"], auth_level=ANON)
 @endpoint
 def confirm_reset(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
@@ -118,7 +118,7 @@ def confirm_reset(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"status": "reset", "message": "Your password is changed. Please sign in."})
 
 
-@bp.route(route="auth/password", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/password", methods=["POST"], auth_level=ANON)
 @endpoint
 def change_password(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
@@ -129,7 +129,7 @@ def change_password(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"status": "changed"})
 
 
-@bp.route(route="auth/pin/change", methods=["POST"], auth_level=ANON)
+@bp.route(route="api/auth/pin/change", methods=["POST"], auth_level=ANON)
 @endpoint
 def change_pin(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
@@ -138,7 +138,7 @@ def change_pin(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"status": "changed"})
 
 
-@bp.route(route="auth/sessions", methods=["GET"], auth_level=ANON)
+@bp.route(route="api/auth/sessions", methods=["GET"], auth_level=ANON)
 @endpoint
 def list_sessions(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
@@ -146,7 +146,7 @@ def list_sessions(req: func.HttpRequest) -> func.HttpResponse:
     return json_response({"sessions": [_session_view(s, who.session_digest) for s in found]})
 
 
-@bp.route(route="auth/sessions/{id}", methods=["DELETE"], auth_level=ANON)
+@bp.route(route="api/auth/sessions/{id}", methods=["DELETE"], auth_level=ANON)
 @endpoint
 def end_session(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)

@@ -11,7 +11,7 @@ from shared.storage.health import storage_answers
 bp = func.Blueprint()
 
 
-@bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def health(req: func.HttpRequest) -> func.HttpResponse:
     answers = storage_answers(bootstrap.storage())

@@ -11,7 +11,7 @@ from shared.services.platform import create_setting as create_setting_service
 bp = func.Blueprint()
 
 
-@bp.route(route="platform/settings", methods=["POST"], auth_level=func.AuthLevel.ADMIN)
+@bp.route(route="api/platform/settings", methods=["POST"], auth_level=func.AuthLevel.ADMIN)
 @endpoint
 def create_setting(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)

@@ -15,7 +15,9 @@ from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from shared.storage.accounts import TableAccounts
 from shared.storage.audit import TableAudit
+from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
+from shared.storage.links import TableLinks
 from shared.storage.queues import QueueMailOutbox, QueueResetRequests
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
@@ -35,6 +37,8 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         clock=clock,
         settings=TableSettings(Table(clients.table("settings"))),
         accounts=TableAccounts(Table(clients.table("accounts"))),
+        children=TableChildren(Table(clients.table("children"))),
+        links=TableLinks(Table(clients.table("accounts"))),
         audit_log=TableAudit(Table(clients.table("audit"))),
         outbox=QueueMailOutbox(
             clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)

@@ -12,6 +12,8 @@ from shared.services.ports import (
     AccountRepository,
     AuditEvent,
     AuditLog,
+    ChildRepository,
+    LinkRepository,
     MailOutbox,
     ResetRequests,
     SettingRepository,
@@ -24,6 +26,8 @@ class Deps:
     clock: Clock
     settings: SettingRepository
     accounts: AccountRepository
+    children: ChildRepository
+    links: LinkRepository
     audit_log: AuditLog
     outbox: MailOutbox
     resets: ResetRequests

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from shared.domain.children import Child, ParentLink
 from shared.domain.people import Account, Session
 from shared.domain.settings import Setting
 from shared.mail.message import Mail
@@ -51,6 +52,31 @@ class AccountRepository(Protocol):
 
     def end_sessions(self, setting_id: str, user_id: str, *, keep: str | None = None) -> int:
         """End every session of the account except `keep`; returns how many ended."""
+
+
+class ChildRepository(Protocol):
+    def add(self, child: Child) -> None: ...
+
+    def get(self, setting_id: str, child_id: str) -> Child | None: ...
+
+    def list(self, setting_id: str) -> Sequence[Child]: ...
+
+    def save(self, child: Child) -> None:
+        """Write if unchanged since read (ConcurrencyConflict otherwise)."""
+
+
+class LinkRepository(Protocol):
+    """Which parents may see which children; both directions, written together."""
+
+    def link(self, link: ParentLink) -> None: ...
+
+    def unlink(self, setting_id: str, parent_id: str, child_id: str) -> None: ...
+
+    def children_of(self, setting_id: str, parent_id: str) -> Sequence[ParentLink]: ...
+
+    def parents_of(self, setting_id: str, child_id: str) -> Sequence[ParentLink]: ...
+
+    def is_linked(self, setting_id: str, parent_id: str, child_id: str) -> bool: ...
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ def http_routes(functions: list[func.Function]) -> set[tuple[str, str]]:
         trigger = function.get_trigger()
         if trigger.get_binding_name() == "httpTrigger":
             for method in trigger.methods:
-                routes.add((method.value.lower(), "/api/" + trigger.route))
+                routes.add((method.value.lower(), "/" + trigger.route))
     return routes
 
 
@@ -57,5 +57,5 @@ def test_only_the_platform_routes_need_the_master_key(functions: list[func.Funct
         trigger = function.get_trigger()
         if trigger.get_binding_name() != "httpTrigger":
             continue
-        expected = func.AuthLevel.ADMIN if trigger.route.startswith("platform/") else func.AuthLevel.ANONYMOUS
+        expected = func.AuthLevel.ADMIN if trigger.route.startswith("api/platform/") else func.AuthLevel.ANONYMOUS
         assert trigger.auth_level == expected, function.get_function_name()

@@ -1,0 +1,64 @@
+"""Children, the families linked to them, and the consents the setting records for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from shared.domain.errors import InvalidInput
+from shared.domain.people import clean_name
+
+
+class ChildStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"  # a leaver: read-only, purged when the setting's retention ends
+
+
+@dataclass
+class Child:
+    setting_id: str
+    child_id: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    key_person_id: str | None
+    # Consents recorded by the setting (the data controller), not inferred.
+    photos_in_own_journal: bool
+    photos_in_others_journals: bool
+    status: ChildStatus
+    created_at: datetime
+    archived_at: datetime | None = None
+    leaving_date: date | None = None
+    legal_hold: str | None = None  # the reason, while a hold stands
+    etag: str | None = None
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """A parent may see this child's journal (S24). Read from storage on every request."""
+
+    setting_id: str
+    parent_id: str
+    child_id: str
+    linked_at: datetime
+
+
+def clean_date_of_birth(raw: object, *, today: date) -> date:
+    if not isinstance(raw, str):
+        raise InvalidInput("Enter the date of birth as YYYY-MM-DD.", field="dateOfBirth")
+    try:
+        born = date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput("Enter the date of birth as YYYY-MM-DD.", field="dateOfBirth") from None
+    if born > today or born.year < today.year - 25:
+        raise InvalidInput("Enter a date of birth in the past 25 years.", field="dateOfBirth")
+    return born
+
+
+def clean_child_name(raw: object, field: str) -> str:
+    return clean_name(raw, field_name=field)

@@ -1,0 +1,67 @@
+"""Children: one table partitioned by setting (S23), row key the child id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from shared.domain.children import Child, ChildStatus
+from shared.storage.tables import Entity, Table
+
+
+class TableChildren:
+    """The ChildRepository port over Azure Table Storage."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def add(self, child: Child) -> None:
+        self._table.create(_to_entity(child))
+
+    def get(self, setting_id: str, child_id: str) -> Child | None:
+        row = self._table.get(setting_id, child_id)
+        return _to_child(row) if row else None
+
+    def list(self, setting_id: str) -> Sequence[Child]:
+        rows = self._table.query("PartitionKey eq @setting", {"setting": setting_id})
+        return sorted((_to_child(r) for r in rows), key=lambda c: (c.first_name.lower(), c.last_name.lower()))
+
+    def save(self, child: Child) -> None:
+        self._table.update(_to_entity(child), etag=child.etag, replace=True)
+
+
+def _to_entity(child: Child) -> Entity:
+    return {
+        "PartitionKey": child.setting_id,
+        "RowKey": child.child_id,
+        "FirstName": child.first_name,
+        "LastName": child.last_name,
+        "DateOfBirth": child.date_of_birth.isoformat(),
+        "KeyPersonId": child.key_person_id or "",
+        "PhotosInOwnJournal": child.photos_in_own_journal,
+        "PhotosInOthersJournals": child.photos_in_others_journals,
+        "Status": child.status.value,
+        "CreatedAt": child.created_at,
+        "ArchivedAt": child.archived_at,
+        "LeavingDate": child.leaving_date.isoformat() if child.leaving_date else "",
+        "LegalHold": child.legal_hold or "",
+    }
+
+
+def _to_child(row: Entity) -> Child:
+    return Child(
+        setting_id=row["PartitionKey"],
+        child_id=row["RowKey"],
+        first_name=row["FirstName"],
+        last_name=row["LastName"],
+        date_of_birth=date.fromisoformat(row["DateOfBirth"]),
+        key_person_id=row.get("KeyPersonId") or None,
+        photos_in_own_journal=bool(row["PhotosInOwnJournal"]),
+        photos_in_others_journals=bool(row["PhotosInOthersJournals"]),
+        status=ChildStatus(row["Status"]),
+        created_at=row["CreatedAt"],
+        archived_at=row.get("ArchivedAt"),
+        leaving_date=date.fromisoformat(row["LeavingDate"]) if row.get("LeavingDate") else None,
+        legal_hold=row.get("LegalHold") or None,
+        etag=row["_etag"],
+    )

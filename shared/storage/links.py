@@ -1,0 +1,65 @@
+"""Parent-child links, kept in the accounts partition of the setting in both directions.
+
+    user~{parent_id}~child~{child_id}   the children a parent may see (checked on every request)
+    link~{child_id}~{parent_id}         the parents of a child (for managers)
+
+Both rows are written and removed in one transaction, so the two views never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import suppress
+
+from shared.domain.children import ParentLink
+from shared.domain.errors import Conflict, NotFound
+from shared.storage.tables import Entity, Operation, Table
+
+
+def _by_parent(parent_id: str, child_id: str) -> str:
+    return f"user~{parent_id}~child~{child_id}"
+
+
+def _by_child(child_id: str, parent_id: str) -> str:
+    return f"link~{child_id}~{parent_id}"
+
+
+class TableLinks:
+    """The LinkRepository port over Azure Table Storage."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def link(self, link: ParentLink) -> None:
+        rows = [
+            {"PartitionKey": link.setting_id, "RowKey": key, "Kind": "link", "ParentId": link.parent_id,
+             "ChildId": link.child_id, "LinkedAt": link.linked_at}
+            for key in (_by_parent(link.parent_id, link.child_id), _by_child(link.child_id, link.parent_id))
+        ]  # fmt: skip
+        with suppress(Conflict):  # already linked: linking twice changes nothing
+            self._table.transact(Operation("create", row) for row in rows)
+
+    def unlink(self, setting_id: str, parent_id: str, child_id: str) -> None:
+        keys = (_by_parent(parent_id, child_id), _by_child(child_id, parent_id))
+        with suppress(NotFound):
+            self._table.transact(Operation("delete", {"PartitionKey": setting_id, "RowKey": k}) for k in keys)
+
+    def children_of(self, setting_id: str, parent_id: str) -> Sequence[ParentLink]:
+        return self._range(setting_id, f"user~{parent_id}~child~")
+
+    def parents_of(self, setting_id: str, child_id: str) -> Sequence[ParentLink]:
+        return self._range(setting_id, f"link~{child_id}~")
+
+    def is_linked(self, setting_id: str, parent_id: str, child_id: str) -> bool:
+        return self._table.get(setting_id, _by_parent(parent_id, child_id)) is not None
+
+    def _range(self, setting_id: str, prefix: str) -> list[ParentLink]:
+        rows = self._table.query(
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
+            {"setting": setting_id, "from": prefix, "to": prefix + "~"},
+        )
+        return [_to_link(row) for row in rows]
+
+
+def _to_link(row: Entity) -> ParentLink:
+    return ParentLink(row["PartitionKey"], row["ParentId"], row["ChildId"], row["LinkedAt"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from shared.domain.errors import InvalidInput
 
@@ -16,13 +17,27 @@ RETENTION_MIN_DAYS = 30
 RETENTION_MAX_DAYS = 3650
 
 
+class OtherChildren(StrEnum):
+    """How other children in a group observation appear to a parent."""
+
+    NAMES = "names"
+    INITIALS = "initials"
+    HIDDEN = "hidden"  # shown as "a friend"
+
+
 @dataclass
 class Setting:
     setting_id: str
     name: str
     email_domain: str | None
-    retention_days: int
+    retention_days: int  # archived children's records (issue: leaving and retention)
     created_at: datetime
+    other_children: OtherChildren = OtherChildren.INITIALS
+    approval_required: bool = True  # a manager publishes before parents see an observation
+    key_children_only: bool = False  # practitioners see only the children they are key person for
+    export_window_days: int = 30
+    deactivated_retention_days: int = 365
+    audit_retention_days: int = 730
     etag: str | None = None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.domain.errors import Conflict
-from shared.domain.settings import Setting
+from shared.domain.settings import OtherChildren, Setting
 from shared.storage.tables import Entity, Table
 
 ROW = "setting"
@@ -25,6 +25,10 @@ class TableSettings:
         row = self._table.get(setting_id, ROW)
         return _to_setting(row) if row else None
 
+    def save(self, setting: Setting) -> None:
+        """Write if unchanged since read (ConcurrencyConflict otherwise)."""
+        self._table.update(_to_entity(setting), etag=setting.etag, replace=True)
+
     def remove(self, setting_id: str) -> None:
         self._table.delete(setting_id, ROW)
 
@@ -37,6 +41,12 @@ def _to_entity(setting: Setting) -> Entity:
         "EmailDomain": setting.email_domain or "",
         "RetentionDays": setting.retention_days,
         "CreatedAt": setting.created_at,
+        "OtherChildren": setting.other_children.value,
+        "ApprovalRequired": setting.approval_required,
+        "KeyChildrenOnly": setting.key_children_only,
+        "ExportWindowDays": setting.export_window_days,
+        "DeactivatedRetentionDays": setting.deactivated_retention_days,
+        "AuditRetentionDays": setting.audit_retention_days,
     }
 
 
@@ -47,5 +57,11 @@ def _to_setting(row: Entity) -> Setting:
         email_domain=row.get("EmailDomain") or None,
         retention_days=int(row["RetentionDays"]),
         created_at=row["CreatedAt"],
+        other_children=OtherChildren(row.get("OtherChildren", OtherChildren.INITIALS.value)),
+        approval_required=bool(row.get("ApprovalRequired", True)),
+        key_children_only=bool(row.get("KeyChildrenOnly", False)),
+        export_window_days=int(row.get("ExportWindowDays", 30)),
+        deactivated_retention_days=int(row.get("DeactivatedRetentionDays", 365)),
+        audit_retention_days=int(row.get("AuditRetentionDays", 730)),
         etag=row["_etag"],
     )

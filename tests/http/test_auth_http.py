@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from concurrent.futures import ThreadPoolExecutor
 
+from functions.http import LOCAL_COOKIE
+from shared import bootstrap
 from shared.clock import FrozenClock
 from tests.http.conftest import Api
 
@@ -35,8 +40,6 @@ def test_s10_parallel_failures_are_all_counted(api: Api) -> None:
     with ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(lambda _: api.fresh().post("/api/auth/login", wrong).status_code, range(50)))
     assert set(statuses) <= {401, 429}
-    from shared import bootstrap
-
     account = bootstrap.deps().accounts.find_by_email(manager["setting"], manager["email"])
     assert account is not None and account.failed_logins == 50
 
@@ -84,8 +87,6 @@ def test_s12_at_most_three_reset_mails_an_hour(api: Api, clock: FrozenClock) -> 
     for _ in range(5):
         assert api.post("/api/auth/reset", ask).status_code == 202
     api.wait_for_mail(manager["email"], count=4)  # invitation + 3 resets
-    import time
-
     time.sleep(1.5)  # give the worker time to (not) send more
     assert len(api.mails(manager["email"])) == 4
     clock.advance(hours=1, seconds=1)
@@ -266,3 +267,44 @@ def test_s3_changing_a_password_needs_the_current_one(api: Api) -> None:
     )
     assert right.status_code == 200
     assert api.fresh().sign_in({**manager, "password": "copper meadow lantern quill"}).status_code == 200
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def test_s22_a_challenge_or_reset_token_is_never_a_session(api: Api) -> None:
+    manager = api.activate_manager()
+    challenge = api.post("/api/auth/login", {k: manager[k] for k in ("setting", "email", "password")}).json()
+    api.post("/api/auth/reset", {"setting": manager["setting"], "email": manager["email"]})
+    reset_token = api.link(manager["email"], "reset", count=2)
+    for token in (challenge["challenge"], reset_token):
+        browser = api.fresh()
+        browser.http.cookies.set(LOCAL_COOKIE, token)
+        assert browser.get("/api/auth/session").status_code == 401
+
+
+def test_s22_a_session_is_not_a_reset_token_and_an_activation_is_not_a_reset(api: Api) -> None:
+    manager = api.activate_manager()
+    session_token = api.sign_in(manager).headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    setting = api.create_setting()
+    activation = api.link(setting["manager"], "activate")
+    for token in (session_token, activation):
+        response = api.post(
+            "/api/auth/reset/confirm", {"token": token, "password": "copper meadow lantern quill"}
+        )
+        assert response.status_code == 401
+
+
+def test_s22_an_unsigned_alg_none_session_is_refused(api: Api) -> None:
+    manager = api.activate_manager()
+    signed_in = api.sign_in(manager)
+    real = signed_in.headers["Set-Cookie"].split(";")[0].split("=", 1)[1]
+    payload = json.loads(base64.urlsafe_b64decode(real.split(".")[1] + "=="))
+    payload["exp"] = int(time.time()) + 3600
+    forged = (
+        f"{_b64(json.dumps({'alg': 'none', 'typ': 'JWT'}).encode())}.{_b64(json.dumps(payload).encode())}."
+    )
+    browser = api.fresh()
+    browser.http.cookies.set(LOCAL_COOKIE, forged)
+    assert browser.get("/api/auth/session").status_code == 401

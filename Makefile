@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install run test lint typecheck bench clean
+.PHONY: install chromium run test lint typecheck bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -17,7 +17,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+# The browser tests drive Debian's Chromium through Playwright (Playwright's own download does not work here).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" -eq 0 ]; then apt-get update && apt-get install -y --no-install-recommends chromium; \
+	  else echo "Chromium is missing: run 'sudo apt-get install -y --no-install-recommends chromium'" \
+	    "(the browser tests are skipped without it)"; fi; }
+
+install: $(VENV)/.installed node_modules/.installed chromium
 
 ## Start Azurite, seed a demo setting and serve the app on http://127.0.0.1:7071 until Ctrl-C.
 run: install

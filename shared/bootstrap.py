@@ -15,10 +15,17 @@ from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from shared.storage.accounts import TableAccounts
 from shared.storage.audit import TableAudit
+from shared.storage.audit_reader import TableAuditReader
 from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
+from shared.storage.comments import TableComments
+from shared.storage.journal import TableJournal
 from shared.storage.links import TableLinks
+from shared.storage.moments import TableMoments
+from shared.storage.observations import TableObservations
+from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.queues import QueueMailOutbox, QueueResetRequests
+from shared.storage.retention import TableRetention
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
 
@@ -40,12 +47,28 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         children=TableChildren(Table(clients.table("children"))),
         links=TableLinks(Table(clients.table("accounts"))),
         audit_log=TableAudit(Table(clients.table("audit"))),
+        audit_reader=TableAuditReader(Table(clients.table("audit"))),
         outbox=QueueMailOutbox(
             clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)
         ),
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
+        photos=TablePhotos(Table(clients.table("photos"))),
+        photo_blobs=photo_store(clients, clock, https_only=not config.is_local),
+        observations=TableObservations(
+            Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))
+        ),
+        journal=TableJournal(Table(clients.table("journal"))),
+        comments=TableComments(Table(clients.table("comments"))),
+        moments=TableMoments(Table(clients.table("moments"))),
+    )
+
+
+def retention_store(clients: StorageClients) -> TableRetention:
+    """The tables the retention purge works on."""
+    return TableRetention(
+        Table(clients.table("settings")), Table(clients.table("accounts")), Table(clients.table("audit"))
     )
 
 
@@ -79,11 +102,12 @@ def deps() -> Deps:
     return _current
 
 
-def use(wired: Deps, clients: StorageClients) -> None:
+def use(wired: Deps, clients: StorageClients, *, config: Config | None = None) -> None:
     """Serve with this wiring (the local host and tests use it, e.g. with a frozen clock)."""
     global _current, _clients, _config
     with _lock:
-        _current, _clients, _config = wired, clients, wired.config
+        _current, _clients = wired, clients
+        _config = config or wired.config
 
 
 def reset() -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,6 +27,9 @@ from shared.services.invitations import invite
 from shared.services.platform import create_setting
 from shared.storage.clients import StorageClients
 from shared.storage.queues import MAIL_QUEUE, RESET_QUEUE
+
+if TYPE_CHECKING:
+    from tests.integration.nurseries import Nursery
 
 
 @pytest.fixture(scope="session")
@@ -162,3 +166,19 @@ class People:
 @pytest.fixture
 def people(deps: Deps, mailbox: Mailbox) -> People:
     return People(deps, mailbox)
+
+
+@pytest.fixture
+def nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
+    """A setting whose first manager has activated and signed in."""
+    from tests.integration.nurseries import open_nursery  # it imports this module
+
+    return open_nursery(deps, people, mailbox)
+
+
+@pytest.fixture
+def other_nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
+    """A second, unrelated setting: its ids must be invisible from the first (S24)."""
+    from tests.integration.nurseries import open_nursery
+
+    return open_nursery(deps, people, mailbox)

@@ -57,6 +57,7 @@ class Account:
     link_digest: str | None = None
     link_expires: datetime | None = None
     reset_mails: list[datetime] = field(default_factory=list)
+    deactivated_at: datetime | None = None  # starts the retention clock of a leaver's record
     etag: str | None = None
 
     @property

@@ -42,7 +42,7 @@ class Setting:
 
 
 def clean_slug(raw: object) -> str:
-    if not isinstance(raw, str) or not _SLUG.match(raw):
+    if not isinstance(raw, str) or not _SLUG.fullmatch(raw):
         raise InvalidInput(
             "The setting's short name must be 3 to 40 lower-case letters, digits or hyphens, "
             "starting and ending with a letter or digit (like 'sunflower-nursery').",
@@ -66,7 +66,7 @@ def clean_setting_ref(raw: object) -> str:
 def clean_email_domain(raw: object) -> str | None:
     if raw is None or raw == "":
         return None
-    if not isinstance(raw, str) or not _DOMAIN.match(raw.strip().lower()):
+    if not isinstance(raw, str) or not _DOMAIN.fullmatch(raw.strip().lower()):
         raise InvalidInput("Enter a domain like sunflower.example, or leave it empty.", field="emailDomain")
     return raw.strip().lower()
 

@@ -12,9 +12,16 @@ from shared.services.ports import (
     AccountRepository,
     AuditEvent,
     AuditLog,
+    AuditReader,
     ChildRepository,
+    CommentRepository,
+    JournalReader,
     LinkRepository,
     MailOutbox,
+    MomentRepository,
+    ObservationRepository,
+    PhotoBlobs,
+    PhotoRepository,
     ResetRequests,
     SettingRepository,
 )
@@ -29,11 +36,21 @@ class Deps:
     children: ChildRepository
     links: LinkRepository
     audit_log: AuditLog
+    audit_reader: AuditReader
     outbox: MailOutbox
     resets: ResetRequests
     hasher: SecretHasher
     tokens: TokenService
+    photos: PhotoRepository
+    photo_blobs: PhotoBlobs
+    observations: ObservationRepository
+    journal: JournalReader
+    comments: CommentRepository
+    moments: MomentRepository
 
-    def audit(self, setting_id: str, actor: str, action: str, target: str, outcome: str) -> None:
+    def audit(
+        self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""
+    ) -> None:
         """Append one audit event stamped with the current time (S29)."""
-        self.audit_log.record(AuditEvent(self.clock.now(), setting_id, actor, action, target, outcome))
+        event = AuditEvent(self.clock.now(), setting_id, actor, action, target, outcome, detail)
+        self.audit_log.record(event)

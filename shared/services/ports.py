@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from shared.domain.children import Child, ParentLink
+from shared.domain.journal import Comment, JournalEntry, Moment
+from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session
+from shared.domain.photos import Photo
+from shared.domain.redaction import NamedChild
 from shared.domain.settings import Setting
 from shared.mail.message import Mail
 
@@ -55,6 +59,20 @@ class AccountRepository(Protocol):
     def end_sessions(self, setting_id: str, user_id: str, *, keep: str | None = None) -> int:
         """End every session of the account except `keep`; returns how many ended."""
 
+    def in_setting(self, setting_id: str) -> Sequence[Account]:
+        """Every account of the setting, staff and parents, sorted by name."""
+        ...
+
+    def change_email(self, account: Account, old_email: str) -> None:
+        """Save the account under its new e-mail and move its e-mail index row, atomically."""
+
+    def manager_guard(self, setting_id: str) -> str:
+        """The ETag of the row that serialises changes which can remove an active manager."""
+        ...
+
+    def save_guarded(self, account: Account, guard_etag: str, *, end_sessions: bool = False) -> None:
+        """Save, together with the manager guard under `guard_etag` (ConcurrencyConflict if it moved)."""
+
 
 class ChildRepository(Protocol):
     def add(self, child: Child) -> None: ...
@@ -91,10 +109,79 @@ class AuditEvent:
     action: str  # e.g. "sign-in.password", "reset.confirm"
     target: str  # a user id, child id or setting id; never an e-mail or a name
     outcome: str  # "success", "failure", "throttled", "locked", ...
+    detail: str = ""  # counts or ids only (e.g. a purge report), never names or secrets
 
 
 class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """Some events of one month, newest first, and where to carry on (None: the month is done)."""
+
+    events: Sequence[AuditEvent]
+    token: Mapping[str, str] | None
+
+
+class AuditReader(Protocol):
+    def page(
+        self,
+        setting_id: str,
+        year: int,
+        month: int,
+        *,
+        since: datetime,
+        until: datetime,
+        actor: str | None,
+        action: str | None,
+        size: int,
+        token: Mapping[str, str] | None,
+    ) -> AuditPage:
+        """Events of the setting in one month with since <= at < until, newest first."""
+        ...
+
+
+class RetentionStore(Protocol):
+    """What the retention purge reads and deletes; every method is idempotent."""
+
+    def all_settings(self) -> Sequence[Setting]: ...
+
+    def end_expired_sessions(self, setting_id: str, now: datetime, idle_seconds: int) -> int: ...
+
+    def clear_expired_links(self, setting_id: str, now: datetime) -> int: ...
+
+    def deactivated_accounts(self, setting_id: str) -> list[tuple[str, datetime | None]]: ...
+
+    def mark_deactivated(self, setting_id: str, user_id: str, now: datetime) -> None: ...
+
+    def erase_account(self, setting_id: str, user_id: str) -> int: ...
+
+    def erase_audit_before(self, setting_id: str, before: datetime) -> int: ...
+
+
+class PhotoRepository(Protocol):
+    """One row per photo: which observation it belongs to, who added it, its sizes (S23 keys)."""
+
+    def add(self, photo: Photo) -> None: ...
+
+    def get(self, setting_id: str, photo_id: str) -> Photo | None: ...
+
+    def remove(self, setting_id: str, photo_id: str) -> None:
+        """Delete the row if present (removing twice is fine)."""
+
+
+class PhotoBlobs(Protocol):
+    """Photo bytes in a private container, reachable only through short signed links (S28)."""
+
+    def put(self, name: str, data: bytes, content_type: str) -> None: ...
+
+    def delete(self, names: Sequence[str]) -> None:
+        """Delete these blobs; missing ones are fine."""
+
+    def read_url(self, name: str, content_type: str) -> str:
+        """A read-only link to this one blob that lives at most 10 minutes."""
+        ...
 
 
 class MailOutbox(Protocol):
@@ -105,3 +192,60 @@ class MailOutbox(Protocol):
 class ResetRequests(Protocol):
     def submit(self, setting_id: str, email: str) -> None:
         """Queue a password reset request for the background worker."""
+
+
+class ObservationRepository(Protocol):
+    """Canonical observations, kept in step with each child's journal (shared/storage/observations.py)."""
+
+    def add(self, observation: Observation, children: Sequence[NamedChild] = ()) -> Observation:
+        """Store a new observation (Conflict when its id is taken); returns it with its ETag."""
+        ...
+
+    def get(self, setting_id: str, observation_id: str) -> Observation | None: ...
+
+    def list(
+        self, setting_id: str, status: ObservationStatus, author_id: str | None
+    ) -> Sequence[Observation]:
+        """The setting's observations in a status (only one author's when given), newest change first."""
+        ...
+
+    def save(self, observation: Observation, children: Sequence[NamedChild]) -> Observation:
+        """Write if unchanged since read (ConcurrencyConflict otherwise), then the journal projections."""
+        ...
+
+    def delete(self, observation: Observation) -> None:
+        """Delete the version read (ConcurrencyConflict if it changed) and its projections."""
+
+    def repair(self, setting_id: str, observation_id: str, children: Sequence[NamedChild]) -> bool:
+        """Re-project an observation whose journal rows fell behind; True when any did."""
+        ...
+
+
+class JournalReader(Protocol):
+    def page(
+        self, setting_id: str, child_id: str, *, area: Area | None, size: int, cursor: str | None
+    ) -> tuple[list[JournalEntry], str | None]:
+        """One page of a child's journal, newest first, and an opaque cursor bound to that journal."""
+        ...
+
+
+class CommentRepository(Protocol):
+    def add(self, comment: Comment) -> None: ...
+
+    def of(self, setting_id: str, observation_id: str) -> Sequence[Comment]:
+        """An observation's comments, oldest first."""
+        ...
+
+
+class MomentRepository(Protocol):
+    def add(self, moment: Moment) -> Moment: ...
+
+    def get(self, setting_id: str, child_id: str, moment_id: str) -> Moment | None: ...
+
+    def of(self, setting_id: str, child_id: str) -> Sequence[Moment]:
+        """A child's moments from home, newest first."""
+        ...
+
+    def save(self, moment: Moment) -> Moment:
+        """Write if unchanged since read (ConcurrencyConflict otherwise)."""
+        ...

@@ -19,13 +19,15 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
-from shared.domain.errors import Conflict, NotFound
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.people import Account, LinkKind, Role, Session, Status
 from shared.storage.tables import Entity, Operation, Table
 
 USER = "user~"
 SESSION = "~session~"
 EMAIL = "email~"
+# One row per setting that serialises every change which could remove an active manager.
+GUARD = "guard~managers"
 
 
 def _user_key(user_id: str) -> str:
@@ -69,16 +71,7 @@ class TableAccounts:
     def save(
         self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
     ) -> None:
-        # Replace, not merge: a field set back to None must really be cleared in storage.
-        steps = [Operation("replace", _to_entity(account), etag=account.etag)]
-        if end_sessions:
-            steps += [
-                Operation(
-                    "delete",
-                    {"PartitionKey": account.setting_id, "RowKey": _session_key(s.user_id, s.digest)},
-                )
-                for s in self.sessions(account.setting_id, account.user_id)
-            ]
+        steps = self._account_steps(account, end_sessions)
         if new_session is not None:
             steps.append(Operation("create", _session_entity(new_session)))
         self._table.transact(steps)
@@ -124,6 +117,72 @@ class TableAccounts:
         )
         return len(ending)
 
+    def in_setting(self, setting_id: str) -> Sequence[Account]:
+        """Every account of the setting (its sessions, links and index rows are left out)."""
+        rows = self._table.query(
+            "PartitionKey eq @setting and Kind eq @kind", {"setting": setting_id, "kind": "account"}
+        )
+        return sorted((_to_account(r) for r in rows), key=lambda a: (a.name.lower(), a.user_id))
+
+    def change_email(self, account: Account, old_email: str) -> None:
+        """Save `account` under its new e-mail and move the index row, in one transaction.
+
+        Conflict when someone in the setting already uses the new address; ConcurrencyConflict when
+        the account or the old index row changed since they were read. Nothing is written then.
+        """
+        old_key = _email_key(old_email)
+        old_index = self._table.get(account.setting_id, old_key)
+        index = {"PartitionKey": account.setting_id, "RowKey": _email_key(account.email),
+                 "UserId": account.user_id}  # fmt: skip
+        steps = [
+            Operation("create", index),
+            Operation("replace", _to_entity(account), etag=account.etag),
+        ]
+        if old_index is not None and old_index["UserId"] == account.user_id:
+            steps.insert(0, Operation("delete", old_index, etag=old_index["_etag"]))
+        try:
+            self._table.transact(steps)
+        except Conflict:
+            taken = "Someone in this setting already uses that e-mail address."
+            raise Conflict(taken, field="email") from None
+
+    def manager_guard(self, setting_id: str) -> str:
+        """The ETag of the setting's manager guard row, created on first use.
+
+        Every write that can take away an active manager also rewrites this row under the ETag
+        read before the managers were counted, so of two racing demotions only one commits and
+        the other is counted again: a setting can never lose its last manager to a race.
+        """
+        row = self._table.get(setting_id, GUARD)
+        if row is not None:
+            return str(row["_etag"])
+        with suppress(Conflict):
+            self._table.create({"PartitionKey": setting_id, "RowKey": GUARD, "Kind": "guard", "Version": 0})
+        created = self._table.get(setting_id, GUARD)
+        if created is None:  # removed between the two calls: let the caller retry
+            raise ConcurrencyConflict("the manager guard changed while it was being read")
+        return str(created["_etag"])
+
+    def save_guarded(self, account: Account, guard_etag: str, *, end_sessions: bool = False) -> None:
+        """`save`, in the same transaction as a rewrite of the manager guard under `guard_etag`."""
+        guard = {"PartitionKey": account.setting_id, "RowKey": GUARD, "Changed": account.user_id}
+        steps = [*self._account_steps(account, end_sessions), Operation("update", guard, etag=guard_etag)]
+        self._table.transact(steps)
+
+    def _account_steps(self, account: Account, end_sessions: bool) -> list[Operation]:
+        """Write the account under its ETag and, if asked, end all its sessions: one transaction."""
+        # Replace, not merge: a field set back to None must really be cleared in storage.
+        steps = [Operation("replace", _to_entity(account), etag=account.etag)]
+        if end_sessions:
+            steps += [
+                Operation(
+                    "delete",
+                    {"PartitionKey": account.setting_id, "RowKey": _session_key(s.user_id, s.digest)},
+                )
+                for s in self.sessions(account.setting_id, account.user_id)
+            ]
+        return steps
+
 
 def _to_entity(account: Account) -> Entity:
     return {
@@ -149,6 +208,7 @@ def _to_entity(account: Account) -> Entity:
         "LinkDigest": account.link_digest or "",
         "LinkExpires": account.link_expires,
         "ResetMails": json.dumps([t.isoformat() for t in account.reset_mails]),
+        "DeactivatedAt": account.deactivated_at,
     }
 
 
@@ -174,6 +234,7 @@ def _to_account(row: Entity) -> Account:
         link_digest=row.get("LinkDigest") or None,
         link_expires=row.get("LinkExpires"),
         reset_mails=[datetime.fromisoformat(t) for t in json.loads(row.get("ResetMails") or "[]")],
+        deactivated_at=row.get("DeactivatedAt"),
         etag=row["_etag"],
     )
 

@@ -36,5 +36,6 @@ class TableAudit:
                 "Action": event.action,
                 "Target": event.target,
                 "Outcome": event.outcome,
+                "Detail": event.detail,
             }
         )

@@ -62,7 +62,7 @@ def test_openapi_names_every_route_and_no_other(functions: list[dict[str, object
         for method in operations
         if method in {"get", "post", "put", "patch", "delete"}
     }
-    served = {(m, re.sub(r"\{(\w+)(:[^}]*)?\}", r"{\1}", p)) for m, p in http_routes(functions)}
+    served = {(m, re.sub(r"\{\*?(\w+)(:[^}]*)?\}", r"{\1}", p)) for m, p in http_routes(functions)}
     assert served - documented == set(), "routes missing from openapi.yaml"
     assert documented - served == set(), "openapi.yaml names routes that do not exist"
 

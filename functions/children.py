@@ -1,0 +1,72 @@
+"""Children: /api/children/* for staff (managers edit), and /api/me/children for parents."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions.http import endpoint, json_response, principal, read_json
+from shared import bootstrap
+from shared.domain.children import Child, ChildStatus
+from shared.services import children
+
+bp = func.Blueprint()
+ANON = func.AuthLevel.ANONYMOUS
+
+
+def _child(child: Child) -> dict[str, object]:
+    return {
+        "id": child.child_id,
+        "firstName": child.first_name,
+        "lastName": child.last_name,
+        "dateOfBirth": child.date_of_birth.isoformat(),
+        "keyPersonId": child.key_person_id,
+        "photosInOwnJournal": child.photos_in_own_journal,
+        "photosInOthersJournals": child.photos_in_others_journals,
+        "archived": child.status is ChildStatus.ARCHIVED,
+        "etag": child.etag,
+    }
+
+
+def _versioned(child: Child, status: int = 200) -> func.HttpResponse:
+    """The child with its version in the body and in an ETag header, for the next If-Match."""
+    return json_response(_child(child), status=status, headers={"ETag": child.etag or ""})
+
+
+@bp.route(route="api/children", methods=["GET"], auth_level=ANON)
+@endpoint
+def list_children(req: func.HttpRequest) -> func.HttpResponse:
+    found = children.list_children(bootstrap.deps(), principal(req))
+    return json_response({"children": [_child(c) for c in found]})
+
+
+@bp.route(route="api/children", methods=["POST"], auth_level=ANON)
+@endpoint
+def add_child(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    return _versioned(children.add_child(bootstrap.deps(), who, read_json(req)), status=201)
+
+
+@bp.route(route="api/children/{id}", methods=["GET"], auth_level=ANON)
+@endpoint
+def get_child(req: func.HttpRequest) -> func.HttpResponse:
+    return _versioned(children.get_child(bootstrap.deps(), principal(req), req.route_params.get("id")))
+
+
+@bp.route(route="api/children/{id}", methods=["PATCH"], auth_level=ANON)
+@endpoint
+def update_child(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    child = children.update_child(
+        bootstrap.deps(), who, req.route_params.get("id"), read_json(req), req.headers.get("If-Match")
+    )
+    return _versioned(child)
+
+
+@bp.route(route="api/me/children", methods=["GET"], auth_level=ANON)
+@endpoint
+def my_children(req: func.HttpRequest) -> func.HttpResponse:
+    found = children.my_children(bootstrap.deps(), principal(req))
+    return json_response(
+        {"children": [{"id": c.child_id, "firstName": c.first_name, "lastName": c.last_name,
+                       "dateOfBirth": c.date_of_birth.isoformat()} for c in found]}
+    )  # fmt: skip

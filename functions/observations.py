@@ -1,0 +1,111 @@
+"""Observations and their comments: /api/observations/*. Each function does one operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import azure.functions as func
+
+from functions.http import endpoint, json_response, principal, read_json
+from functions.journal import entry_view
+from shared import bootstrap
+from shared.domain.journal import Comment
+from shared.domain.observations import Observation
+from shared.services import comments, observations
+
+bp = func.Blueprint()
+ANON = func.AuthLevel.ANONYMOUS
+
+
+def observation_view(o: Observation) -> dict[str, Any]:
+    """An observation as staff see it (in lists and after a change): ids, not names."""
+    return {
+        "id": o.observation_id,
+        "status": o.status.value,
+        "childIds": o.child_ids,
+        "authorId": o.author_id,
+        "text": o.text,
+        "nextSteps": o.next_steps,
+        "areas": [a.value for a in o.areas],
+        "observedOn": o.observed_on.isoformat(),
+        "createdAt": o.created_at.isoformat(),
+        "updatedAt": o.updated_at.isoformat(),
+        "publishedAt": o.published_at.isoformat() if o.published_at else None,
+        "photoIds": o.photo_ids,
+        "etag": o.etag,
+    }
+
+
+def _with_etag(o: Observation, status: int = 200) -> func.HttpResponse:
+    return json_response({"observation": observation_view(o)}, status=status, headers={"ETag": o.etag or ""})
+
+
+def _comment_view(c: Comment) -> dict[str, Any]:
+    return {"id": c.comment_id, "author": c.author_name, "byStaff": c.author_is_staff, "mine": True,
+            "text": c.text, "createdAt": c.created_at.isoformat()}  # fmt: skip
+
+
+@bp.route(route="api/observations", methods=["POST"], auth_level=ANON)
+@endpoint
+def create_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    return _with_etag(observations.create_observation(bootstrap.deps(), who, body), status=201)
+
+
+@bp.route(route="api/observations", methods=["GET"], auth_level=ANON)
+@endpoint
+def list_observations(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    found = observations.list_observations(bootstrap.deps(), who, req.params.get("status"))
+    return json_response({"observations": [observation_view(o) for o in found]})
+
+
+@bp.route(route="api/observations/{id}", methods=["GET"], auth_level=ANON)
+@endpoint
+def get_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    shown = observations.read_observation(bootstrap.deps(), who, req.route_params.get("id", ""))
+    return json_response({"observation": entry_view(shown)}, headers={"ETag": shown.etag or ""})
+
+
+@bp.route(route="api/observations/{id}", methods=["PATCH"], auth_level=ANON)
+@endpoint
+def update_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    changed = observations.update_observation(
+        bootstrap.deps(), who, req.route_params.get("id", ""), req.headers.get("If-Match"), body
+    )
+    return _with_etag(changed)
+
+
+@bp.route(route="api/observations/{id}", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def delete_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    observations.delete_observation(bootstrap.deps(), who, req.route_params.get("id", ""))
+    return json_response({"status": "deleted"})
+
+
+@bp.route(route="api/observations/{id}/submit", methods=["POST"], auth_level=ANON)
+@endpoint
+def submit_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    return _with_etag(observations.submit_observation(bootstrap.deps(), who, req.route_params.get("id", "")))
+
+
+@bp.route(route="api/observations/{id}/publish", methods=["POST"], auth_level=ANON)
+@endpoint
+def publish_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    return _with_etag(observations.publish_observation(bootstrap.deps(), who, req.route_params.get("id", "")))
+
+
+@bp.route(route="api/observations/{id}/comments", methods=["POST"], auth_level=ANON)
+@endpoint
+def add_comment(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    comment = comments.add_comment(bootstrap.deps(), who, req.route_params.get("id", ""), body.get("text"))
+    return json_response({"comment": _comment_view(comment)}, status=201)

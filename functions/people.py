@@ -1,0 +1,120 @@
+"""Staff and parents, administered by managers: /api/staff/* and /api/parents/*."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions.http import endpoint, json_response, principal, read_json
+from shared import bootstrap
+from shared.domain.people import Account
+from shared.services import families, staff
+
+bp = func.Blueprint()
+ANON = func.AuthLevel.ANONYMOUS
+
+
+def _person(account: Account) -> dict[str, object]:
+    return {"id": account.user_id, "name": account.name, "email": account.email,
+            "role": account.role.value, "status": account.status.value}  # fmt: skip
+
+
+def _family(family: families.Family) -> dict[str, object]:
+    return {**_person(family.parent), "childIds": list(family.child_ids)}
+
+
+@bp.route(route="api/staff", methods=["GET"], auth_level=ANON)
+@endpoint
+def list_staff(req: func.HttpRequest) -> func.HttpResponse:
+    found = staff.list_staff(bootstrap.deps(), principal(req))
+    return json_response({"staff": [_person(a) for a in found]})
+
+
+@bp.route(route="api/staff", methods=["POST"], auth_level=ANON)
+@endpoint
+def invite_staff(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    account = staff.invite_staff(
+        bootstrap.deps(), who, name=body.get("name"), email=body.get("email"), role=body.get("role")
+    )
+    return json_response(_person(account), status=201)
+
+
+@bp.route(route="api/staff/{id}", methods=["PATCH"], auth_level=ANON)
+@endpoint
+def update_staff(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    account = staff.update_staff(bootstrap.deps(), who, req.route_params.get("id"), read_json(req))
+    return json_response(_person(account))
+
+
+@bp.route(route="api/staff/{id}/deactivate", methods=["POST"], auth_level=ANON)
+@endpoint
+def deactivate_staff(req: func.HttpRequest) -> func.HttpResponse:
+    account = staff.deactivate_staff(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response(_person(account))
+
+
+@bp.route(route="api/staff/{id}/reactivate", methods=["POST"], auth_level=ANON)
+@endpoint
+def reactivate_staff(req: func.HttpRequest) -> func.HttpResponse:
+    account = staff.reactivate_staff(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response(_person(account))
+
+
+@bp.route(route="api/staff/{id}/invitation", methods=["POST"], auth_level=ANON)
+@endpoint
+def resend_staff_invitation(req: func.HttpRequest) -> func.HttpResponse:
+    account = staff.resend_invitation(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response({**_person(account), "message": "A new invitation is on its way."}, status=202)
+
+
+@bp.route(route="api/parents", methods=["GET"], auth_level=ANON)
+@endpoint
+def list_parents(req: func.HttpRequest) -> func.HttpResponse:
+    found = families.list_parents(bootstrap.deps(), principal(req))
+    return json_response({"parents": [_family(f) for f in found]})
+
+
+@bp.route(route="api/parents", methods=["POST"], auth_level=ANON)
+@endpoint
+def invite_parent(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    family = families.invite_parent(
+        bootstrap.deps(), who, name=body.get("name"), email=body.get("email"), child_ids=body.get("childIds")
+    )
+    return json_response(_family(family), status=201)
+
+
+@bp.route(route="api/parents/{id}", methods=["PATCH"], auth_level=ANON)
+@endpoint
+def update_parent(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    account = families.update_parent(bootstrap.deps(), who, req.route_params.get("id"), read_json(req))
+    return json_response(_person(account))
+
+
+@bp.route(route="api/parents/{id}/children/{childId}", methods=["POST"], auth_level=ANON)
+@endpoint
+def link_parent_child(req: func.HttpRequest) -> func.HttpResponse:
+    families.link_child(
+        bootstrap.deps(), principal(req), req.route_params.get("id"), req.route_params.get("childId")
+    )
+    return json_response({"status": "linked"})
+
+
+@bp.route(route="api/parents/{id}/children/{childId}", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def unlink_parent_child(req: func.HttpRequest) -> func.HttpResponse:
+    families.unlink_child(
+        bootstrap.deps(), principal(req), req.route_params.get("id"), req.route_params.get("childId")
+    )
+    return json_response({"status": "unlinked"})
+
+
+@bp.route(route="api/parents/{id}/deactivate", methods=["POST"], auth_level=ANON)
+@endpoint
+def deactivate_parent(req: func.HttpRequest) -> func.HttpResponse:
+    account = families.deactivate_parent(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response(_person(account))

@@ -1,0 +1,45 @@
+"""Photos: /api/observations/{id}/photos and /api/photos/{id}. Raw image bytes in, short links out."""
+
+from __future__ import annotations
+
+import azure.functions as func
+
+from functions.http import endpoint, json_response, principal
+from shared import bootstrap
+from shared.domain.photos import PhotoSize
+from shared.services import photos
+
+bp = func.Blueprint()
+ANON = func.AuthLevel.ANONYMOUS
+
+
+@bp.route(route="api/observations/{id}/photos", methods=["POST"], auth_level=ANON)
+@endpoint
+def upload_photo(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    upload = photos.Upload(
+        body=req.get_body() or b"",
+        declared_length=req.headers.get("Content-Length"),
+        declared_type=req.headers.get("Content-Type"),
+    )
+    photo = photos.upload_photo(bootstrap.deps(), who, req.route_params.get("id", ""), upload)
+    return json_response(
+        {"id": photo.photo_id, "width": photo.display.width, "height": photo.display.height}, status=201
+    )
+
+
+@bp.route(route="api/photos/{id}", methods=["GET"], auth_level=ANON)
+@endpoint
+def view_photo(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    size = PhotoSize.parse(req.params.get("size"))
+    link = photos.photo_link(bootstrap.deps(), who, req.route_params.get("id", ""), size)
+    # A redirect, so <img src="/api/photos/..."> works; never cached, as the link dies in minutes.
+    return func.HttpResponse(status_code=302, headers={"Location": link, "Cache-Control": "no-store"})
+
+
+@bp.route(route="api/photos/{id}", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def delete_photo(req: func.HttpRequest) -> func.HttpResponse:
+    photos.delete_photo(bootstrap.deps(), principal(req), req.route_params.get("id", ""))
+    return json_response({"status": "deleted"})

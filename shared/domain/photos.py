@@ -1,0 +1,74 @@
+"""Photos in the journal: what is recorded about each one, and where its bytes live.
+
+Blob names are made here from server-side ids only (S25): a user's file name never reaches
+storage, and one setting's photos all sit under its own prefix.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from shared.domain.errors import InvalidInput
+
+CONTAINER = "photos"
+
+
+class PhotoSize(StrEnum):
+    DISPLAY = "display"
+    THUMB = "thumb"
+
+    @classmethod
+    def parse(cls, raw: object) -> PhotoSize:
+        """The size a caller asked for (display when none); InvalidInput for anything else."""
+        if raw is None or raw == "":
+            return cls.DISPLAY
+        try:
+            return cls(str(raw))
+        except ValueError:
+            raise InvalidInput("Ask for size=display or size=thumb.", field="size") from None
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """One stored size of a photo."""
+
+    content_type: str
+    width: int
+    height: int
+    length: int
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo attached to one observation; table row keyed by setting, then photo id (S23)."""
+
+    setting_id: str
+    photo_id: str
+    observation_id: str
+    owner_id: str
+    display: StoredImage
+    thumb: StoredImage
+    created_at: datetime
+
+    def image(self, size: PhotoSize) -> StoredImage:
+        return self.display if size is PhotoSize.DISPLAY else self.thumb
+
+    def blob(self, size: PhotoSize) -> str:
+        return blob_name(self.setting_id, self.photo_id, size)
+
+    @property
+    def blobs(self) -> list[str]:
+        return [self.blob(size) for size in PhotoSize]
+
+
+def new_photo_id() -> str:
+    """A fresh photo id: 96 random bits, shaped like every other id (letters and digits)."""
+    return "p" + secrets.token_hex(12)
+
+
+def blob_name(setting_id: str, photo_id: str, size: PhotoSize) -> str:
+    """The blob that holds one size of a photo; made only from server-side ids (S25)."""
+    return f"{setting_id}/{photo_id}/{size.value}.jpg"

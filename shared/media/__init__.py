@@ -1,0 +1,1 @@
+"""Media handling that needs no storage: decoding, checking and re-encoding photos (S26, S27)."""

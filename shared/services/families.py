@@ -1,0 +1,148 @@
+"""Managers administer parents: invite them with their children, edit, link, unlink, deactivate.
+
+Links are read from storage on every request, so linking and unlinking take effect on the
+parent's next request (S24).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from shared.domain.access import require_manager
+from shared.domain.children import Child, ChildStatus, ParentLink
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.families import mask_email
+from shared.domain.identifiers import clean_id, is_id
+from shared.domain.people import Account, LinkKind, Principal, Role, Status, clean_name, normalise_email
+from shared.mail import templates
+from shared.services import membership
+from shared.services.deps import Deps
+from shared.services.invitations import invite
+from shared.services.links import issue_link, lifetime
+
+PARENT = "That parent"
+CHILD = "That child"
+# A family with more children than this in one setting is a data-entry mistake.
+MAX_CHILDREN = 20
+
+
+@dataclass(frozen=True)
+class Family:
+    parent: Account
+    child_ids: Sequence[str]
+
+
+def list_parents(deps: Deps, principal: Principal) -> Sequence[Family]:
+    require_manager(principal)
+    parents = [a for a in deps.accounts.in_setting(principal.setting_id) if a.role is Role.PARENT]
+    return [
+        Family(p, sorted(link.child_id for link in deps.links.children_of(p.setting_id, p.user_id)))
+        for p in parents
+    ]
+
+
+def invite_parent(
+    deps: Deps, principal: Principal, *, name: object, email: object, child_ids: object
+) -> Family:
+    """Invite a parent linked to their children; the activation mail is queued."""
+    require_manager(principal)
+    setting = membership.setting_of(deps, principal)
+    children = _children_to_link(deps, principal, child_ids)
+    parent = invite(deps, setting, email=email, name=name, role=Role.PARENT, actor=principal.user_id)
+    for child in children:
+        _link(deps, principal, parent, child)
+    return Family(parent, sorted(c.child_id for c in children))
+
+
+def update_parent(deps: Deps, principal: Principal, parent_id: object, changes: Mapping[str, Any]) -> Account:
+    """Rename a parent or change their e-mail address.
+
+    A new address moves the e-mail index in the same transaction as the account, voids every
+    outstanding link (S13), and both addresses are told, so a change the parent did not ask for
+    is noticed at the old one.
+    """
+    require_manager(principal)
+    unknown = sorted(set(changes) - {"name", "email"})
+    if unknown:
+        raise InvalidInput(f"{unknown[0]} cannot be changed here.", field=unknown[0])
+    name = clean_name(changes["name"]) if "name" in changes else None
+    email = normalise_email(changes["email"]) if "email" in changes else None
+    account = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
+    old_name, old_email = account.name, account.email
+    account.name = name or account.name
+    if email is None or email == old_email:
+        if account.name != old_name:
+            deps.accounts.save(account)
+            deps.audit(principal.setting_id, principal.user_id, "parent.rename", account.user_id, "success")
+        return account
+    setting = membership.setting_of(deps, principal)
+    account.email = email
+    account.void_links()
+    # Someone still invited needs a working activation link at the new address.
+    link = issue_link(deps, account, LinkKind.ACTIVATION) if account.status is Status.INVITED else None
+    deps.accounts.change_email(account, old_email)
+    deps.outbox.send(templates.email_changed(old_email, account.name, setting.name, mask_email(email)))
+    if link is not None:
+        hours = lifetime(deps, LinkKind.ACTIVATION) // 3600
+        deps.outbox.send(templates.invitation(email, account.name, setting.name, link, hours))
+    else:
+        deps.outbox.send(templates.email_changed(email, account.name, setting.name, mask_email(email)))
+    deps.audit(principal.setting_id, principal.user_id, "parent.email-change", account.user_id, "success")
+    if account.name != old_name:
+        deps.audit(principal.setting_id, principal.user_id, "parent.rename", account.user_id, "success")
+    return account
+
+
+def link_child(deps: Deps, principal: Principal, parent_id: object, child_id: object) -> None:
+    require_manager(principal)
+    parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
+    child = _child(deps, principal, child_id)
+    if child.status is not ChildStatus.ACTIVE:
+        raise InvalidInput("An archived child cannot be linked to a parent.", field="childId")
+    _link(deps, principal, parent, child)
+
+
+def unlink_child(deps: Deps, principal: Principal, parent_id: object, child_id: object) -> None:
+    """Remove a link; the parent loses the child on their very next request (S24)."""
+    require_manager(principal)
+    parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
+    cid = clean_id(child_id, what=CHILD)
+    if not deps.links.is_linked(principal.setting_id, parent.user_id, cid):
+        raise NotFound("That child is not linked to this parent.")
+    deps.links.unlink(principal.setting_id, parent.user_id, cid)
+    deps.audit(principal.setting_id, principal.user_id, "child.unlink", f"{parent.user_id}/{cid}", "success")
+
+
+def deactivate_parent(deps: Deps, principal: Principal, parent_id: object) -> Account:
+    require_manager(principal)
+    return membership.deactivate(deps, principal, parent_id, membership.PARENTS, PARENT)
+
+
+def _child(deps: Deps, principal: Principal, child_id: object) -> Child:
+    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
+    if child is None:
+        raise NotFound(f"{CHILD} was not found.")
+    return child
+
+
+def _children_to_link(deps: Deps, principal: Principal, raw: object) -> list[Child]:
+    """Every child named, checked before anything is written: all exist here and are active."""
+    if not isinstance(raw, list) or not raw or len(raw) > MAX_CHILDREN:
+        raise InvalidInput(f"Choose 1 to {MAX_CHILDREN} children for this parent.", field="childIds")
+    children: dict[str, Child] = {}
+    for child_id in raw:
+        child = deps.children.get(principal.setting_id, child_id) if is_id(child_id) else None
+        if child is None:  # another setting's child looks exactly like a missing one (S24)
+            raise NotFound("One of those children was not found.", field="childIds")
+        if child.status is not ChildStatus.ACTIVE:
+            raise InvalidInput("An archived child cannot be linked to a parent.", field="childIds")
+        children[child.child_id] = child
+    return list(children.values())
+
+
+def _link(deps: Deps, principal: Principal, parent: Account, child: Child) -> None:
+    deps.links.link(ParentLink(principal.setting_id, parent.user_id, child.child_id, deps.clock.now()))
+    target = f"{parent.user_id}/{child.child_id}"
+    deps.audit(principal.setting_id, principal.user_id, "child.link", target, "success")

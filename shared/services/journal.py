@@ -1,0 +1,175 @@
+"""A child's journal, and how any observation is shown to one reader (redacted for parents).
+
+A parent's journal page costs four storage round trips: the session check, the parent's links
+(read on every request, S24), the setting's privacy policy and one query of the child's journal
+partition. The policy is read every time, not cached: a manager who tightens it (names to
+"a friend") protects the other children from the very next page, as links and roles do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from shared.domain.access import staff_may_see_child
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area, clean_id
+from shared.domain.observations import Area, ObservationStatus
+from shared.domain.people import Principal, Role
+from shared.domain.redaction import NamedChild, ShownChild, redactor_for, shown_children
+from shared.domain.settings import OtherChildren, Setting
+from shared.services.deps import Deps
+
+NO_SUCH_CHILD = "We could not find that child."
+ANOTHER_PARENT = "Another parent"
+
+
+@dataclass(frozen=True)
+class ShownComment:
+    comment_id: str
+    author_name: str
+    by_staff: bool
+    mine: bool
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """An observation as one reader may see it: for parents, other children are redacted."""
+
+    observation_id: str
+    status: ObservationStatus
+    children: list[ShownChild]
+    author_id: str
+    text: str
+    next_steps: str
+    areas: list[Area]
+    observed_on: date
+    published_at: datetime | None
+    photo_ids: list[str]
+    etag: str | None = None
+    comments: list[ShownComment] | None = None
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    entries: list[ShownEntry]
+    cursor: str | None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading, and what they may read of names: parents see their own children only."""
+
+    user_id: str
+    parent: bool
+    own_child_ids: frozenset[str]
+    policy: OtherChildren
+
+    def show(
+        self,
+        *,
+        observation_id: str,
+        status: ObservationStatus,
+        children: Sequence[NamedChild],
+        author_id: str,
+        text: str,
+        next_steps: str,
+        areas: Sequence[Area],
+        observed_on: date,
+        published_at: datetime | None,
+        photo_ids: Sequence[str],
+        etag: str | None = None,
+        comments: Sequence[Comment] | None = None,
+    ) -> ShownEntry:
+        if not self.parent:
+            shown = [ShownChild(c.child_id, c.full_name, True) for c in children]
+            return ShownEntry(
+                observation_id, status, shown, author_id, text, next_steps, list(areas), observed_on,
+                published_at, list(photo_ids), etag,
+                None if comments is None else [self._comment(c, lambda t: t) for c in comments],
+            )  # fmt: skip
+        redactor = redactor_for(children, self.own_child_ids, self.policy)
+        return ShownEntry(
+            observation_id, status, shown_children(children, self.own_child_ids, self.policy), author_id,
+            redactor.text(text), redactor.text(next_steps), list(areas), observed_on, published_at,
+            list(photo_ids), etag,
+            None if comments is None else [self._comment(c, redactor.text) for c in comments],
+        )  # fmt: skip
+
+    def _comment(self, comment: Comment, redact: Callable[[str], str]) -> ShownComment:
+        mine = comment.author_id == self.user_id
+        # Another parent's name would tell a parent whose child that is; staff names are fine.
+        name = comment.author_name if (comment.author_is_staff or mine or not self.parent) else ANOTHER_PARENT
+        return ShownComment(
+            comment.comment_id, name, comment.author_is_staff, mine, redact(comment.text), comment.created_at
+        )
+
+
+def reader_for(deps: Deps, principal: Principal, setting: Setting | None = None) -> Reader:
+    """The reader's name rights: a parent's linked children are read from storage now (S24)."""
+    if principal.role is not Role.PARENT:
+        return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
+    own = frozenset(link.child_id for link in deps.links.children_of(principal.setting_id, principal.user_id))
+    policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
+    return Reader(principal.user_id, True, own, policy)
+
+
+def list_journal(
+    deps: Deps, principal: Principal, child_id: object, *, cursor: str | None, area: object
+) -> JournalPage:
+    """A page of a child's published journal, newest first; 404 for a child the caller may not see."""
+    child_id = _child_id(child_id)
+    chosen: Area | None = clean_area(area)
+    reader = reader_for(deps, principal)
+    if reader.parent:
+        if child_id not in reader.own_child_ids:
+            raise NotFound(NO_SUCH_CHILD)
+    else:
+        require_staff_sees_child(deps, principal, child_id)
+    entries, next_cursor = deps.journal.page(
+        principal.setting_id, child_id, area=chosen, size=JOURNAL_PAGE, cursor=cursor
+    )
+    shown = [
+        reader.show(
+            observation_id=e.observation_id,
+            status=ObservationStatus.PUBLISHED,
+            children=e.children,
+            author_id=e.author_id,
+            text=e.text,
+            next_steps=e.next_steps,
+            areas=e.areas,
+            observed_on=e.observed_on,
+            published_at=e.published_at,
+            photo_ids=e.photo_ids,
+        )
+        for e in entries
+    ]
+    return JournalPage(shown, next_cursor)
+
+
+def require_staff_sees_child(deps: Deps, principal: Principal, child_id: str) -> None:
+    """NotFound unless the caller is staff who may see this child of their own setting (S24)."""
+    child = deps.children.get(principal.setting_id, child_id)
+    setting = deps.settings.get(principal.setting_id)
+    if child is None or setting is None or not staff_may_see_child(principal, child, setting):
+        raise NotFound(NO_SUCH_CHILD)
+
+
+def _child_id(raw: object) -> str:
+    try:
+        return clean_id(raw, "childId")
+    except InvalidInput:  # a malformed id names no child: the same answer as an unknown one
+        raise NotFound(NO_SUCH_CHILD) from None
+
+
+# -- the setting's privacy policy ----------------------------------------------------------------
+
+
+def other_children_policy(deps: Deps, setting_id: str) -> OtherChildren:
+    """The setting's other_children policy, as stored now."""
+    setting = deps.settings.get(setting_id)
+    # An unknown setting cannot have a session; fall back to the strictest policy regardless.
+    return setting.other_children if setting else OtherChildren.HIDDEN

@@ -1,0 +1,47 @@
+"""The setting's privacy and retention policy: everyone reads their part, managers change it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.domain.access import require_manager
+from shared.domain.errors import ConcurrencyConflict, PreconditionFailed
+from shared.domain.people import Principal
+from shared.domain.policy import apply_policy
+from shared.domain.settings import Setting
+from shared.domain.versions import STALE, require_current
+from shared.services import membership
+from shared.services.deps import Deps
+
+
+def read_setting(deps: Deps, principal: Principal) -> Setting:
+    """The caller's own setting (S23); what of it they see is decided by domain.policy."""
+    return membership.setting_of(deps, principal)
+
+
+def update_policy(
+    deps: Deps, principal: Principal, changes: Mapping[str, Any], if_match: str | None
+) -> Setting:
+    """Change policy fields from the version the manager saw (If-Match); every change is audited."""
+    require_manager(principal)
+    setting = membership.setting_of(deps, principal)
+    setting.etag = require_current(if_match, setting.etag)
+    changed = apply_policy(setting, changes)
+    if not changed:
+        return setting
+    try:
+        deps.settings.save(setting)
+    except ConcurrencyConflict:
+        raise PreconditionFailed(STALE) from None
+    # Which fields changed (names only, never personal data) goes in the event's detail.
+    detail = ",".join(sorted(changed))
+    deps.audit(
+        principal.setting_id,
+        principal.user_id,
+        "setting.policy-change",
+        setting.setting_id,
+        "success",
+        detail,
+    )
+    return membership.setting_of(deps, principal)

@@ -1,0 +1,87 @@
+"""The nightly retention purge: delete what each setting no longer needs to keep.
+
+It works setting by setting and step by step, every step idempotent, and stops cleanly when its
+time budget is spent: the next run carries on. Each setting's report goes to the audit log with
+counts only, never names (S29).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shared.domain.retention import cutoff, is_past
+from shared.domain.settings import Setting
+from shared.services.deps import Deps
+from shared.services.ports import RetentionStore
+
+
+@dataclass
+class PurgeReport:
+    setting_id: str
+    counts: dict[str, int] = field(default_factory=dict)
+    finished: bool = True
+
+    def add(self, what: str, count: int) -> None:
+        if count:
+            self.counts[what] = self.counts.get(what, 0) + count
+
+
+class Budget:
+    """Wall time left for this run; the purge checks it between steps (Flex Consumption allows 30 min)."""
+
+    def __init__(self, seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._deadline = monotonic() + seconds
+
+    @property
+    def spent(self) -> bool:
+        return self._monotonic() >= self._deadline
+
+
+def purge(deps: Deps, store: RetentionStore, budget: Budget) -> list[PurgeReport]:
+    """Run every purge step for every setting until done or out of time."""
+    reports = []
+    for setting in store.all_settings():
+        if budget.spent:
+            reports.append(PurgeReport(setting.setting_id, finished=False))
+            continue
+        report = purge_setting(deps, store, setting, budget)
+        reports.append(report)
+        outcome = "success" if report.finished else "partial"
+        deps.audit(setting.setting_id, "system", "retention.purge", setting.setting_id, outcome,
+                   json.dumps(report.counts, sort_keys=True))  # fmt: skip
+    return reports
+
+
+def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: Budget) -> PurgeReport:
+    now = deps.clock.now()
+    report = PurgeReport(setting.setting_id)
+    steps: list[Callable[[], None]] = [
+        lambda: report.add(
+            "sessions", store.end_expired_sessions(setting.setting_id, now, deps.config.session_idle_seconds)
+        ),
+        lambda: report.add("links", store.clear_expired_links(setting.setting_id, now)),
+        lambda: _purge_deactivated(store, setting, report, now),
+        lambda: report.add(
+            "audit", store.erase_audit_before(setting.setting_id, cutoff(now, setting.audit_retention_days))
+        ),
+    ]
+    for step in steps:
+        if budget.spent:
+            report.finished = False
+            break
+        step()
+    return report
+
+
+def _purge_deactivated(store: RetentionStore, setting: Setting, report: PurgeReport, now: datetime) -> None:
+    for user_id, deactivated_at in store.deactivated_accounts(setting.setting_id):
+        if deactivated_at is None:
+            store.mark_deactivated(setting.setting_id, user_id, now)
+        elif is_past(deactivated_at, setting.deactivated_retention_days, now):
+            report.add("accounts", 1)
+            store.erase_account(setting.setting_id, user_id)

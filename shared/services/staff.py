@@ -1,0 +1,89 @@
+"""Managers administer their setting's staff: invite, rename, change role, deactivate, reactivate."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from shared.domain.access import require_manager
+from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.families import clean_staff_role
+from shared.domain.identifiers import clean_id
+from shared.domain.people import Account, LinkKind, Principal, Status, clean_name
+from shared.mail import templates
+from shared.services import membership
+from shared.services.deps import Deps
+from shared.services.invitations import invite
+from shared.services.links import issue_link, lifetime
+
+STAFF_MEMBER = "That member of staff"
+
+
+def list_staff(deps: Deps, principal: Principal) -> Sequence[Account]:
+    require_manager(principal)
+    return [a for a in deps.accounts.in_setting(principal.setting_id) if a.role.is_staff]
+
+
+def invite_staff(deps: Deps, principal: Principal, *, name: object, email: object, role: object) -> Account:
+    """Invite a manager or practitioner; their activation mail is queued (S13: 72-hour link)."""
+    require_manager(principal)
+    chosen = clean_staff_role(role)
+    setting = membership.setting_of(deps, principal)
+    return invite(deps, setting, email=email, name=name, role=chosen, actor=principal.user_id)
+
+
+def update_staff(deps: Deps, principal: Principal, staff_id: object, changes: Mapping[str, Any]) -> Account:
+    """Rename a member of staff or change their role; a demotion keeps one active manager."""
+    require_manager(principal)
+    uid = clean_id(staff_id, what=STAFF_MEMBER)
+    unknown = sorted(set(changes) - {"name", "role"})
+    if unknown:
+        raise InvalidInput(f"{unknown[0]} cannot be changed here.", field=unknown[0])
+    name = clean_name(changes["name"]) if "name" in changes else None
+    role = clean_staff_role(changes["role"]) if "role" in changes else None
+    before = membership.member(deps, principal, uid, membership.STAFF, STAFF_MEMBER)
+
+    def change(account: Account) -> None:
+        account.name = name or account.name
+        account.role = role or account.role
+
+    account = membership.change_account(deps, principal, uid, membership.STAFF, STAFF_MEMBER, change)
+    if role is not None and role is not before.role:
+        # S24: the new role applies from the next request, which reads it from storage.
+        deps.audit(principal.setting_id, principal.user_id, f"staff.role.{role.value}", uid, "success")
+    if name is not None and name != before.name:
+        deps.audit(principal.setting_id, principal.user_id, "staff.rename", uid, "success")
+    return account
+
+
+def deactivate_staff(deps: Deps, principal: Principal, staff_id: object) -> Account:
+    require_manager(principal)
+    return membership.deactivate(deps, principal, staff_id, membership.STAFF, STAFF_MEMBER)
+
+
+def reactivate_staff(deps: Deps, principal: Principal, staff_id: object) -> Account:
+    require_manager(principal)
+    return membership.reactivate(deps, principal, staff_id, membership.STAFF, STAFF_MEMBER)
+
+
+def resend_invitation(deps: Deps, principal: Principal, staff_id: object) -> Account:
+    """Mail a new activation link; the new link voids the old one (S13). Only while invited."""
+    require_manager(principal)
+    account = membership.member(deps, principal, staff_id, membership.STAFF, STAFF_MEMBER)
+    if account.status is not Status.INVITED:
+        raise Conflict(
+            "Only someone who has not activated their account yet can be sent a new invitation. "
+            "Others can use \u201cForgotten your password?\u201d on the sign-in page."
+        )
+    setting = membership.setting_of(deps, principal)
+    link = issue_link(deps, account, LinkKind.ACTIVATION)
+    deps.accounts.save(account)  # ConcurrencyConflict (409) if it changed meanwhile: try again
+    deps.outbox.send(
+        templates.invitation(
+            account.email, account.name, setting.name, link, lifetime(deps, LinkKind.ACTIVATION) // 3600
+        )
+    )
+    deps.audit(
+        principal.setting_id, principal.user_id, "account.invitation-resend", account.user_id, "success"
+    )
+    return account

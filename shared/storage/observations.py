@@ -1,0 +1,125 @@
+"""Observations: the canonical rows, with ETags and a version, kept in step with the journal.
+
+Keys (S23): table `observations`, PartitionKey = setting id, RowKey = observation id.
+
+The canonical row is the truth; the per-child rows in `journal` (shared/storage/journal.py) are
+projections of it. Every write goes canonical first, guarded by the ETag the caller read (a
+concurrent edit gets ConcurrencyConflict, never a lost update), and bumps `Version`; then the
+projections are brought to that version. See shared/storage/journal.py for why that is safe.
+
+Staff lists (drafts, the approvals queue) query the setting's partition by status; a setting
+holds thousands of observations, not millions, so this stays one short partition scan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from shared.domain.errors import ConcurrencyConflict, NotFound
+from shared.domain.observations import Area, Observation, ObservationStatus
+from shared.domain.redaction import NamedChild
+from shared.storage.journal import TableJournal
+from shared.storage.tables import Entity, Table
+
+LIST_LIMIT = 200
+
+
+class TableObservations:
+    """The ObservationRepository port over Azure Table Storage."""
+
+    def __init__(self, table: Table, journal: TableJournal) -> None:
+        self._table = table
+        self._journal = journal
+
+    def add(self, observation: Observation, children: Sequence[NamedChild] = ()) -> Observation:
+        """Store a new observation (Conflict when its id is taken) and project it if published."""
+        etag = self._table.create(_to_entity(observation, version=1))
+        self._journal.project(observation, 1, children)
+        return replace(observation, etag=etag)
+
+    def get(self, setting_id: str, observation_id: str) -> Observation | None:
+        row = self._table.get(setting_id, observation_id)
+        return _to_observation(row) if row else None
+
+    def list(self, setting_id: str, status: ObservationStatus, author_id: str | None) -> list[Observation]:
+        filter = "PartitionKey eq @setting and Status eq @status"
+        parameters = {"setting": setting_id, "status": status.value}
+        if author_id is not None:
+            filter += " and AuthorId eq @author"
+            parameters["author"] = author_id
+        found = [_to_observation(r) for r in self._table.query(filter, parameters)]
+        found.sort(key=lambda o: o.updated_at, reverse=True)
+        return found[:LIST_LIMIT]
+
+    def save(self, observation: Observation, children: Sequence[NamedChild]) -> Observation:
+        """Write if nobody changed it since it was read (ConcurrencyConflict), then the journals."""
+        current = self._table.get(observation.setting_id, observation.observation_id)
+        if current is None:
+            raise NotFound("That observation no longer exists.")
+        if current["_etag"] != observation.etag:
+            raise ConcurrencyConflict("the observation changed since it was read")
+        version = int(current.get("Version", 1)) + 1
+        # The ETag guard is what makes this safe: the read above only tells us the old version.
+        etag = self._table.update(_to_entity(observation, version), etag=observation.etag, replace=True)
+        self._journal.project(observation, version, children, previous=_to_observation(current))
+        return replace(observation, etag=etag)
+
+    def delete(self, observation: Observation) -> None:
+        """Delete the version that was read (ConcurrencyConflict if it changed), then its projections."""
+        current = self._table.get(observation.setting_id, observation.observation_id)
+        if current is None:
+            return
+        self._table.delete(observation.setting_id, observation.observation_id, etag=observation.etag)
+        self._journal.withdraw(_to_observation(current), int(current.get("Version", 1)) + 1)
+
+    def repair(self, setting_id: str, observation_id: str, children: Sequence[NamedChild]) -> bool:
+        """Re-project an observation whose projections fell behind; True when something was stale."""
+        row = self._table.get(setting_id, observation_id)
+        if row is None:
+            return False
+        observation, version = _to_observation(row), int(row.get("Version", 1))
+        if not self._journal.stale(observation, version):
+            return False
+        self._journal.project(observation, version, children)
+        return True
+
+
+def _to_entity(observation: Observation, version: int) -> Entity:
+    return {
+        "PartitionKey": observation.setting_id,
+        "RowKey": observation.observation_id,
+        "Version": version,
+        "ChildIds": json.dumps(observation.child_ids),
+        "AuthorId": observation.author_id,
+        "Text": observation.text,
+        "Areas": json.dumps([a.value for a in observation.areas]),
+        "NextSteps": observation.next_steps,
+        "ObservedOn": observation.observed_on.isoformat(),
+        "Status": observation.status.value,
+        "CreatedAt": observation.created_at,
+        "UpdatedAt": observation.updated_at,
+        "PhotoIds": json.dumps(observation.photo_ids),
+        "PublishedAt": observation.published_at,
+    }
+
+
+def _to_observation(row: Entity) -> Observation:
+    return Observation(
+        setting_id=row["PartitionKey"],
+        observation_id=row["RowKey"],
+        child_ids=list(json.loads(row["ChildIds"])),
+        author_id=row["AuthorId"],
+        text=row["Text"],
+        areas=[Area(a) for a in json.loads(row["Areas"])],
+        next_steps=row.get("NextSteps") or "",
+        observed_on=date.fromisoformat(row["ObservedOn"]),
+        status=ObservationStatus(row["Status"]),
+        created_at=row["CreatedAt"],
+        updated_at=row["UpdatedAt"],
+        photo_ids=list(json.loads(row.get("PhotoIds") or "[]")),
+        published_at=row.get("PublishedAt"),
+        etag=row["_etag"],
+    )

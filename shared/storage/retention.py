@@ -1,0 +1,139 @@
+"""The storage side of the retention purge: find what has expired and delete it in batches.
+
+Every step is idempotent and each deletion is a transaction within one partition, so a run that
+stops anywhere leaves no row half-deleted, and the next run simply finds less to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from shared.domain.errors import ConcurrencyConflict, NotFound
+from shared.domain.settings import Setting
+from shared.storage.accounts import _email_key as email_key
+from shared.storage.audit import partition_of
+from shared.storage.settings import ROW
+from shared.storage.settings import _to_setting as to_setting
+from shared.storage.tables import Entity, Operation, Table
+
+
+class TableRetention:
+    """What the purge needs from the settings, accounts and audit tables."""
+
+    def __init__(self, settings: Table, accounts: Table, audit: Table) -> None:
+        self._settings = settings
+        self._accounts = accounts
+        self._audit = audit
+
+    def all_settings(self) -> Sequence[Setting]:
+        return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": ROW})]
+
+    def end_expired_sessions(self, setting_id: str, now: datetime, idle_seconds: int) -> int:
+        expired = [
+            row
+            for row in self._kind(setting_id, "session")
+            if row["ExpiresAt"] <= now or (now - row["LastSeenAt"]).total_seconds() >= idle_seconds
+        ]
+        return self._delete(setting_id, expired)
+
+    def clear_expired_links(self, setting_id: str, now: datetime) -> int:
+        """Forget link and challenge digests whose time is up (S8: nothing usable lingers)."""
+        cleared = 0
+        for row in self._kind(setting_id, "account"):
+            change: Entity = {}
+            if row.get("LinkExpires") and row["LinkExpires"] <= now:
+                change.update(LinkKind="", LinkDigest="", LinkExpires=None)
+            if row.get("ChallengeExpires") and row["ChallengeExpires"] <= now:
+                change.update(ChallengeDigest="", ChallengeExpires=None, ChallengeFailures=0)
+            if not change:
+                continue
+            # Replace the whole row under its ETag: a merge cannot remove a property, and a
+            # concurrent sign-in must win over the purge.
+            updated = {k: v for k, v in {**row, **change}.items() if v is not None}
+            try:
+                self._accounts.update(updated, etag=row["_etag"], replace=True)
+                cleared += 1
+            except (ConcurrencyConflict, NotFound):
+                continue
+        return cleared
+
+    def deactivated_accounts(self, setting_id: str) -> list[tuple[str, datetime | None]]:
+        return [
+            (row["UserId"], row.get("DeactivatedAt"))
+            for row in self._kind(setting_id, "account")
+            if row.get("Status") == "deactivated"
+        ]
+
+    def mark_deactivated(self, setting_id: str, user_id: str, now: datetime) -> None:
+        """Start the retention clock of an account deactivated without a recorded time."""
+        self._accounts.update(
+            {"PartitionKey": setting_id, "RowKey": f"user~{user_id}", "DeactivatedAt": now}, etag=None
+        )
+
+    def erase_account(self, setting_id: str, user_id: str) -> int:
+        """Delete an account with everything keyed by it: sessions, links both ways, e-mail index.
+
+        The account row goes last, so a run that stops half-way is found and finished next time.
+        """
+        owned = list(
+            self._accounts.query(
+                "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
+                {"setting": setting_id, "from": f"user~{user_id}~", "to": f"user~{user_id}~~"},
+                select=["PartitionKey", "RowKey", "ChildId"],
+            )
+        )
+        reverse_links = [
+            {"PartitionKey": setting_id, "RowKey": f"link~{row['ChildId']}~{user_id}"}
+            for row in owned
+            if row.get("ChildId")
+        ]
+        account = self._accounts.get(setting_id, f"user~{user_id}")
+        index = (
+            [{"PartitionKey": setting_id, "RowKey": email_key(account["Email"])}]
+            if account and account.get("Email")
+            else []
+        )
+        erased = self._delete(setting_id, [*reverse_links, *owned, *index])
+        if account is not None:
+            self._accounts.delete(setting_id, f"user~{user_id}")
+            erased += 1
+        return erased
+
+    def erase_audit_before(self, setting_id: str, before: datetime) -> int:
+        """Delete audit events older than `before`: whole earlier months, and the start of its month."""
+        rows = self._audit.query(
+            "PartitionKey ge @from and PartitionKey le @to and At lt @before",
+            {
+                "from": partition_of(setting_id, 0, 0),
+                "to": partition_of(setting_id, before.year, before.month),
+                "before": before,
+            },
+            select=["PartitionKey", "RowKey"],
+        )
+        by_month: dict[str, list[Entity]] = {}
+        for row in rows:
+            by_month.setdefault(row["PartitionKey"], []).append(row)
+        return sum(self._delete_in(self._audit, month, found) for month, found in by_month.items())
+
+    def _kind(self, setting_id: str, kind: str) -> Iterable[Entity]:
+        return self._accounts.query(
+            "PartitionKey eq @setting and Kind eq @kind", {"setting": setting_id, "kind": kind}
+        )
+
+    def _delete(self, setting_id: str, rows: Sequence[Entity]) -> int:
+        return self._delete_in(self._accounts, setting_id, rows)
+
+    @staticmethod
+    def _delete_in(table: Table, partition: str, rows: Sequence[Entity]) -> int:
+        if not rows:
+            return 0
+        try:
+            table.transact(
+                Operation("delete", {"PartitionKey": partition, "RowKey": r["RowKey"]}) for r in rows
+            )
+        except NotFound:
+            # Someone (another run) deleted one first: delete one by one, ignoring the gone.
+            for row in rows:
+                table.delete(partition, row["RowKey"])
+        return len(rows)

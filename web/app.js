@@ -1,0 +1,113 @@
+// The learning journal's web client: plain ES modules, no build step, no third-party code.
+
+import { api, listen } from './js/api.js';
+import { h, replace } from './js/dom.js';
+import { match, navigate, route, start } from './js/router.js';
+import { accountScreen } from './js/screens/account.js';
+import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken } from './js/screens/auth.js';
+import * as manager from './js/screens/manager.js';
+import * as parent from './js/screens/parent.js';
+import * as staff from './js/screens/staff.js';
+import { forget, loadSession, state, touched, whenIdleExpires } from './js/session.js';
+
+// First of all: a link's token leaves the address bar before anything else runs.
+takeLinkToken();
+
+const PUBLIC = { public: true };
+route('/signin', signInScreen, PUBLIC);
+route('/forgot', forgotScreen, PUBLIC);
+route('/activate', activateScreen, PUBLIC);
+route('/reset', resetScreen, PUBLIC);
+route('/', home);
+route('/account', accountScreen);
+route('/children', (p) => (state.user.role === 'parent' ? parent.childrenScreen(p) : staff.childrenScreen(p)));
+route('/children/:id', (p) => parent.journalScreen(p));
+route('/moments/new', parent.momentScreen, { roles: ['parent'] });
+route('/observations/new', staff.newObservationScreen, { roles: ['practitioner', 'manager'] });
+route('/observations/drafts', staff.draftsScreen, { roles: ['practitioner', 'manager'] });
+route('/approvals', manager.approvalsScreen, { roles: ['manager'] });
+route('/admin/staff', manager.staffScreen, { roles: ['manager'] });
+route('/admin/parents', manager.parentsScreen, { roles: ['manager'] });
+route('/admin/children', manager.childrenAdminScreen, { roles: ['manager'] });
+route('/admin/policy', manager.policyScreen, { roles: ['manager'] });
+route('/admin/audit', manager.auditScreen, { roles: ['manager'] });
+
+const NAV = {
+  parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
+  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/account', 'My account']],
+  manager: [
+    ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
+    ['/admin/staff', 'Staff'], ['/admin/parents', 'Parents'], ['/admin/children', 'Children’s records'],
+    ['/admin/policy', 'Privacy & retention'], ['/admin/audit', 'Audit log'], ['/account', 'My account'],
+  ],
+};
+
+function home() {
+  const first = state.user.role === 'manager' ? '/approvals' : '/children';
+  queueMicrotask(() => navigate(first, { replace: true }));
+  return h('p', { class: 'muted' }, 'Loading…');
+}
+
+function sendToSignIn(notice) {
+  forget();
+  state.notice = notice;
+  navigate('/signin', { replace: true });
+}
+
+listen({
+  active: touched,
+  signedOut: () => sendToSignIn('Your session has ended. Please sign in again.'),
+});
+whenIdleExpires(() => {
+  // The server has ended (or is about to end) the session; make sure of it, then say why.
+  api('POST', '/api/auth/logout', undefined, { anonymous: true }).catch(() => null);
+  sendToSignIn('You were signed out after 30 minutes without activity. Please sign in again.');
+});
+
+function drawNav(path) {
+  const nav = document.getElementById('nav');
+  if (!state.user) {
+    replace(nav);
+    return;
+  }
+  const items = (NAV[state.user.role] || []).map(([href, label]) =>
+    h('li', {}, h('a', { href, 'aria-current': path === href || path.startsWith(`${href}/`) ? 'page' : null }, label)),
+  );
+  const signOut = h('button', { type: 'button', class: 'small on-brand' }, 'Sign out');
+  signOut.addEventListener('click', async () => {
+    await api('POST', '/api/auth/logout', undefined, { anonymous: true }).catch(() => null);
+    sendToSignIn('You are signed out.');
+  });
+  replace(nav, h('ul', {}, items), h('span', { class: 'who' }, state.user.name), signOut);
+}
+
+let first = true;
+async function render(path) {
+  const main = document.getElementById('main');
+  const found = match(path);
+  if (!found) {
+    drawNav(path);
+    replace(main, h('section', { class: 'card' }, h('h1', {}, 'Page not found'), h('p', {}, h('a', { href: '/' }, 'Go to the start'))));
+    return;
+  }
+  if (!found.options.public && !state.user) {
+    if (first) await loadSession().catch(() => null);
+    if (!state.user) {
+      navigate('/signin', { replace: true });
+      return;
+    }
+  }
+  if (found.options.public && state.user && path === '/signin') {
+    navigate('/', { replace: true });
+    return;
+  }
+  const allowed = !found.options.roles || (state.user && found.options.roles.includes(state.user.role));
+  drawNav(path);
+  replace(main, allowed ? found.screen(found.params) : h('section', { class: 'card' }, h('h1', {}, 'Not for your role'), h('p', {}, 'This page is for other members of staff.')));
+  if (!first) main.focus({ preventScroll: false });
+  first = false;
+  const heading = main.querySelector('h1');
+  document.title = heading ? `${heading.textContent} – Learning journal` : 'Learning journal';
+}
+
+start(render);

@@ -1,0 +1,105 @@
+// My account: the devices signed in, signing out here or everywhere (S18).
+
+import { api } from '../api.js';
+import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.js';
+import { navigate } from '../router.js';
+import { forget, state } from '../session.js';
+
+export function accountScreen() {
+  const message = statusArea();
+  const list = h('ul', { class: 'list', 'aria-live': 'polite' }, h('li', {}, 'Loading…'));
+  const here = h('button', { type: 'button' }, 'Sign out this device');
+  const everywhere = h('button', { type: 'button', class: 'danger' }, 'Sign out everywhere');
+  here.addEventListener('click', () => signOut('/api/auth/logout', 'You are signed out.'));
+  everywhere.addEventListener('click', () => signOut('/api/auth/logout-all', 'You are signed out on every device.'));
+
+  async function signOut(path, notice) {
+    try {
+      await api('POST', path);
+    } catch (error) {
+      if (error.status !== 401) {
+        showMessage(message, error.message);
+        return;
+      }
+    }
+    forget();
+    state.notice = notice;
+    navigate('/signin', { replace: true });
+  }
+
+  async function load() {
+    try {
+      const data = await api('GET', '/api/auth/sessions');
+      replace(list, data.sessions.map((session) => sessionItem(session)));
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.message);
+    }
+  }
+
+  function sessionItem(session) {
+    const end = session.current
+      ? h('span', { class: 'badge' }, 'This device')
+      : h('button', { type: 'button', class: 'small', on: { click: () => endOne(session.id) } }, 'Sign out');
+    return h(
+      'li',
+      { class: 'row' },
+      h('div', {}, h('strong', {}, session.device || 'A device'), h('br'), h('span', { class: 'muted' }, `Last active ${formatDate(session.lastActiveAt)}`)),
+      end,
+    );
+  }
+
+  async function endOne(id) {
+    try {
+      await api('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
+      await load();
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.message);
+    }
+  }
+
+  load();
+  return h(
+    'div',
+    {},
+    h(
+      'section',
+      { class: 'card' },
+      h('h1', {}, 'My account'),
+      h('p', {}, 'Signed in as ', h('strong', {}, state.user.name), '.'),
+      message,
+      h('h2', {}, 'Where you are signed in'),
+      list,
+      h('div', { class: 'actions' }, here, everywhere),
+    ),
+    changeForm({
+      title: 'Change your password',
+      fields: [['currentPassword', 'Current password', 'current-password'], ['newPassword', 'New password', 'new-password']],
+      path: '/api/auth/password',
+      done: 'Your password is changed. Other devices have been signed out.',
+    }),
+    changeForm({
+      title: 'Change your PIN',
+      fields: [['password', 'Your password', 'current-password'], ['newPin', 'New PIN', 'off']],
+      path: '/api/auth/pin/change',
+      done: 'Your PIN is changed.',
+    }),
+  );
+}
+
+function changeForm({ title, fields, path, done }) {
+  const message = statusArea();
+  const inputs = fields.map(([name, , autocomplete]) => h('input', { name, type: 'password', autocomplete, required: true }));
+  const form = h('form', { novalidate: true }, inputs.map((input, i) => field(fields[i][1], input)), h('button', { type: 'submit' }, title));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const body = Object.fromEntries(inputs.map((input) => [input.name, input.value]));
+    try {
+      await api('POST', path, body);
+      form.reset();
+      showMessage(message, done, 'info');
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.message, 'error');
+    }
+  });
+  return h('section', { class: 'card' }, h('details', {}, h('summary', {}, title), message, form));
+}

@@ -1,0 +1,238 @@
+// Managers: approvals, staff, parents and children's records, the setting's policy, the audit log.
+
+import { api } from '../api.js';
+import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
+import { childName } from '../format.js';
+import { entryView } from './parent.js';
+import { failure, loading } from './pending.js';
+
+function card(title, ...children) {
+  return h('section', { class: 'card' }, h('h1', {}, title), children);
+}
+
+function table(caption, headings, rows) {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h('table', {}, h('caption', { class: 'muted' }, caption), h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))),
+  );
+}
+
+/** Run a change; show the API's own message if it is refused, then redraw. */
+function acting(message, redraw) {
+  return async (call) => {
+    try {
+      await call();
+      showMessage(message, '');
+      redraw();
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.message, 'error');
+    }
+  };
+}
+
+function small(label, onClick) {
+  return h('button', { type: 'button', class: 'small', on: { click: onClick } }, label);
+}
+
+const STATUS = { invited: 'Invited', active: 'Active', deactivated: 'Deactivated' };
+
+export function approvalsScreen() {
+  const message = statusArea();
+  const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  Promise.all([api('GET', '/api/children'), api('GET', '/api/observations?status=submitted')]).then(
+    ([kids, data]) => {
+      const names = new Map((kids.children || []).map((c) => [c.id, childName(c)]));
+      const items = data.observations || [];
+      if (items.length === 0) return replace(body, h('p', {}, 'Nothing is waiting. Well done!'));
+      return replace(body, items.map((o) => {
+        const publish = h('button', { type: 'button', class: 'primary' }, 'Publish');
+        const children = (o.childIds || []).map((id) => ({ name: names.get(id) || 'A child' }));
+        const view = h('div', {}, entryView({ ...o, children }, { withComments: false }), publish);
+        publish.addEventListener('click', async () => {
+          try {
+            await api('POST', `/api/observations/${encodeURIComponent(o.id)}/publish`);
+            view.replaceWith(h('p', { class: 'message info', role: 'status' }, 'Published to the families’ journals.'));
+          } catch (error) {
+            if (error.status !== 401) showMessage(message, error.message, 'error');
+          }
+        });
+        return view;
+      }));
+    },
+    (error) => {
+      if (error.status !== 401) replace(body, failure(error));
+    },
+  );
+  return card('Waiting for approval', message, body);
+}
+
+export function staffScreen() {
+  const message = statusArea();
+  const body = h('div', {});
+  const act = acting(message, draw);
+  function draw() {
+    replace(body, loading('/api/staff', 'Staff administration', (data) => table('Staff of this setting', ['Name', 'E-mail', 'Role', 'Status', ''], (data.staff || []).map((p) => [
+      p.name, p.email, p.role === 'manager' ? 'Manager' : 'Practitioner', STATUS[p.status] || p.status,
+      h('div', { class: 'inline' },
+        p.status === 'active' ? small('Deactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/deactivate`))) : null,
+        p.status === 'deactivated' ? small('Reactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/reactivate`))) : null,
+        p.status === 'invited' ? small('Send a new link', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/invitation`))) : null),
+    ]))));
+  }
+  const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+  const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
+  const role = h('select', { name: 'role' }, h('option', { value: 'practitioner' }, 'Practitioner'), h('option', { value: 'manager' }, 'Manager'));
+  const form = h('form', { novalidate: true }, field('Name', name), field('E-mail address', email), field('Role', role), h('button', { type: 'submit', class: 'primary' }, 'Send invitation'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(async () => {
+      await api('POST', '/api/staff', { name: name.value, email: email.value, role: role.value });
+      form.reset();
+    });
+  });
+  draw();
+  return card('Staff', message, body, h('details', {}, h('summary', {}, 'Invite a member of staff'), form));
+}
+
+export function parentsScreen() {
+  const message = statusArea();
+  const body = h('div', {});
+  const act = acting(message, draw);
+  let children = [];
+  function draw() {
+    replace(body, loading('/api/parents', 'Parent administration', (data) => table('Parents and their children', ['Name', 'E-mail', 'Status', 'Children', ''], (data.parents || []).map((p) => [
+      p.name, p.email, STATUS[p.status] || p.status,
+      h('ul', { class: 'list' }, (p.childIds || []).map((id) => {
+        const child = children.find((c) => c.id === id);
+        return h('li', { class: 'inline' }, child ? childName(child) : 'A child', small('Unlink', () => act(() => api('DELETE', `/api/parents/${encodeURIComponent(p.id)}/children/${encodeURIComponent(id)}`))));
+      })),
+      p.status !== 'deactivated' ? small('Deactivate', () => act(() => api('POST', `/api/parents/${encodeURIComponent(p.id)}/deactivate`))) : '',
+    ]))));
+  }
+  const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
+  const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
+  const boxes = h('fieldset', { class: 'checks' }, h('legend', {}, 'Their children'));
+  const form = h('form', { novalidate: true }, field('Name', name), field('E-mail address', email), boxes, h('button', { type: 'submit', class: 'primary' }, 'Send invitation'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const childIds = [...boxes.querySelectorAll('input:checked')].map((el) => el.value);
+    act(async () => {
+      await api('POST', '/api/parents', { name: name.value, email: email.value, childIds });
+      form.reset();
+    });
+  });
+  api('GET', '/api/children').then(
+    (data) => {
+      children = (data.children || []).filter((c) => !c.archived);
+      boxes.append(...children.map((c) => h('label', {}, h('input', { type: 'checkbox', name: 'childIds', value: c.id }), childName(c))));
+      draw();
+    },
+    (error) => {
+      if (error.status !== 401) replace(body, failure(error));
+    },
+  );
+  return card('Parents', message, body, h('details', {}, h('summary', {}, 'Invite a parent'), form));
+}
+
+export function childrenAdminScreen() {
+  const message = statusArea();
+  const body = h('div', {});
+  const act = acting(message, draw);
+  function consent(child, key, label) {
+    const box = h('input', { type: 'checkbox', checked: Boolean(child[key]), 'aria-label': `${label} for ${childName(child)}` });
+    box.addEventListener('change', () => act(() => api('PATCH', `/api/children/${encodeURIComponent(child.id)}`, { [key]: box.checked }, { headers: { 'If-Match': child.etag } })));
+    return box;
+  }
+  function draw() {
+    replace(body, loading('/api/children', 'Children’s records', (data) => table('Children and photo consents', ['Name', 'Born', 'Photos in own journal', 'Photos in others’ journals'], (data.children || []).map((c) => [
+      c.archived ? `${childName(c)} (archived)` : childName(c), formatDay(c.dateOfBirth),
+      consent(c, 'photosInOwnJournal', 'Photos in own journal'), consent(c, 'photosInOthersJournals', 'Photos in others’ journals'),
+    ]))));
+  }
+  const first = h('input', { name: 'firstName', required: true, autocomplete: 'off' });
+  const last = h('input', { name: 'lastName', required: true, autocomplete: 'off' });
+  const born = h('input', { name: 'dateOfBirth', type: 'date', required: true });
+  const own = h('input', { type: 'checkbox', name: 'photosInOwnJournal' });
+  const others = h('input', { type: 'checkbox', name: 'photosInOthersJournals' });
+  const form = h('form', { novalidate: true }, field('First name', first), field('Last name', last), field('Date of birth', born),
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Photo consent from the family'), h('label', {}, own, 'Photos in their own journal'), h('label', {}, others, 'Photos in other children’s journals')),
+    h('button', { type: 'submit', class: 'primary' }, 'Add child'));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    act(async () => {
+      await api('POST', '/api/children', { firstName: first.value, lastName: last.value, dateOfBirth: born.value, photosInOwnJournal: own.checked, photosInOthersJournals: others.checked });
+      form.reset();
+    });
+  });
+  draw();
+  return card('Children’s records', message, body, h('details', {}, h('summary', {}, 'Add a child'), form));
+}
+
+const OTHER_CHILDREN = { names: 'First names', initials: 'Initials only', hidden: '“A friend”' };
+const DAYS = {
+  retentionDays: 'Keep a leaver’s records for (days)',
+  deactivatedRetentionDays: 'Keep a deactivated account for (days)',
+  auditRetentionDays: 'Keep the audit log for (days)',
+  exportWindowDays: 'An export link works for (days)',
+};
+
+export function policyScreen() {
+  const message = statusArea();
+  const body = h('div', {});
+  function draw() {
+    replace(body, loading('/api/setting', 'The privacy and retention policy', (setting) => policyForm(setting, message, draw)));
+  }
+  draw();
+  return card('Privacy and retention', message, body);
+}
+
+function policyForm(setting, message, redraw) {
+  const policy = setting.policy || {};
+  const others = h('select', { name: 'otherChildren' }, Object.entries(OTHER_CHILDREN).map(([value, label]) => h('option', { value, selected: policy.otherChildren === value }, label)));
+  const approval = h('input', { type: 'checkbox', name: 'approvalRequired', checked: Boolean(policy.approvalRequired) });
+  const keyOnly = h('input', { type: 'checkbox', name: 'keyChildrenOnly', checked: Boolean(policy.keyChildrenOnly) });
+  const days = Object.entries(DAYS).map(([key, label]) => [key, field(label, h('input', { type: 'number', name: key, min: 1, value: policy[key] ?? '' }))]);
+  const form = h('form', { novalidate: true },
+    h('p', {}, h('strong', {}, setting.name || '')),
+    field('How parents see other children in group observations', others),
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Observations'), h('label', {}, approval, 'A manager approves observations before families see them'), h('label', {}, keyOnly, 'Practitioners see only their key children')),
+    days.map(([, element]) => element),
+    h('button', { type: 'submit', class: 'primary' }, 'Save policy'));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const changes = { otherChildren: others.value, approvalRequired: approval.checked, keyChildrenOnly: keyOnly.checked };
+    for (const [key] of days) changes[key] = Number(form.elements.namedItem(key).value);
+    try {
+      await api('PATCH', '/api/setting', changes, { headers: { 'If-Match': setting.etag || '' } });
+      showMessage(message, 'Saved.', 'info');
+      redraw();
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.message, 'error');
+    }
+  });
+  return form;
+}
+
+export function auditScreen() {
+  const results = h('div', {});
+  const from = h('input', { type: 'date', name: 'from' });
+  const to = h('input', { type: 'date', name: 'to' });
+  const actor = h('input', { name: 'actor', autocomplete: 'off' });
+  const action = h('input', { name: 'action', autocomplete: 'off' });
+  const form = h('form', { novalidate: true, class: 'filters' }, field('From', from), field('To', to), field('Person (user id)', actor), field('Action', action, 'For example account.deactivate'), h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Show')));
+  function show(cursor) {
+    const query = new URLSearchParams();
+    for (const [key, input] of [['from', from], ['to', to], ['actor', actor], ['action', action]]) if (input.value) query.set(key, input.value);
+    if (cursor) query.set('cursor', cursor);
+    replace(results, loading(`/api/audit?${query}`, 'The audit log', (data) => h('div', {},
+      table('Newest first', ['When', 'Who', 'What', 'About', 'Outcome'], (data.events || []).map((e) => [formatDate(e.at), e.actor, e.action, e.target, e.outcome])),
+      data.cursor ? h('div', { class: 'actions' }, small('Older entries', () => show(data.cursor))) : null)));
+  }
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    show(null);
+  });
+  show(null);
+  return card('Audit log', form, results);
+}

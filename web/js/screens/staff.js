@@ -1,0 +1,130 @@
+// Practitioners: the children (key children first), new observations with photos, drafts.
+
+import { api, upload } from '../api.js';
+import { field, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
+import { AREAS, childName } from '../format.js';
+import { state } from '../session.js';
+import { failure, loading, notAvailable } from './pending.js';
+
+function isKeyChild(child) {
+  return child.keyChild === true || (child.keyPersonId && child.keyPersonId === state.user.id);
+}
+
+export function childrenScreen() {
+  return h(
+    'section',
+    { class: 'card' },
+    h('h1', {}, 'Children'),
+    loading('/api/children', 'The children list', (data) => {
+      const children = [...(data.children || [])].sort((a, b) => Number(isKeyChild(b)) - Number(isKeyChild(a)) || childName(a).localeCompare(childName(b)));
+      if (children.length === 0) return h('p', {}, 'No children yet.');
+      return h('ul', { class: 'list' }, children.map((child) => h('li', { class: 'row' }, h('a', { href: `/children/${encodeURIComponent(child.id)}` }, childName(child)), isKeyChild(child) ? h('span', { class: 'badge' }, 'Key child') : null)));
+    }),
+  );
+}
+
+export function newObservationScreen() {
+  const message = statusArea();
+  const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  api('GET', '/api/me/children').then(
+    (data) => {
+      const form = observationForm(data.children || [], message);
+      replace(body, form);
+      // Until the observation routes exist the form says so, rather than failing on submit.
+      api('GET', '/api/observations?status=draft').catch((error) => {
+        if (!error.notAvailable) return;
+        body.prepend(notAvailable('Saving observations and uploading photos'));
+        for (const button of form.querySelectorAll('button[type=submit]')) button.disabled = true;
+      });
+    },
+    (error) => {
+      if (error.status !== 401) replace(body, error.notAvailable ? notAvailable('Writing observations') : failure(error));
+    },
+  );
+  return h('section', { class: 'card' }, h('h1', {}, 'New observation'), message, body);
+}
+
+function observationForm(children, message) {
+  const childBoxes = children.map((child) => h('label', {}, h('input', { type: 'checkbox', name: 'child', value: child.id }), childName(child)));
+  const areaBoxes = Object.entries(AREAS).map(([value, label]) => h('label', {}, h('input', { type: 'checkbox', name: 'area', value }), label));
+  const text = h('textarea', { name: 'text', maxlength: 5000, required: true });
+  const nextSteps = h('textarea', { name: 'nextSteps', maxlength: 5000, rows: 3 });
+  const observedOn = h('input', { type: 'date', name: 'observedOn', required: true, value: new Date().toISOString().slice(0, 10) });
+  const files = h('input', { type: 'file', name: 'photos', accept: 'image/jpeg,image/png,image/webp', multiple: true });
+  const previews = h('ul', { class: 'preview', 'aria-label': 'Photos to upload' });
+  let chosen = [];
+  files.addEventListener('change', () => {
+    for (const item of chosen) URL.revokeObjectURL(item.url);
+    // A local preview before anything is sent; blob: URLs are allowed by the CSP for this.
+    chosen = [...files.files].map((file) => {
+      const url = URL.createObjectURL(file);
+      const bar = h('progress', { max: 1, value: 0, 'aria-label': `Upload of ${file.name}` });
+      return { file, url, bar, item: h('li', {}, h('img', { src: url, alt: `Preview of ${file.name}` }), bar) };
+    });
+    replace(previews, chosen.map((c) => c.item));
+  });
+  const save = h('button', { type: 'submit', name: 'draft', value: 'draft' }, 'Save as draft');
+  const submit = h('button', { type: 'submit', class: 'primary', name: 'submit', value: 'submit' }, 'Submit for approval');
+  const form = h(
+    'form',
+    { novalidate: true },
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Children in this observation'), childBoxes),
+    field('What did you see?', text),
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Areas of learning'), areaBoxes),
+    field('Next steps', nextSteps),
+    field('Date observed', observedOn),
+    field('Photos', files, 'JPEG, PNG or WebP, up to 10 MB each. Location and camera details are removed.'),
+    previews,
+    h('div', { class: 'actions' }, save, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const childIds = [...form.querySelectorAll('input[name=child]:checked')].map((el) => el.value);
+    const areas = [...form.querySelectorAll('input[name=area]:checked')].map((el) => el.value);
+    if (childIds.length === 0) return showMessage(message, 'Please choose at least one child.');
+    if (!text.value.trim()) return showMessage(message, 'Please describe what you saw.');
+    showMessage(message, '');
+    const submitting = event.submitter === submit;
+    try {
+      const created = await api('POST', '/api/observations', { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value });
+      const id = created.observation.id;
+      for (const item of chosen) {
+        await upload(`/api/observations/${encodeURIComponent(id)}/photos`, item.file, (share) => {
+          item.bar.value = share;
+        });
+      }
+      if (submitting) await api('POST', `/api/observations/${encodeURIComponent(id)}/submit`);
+      form.replaceWith(h('p', { class: 'message info', role: 'status' }, submitting ? 'Submitted. A manager will check it before families see it.' : 'Saved as a draft.'), previews);
+    } catch (error) {
+      if (error.status !== 401) showMessage(message, error.notAvailable ? 'Saving observations is not available yet.' : error.message);
+    }
+  });
+  return form;
+}
+
+export function draftsScreen() {
+  const message = statusArea();
+  return h(
+    'section',
+    { class: 'card' },
+    h('h1', {}, 'My drafts'),
+    message,
+    loading('/api/observations?status=draft', 'Drafts', (data) => {
+      const items = data.observations || [];
+      if (items.length === 0) return h('p', {}, 'No drafts.');
+      return h('ul', { class: 'list' }, items.map((o) => {
+        const submit = h('button', { type: 'button', class: 'small' }, 'Submit for approval');
+        const item = h('li', {}, h('strong', {}, formatDay(o.observedOn)), ' ', o.text, ' ', submit);
+        submit.addEventListener('click', async () => {
+          try {
+            await api('POST', `/api/observations/${encodeURIComponent(o.id)}/submit`);
+            item.replaceWith(h('li', { role: 'status' }, 'Submitted for approval.'));
+          } catch (error) {
+            if (error.status !== 401) showMessage(message, error.message);
+          }
+        });
+        return item;
+      }));
+    }),
+  );
+}

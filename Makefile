@@ -34,6 +34,10 @@ run: install
 test: install lint typecheck
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+## Storage round trips, latency ratios and a 60-second load test; prints a table, writes bench/results.json.
+bench: install
+	$(PY) -m bench
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

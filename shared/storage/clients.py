@@ -7,6 +7,7 @@ identity through DefaultAzureCredential and no key exists at all (allowSharedKey
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import suppress
 from typing import Any
 
@@ -39,8 +40,11 @@ _CLIENT_OPTIONS: dict[str, Any] = {
 class StorageClients:
     """Lazily built service clients plus the set of tables, containers and queues known to exist."""
 
-    def __init__(self, config: StorageConfig) -> None:
+    def __init__(self, config: StorageConfig, *, request_hook: Callable[[Any], None] | None = None) -> None:
+        """`request_hook` sees every request the SDKs send, retries included (the bench counts
+        storage round trips with it)."""
         self._config = config
+        self._request_hook = request_hook
         self._lock = threading.Lock()
         self._services: dict[str, Any] = {}
         self._ready: set[str] = set()
@@ -60,6 +64,8 @@ class StorageClients:
         classes = {"table": TableServiceClient, "blob": BlobServiceClient, "queue": QueueServiceClient}
         cls: Any = classes[kind]
         options = dict(_CLIENT_OPTIONS)
+        if self._request_hook is not None:
+            options["raw_request_hook"] = self._request_hook
         if kind != "table":
             # The storage SDKs bring their own retry policy, whose default first back-off is 15 s.
             retry = BlobLinearRetry if kind == "blob" else QueueLinearRetry

@@ -1,0 +1,245 @@
+"""`make bench`: storage round trips per operation, latency ratios and a short load test.
+
+Everything runs here, on loopback: its own in-memory Azurite and the app in the local host, with
+production Argon2 parameters. Ratios compare two things measured in the same run, so they hold on
+a noisy machine; each figure is a median of at least 20 runs. Results go to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.counting import RequestCounter
+from bench.world import World, build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = 20
+GOALS_ROUNDTRIPS = {
+    "login": 2,
+    "pin": 3,
+    "session_check": 1,
+    "journal_page": 3,
+    "create_observation": 4,
+    "upload_photo": 5,
+}
+GOALS_RATIOS = {
+    "journal_page_vs_raw_storage": 1.5,
+    "login_vs_argon2_verify": 1.2,
+    "photo_upload_vs_pillow": 1.3,
+    "cold_start_vs_sdk_import": 1.3,
+}
+
+
+def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def roundtrips(counter: RequestCounter, action: Callable[[], object]) -> int:
+    with counter.during() as window:
+        action()
+    return window.requests
+
+
+def measure_operations(world: World) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
+    counter = world.counter
+    ops: dict[str, Callable[[], object]] = {
+        "login": world.login,
+        "session_check": world.session_check,
+        "journal_page": world.journal_page,
+        "create_observation": world.create_observation,
+        "upload_photo": world.upload_small_photo,
+    }
+    trips, latency, rss = {}, {}, {}
+    for name, op in ops.items():
+        op()  # warm: first-use table creation and connection set-up are not what we measure
+        trips[name] = roundtrips(counter, op)
+        latency[name] = round(median_ms(op), 2)
+        rss[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    trips["pin"], latency["pin"] = measure_pin(world)
+    rss["pin"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return trips, latency, rss
+
+
+def measure_pin(world: World) -> tuple[int, float]:
+    """The PIN step alone: each run gets a fresh challenge first, outside the count and the clock."""
+    counts, times = [], []
+    for _ in range(RUNS):
+        challenge = world.challenge()
+        with world.counter.during() as window:
+            start = time.perf_counter()
+            world.pin_with(challenge)
+            times.append((time.perf_counter() - start) * 1000)
+        counts.append(window.requests)
+    return max(counts), round(statistics.median(times), 2)
+
+
+def measure_ratios(world: World) -> dict[str, float]:
+    journal = median_ms(world.journal_page)
+    raw_journal = median_ms(world.raw_journal_storage)
+    login = median_ms(world.login)
+    argon2 = median_ms(world.argon2_verify)
+    upload = median_ms(world.upload_big_photo, runs=RUNS)
+    pillow = median_ms(world.pillow_big_photo, runs=RUNS)
+    cold, sdk = cold_start_pair()
+    return {
+        "journal_page_vs_raw_storage": round(journal / raw_journal, 3),
+        "login_vs_argon2_verify": round(login / argon2, 3),
+        "photo_upload_vs_pillow": round(upload / pillow, 3),
+        "cold_start_vs_sdk_import": round(cold / sdk, 3),
+    }
+
+
+_COLD = """
+import sys, time, json
+from pathlib import Path
+import function_app
+from devhost.host import LocalHost
+host = LocalHost(
+    function_app.app, host_json=Path("host.json"), master_key="bench", queue_connection_string=None
+)
+environ = {
+    "REQUEST_METHOD": "GET", "PATH_INFO": "/api/health", "SERVER_NAME": "127.0.0.1",
+    "SERVER_PORT": "7071", "wsgi.url_scheme": "http", "QUERY_STRING": "",
+    "wsgi.input": __import__("io").BytesIO(b""),
+}
+status = []
+body = b"".join(host(environ, lambda s, h, e=None: status.append(s)))
+assert status[0].startswith("200"), (status, body)
+"""
+_SDK = """
+import azure.functions, azure.data.tables, azure.storage.blob, azure.storage.queue, azure.identity
+import argon2, jwt, zxcvbn, PIL.Image, werkzeug
+"""
+
+
+def cold_start_pair() -> tuple[float, float]:
+    """A fresh process answering its first health check, against one that only imports the SDKs."""
+    env = dict(World.current_env)
+
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
+        return (time.perf_counter() - start) * 1000
+
+    colds = [run(_COLD) for _ in range(RUNS)]
+    sdks = [run(_SDK) for _ in range(RUNS)]
+    return statistics.median(colds), statistics.median(sdks)
+
+
+def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str, float | int]:
+    """A mixed workload from 50 concurrent clients through the local host."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    # One account holds one PIN challenge at a time, so the clients sign in one after another
+    # before the clock starts (sign-ins during the run use the password step only).
+    sessions = [world.parent_session() for _ in range(clients)]
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors = 0
+
+    def client(index: int) -> tuple[list[float], int]:
+        mine, failed = [], 0
+        session = sessions[index]
+        work = [
+            world.journal_page_with(session),
+            world.photo_view_with(session),
+            world.session_check_with(session),
+        ]
+        step = 0
+        while time.monotonic() < deadline:
+            if index % 10 == 0 and step % 10 == 0:
+                action: Callable[[], requests.Response] = world.login_response
+            elif index % 10 == 1 and step % 5 == 0:
+                action = world.create_observation_response
+            else:
+                action = work[step % len(work)]
+            start = time.perf_counter()
+            try:
+                ok = action().status_code < 400
+            except requests.RequestException:
+                ok = False
+            mine.append((time.perf_counter() - start) * 1000)
+            failed += not ok
+            step += 1
+        return mine, failed
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        for mine, failed in pool.map(client, range(clients)):
+            latencies += mine
+            errors += failed
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))], 1)
+
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "requests_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "errors": errors,
+    }
+
+
+def main() -> int:
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        trips, latency, rss = measure_operations(world)
+        ratios = measure_ratios(world)
+        load = load_test(world, seconds=10 if quick else 60)
+    results: dict[str, Any] = {
+        "roundtrips": trips,
+        "ratios": ratios,
+        "load": load,
+        "latency_ms": latency,
+        "peak_rss_mb": rss,
+        "goals": {"roundtrips": GOALS_ROUNDTRIPS, "ratios": GOALS_RATIOS, "load_errors": 0},
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    print_table(results)
+    return 0
+
+
+def print_table(results: dict[str, Any]) -> None:
+    print(f"\n{'operation':<22}{'round trips':>12}{'goal':>6}{'median ms':>12}{'peak RSS MB':>13}")
+    for name, count in results["roundtrips"].items():
+        goal = GOALS_ROUNDTRIPS[name]
+        mark = "" if count <= goal else "  (over goal)"
+        print(
+            f"{name:<22}{count:>12}{goal:>6}{results['latency_ms'][name]:>12}{results['peak_rss_mb'][name]:>13}{mark}"
+        )
+    print(f"\n{'ratio':<32}{'value':>8}{'goal':>7}")
+    for name, value in results["ratios"].items():
+        limit = GOALS_RATIOS[name]
+        print(f"{name:<32}{value:>8}{limit:>7}{'' if value <= limit else '  (over goal)'}")
+    load = results["load"]
+    print(
+        f"\nload: {load['clients']} clients for {load['seconds']} s: {load['requests_per_second']} req/s, "
+        f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, errors {load['errors']}"
+    )
+    print("\nwritten to bench/results.json")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

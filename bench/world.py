@@ -1,0 +1,286 @@
+"""The bench's world: its own Azurite, the app in the local host, a nursery with a parent whose
+child has more than a page of published observations, and the operations to time."""
+
+from __future__ import annotations
+
+import io
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, ClassVar
+
+import requests
+from PIL import Image
+
+from bench.counting import RequestCounter
+from devhost.azurite import start_azurite
+from devhost.host import LocalHost
+from shared import bootstrap
+from shared.config import load_config
+from shared.domain.children import Child, ChildStatus, ParentLink
+from shared.domain.people import Account, Principal, Role, Status
+from shared.domain.settings import Setting
+from shared.media.images import process_photo
+from shared.services import observations
+from shared.services.deps import Deps
+from shared.services.invitations import new_user_id
+from shared.services.photos import Upload, upload_photo
+from shared.storage.clients import StorageClients
+from shared.storage.tables import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "lantern otter meadow quill"
+PIN = "480317"
+JSON = {"Content-Type": "application/json"}
+
+
+def photo(width: int, height: int) -> bytes:
+    image = Image.new("RGB", (width, height), (90, 140, 200))
+    for x in range(0, width, max(1, width // 16)):
+        image.paste((200, 120, 60), (x, 0, x + max(1, width // 64), height))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+@dataclass
+class World:
+    base: str
+    deps: Deps
+    clients: StorageClients
+    counter: RequestCounter
+    setting_id: str
+    manager: dict[str, str]
+    parent: dict[str, str]
+    child: Child
+    friend: Child
+    observation_id: str
+    photo_id: str
+    big_photo: bytes
+    small_photo: bytes
+    _manager_http: requests.Session = field(default_factory=requests.Session)
+    _parent_http: requests.Session = field(default_factory=requests.Session)
+    current_env: ClassVar[dict[str, str]] = {}
+
+    # -- sign-in ------------------------------------------------------------------------------
+
+    def login_response(self) -> requests.Response:
+        body = {"setting": self.setting_id, "email": self.parent["email"], "password": PASSWORD}
+        return requests.post(self.base + "/api/auth/login", json=body, timeout=60)
+
+    def login(self) -> None:
+        assert self.login_response().status_code == 200
+
+    def challenge(self) -> str:
+        return str(self.login_response().json()["challenge"])
+
+    def pin_with(self, challenge: str) -> None:
+        answer = requests.post(
+            self.base + "/api/auth/pin", json={"challenge": challenge, "pin": PIN}, timeout=60
+        )
+        assert answer.status_code == 200, answer.text
+
+    def sign_in(self, who: dict[str, str], http: requests.Session) -> None:
+        body = {"setting": self.setting_id, "email": who["email"], "password": PASSWORD}
+        challenge = http.post(self.base + "/api/auth/login", json=body, timeout=60).json()["challenge"]
+        answer = http.post(self.base + "/api/auth/pin", json={"challenge": challenge, "pin": PIN}, timeout=60)
+        assert answer.status_code == 200, answer.text
+
+    def parent_session(self) -> requests.Session:
+        http = requests.Session()
+        self.sign_in(self.parent, http)
+        return http
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def session_check(self) -> None:
+        assert self.session_check_with(self._parent_http)().status_code == 200
+
+    def session_check_with(self, http: requests.Session) -> Callable[[], requests.Response]:
+        return lambda: http.get(self.base + "/api/auth/session", timeout=60)
+
+    def journal_page(self) -> None:
+        answer = self.journal_page_with(self._parent_http)()
+        assert answer.status_code == 200 and len(answer.json()["entries"]) == 20, answer.text
+
+    def journal_page_with(self, http: requests.Session) -> Callable[[], requests.Response]:
+        return lambda: http.get(f"{self.base}/api/children/{self.child.child_id}/journal", timeout=60)
+
+    def photo_view_with(self, http: requests.Session) -> Callable[[], requests.Response]:
+        url = f"{self.base}/api/photos/{self.photo_id}?size=thumb"
+        return lambda: http.get(url, allow_redirects=False, timeout=60)
+
+    def raw_journal_storage(self) -> None:
+        """The same storage requests a journal page makes, straight through the SDK."""
+        accounts = self.clients.table("accounts")
+        list(
+            accounts.query_entities(
+                "PartitionKey eq @s and RowKey eq @r",
+                parameters={"s": self.setting_id, "r": f"user~{self.parent['id']}"},
+            )
+        )
+        prefix = f"user~{self.parent['id']}~child~"
+        list(
+            accounts.query_entities(
+                "PartitionKey eq @s and RowKey gt @a and RowKey lt @b",
+                parameters={"s": self.setting_id, "a": prefix, "b": prefix + "~"},
+            )
+        )
+        self.clients.table("settings").get_entity(self.setting_id, "setting")
+        journal = self.clients.table("journal")
+        pages = journal.query_entities(
+            "PartitionKey eq @p",
+            parameters={"p": f"{self.setting_id}~{self.child.child_id}"},
+            results_per_page=21,
+        ).by_page()
+        assert len(list(next(pages))) >= 20
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def create_observation_response(self) -> requests.Response:
+        body = {
+            "childIds": [self.child.child_id, self.friend.child_id],
+            "text": "Mixed paint colours.",
+            "areas": ["expressive-arts-and-design"],
+            "observedOn": date.today().isoformat(),
+        }
+        return self._manager_http.post(self.base + "/api/observations", json=body, timeout=60)
+
+    def create_observation(self) -> None:
+        assert self.create_observation_response().status_code == 201
+
+    def _upload(self, data: bytes) -> None:
+        observation = self.create_observation_response().json()["observation"]["id"]
+        answer = self._manager_http.post(
+            f"{self.base}/api/observations/{observation}/photos",
+            data=data,
+            headers={"Content-Type": "image/jpeg"},
+            timeout=120,
+        )
+        assert answer.status_code == 201, answer.text
+
+    def upload_small_photo(self) -> None:
+        self._upload(self.small_photo)
+
+    def upload_big_photo(self) -> None:
+        self._upload(self.big_photo)
+
+    def pillow_big_photo(self) -> None:
+        process_photo(self.big_photo)
+
+    def argon2_verify(self) -> None:
+        account = self.deps.accounts.find_by_email(self.setting_id, self.parent["email"])
+        assert account is not None and self.deps.hasher.verify(account.password_hash or "", PASSWORD)
+
+
+@contextmanager
+def build_world(var: Path) -> Iterator[World]:
+    emulator = start_azurite()
+    env = {
+        "JOURNAL_ENVIRONMENT": "local",
+        "JOURNAL_VAR_DIR": str(var),
+        "JournalStorage": emulator.connection_string,
+        "PATH": "/usr/bin:/bin",
+    }
+    World.current_env = env
+    config = load_config(env)
+    counter = RequestCounter()
+    clients = StorageClients(config.storage, request_hook=counter)
+    deps = bootstrap.build(config, clients)
+    bootstrap.use(deps, clients)
+    import function_app
+
+    host = LocalHost(
+        function_app.app,
+        host_json=ROOT / "host.json",
+        master_key=secrets.token_hex(16),
+        queue_connection_string=emulator.connection_string,
+    )
+    port, stop = host.start_in_thread()
+    try:
+        world = _populate(f"http://127.0.0.1:{port}", deps, clients, counter)
+        world.sign_in(world.manager, world._manager_http)
+        world.sign_in(world.parent, world._parent_http)
+        yield world
+    finally:
+        stop()
+        emulator.stop()
+
+
+def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCounter) -> World:
+    now = deps.clock.now()
+    setting_id = "bench-" + secrets.token_hex(3)
+    deps.settings.add(Setting(setting_id, "Bench Nursery", None, retention_days=365, created_at=now))
+    people = {}
+    for role in (Role.MANAGER, Role.PARENT):
+        email = f"{role.value}@bench.example"
+        account = Account(
+            setting_id,
+            new_user_id(),
+            email,
+            f"Bench {role.value.title()}",
+            role,
+            Status.ACTIVE,
+            now,
+            password_hash=deps.hasher.hash(PASSWORD),
+            pin_hash=deps.hasher.hash(PIN),
+        )
+        deps.accounts.add(account)
+        people[role] = {"id": account.user_id, "email": email}
+    children = []
+    for first in ("Mia", "Ollie"):
+        child = Child(
+            setting_id,
+            "c" + secrets.token_hex(8),
+            first,
+            "Bench",
+            date(2023, 1, 1),
+            None,
+            True,
+            True,
+            ChildStatus.ACTIVE,
+            now,
+        )
+        deps.children.add(child)
+        children.append(child)
+    deps.links.link(ParentLink(setting_id, people[Role.PARENT]["id"], children[0].child_id, now))
+    manager = _principal(deps, setting_id, people[Role.MANAGER]["id"])
+    first_observation = ""
+    for index in range(25):
+        body: dict[str, Any] = {
+            "childIds": [c.child_id for c in children],
+            "text": f"Mia and Ollie built tower {index}.",
+            "areas": ["mathematics"],
+            "observedOn": date(2026, 1, 1 + index % 28).isoformat(),
+        }
+        created = observations.create_observation(deps, manager, body)
+        first_observation = first_observation or created.observation_id
+    small = photo(640, 480)
+    photo_id = upload_photo(deps, manager, first_observation, Upload(small)).photo_id
+    for row in list(Table(clients.table("observations")).query("PartitionKey eq @s", {"s": setting_id})):
+        observations.publish_observation(deps, manager, row["RowKey"])
+    return World(
+        base,
+        deps,
+        clients,
+        counter,
+        setting_id,
+        people[Role.MANAGER],
+        people[Role.PARENT],
+        children[0],
+        children[1],
+        first_observation,
+        photo_id,
+        photo(4000, 3000),
+        small,
+    )
+
+
+def _principal(deps: Deps, setting_id: str, user_id: str) -> Principal:
+    account = deps.accounts.get(setting_id, user_id)
+    assert account is not None
+    now = deps.clock.now()
+    return Principal(setting_id, user_id, account.name, account.email, account.role, "0" * 64, now, now)

@@ -46,13 +46,12 @@ def _serve(var: Path, port: int, connection_string: str) -> int:
     from shared.config import local_master_key
 
     accounts = seed_demo(bootstrap.deps(), var / "demo-accounts.json")
-    web = ROOT / "web"
+    # The web client is served by the app's own catch-all function, as in Azure.
     host = LocalHost(
         function_app.app,
         host_json=ROOT / "host.json",
         master_key=local_master_key(var),
         queue_connection_string=connection_string,
-        static_root=web if web.is_dir() else None,
     )
     print(f"\nThe learning journal is running on http://127.0.0.1:{port}  (Ctrl-C stops it)")
     print(f"Health: http://127.0.0.1:{port}/api/health   Mail lands in {var / 'mail'}")

@@ -21,11 +21,12 @@ bp = func.Blueprint()
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 INDEX = "index.html"
 # Fixed here, not left to mimetypes: with nosniff a wrong type for a script or style sheet breaks
-# the page, and anything else in web/ is not meant to be served.
+# the page, and anything else in web/ is not meant to be served. The worker adds "; charset=utf-8"
+# to text types itself.
 CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".css": "text/css",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",

@@ -233,6 +233,13 @@ def test_a_parent_invited_by_a_manager_activates_signs_in_and_sees_the_childs_jo
         tab.locator("main table, main form").first.wait_for()
         browser_page.shot(f"manager-{heading.split()[0].lower()}")
     assert tab.get_by_text("Not available yet").count() == 0
+    tab.get_by_role("link", name="Privacy & retention").click()
+    tab.get_by_label("How parents see other children in group observations").select_option("initials")
+    tab.get_by_role("button", name="Save policy").click()
+    tab.get_by_text("Saved.", exact=True).wait_for()
+    boss = api.fresh()
+    assert boss.sign_in(who).status_code == 200
+    assert boss.get("/api/setting").json()["policy"]["otherChildren"] == "initials"
 
     token = api.link(parent, "activate")
     tab = browser_page.open(f"/activate#{token}")
@@ -410,3 +417,18 @@ def test_signing_in_works_from_the_keyboard_alone_with_a_visible_focus(api: Api,
     tab.keyboard.type(who["pin"])
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/approvals")
+
+
+def test_a_practitioner_saves_a_draft_and_submits_it_later(api: Api, browser_page: Page) -> None:
+    nursery = _nursery(api)
+    tab = sign_in(browser_page, nursery["practitioner"])
+    tab.get_by_role("link", name="New observation").click()
+    tab.get_by_label("Kit Jones").check()
+    tab.get_by_label("What did you see?").fill("Kit poured water between jugs.")
+    tab.get_by_role("button", name="Save as draft").click()
+    tab.get_by_text("Saved as a draft.").wait_for()
+    tab.get_by_role("link", name="Drafts").click()
+    draft = tab.locator("li", has_text="Kit poured water between jugs.")
+    browser_page.shot("practitioner-drafts")
+    draft.get_by_role("button", name="Submit for approval").click()
+    tab.get_by_text("Submitted for approval.").wait_for()

@@ -21,7 +21,7 @@ def raw(api: Api, path: str) -> requests.Response:
 def test_pages_are_the_app_with_a_strict_policy_and_no_caching(api: Api, path: str) -> None:
     response = api.get(path)
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/html")
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "default-src 'none'" in policy
     assert "http://127.0.0.1:" in policy.split("img-src", 1)[1].split(";", 1)[0]  # Azurite's blob port
@@ -40,7 +40,7 @@ def test_pages_are_the_app_with_a_strict_policy_and_no_caching(api: Api, path: s
 def test_assets_have_their_own_type_and_revalidate(api: Api, path: str, kind: str) -> None:
     response = api.get(path)
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith(kind)
+    assert response.headers["Content-Type"] == f"{kind}; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-cache"
 
 

@@ -145,7 +145,7 @@ export function childrenAdminScreen() {
     return box;
   }
   function draw() {
-    replace(body, loading('/api/children', 'Children’s records', (data) => table('Children and photo consents', ['Name', 'Born', 'Photos in own journal', 'Photos in others’ journals'], (data.children || []).map((c) => [
+    replace(body, loading('/api/children', 'Children’s records', (data) => table('Children and photo consent (own journal; group observations in other children’s journals)', ['Name', 'Born', 'Photos: own', 'Photos: group'], (data.children || []).map((c) => [
       c.archived ? `${childName(c)} (archived)` : childName(c), formatDay(c.dateOfBirth),
       consent(c, 'photosInOwnJournal', 'Photos in own journal'), consent(c, 'photosInOthersJournals', 'Photos in others’ journals'),
     ]))));

@@ -6,8 +6,10 @@ from functions import (
     audit,
     auth,
     children,
+    exports,
     health,
     journal,
+    leaving,
     mail,
     observations,
     people,
@@ -33,6 +35,12 @@ for area in (observations, journal):
 
 # Photos on observations: re-encoded on upload, served through short signed links (issue 4 part C).
 app.register_functions(photos.bp)
+
+# Leaving: archive, restore and legal holds (issue 5); the purge itself runs in `retention`.
+app.register_functions(leaving.bp)
+
+# Journal exports: requested over HTTP, built by a queue-triggered function (issue 5).
+app.register_functions(exports.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

@@ -1,4 +1,5 @@
-"""Photos: /api/observations/{id}/photos and /api/photos/{id}. Raw image bytes in, short links out."""
+"""Photos: /api/observations/{id}/photos, /api/children/{childId}/moments/{momentId}/photos and
+/api/photos/{id}. Raw image bytes in, short links out."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import azure.functions as func
 
 from functions.http import endpoint, json_response, principal
 from shared import bootstrap
-from shared.domain.photos import PhotoSize
+from shared.domain.photos import Photo, PhotoSize
 from shared.services import photos
 
 bp = func.Blueprint()
@@ -17,12 +18,30 @@ ANON = func.AuthLevel.ANONYMOUS
 @endpoint
 def upload_photo(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    upload = photos.Upload(
+    photo = photos.upload_photo(bootstrap.deps(), who, req.route_params.get("id", ""), _upload(req))
+    return _created(photo)
+
+
+@bp.route(route="api/children/{childId}/moments/{momentId}/photos", methods=["POST"], auth_level=ANON)
+@endpoint
+def upload_moment_photo(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    params = req.route_params
+    photo = photos.upload_moment_photo(
+        bootstrap.deps(), who, params.get("childId"), params.get("momentId"), _upload(req)
+    )
+    return _created(photo)
+
+
+def _upload(req: func.HttpRequest) -> photos.Upload:
+    return photos.Upload(
         body=req.get_body() or b"",
         declared_length=req.headers.get("Content-Length"),
         declared_type=req.headers.get("Content-Type"),
     )
-    photo = photos.upload_photo(bootstrap.deps(), who, req.route_params.get("id", ""), upload)
+
+
+def _created(photo: Photo) -> func.HttpResponse:
     return json_response(
         {"id": photo.photo_id, "width": photo.display.width, "height": photo.display.height}, status=201
     )

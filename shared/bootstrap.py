@@ -19,12 +19,14 @@ from shared.storage.audit_reader import TableAuditReader
 from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
 from shared.storage.comments import TableComments
+from shared.storage.exports import BlobPhotoBytes, TableExports, export_files
 from shared.storage.journal import TableJournal
+from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
 from shared.storage.observations import TableObservations
 from shared.storage.photos import TablePhotos, photo_store
-from shared.storage.queues import QueueMailOutbox, QueueResetRequests
+from shared.storage.queues import QueueExportRequests, QueueMailOutbox, QueueResetRequests
 from shared.storage.retention import TableRetention
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
@@ -62,13 +64,20 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         journal=TableJournal(Table(clients.table("journal"))),
         comments=TableComments(Table(clients.table("comments"))),
         moments=TableMoments(Table(clients.table("moments"))),
+        exports=TableExports(Table(clients.table("exports"))),
+        export_files=export_files(clients, clock, https_only=not config.is_local),
+        export_requests=QueueExportRequests(clients),
+        photo_bytes=BlobPhotoBytes(clients),
     )
 
 
 def retention_store(clients: StorageClients) -> TableRetention:
     """The tables the retention purge works on."""
     return TableRetention(
-        Table(clients.table("settings")), Table(clients.table("accounts")), Table(clients.table("audit"))
+        Table(clients.table("settings")),
+        Table(clients.table("accounts")),
+        Table(clients.table("audit")),
+        leaver_store(clients),
     )
 
 

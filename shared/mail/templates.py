@@ -173,6 +173,41 @@ def new_sign_in(to: str, name: str, setting_name: str, device: str, when: dateti
     )
 
 
+def journal_closing(
+    to: str, name: str, setting_name: str, child_first_name: str, closes_at: datetime
+) -> Mail:
+    """Tell a parent that their child has left and until when they can read (and export) the journal."""
+    return _compose(
+        to,
+        subject="{child}'s {setting} learning journal closes on {closes}",
+        values={
+            "name": name,
+            "setting": setting_name,
+            "child": child_first_name,
+            "closes": _uk_day(closes_at),
+        },
+        blocks=[
+            _Para("{setting} has recorded that {child} has left, and {child}'s learning journal is closed."),
+            _Para(
+                "You can still sign in and read {child}'s journal, and download a copy of it, "
+                "until {closes}. After that your access to it ends."
+            ),
+            _Para("If you think this is a mistake, please contact {setting}."),
+        ],
+    )
+
+
+def _uk_day(when: datetime) -> str:
+    """The day as "Saturday 28 November 2026", in UK time, whatever the process locale."""
+    if when.tzinfo is None:
+        raise ValueError("the time must be timezone-aware")
+    try:
+        local = when.astimezone(ZoneInfo("Europe/London"))
+    except ZoneInfoNotFoundError:
+        local = when.astimezone(UTC)
+    return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
 @dataclass(frozen=True)
 class _Para:
     """A paragraph; `{placeholders}` are filled with tidied, and in HTML escaped, values."""

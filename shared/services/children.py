@@ -9,6 +9,7 @@ from shared.domain.access import require_manager, require_staff, staff_may_see_c
 from shared.domain.children import Child, ChildStatus, clean_child_name, clean_date_of_birth
 from shared.domain.errors import ConcurrencyConflict, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.identifiers import clean_id, is_id, new_child_id
+from shared.domain.leaving import parents_may_read
 from shared.domain.people import Principal, Role, Status
 from shared.domain.versions import STALE, require_current
 from shared.services import membership
@@ -38,12 +39,14 @@ def get_child(deps: Deps, principal: Principal, child_id: object) -> Child:
 
 
 def my_children(deps: Deps, principal: Principal) -> Sequence[Child]:
-    """A parent's linked children, read from storage now (S24); staff get the children they may see."""
+    """A parent's linked children, read from storage now (S24), with leavers inside the export
+    window (their journal is still readable); staff get the active children they may see."""
     if principal.role.is_staff:
         return [c for c in list_children(deps, principal) if c.status is ChildStatus.ACTIVE]
+    setting, now = membership.setting_of(deps, principal), deps.clock.now()
     found = (deps.children.get(principal.setting_id, link.child_id)
              for link in deps.links.children_of(principal.setting_id, principal.user_id))  # fmt: skip
-    visible = [c for c in found if c is not None and c.status is ChildStatus.ACTIVE]
+    visible = [c for c in found if c is not None and parents_may_read(c, setting, now)]
     return sorted(visible, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
 
 

@@ -15,12 +15,16 @@ from shared.services.ports import (
     AuditReader,
     ChildRepository,
     CommentRepository,
+    ExportFiles,
+    ExportRepository,
+    ExportRequests,
     JournalReader,
     LinkRepository,
     MailOutbox,
     MomentRepository,
     ObservationRepository,
     PhotoBlobs,
+    PhotoBytes,
     PhotoRepository,
     ResetRequests,
     SettingRepository,
@@ -47,6 +51,11 @@ class Deps:
     journal: JournalReader
     comments: CommentRepository
     moments: MomentRepository
+    # Journal exports (issue 5).
+    exports: ExportRepository
+    export_files: ExportFiles
+    export_requests: ExportRequests
+    photo_bytes: PhotoBytes
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from contextlib import suppress
+from dataclasses import replace
 
 from shared.domain.access import require_staff
 from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, InvalidInput, NotFound
 from shared.domain.journal import Moment, MomentStatus, clean_id, clean_text
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
+from shared.services import observations  # a module: it imports the photo service, which imports this
 from shared.services.deps import Deps
 from shared.services.journal import NO_SUCH_CHILD, require_staff_sees_child
-from shared.services.observations import check_photo_consent, named_children
 
 NO_SUCH_MOMENT = "We could not find that moment."
+ALREADY_ACCEPTED = "This moment is already in the journal."
+# A family shares a handful of pictures of a moment; more is a mistake (or someone filling storage).
+MAX_PHOTOS = 10
+_RETRIES = 3
 
 
 def share_moment(deps: Deps, principal: Principal, child_id: object, text: object) -> Moment:
@@ -53,17 +57,11 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
     require_staff(principal)
     child = _child_id(child_id)
     require_staff_sees_child(deps, principal, child)
-    try:
-        moment_key = clean_id(moment_id, "momentId")
-    except InvalidInput:
-        raise NotFound(NO_SUCH_MOMENT) from None
-    moment = deps.moments.get(principal.setting_id, child, moment_key)
-    if moment is None:
-        raise NotFound(NO_SUCH_MOMENT)
+    moment = _moment(deps, principal.setting_id, child, moment_id)
     if moment.status is MomentStatus.ACCEPTED:
-        raise Conflict("This moment is already in the journal.")
+        raise Conflict(ALREADY_ACCEPTED)
     found = deps.children.get(principal.setting_id, child)
-    check_photo_consent([found] if found else [], moment.photo_ids)
+    observations.check_photo_consent([found] if found else [], moment.photo_ids)
     now = deps.clock.now()
     observation = Observation(
         setting_id=principal.setting_id,
@@ -80,9 +78,17 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
         photo_ids=list(moment.photo_ids),
         published_at=now,
     )
-    # Conflict: a retry after the journal write but before the moment was marked; carry on.
-    with suppress(Conflict):
-        observation = deps.observations.add(observation, named_children(deps, observation))
+    try:
+        observation = deps.observations.add(observation, observations.named_children(deps, observation))
+    except Conflict:
+        # A retry after the journal write but before the moment was marked: carry on with that
+        # entry, and attach the photos the family added in between, so none is left behind.
+        existing = deps.observations.get(principal.setting_id, observation.observation_id)
+        if existing is None:
+            raise
+        observation = existing
+        for photo_id in moment.photo_ids:
+            observation = observations.attach_photo(deps, observation, photo_id)
     moment.status, moment.observation_id = MomentStatus.ACCEPTED, observation.observation_id
     try:
         deps.moments.save(moment)
@@ -93,6 +99,71 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
         f"moment={moment.moment_id} observation={observation.observation_id}",
     )  # fmt: skip
     return observation
+
+
+def visible_moment(deps: Deps, principal: Principal, child_id: object, moment_id: object) -> Moment:
+    """The moment if the caller may see it: the child's linked parents, staff who may see the child."""
+    child = _child_id(child_id)
+    _require_may_see(deps, principal, child)
+    return _moment(deps, principal.setting_id, child, moment_id)
+
+
+def moment_taking_photos(deps: Deps, principal: Principal, child_id: object, moment_id: object) -> Moment:
+    """A moment its author may still add photos to: shared by this parent and not yet accepted."""
+    if principal.role is not Role.PARENT:  # before any lookup, so staff learn nothing of which ids exist
+        raise Forbidden("Photos of a moment from home are added by the family who shared it.")
+    moment = visible_moment(deps, principal, child_id, moment_id)
+    if moment.parent_id != principal.user_id:
+        raise Forbidden("Only the parent who shared this moment can add photos to it.")
+    _require_room_for_a_photo(moment)
+    return moment
+
+
+def attach_photo(deps: Deps, moment: Moment, photo_id: str) -> Moment:
+    """Add a photo to a moment not yet accepted (idempotent). ETag-guarded: on a concurrent change the
+    moment is re-read, so a photo never lands on a moment that was accepted meanwhile (Conflict)."""
+    current = moment
+    for _ in range(_RETRIES):
+        if photo_id in current.photo_ids:
+            return current
+        _require_room_for_a_photo(current)
+        try:
+            return deps.moments.save(replace(current, photo_ids=[*current.photo_ids, photo_id]))
+        except ConcurrencyConflict:
+            current = _moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
+    raise Conflict("This moment is changing right now. Please try again.")
+
+
+def detach_photo(deps: Deps, moment: Moment, photo_id: str) -> Moment:
+    """Remove a photo from a moment in any state (idempotent), ETag-guarded like attach_photo."""
+    current = moment
+    for _ in range(_RETRIES):
+        if photo_id not in current.photo_ids:
+            return current
+        try:
+            kept = [p for p in current.photo_ids if p != photo_id]
+            return deps.moments.save(replace(current, photo_ids=kept))
+        except ConcurrencyConflict:
+            current = _moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
+    raise Conflict("This moment is changing right now. Please try again.")
+
+
+def _require_room_for_a_photo(moment: Moment) -> None:
+    if moment.status is MomentStatus.ACCEPTED:
+        raise Conflict(ALREADY_ACCEPTED)
+    if len(moment.photo_ids) >= MAX_PHOTOS:
+        raise Conflict(f"A moment can have at most {MAX_PHOTOS} photos.")
+
+
+def _moment(deps: Deps, setting_id: str, child_id: str, moment_id: object) -> Moment:
+    try:
+        moment_key = clean_id(moment_id, "momentId")
+    except InvalidInput:
+        raise NotFound(NO_SUCH_MOMENT) from None
+    moment = deps.moments.get(setting_id, child_id, moment_key)
+    if moment is None:
+        raise NotFound(NO_SUCH_MOMENT)
+    return moment
 
 
 def _require_may_see(deps: Deps, principal: Principal, child_id: str) -> None:

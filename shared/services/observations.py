@@ -189,6 +189,8 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
     children = _children(deps, observation.setting_id, observation.child_ids)
     if len(children) != len(observation.child_ids):
         raise Conflict("A child in this observation is no longer on the register. Edit it first.")
+    if any(c.status is not ChildStatus.ACTIVE for c in children):
+        raise Conflict("A child in this observation has left (archived). Edit it first.")
     check_photo_consent(children, observation.photo_ids)
     now = deps.clock.now()
     published = _save_or_stale(
@@ -269,10 +271,17 @@ def _check_children(deps: Deps, principal: Principal, child_ids: Sequence[str]) 
     setting = _setting(deps, principal)
     for child_id in child_ids:
         child = deps.children.get(principal.setting_id, child_id)
-        if child is None or child.status is not ChildStatus.ACTIVE:
-            raise InvalidInput("One of the children is not on this setting's register.", field="childIds")
-        if not staff_may_see_child(principal, child, setting):
-            raise InvalidInput("You can only observe your key children.", field="childIds")
+        # One answer for a missing child and one the caller may not see, so a practitioner limited
+        # to key children cannot learn which other children exist (S24).
+        if (
+            child is None
+            or child.status is not ChildStatus.ACTIVE
+            or not staff_may_see_child(principal, child, setting)
+        ):
+            raise InvalidInput(
+                "One of the children is not on the register, or not one of the children you observe.",
+                field="childIds",
+            )
 
 
 def _check_etag(observation: Observation, if_match: str | None) -> None:

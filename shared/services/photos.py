@@ -1,30 +1,40 @@
-"""Photos on observations: upload (checked and re-encoded), view through a short link, delete.
+"""Photos on observations and on moments from home: upload (checked and re-encoded), view through a
+short link, delete.
 
-Access is decided by the observation a photo belongs to, through the observation rules
-(shared.services.observations): staff who may edit it may add and remove photos; whoever may see
-it may view them, so a parent sees only photos of published observations of their own children.
+Access is decided by what a photo belongs to. An observation's photos follow the observation rules
+(shared.services.observations): staff who may edit it may add and remove photos, and managers may
+remove one from a published observation too (consent withdrawn); whoever may see it may view them,
+so a parent sees only photos of published observations of their own children. A moment's photos
+are added by the parent who shared it, while it is not yet accepted, and are seen by whoever may
+see the moment: the child's linked parents and the staff who may see the child. Accepting the
+moment puts its photos on the journal entry it becomes.
 
-The observation rules are imported as a module, so that they in turn may import this one (to
-discard the photos of an observation they delete) without a circular import.
+The observation and moment rules are imported as modules, so that they in turn may import this
+one (to discard the photos of an observation they delete) without a circular import.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from shared.domain.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
+from shared.domain.access import require_staff
+from shared.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from shared.domain.identifiers import clean_id
+from shared.domain.observations import Observation
 from shared.domain.people import Principal, Role
 from shared.domain.photos import Photo, PhotoSize, StoredImage, blob_name, new_photo_id
-from shared.media.images import Rendition, process_photo
-from shared.services import observations
+from shared.media.images import ProcessedPhoto, Rendition, process_photo
+from shared.services import moments, observations
 from shared.services.deps import Deps
 
 log = logging.getLogger("journal")
 
 NO_SUCH_PHOTO = "We could not find that photo."
+# A moment's photo records its moment where an observation's records the observation. "~" is in no
+# id (shared.domain.identifiers), so this can never be taken for an observation id.
+_MOMENT = "moment~"
 _BODY_TYPES = ("application/octet-stream",)
 
 
@@ -48,26 +58,55 @@ def upload_photo(deps: Deps, principal: Principal, observation_id: str, upload: 
     _refuse_declared_type(upload.declared_type)
     observation = observations.editable_observation(deps, principal, observation_id)
     processed = process_photo(upload.body)
-    photo = Photo(
-        setting_id=observation.setting_id,
+    photo = _new_photo(deps, principal, observation.setting_id, observation.observation_id, processed)
+    _store(deps, photo, processed, lambda: observations.attach_photo(deps, observation, photo.photo_id))
+    return photo
+
+
+def upload_moment_photo(
+    deps: Deps, principal: Principal, child_id: object, moment_id: object, upload: Upload
+) -> Photo:
+    """Check, re-encode and store a photo of a moment from home, and attach it to the moment.
+
+    Only the parent who shared the moment, while it is not yet accepted; the same checks, sizes and
+    clean-up as an observation's photo (S26, S27). The row records the moment as the photo's owner.
+    """
+    _refuse_oversized(deps.config.photo_max_bytes, upload)
+    _refuse_declared_type(upload.declared_type)
+    moment = moments.moment_taking_photos(deps, principal, child_id, moment_id)
+    processed = process_photo(upload.body)
+    owner = f"{_MOMENT}{moment.child_id}~{moment.moment_id}"
+    photo = _new_photo(deps, principal, moment.setting_id, owner, processed)
+    _store(deps, photo, processed, lambda: moments.attach_photo(deps, moment, photo.photo_id))
+    return photo
+
+
+def _new_photo(
+    deps: Deps, principal: Principal, setting_id: str, belongs_to: str, processed: ProcessedPhoto
+) -> Photo:
+    return Photo(
+        setting_id=setting_id,
         photo_id=new_photo_id(),
-        observation_id=observation.observation_id,
+        observation_id=belongs_to,
         owner_id=principal.user_id,
         display=_stored(processed.display),
         thumb=_stored(processed.thumb),
         created_at=deps.clock.now(),
     )
+
+
+def _store(deps: Deps, photo: Photo, processed: ProcessedPhoto, attach: Callable[[], object]) -> None:
+    """Write both sizes and the row, then attach; undo what was written if any step fails."""
     written: list[str] = []
     try:
         for size, rendition in ((PhotoSize.DISPLAY, processed.display), (PhotoSize.THUMB, processed.thumb)):
             written.append(photo.blob(size))  # before the call: a put that fails midway may still land
             deps.photo_blobs.put(photo.blob(size), rendition.data, rendition.content_type)
         deps.photos.add(photo)
-        observations.attach_photo(deps, observation, photo.photo_id)
+        attach()
     except BaseException:
         _remove_quietly(deps, photo, written)
         raise
-    return photo
 
 
 def photo_link(deps: Deps, principal: Principal, photo_id: object, size: PhotoSize) -> str:
@@ -77,11 +116,18 @@ def photo_link(deps: Deps, principal: Principal, photo_id: object, size: PhotoSi
     Parents' views are audited (S29); the link itself is never logged.
     """
     photo = _photo(deps, principal, photo_id)
+    moment_of = _moment_of(photo)
     try:
-        observation = observations.visible_observation(deps, principal, photo.observation_id)
+        if moment_of is not None:
+            moment = moments.visible_moment(deps, principal, *moment_of)
+            attached = moment.photo_ids
+            if moment.observation_id is not None:  # in the journal now: its entry's rules apply too
+                attached = observations.visible_observation(deps, principal, moment.observation_id).photo_ids
+        else:
+            attached = observations.visible_observation(deps, principal, photo.observation_id).photo_ids
     except NotFound:
         raise NotFound(NO_SUCH_PHOTO) from None
-    if photo.photo_id not in observation.photo_ids:
+    if photo.photo_id not in attached:
         raise NotFound(NO_SUCH_PHOTO)
     if principal.role is Role.PARENT:
         deps.audit(principal.setting_id, principal.user_id, "photo.view", photo.photo_id, "success")
@@ -89,15 +135,24 @@ def photo_link(deps: Deps, principal: Principal, photo_id: object, size: PhotoSi
 
 
 def delete_photo(deps: Deps, principal: Principal, photo_id: object) -> None:
-    """Detach a photo from its observation, then delete its blobs and row (staff who may edit it)."""
+    """Detach a photo from what it belongs to, then delete its blobs and row.
+
+    Staff who may edit the observation; managers also once it is published, or when it belongs to a
+    moment from home (consent withdrawn): the child's journal no longer shows it from the next read.
+    """
+    require_staff(principal)  # before the lookup: a parent learns nothing of which photo ids exist (S24)
     photo = _photo(deps, principal, photo_id)
+    moment_of = _moment_of(photo)
     try:
-        observation = observations.editable_observation(deps, principal, photo.observation_id)
+        if moment_of is not None:
+            _detach_from_moment(deps, principal, photo, *moment_of)
+        else:
+            observation = _observation_to_remove_from(deps, principal, photo.observation_id)
+            # Detached first, so no observation ever points at a missing photo; the row goes last, so
+            # a delete that fails halfway can be repeated and still finds what is left.
+            observations.detach_photo(deps, observation, photo.photo_id)
     except NotFound:
         raise NotFound(NO_SUCH_PHOTO) from None
-    # Detached first, so no observation ever points at a missing photo; the row goes last, so a
-    # delete that fails halfway can be repeated and still finds what is left.
-    observations.detach_photo(deps, observation, photo.photo_id)
     deps.photo_blobs.delete(photo.blobs)
     deps.photos.remove(photo.setting_id, photo.photo_id)
     deps.audit(principal.setting_id, principal.user_id, "photo.delete", photo.photo_id, "success")
@@ -110,6 +165,35 @@ def discard_photos(deps: Deps, setting_id: str, photo_ids: Sequence[str]) -> Non
     for photo_id in photo_ids:
         deps.photo_blobs.delete([blob_name(setting_id, photo_id, size) for size in PhotoSize])
         deps.photos.remove(setting_id, photo_id)  # last: a failed discard can be run again
+
+
+def _observation_to_remove_from(deps: Deps, principal: Principal, observation_id: str) -> Observation:
+    """Managers may take a photo off any observation of their setting, a published one too; other
+    staff only off one they may edit."""
+    if principal.role is Role.MANAGER:
+        return observations.visible_observation(deps, principal, observation_id)
+    return observations.editable_observation(deps, principal, observation_id)
+
+
+def _detach_from_moment(
+    deps: Deps, principal: Principal, photo: Photo, child_id: str, moment_id: str
+) -> None:
+    """A manager takes a photo off a moment, and off the journal entry the moment became, if any."""
+    moment = moments.visible_moment(deps, principal, child_id, moment_id)
+    if principal.role is not Role.MANAGER:
+        raise Forbidden("A manager removes photos that families shared.")
+    if moment.observation_id is not None:
+        observation = observations.visible_observation(deps, principal, moment.observation_id)
+        observations.detach_photo(deps, observation, photo.photo_id)
+    moments.detach_photo(deps, moment, photo.photo_id)
+
+
+def _moment_of(photo: Photo) -> tuple[str, str] | None:
+    """(child id, moment id) when the photo belongs to a moment from home; None for an observation's."""
+    if not photo.observation_id.startswith(_MOMENT):
+        return None
+    child_id, _, moment_id = photo.observation_id.removeprefix(_MOMENT).partition("~")
+    return child_id, moment_id
 
 
 def _photo(deps: Deps, principal: Principal, photo_id: object) -> Photo:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from shared.domain.children import Child, ParentLink
+from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session
@@ -159,6 +160,62 @@ class RetentionStore(Protocol):
 
     def erase_audit_before(self, setting_id: str, before: datetime) -> int: ...
 
+    @property
+    def leavers(self) -> LeaverStore:
+        """What the purge of archived children (leavers) works on."""
+        ...
+
+
+class LeaverStore(Protocol):
+    """What the purge of leavers reads and deletes (shared/storage/leavers.py); every method is
+    idempotent, and deletes in transactions of at most 100 rows and blob batches of at most 256."""
+
+    def observations_of(self, setting_id: str, child_id: str) -> Sequence[Observation]:
+        """Every observation, in any status, that includes the child."""
+        ...
+
+    def commented(self, setting_id: str) -> set[str]:
+        """The ids of the setting's observations that have comments."""
+        ...
+
+    def moment_photo_ids(self, setting_id: str, child_id: str) -> Sequence[str]: ...
+
+    def marked_photos(self, setting_id: str) -> Sequence[tuple[str, str]]:
+        """Photos marked to be discarded and not yet deleted: (photo id, observation id)."""
+        ...
+
+    def orphan_blobs(self, setting_id: str, before: datetime) -> Sequence[str]:
+        """Photo blobs last written before `before` that no photo row owns."""
+        ...
+
+    def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int: ...
+
+    def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
+        """Delete the photos' blobs, then their rows."""
+        ...
+
+    def rewrite_comments(
+        self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]
+    ) -> int: ...
+
+    def erase_observations(
+        self, setting_id: str, observations: Sequence[Observation], commented: Collection[str]
+    ) -> int:
+        """Delete observations' journal rows, then their comments, then the observations."""
+        ...
+
+    def erase_moments(self, setting_id: str, child_id: str) -> int: ...
+
+    def erase_journal(self, setting_id: str, child_id: str) -> int: ...
+
+    def erase_links(self, setting_id: str, child_id: str) -> int: ...
+
+    def erase_child(self, child: Child) -> bool:
+        """Delete the child's row if unchanged since read; False when it changed."""
+        ...
+
+    def delete_blobs(self, names: Sequence[str]) -> int: ...
+
 
 class PhotoRepository(Protocol):
     """One row per photo: which observation it belongs to, who added it, its sizes (S23 keys)."""
@@ -249,3 +306,54 @@ class MomentRepository(Protocol):
     def save(self, moment: Moment) -> Moment:
         """Write if unchanged since read (ConcurrencyConflict otherwise)."""
         ...
+
+
+class ExportRepository(Protocol):
+    """Export rows (table `exports`, PK setting id, RK export id) and each requester's request record."""
+
+    def get(self, setting_id: str, export_id: str) -> Export | None: ...
+
+    def requester(self, setting_id: str, user_id: str) -> RequesterExports:
+        """The requester's record as stored now (a fresh one, without ETag, if none exists)."""
+        ...
+
+    def add(self, export: Export, requester: RequesterExports) -> None:
+        """Store a new export and the requester's record in one transaction; ConcurrencyConflict
+        (or Conflict) when the record changed since it was read."""
+
+    def save(self, export: Export) -> None:
+        """Write the export's status; NotFound when it has been purged meanwhile."""
+
+    def created_before(self, setting_id: str, before: datetime) -> Sequence[Export]: ...
+
+    def remove(self, setting_id: str, export_id: str) -> None:
+        """Delete the row if present (removing twice is fine)."""
+
+    def remove_requesters_idle_since(self, setting_id: str, before: datetime) -> int:
+        """Delete requester records with no request since `before`; returns how many."""
+        ...
+
+
+class ExportFiles(Protocol):
+    """Export files in a private container, reachable only through short signed links (S28)."""
+
+    def put(self, name: str, data: bytes, content_type: str) -> None:
+        """Write (or rewrite, when a build is retried) one export file."""
+
+    def delete(self, names: Sequence[str]) -> None:
+        """Delete these blobs; missing ones are fine."""
+
+    def download_url(self, name: str, content_type: str, file_name: str) -> str:
+        """A read-only link to this one blob, saved as `file_name`, that lives at most 10 minutes."""
+        ...
+
+
+class PhotoBytes(Protocol):
+    def read(self, name: str) -> bytes:
+        """The bytes of one stored photo blob; NotFound when it is gone."""
+        ...
+
+
+class ExportRequests(Protocol):
+    def submit(self, setting_id: str, export_id: str) -> None:
+        """Queue an export for the build function; it is never built inside a request (230 s limit)."""

@@ -3,6 +3,9 @@
 It works setting by setting and step by step, every step idempotent, and stops cleanly when its
 time budget is spent: the next run carries on. Each setting's report goes to the audit log with
 counts only, never names (S29).
+
+Leavers (archived children) have two steps of their own, in shared.services.leaver_purge: the end
+of their parents' export window, and the deletion of their records after the retention period.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shared.domain.retention import cutoff, is_past
+from shared.domain.retention import ORPHAN_BLOB_AGE, cutoff, is_past
 from shared.domain.settings import Setting
 from shared.services.deps import Deps
+from shared.services.exports import purge_expired_exports
+from shared.services.leaver_purge import end_export_windows, purge_leavers
 from shared.services.ports import RetentionStore
 
 
@@ -65,6 +70,13 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
             "sessions", store.end_expired_sessions(setting.setting_id, now, deps.config.session_idle_seconds)
         ),
         lambda: report.add("links", store.clear_expired_links(setting.setting_id, now)),
+        lambda: end_export_windows(deps, setting, now, report.add),
+        lambda: _purge_leavers(deps, store, setting, report, now, budget),
+        lambda: report.add("exports", purge_expired_exports(deps, setting.setting_id, now)),
+        lambda: report.add(
+            "orphan-blobs",
+            store.leavers.delete_blobs(store.leavers.orphan_blobs(setting.setting_id, now - ORPHAN_BLOB_AGE)),
+        ),
         lambda: _purge_deactivated(store, setting, report, now),
         lambda: report.add(
             "audit", store.erase_audit_before(setting.setting_id, cutoff(now, setting.audit_retention_days))
@@ -76,6 +88,13 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
             break
         step()
     return report
+
+
+def _purge_leavers(
+    deps: Deps, store: RetentionStore, setting: Setting, report: PurgeReport, now: datetime, budget: Budget
+) -> None:
+    if not purge_leavers(deps, store.leavers, setting, now, report.add, lambda: budget.spent):
+        report.finished = False
 
 
 def _purge_deactivated(store: RetentionStore, setting: Setting, report: PurgeReport, now: datetime) -> None:

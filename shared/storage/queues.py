@@ -10,6 +10,7 @@ from shared.storage.errors import translated
 
 MAIL_QUEUE = "mail-outbox"
 RESET_QUEUE = "password-resets"
+EXPORT_QUEUE = "journal-exports"
 
 
 class QueueMailOutbox:
@@ -39,3 +40,15 @@ class QueueResetRequests:
         body = json.dumps({"setting": setting_id, "email": email})
         with translated():
             self._clients.queue(RESET_QUEUE).send_message(body.encode())
+
+
+class QueueExportRequests:
+    """The ExportRequests port: a reference to the export row (ids only), built by the queue worker."""
+
+    def __init__(self, clients: StorageClients) -> None:
+        self._clients = clients
+
+    def submit(self, setting_id: str, export_id: str) -> None:
+        body = json.dumps({"setting": setting_id, "export": export_id})
+        with translated():
+            self._clients.queue(EXPORT_QUEUE).send_message(body.encode())

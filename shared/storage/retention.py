@@ -13,6 +13,7 @@ from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.settings import Setting
 from shared.storage.accounts import _email_key as email_key
 from shared.storage.audit import partition_of
+from shared.storage.leavers import TableLeavers
 from shared.storage.settings import ROW
 from shared.storage.settings import _to_setting as to_setting
 from shared.storage.tables import Entity, Operation, Table
@@ -21,10 +22,15 @@ from shared.storage.tables import Entity, Operation, Table
 class TableRetention:
     """What the purge needs from the settings, accounts and audit tables."""
 
-    def __init__(self, settings: Table, accounts: Table, audit: Table) -> None:
+    def __init__(self, settings: Table, accounts: Table, audit: Table, leavers: TableLeavers) -> None:
         self._settings = settings
         self._accounts = accounts
         self._audit = audit
+        self._leavers = leavers
+
+    @property
+    def leavers(self) -> TableLeavers:
+        return self._leavers
 
     def all_settings(self) -> Sequence[Setting]:
         return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": ROW})]

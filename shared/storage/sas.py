@@ -12,6 +12,7 @@ the signature, and https only outside local development.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -35,6 +36,8 @@ BLOB_CACHE_CONTROL = "private, no-store"
 KEY_LIFETIME = timedelta(hours=6)
 KEY_REFRESH_BEFORE = timedelta(hours=1)
 KEY_BACKDATE = timedelta(minutes=5)
+# A file name fixed in a link's Content-Disposition: letters, digits, ".", "-", "_" only.
+_DOWNLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 class DelegationKeySource(Protocol):
@@ -116,8 +119,17 @@ class BlobReadLinks:
         self._lifetime = lifetime
         self._inspect = inspect_string_to_sign  # tests read what was signed; never logged
 
-    def read_url(self, name: str, content_type: str) -> str:
-        """A link that lets its holder read this one blob, as `content_type`, for 10 minutes."""
+    def read_url(self, name: str, content_type: str, *, download_name: str | None = None) -> str:
+        """A link that lets its holder read this one blob, as `content_type`, for 10 minutes.
+
+        With `download_name`, the signature also fixes Content-Disposition to an attachment of that
+        name (a server-made ASCII name only: it reaches a response header).
+        """
+        disposition = None
+        if download_name is not None:
+            if not _DOWNLOAD_NAME.fullmatch(download_name):
+                raise ValueError("a download name is a short ASCII file name made by the server")
+            disposition = f'attachment; filename="{download_name}"'
         expiry = self._clock.now().astimezone(UTC) + self._lifetime
         delegation = None
         if self._delegation_key is not None:
@@ -133,6 +145,7 @@ class BlobReadLinks:
             protocol="https" if self._https_only else None,
             content_type=content_type,
             cache_control=BLOB_CACHE_CONTROL,
+            content_disposition=disposition,
             sts_hook=self._inspect,
         )
         return f"{self._container_url}/{quote(name, safe='/')}?{token}"

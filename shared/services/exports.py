@@ -1,0 +1,318 @@
+"""Journal exports: a subject access copy for a family, or a handover to the child's next school.
+
+The request only records the export and queues it (Azure's 230 s HTTP limit); the queue-triggered
+build reads the journal through the same code as the journal pages and the observation view
+(`list_journal`, `read_observation`), as the requester, so a parent's export never holds more than
+that parent sees on screen: published observations only, other children redacted by the
+setting's policy. Files live seven days; the nightly purge calls `purge_expired_exports`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from shared.domain.access import NOT_FOR_YOUR_ROLE
+from shared.domain.children import Child
+from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, NotFound, TooManyAttempts
+from shared.domain.exports import (
+    EXPORT_LIFETIME,
+    PDF,
+    ZIP,
+    Export,
+    ExportStatus,
+    RecentRequest,
+    child_exportable,
+    download_name,
+    new_export_id,
+)
+from shared.domain.identifiers import is_id
+from shared.domain.people import Principal, Role, Status
+from shared.domain.photos import PhotoSize
+from shared.domain.settings import Setting
+from shared.media.journal_export import (
+    ChildRecord,
+    CommentRecord,
+    EntryRecord,
+    JournalRecord,
+    PhotoFile,
+    photo_name,
+    render_pdf,
+    render_zip,
+)
+from shared.services import journal, observations
+from shared.services.deps import Deps
+from shared.services.journal import ShownEntry
+
+log = logging.getLogger("journal")
+
+NO_SUCH_CHILD = "We could not find that child."
+NO_SUCH_EXPORT = "We could not find that export."
+WINDOW_CLOSED = "The time for exporting this child's journal after they left has passed. Ask the setting."
+IN_PROGRESS = "An export of this journal is already being prepared. It will be ready soon."
+BUSY = "Several export requests arrived at once. Try again in a moment."
+PDF_TYPE = "application/pdf"
+ZIP_TYPE = "application/zip"
+_RETRIES = 3
+# A journal page is 20 entries; this bounds a build at 20,000 observations.
+_MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """An export's status, and while it is ready, two links that live 10 minutes (S28)."""
+
+    export: Export
+    zip_url: str | None = None
+    pdf_url: str | None = None
+
+
+class AccessEnded(Exception):
+    """The requester may no longer export this child (unlinked, deactivated, window closed)."""
+
+
+# -- request -------------------------------------------------------------------------------------
+
+
+def request_export(deps: Deps, principal: Principal, child_id: object) -> Export:
+    """Record an export of a child's journal and queue it; it is built later, never in the request.
+
+    Managers, and parents linked to the child; the child active or archived within the export
+    window. One export in progress per child per requester (409) and five a day (429).
+    """
+    child, _ = _exportable_child(deps, principal, child_id)
+    now = deps.clock.now()
+    export = Export(
+        setting_id=principal.setting_id,
+        export_id=new_export_id(),
+        child_id=child.child_id,
+        requested_by=principal.user_id,
+        status=ExportStatus.QUEUED,
+        created_at=now,
+    )
+    for _ in range(_RETRIES):
+        record = deps.exports.requester(principal.setting_id, principal.user_id)
+        wait = record.retry_after(now)
+        if wait is not None:
+            raise TooManyAttempts(
+                "You have asked for several exports today. Try again later.", retry_after=wait
+            )
+        for earlier in record.possibly_in_progress(child.child_id, now):
+            found = deps.exports.get(principal.setting_id, earlier)
+            if found is not None and found.blocks_new_request(now):
+                raise Conflict(IN_PROGRESS)
+        record.recent = [*record.within_window(now), RecentRequest(now, child.child_id, export.export_id)]
+        try:
+            deps.exports.add(export, record)  # with the requester's record, ETag-guarded: no race wins twice
+            break
+        except (ConcurrencyConflict, Conflict):
+            continue  # another request of this requester landed first: look again
+    else:
+        raise Conflict(BUSY)
+    try:
+        deps.export_requests.submit(export.setting_id, export.export_id)
+    except Exception:
+        _mark(deps, export, ExportStatus.FAILED)  # never left "queued" with nothing queued
+        raise
+    deps.audit(principal.setting_id, principal.user_id, "export.request", export.export_id, "success",
+               f"child={child.child_id}")  # fmt: skip
+    return export
+
+
+# -- status and download -------------------------------------------------------------------------
+
+
+def export_status(deps: Deps, principal: Principal, export_id: object) -> ExportView:
+    """The export, to its requester or a manager of the setting; anyone else gets 404 (S24).
+
+    When it is ready, read-only links to the zip and the PDF that live 10 minutes; issuing them
+    is audited as a download (S29), the links themselves never logged.
+    """
+    if not is_id(export_id):
+        raise NotFound(NO_SUCH_EXPORT)
+    export = deps.exports.get(principal.setting_id, export_id)
+    now = deps.clock.now()
+    if export is None or export.expired(now):
+        raise NotFound(NO_SUCH_EXPORT)
+    if principal.role is Role.MANAGER:
+        pass
+    elif export.requested_by != principal.user_id or principal.role is not Role.PARENT:
+        raise NotFound(NO_SUCH_EXPORT)
+    elif not deps.links.is_linked(principal.setting_id, principal.user_id, export.child_id):
+        raise NotFound(NO_SUCH_EXPORT)  # unlinked since: effective on the next request (S24)
+    if export.status is not ExportStatus.READY:
+        return ExportView(export)
+    view = ExportView(
+        export,
+        zip_url=deps.export_files.download_url(export.blob(ZIP), ZIP_TYPE, download_name(export, ZIP)),
+        pdf_url=deps.export_files.download_url(export.blob(PDF), PDF_TYPE, download_name(export, PDF)),
+    )
+    deps.audit(principal.setting_id, principal.user_id, "export.download", export.export_id, "success")
+    return view
+
+
+# -- build (queue-triggered) ---------------------------------------------------------------------
+
+
+def build_export(deps: Deps, setting_id: str, export_id: str) -> None:
+    """Build the PDF and the zip of a queued export, as its requester may read the journal now.
+
+    A failure marks the export failed and raises, so the host retries the message and finally
+    moves it to the poison queue. When the requester's access has ended, it is marked failed
+    without a retry: trying again cannot help.
+    """
+    export = deps.exports.get(setting_id, export_id)
+    if export is None or export.status is ExportStatus.READY:
+        return  # purged meanwhile, or a repeated message: nothing to do
+    export = _mark(deps, export, ExportStatus.BUILDING)
+    try:
+        requester = _requester_now(deps, export)
+        child, setting = _exportable_child(deps, requester, export.child_id)
+        record = journal_record(deps, requester, export, child, setting)
+        pdf = render_pdf(record)
+        deps.export_files.put(export.blob(PDF), pdf, PDF_TYPE)
+        deps.export_files.put(export.blob(ZIP), render_zip(record, pdf), ZIP_TYPE)
+    except (AccessEnded, NotFound, Forbidden):
+        _mark(deps, export, ExportStatus.FAILED)
+        deps.audit(setting_id, "system", "export.build", export_id, "failure", "access ended")
+        return
+    except Exception:
+        _mark(deps, export, ExportStatus.FAILED)
+        deps.audit(setting_id, "system", "export.build", export_id, "failure")
+        raise
+    _mark(deps, export, ExportStatus.READY)
+    photos = sum(len(e.photos) for e in record.entries)
+    deps.audit(setting_id, "system", "export.build", export_id, "success",
+               f"observations={len(record.entries)} photos={photos}")  # fmt: skip
+
+
+def journal_record(
+    deps: Deps, principal: Principal, export: Export, child: Child, setting: Setting
+) -> JournalRecord:
+    """The child's published journal, oldest first, as `principal` sees it on screen."""
+    listed: list[ShownEntry] = []
+    cursor: str | None = None
+    for _ in range(_MAX_PAGES):
+        page = journal.list_journal(deps, principal, child.child_id, cursor=cursor, area=None)
+        listed += page.entries
+        cursor = page.cursor
+        if cursor is None:
+            break
+    shown: list[ShownEntry] = []
+    for entry in listed:
+        try:
+            shown.append(observations.read_observation(deps, principal, entry.observation_id))
+        except NotFound:
+            continue  # withdrawn since the page was read
+    shown.sort(key=lambda e: (e.observed_on, e.published_at or export.created_at, e.observation_id))
+    per_day: Counter[str] = Counter()
+    entries = [_entry(deps, export.setting_id, e, per_day) for e in shown]
+    return JournalRecord(
+        export_id=export.export_id,
+        child_name=child.full_name,
+        setting_name=setting.name,
+        generated_at=deps.clock.now(),
+        redacted=principal.role is Role.PARENT,
+        entries=entries,
+    )
+
+
+def _entry(deps: Deps, setting_id: str, entry: ShownEntry, per_day: Counter[str]) -> EntryRecord:
+    photos = []
+    for photo_id in entry.photo_ids:
+        photo = deps.photos.get(setting_id, photo_id)
+        if photo is None:
+            continue
+        try:
+            data = deps.photo_bytes.read(photo.blob(PhotoSize.DISPLAY))
+        except NotFound:
+            log.warning("export: display blob of photo %s is missing", photo_id)
+            continue
+        day = entry.observed_on.isoformat()
+        per_day[day] += 1
+        name = photo_name(entry.observed_on, per_day[day])
+        photos.append(PhotoFile(name, data, photo.display.width, photo.display.height))
+    return EntryRecord(
+        observation_id=entry.observation_id,
+        observed_on=entry.observed_on,
+        published_at=entry.published_at,
+        children=[ChildRecord(c.name, c.own) for c in entry.children],
+        areas=[a.value for a in entry.areas],
+        text=entry.text,
+        next_steps=entry.next_steps,
+        comments=[
+            CommentRecord(c.author_name, c.by_staff, c.text, c.created_at) for c in entry.comments or []
+        ],
+        photos=photos,
+    )
+
+
+# -- purge ---------------------------------------------------------------------------------------
+
+
+def purge_expired_exports(deps: Deps, setting_id: str, now: datetime) -> int:
+    """Delete the files and rows of exports made seven days or more before `now`; idempotent.
+
+    Blobs go first and the row last, so a purge cut short finds the export again next night.
+    Returns how many exports were deleted.
+    """
+    cutoff = now - EXPORT_LIFETIME
+    deleted = 0
+    for export in deps.exports.created_before(setting_id, cutoff):
+        deps.export_files.delete(export.blobs)
+        deps.exports.remove(setting_id, export.export_id)
+        deleted += 1
+    deps.exports.remove_requesters_idle_since(setting_id, cutoff)
+    return deleted
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _exportable_child(deps: Deps, principal: Principal, child_id: object) -> tuple[Child, Setting]:
+    """The child if this caller may export their journal now: managers of the setting, and parents
+    linked to the child (links read now, S24); other ids are 404. Practitioners may not (403)."""
+    if principal.role not in (Role.MANAGER, Role.PARENT):
+        raise Forbidden(NOT_FOR_YOUR_ROLE)
+    if not is_id(child_id):
+        raise NotFound(NO_SUCH_CHILD)  # the same answer as for an id that names no child
+    child = deps.children.get(principal.setting_id, child_id)
+    setting = deps.settings.get(principal.setting_id)
+    if child is None or setting is None:
+        raise NotFound(NO_SUCH_CHILD)
+    if principal.role is Role.PARENT and not deps.links.is_linked(
+        principal.setting_id, principal.user_id, child_id
+    ):
+        raise NotFound(NO_SUCH_CHILD)
+    if not child_exportable(child, setting, deps.clock.now()):
+        raise Forbidden(WINDOW_CLOSED)
+    return child, setting
+
+
+def _requester_now(deps: Deps, export: Export) -> Principal:
+    """The requester as stored now, for the read rules only (role, setting, links): the build runs
+    without a session, so a demoted or deactivated requester gets nothing."""
+    account = deps.accounts.get(export.setting_id, export.requested_by)
+    if account is None or account.status is not Status.ACTIVE:
+        raise AccessEnded
+    now = deps.clock.now()
+    return Principal(
+        setting_id=account.setting_id,
+        user_id=account.user_id,
+        name=account.name,
+        email=account.email,
+        role=account.role,
+        session_digest="",
+        idle_expires_at=now,
+        absolute_expires_at=now,
+    )
+
+
+def _mark(deps: Deps, export: Export, status: ExportStatus) -> Export:
+    changed = replace(
+        export, status=status, ready_at=deps.clock.now() if status is ExportStatus.READY else None
+    )
+    deps.exports.save(changed)
+    return changed

@@ -1,0 +1,186 @@
+"""The purge steps for leavers: end parents' access after the export window, then delete an archived
+child's records once the setting's retention has passed, unless a legal hold stands.
+
+Export window. When it ends, each parent's link to the child ends (a legal hold keeps records,
+not access, so it ends for held children too). A parent left with no child
+they may still read (an active one, or a leaver still inside its own window) is deactivated first,
+with the same effect as a manager deactivating them (sessions end, links void, deactivated_at set,
+so the accounts step erases them after deactivated_retention_days); deactivating before unlinking
+means a run that stops between the two still finds the link, and so the parent, next time.
+
+Purging one child, in this order, so that what any user can see is never half-deleted and a run
+that stops anywhere is found and finished by the next run:
+
+1. Group observations that also include other children survive for them. For each: its photos
+   are marked for discard (we cannot tell who is in a group photo, so none is kept); its comments
+   are redacted (the child's full and first name become "a friend"); then ONE canonical write
+   removes the child from its children, redacts its text and next steps and drops its photos, and
+   the journal projections follow that write (the other children's rows rewritten, this child's
+   row removed). Comments go before the canonical write because the canonical row still naming the
+   child is what finds the observation again after a crash; other families see the child's name
+   redacted by their privacy policy anyway, so that moment shows them nothing new. Photos leave
+   the observation before their bytes go, so no observation ever points at a missing photo.
+2. Moments from home: their photos are marked, then the rows go.
+3. Observations about this child alone, 100 at a time: photos marked; then journal rows (the entry
+   leaves the journal first), comments, and last the canonical row, which is what finds the rest
+   again. Only managers (and an author) can still see these: the child is archived and its
+   parents' window long over.
+4. Whatever is left in the child's journal partition, then the parent links (both directions).
+5. Photos marked for discard and listed by no observation any more: blobs, then rows. The mark on
+   the photo row outlives the observation that listed it, so a crash here is finished next run.
+6. The child's row (its consents with it), last and ETag-guarded: while it exists the child is
+   found again, and a manager's change meanwhile (say, a new legal hold) stops the deletion.
+
+Every step only deletes what it finds, so repeating it is harmless. The budget is checked between
+children and between batches; a run that stops leaves the child row in place for the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from shared.domain.children import Child, ChildStatus
+from shared.domain.errors import ConcurrencyConflict, NotFound
+from shared.domain.leaving import due_for_purge, export_closes_at, parents_may_read
+from shared.domain.observations import Observation, ObservationStatus
+from shared.domain.people import Role, Status
+from shared.domain.redaction import NamedChild, Redactor
+from shared.domain.settings import OtherChildren, Setting
+from shared.services.deps import Deps
+from shared.services.membership import _deactivated as deactivated
+from shared.services.observations import named_children
+from shared.services.ports import LeaverStore
+
+CHUNK = 100  # observations per batch: one table transaction per partition
+SYSTEM = "system"
+Count = Callable[[str, int], None]
+Spent = Callable[[], bool]
+
+
+def end_export_windows(deps: Deps, setting: Setting, now: datetime, count: Count) -> None:
+    """End parents' links to leavers whose export window has closed; deactivate who has no child left."""
+    for child in _archived(deps, setting):
+        closes = export_closes_at(child, setting)
+        if closes is None or now < closes:
+            continue
+        for link in deps.links.parents_of(setting.setting_id, child.child_id):
+            if not _deactivate_if_nothing_left(deps, setting, link.parent_id, child.child_id, now, count):
+                continue  # changed meanwhile: the link stays, and the next run looks again
+            deps.links.unlink(setting.setting_id, link.parent_id, child.child_id)
+            deps.audit(setting.setting_id, SYSTEM, "child.unlink", f"{link.parent_id}/{child.child_id}",
+                       "success", "reason=export-window")  # fmt: skip
+            count("export-window-links", 1)
+
+
+def purge_leavers(deps: Deps, store: LeaverStore, setting: Setting, now: datetime, count: Count,
+                  spent: Spent) -> bool:  # fmt: skip
+    """Delete every archived child past retention and not held; False when one is left for next run."""
+    finished = True
+    for listed in _archived(deps, setting):
+        if not due_for_purge(listed, setting, now):
+            continue
+        if spent():
+            return False
+        # Read again just before starting: a child's purge can take a while, and a hold placed
+        # since the list was read must win.
+        child = deps.children.get(setting.setting_id, listed.child_id)
+        if child is not None and due_for_purge(child, setting, now):
+            finished &= purge_child(deps, store, child, now, count, spent)
+    return finished
+
+
+def purge_child(
+    deps: Deps, store: LeaverStore, child: Child, now: datetime, count: Count, spent: Spent
+) -> bool:
+    """Delete one child's records in the module's order; True when the child row is gone."""
+    setting_id = child.setting_id
+    mine = store.observations_of(setting_id, child.child_id)
+    alone = [o for o in mine if o.child_ids == [child.child_id]]
+    complete = True
+    for observation in (o for o in mine if o.child_ids != [child.child_id]):
+        complete &= _leave_group(deps, store, child, observation, now, count)
+    store.mark_photos(setting_id, store.moment_photo_ids(setting_id, child.child_id))
+    count("moments", store.erase_moments(setting_id, child.child_id))
+    commented = store.commented(setting_id) if alone else set()
+    for start in range(0, len(alone), CHUNK):
+        if spent():
+            return False
+        chunk = alone[start : start + CHUNK]
+        store.mark_photos(setting_id, [p for o in chunk for p in o.photo_ids])
+        count("observations", store.erase_observations(setting_id, chunk, commented))
+    count("journal-rows", store.erase_journal(setting_id, child.child_id))
+    count("parent-links", store.erase_links(setting_id, child.child_id))
+    discard_marked_photos(deps, store, setting_id, count)
+    if not complete or not store.erase_child(child):
+        return False
+    count("children", 1)
+    return True
+
+
+def discard_marked_photos(deps: Deps, store: LeaverStore, setting_id: str, count: Count) -> None:
+    """Delete marked photos that no observation lists any more (one whose group observation could
+    not be saved this run is still listed, and waits for the run that saves it)."""
+    listed: dict[str, set[str]] = {}
+    free = []
+    for photo_id, observation_id in store.marked_photos(setting_id):
+        if observation_id not in listed:
+            found = deps.observations.get(setting_id, observation_id) if observation_id else None
+            listed[observation_id] = set(found.photo_ids) if found else set()
+        if photo_id not in listed[observation_id]:
+            free.append(photo_id)
+    count("photos", store.discard_photos(setting_id, free) if free else 0)
+
+
+def _leave_group(
+    deps: Deps, store: LeaverStore, child: Child, observation: Observation, now: datetime, count: Count
+) -> bool:
+    """Take the child out of an observation that also includes others; False if it changed meanwhile."""
+    gone = NamedChild(child.child_id, child.first_name, child.last_name)
+    remaining = [c for c in observation.child_ids if c != child.child_id]
+    others = [c for c in named_children(deps, observation) if c.child_id != child.child_id]
+    # The remaining children count as "own": a shared first name stays, only the full name goes.
+    redact = Redactor(others, [gone], OtherChildren.HIDDEN).text
+    store.mark_photos(child.setting_id, observation.photo_ids)
+    store.rewrite_comments(child.setting_id, observation.observation_id, redact)
+    changed = replace(
+        observation,
+        child_ids=remaining,
+        text=redact(observation.text),
+        next_steps=redact(observation.next_steps),
+        photo_ids=[],
+        updated_at=now,
+    )
+    published = changed.status is ObservationStatus.PUBLISHED
+    try:
+        deps.observations.save(changed, named_children(deps, changed) if published else [])
+    except (ConcurrencyConflict, NotFound):
+        return False
+    count("group-observations", 1)
+    return True
+
+
+def _deactivate_if_nothing_left(
+    deps: Deps, setting: Setting, parent_id: str, leaver_id: str, now: datetime, count: Count
+) -> bool:
+    """Deactivate a parent with no other child they may read; False when the account changed meanwhile."""
+    for link in deps.links.children_of(setting.setting_id, parent_id):
+        other = deps.children.get(setting.setting_id, link.child_id) if link.child_id != leaver_id else None
+        if other is not None and parents_may_read(other, setting, now):
+            return True
+    account = deps.accounts.get(setting.setting_id, parent_id)
+    if account is None or account.role is not Role.PARENT or account.status is Status.DEACTIVATED:
+        return True
+    deactivated(account, now)
+    try:
+        deps.accounts.save(account, end_sessions=True)
+    except ConcurrencyConflict:
+        return False
+    deps.audit(setting.setting_id, SYSTEM, "account.deactivate", parent_id, "success", "reason=export-window")
+    count("parents-deactivated", 1)
+    return True
+
+
+def _archived(deps: Deps, setting: Setting) -> list[Child]:
+    return [c for c in deps.children.list(setting.setting_id) if c.status is ChildStatus.ARCHIVED]

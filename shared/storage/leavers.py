@@ -1,0 +1,245 @@
+"""The storage side of purging leavers: find a child's records and delete them in batches.
+
+Deletions are transactions of at most 100 operations within one partition (shared.storage.tables)
+and blob batch deletes of at most 256 names. Every method is idempotent: a row or blob already gone
+is simply not counted, so a run that stopped half-way is repeated safely by the next one. What
+order the methods are called in, and why, is shared.services.leaver_purge's business.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Iterable, Sequence
+from datetime import datetime
+
+from shared.domain.children import Child
+from shared.domain.errors import ConcurrencyConflict, NotFound, StorageUnavailable
+from shared.domain.observations import Observation, ObservationStatus
+from shared.domain.photos import CONTAINER, PhotoSize, blob_name
+from shared.storage.clients import StorageClients
+from shared.storage.comments import partition_of as comments_partition
+from shared.storage.errors import translated
+from shared.storage.journal import partition_of as journal_partition
+from shared.storage.journal import row_of as journal_row
+from shared.storage.moments import partition_of as moments_partition
+from shared.storage.observations import _to_observation as to_observation
+from shared.storage.tables import MAX_BATCH, Operation, Table
+
+# ContainerClient.delete_blobs takes at most 256 blobs per request.
+MAX_BLOB_BATCH = 256
+_GONE = 404
+
+
+class BlobBatch:
+    """Batch deletes and listing in the photos container."""
+
+    def __init__(self, clients: StorageClients, container: str = CONTAINER) -> None:
+        self._clients = clients
+        self._container = container
+
+    def delete(self, names: Sequence[str]) -> int:
+        """Delete these blobs, 256 per request; ones already gone are fine. Returns how many went."""
+        container = self._clients.container(self._container)
+        deleted = 0
+        for start in range(0, len(names), MAX_BLOB_BATCH):
+            with translated():
+                responses = list(
+                    container.delete_blobs(*names[start : start + MAX_BLOB_BATCH], raise_on_any_failure=False)
+                )
+            for response in responses:
+                if response.status_code == _GONE:
+                    continue
+                if response.status_code >= 300:
+                    raise StorageUnavailable("a blob could not be deleted; the next run retries")
+                deleted += 1
+        return deleted
+
+    def older_than(self, prefix: str, before: datetime) -> list[str]:
+        container = self._clients.container(self._container)
+        with translated():
+            return [b.name for b in container.list_blobs(name_starts_with=prefix) if b.last_modified < before]
+
+
+class TableLeavers:
+    """The LeaverStore port: what the purge of archived children reads and deletes."""
+
+    def __init__(
+        self,
+        *,
+        observations: Table,
+        journal: Table,
+        comments: Table,
+        moments: Table,
+        photos: Table,
+        accounts: Table,
+        children: Table,
+        blobs: BlobBatch,
+    ) -> None:
+        self._observations = observations
+        self._journal = journal
+        self._comments = comments
+        self._moments = moments
+        self._photos = photos
+        self._accounts = accounts
+        self._children = children
+        self._blobs = blobs
+
+    # -- finding ------------------------------------------------------------------------------
+
+    def observations_of(self, setting_id: str, child_id: str) -> list[Observation]:
+        """Every observation (any status) that includes the child: one scan of the setting's partition,
+        since a table cannot look inside the list of children."""
+        rows = self._observations.query("PartitionKey eq @setting", {"setting": setting_id})
+        return [to_observation(r) for r in rows if child_id in json.loads(r["ChildIds"])]
+
+    def commented(self, setting_id: str) -> set[str]:
+        """The ids of the setting's observations that have comments (one range scan, keys only)."""
+        rows = self._comments.query(
+            "PartitionKey gt @from and PartitionKey lt @to",
+            {"from": f"{setting_id}~", "to": f"{setting_id}~~"},
+            select=["PartitionKey"],
+        )
+        return {r["PartitionKey"].partition("~")[2] for r in rows}
+
+    def moment_photo_ids(self, setting_id: str, child_id: str) -> list[str]:
+        rows = self._moments.query("PartitionKey eq @pk", {"pk": moments_partition(setting_id, child_id)})
+        return [photo_id for r in rows for photo_id in json.loads(r.get("PhotoIds") or "[]")]
+
+    def marked_photos(self, setting_id: str) -> list[tuple[str, str]]:
+        rows = self._photos.query(
+            "PartitionKey eq @setting and Discard eq @yes",
+            {"setting": setting_id, "yes": True},
+            select=["RowKey", "ObservationId"],
+        )
+        return [(r["RowKey"], r.get("ObservationId") or "") for r in rows]
+
+    def orphan_blobs(self, setting_id: str, before: datetime) -> list[str]:
+        """Blobs of the setting's photos last written before `before` whose photo has no row."""
+        old = self._blobs.older_than(f"{setting_id}/", before)
+        if not old:
+            return []
+        owned = set(_keys(self._photos, setting_id))
+        return [name for name in old if name.split("/")[1] not in owned]
+
+    # -- changing -----------------------------------------------------------------------------
+
+    def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int:
+        """Mark photo rows to be discarded: the mark outlives the observation that listed them."""
+        rows = [{"PartitionKey": setting_id, "RowKey": p, "Discard": True} for p in sorted(set(photo_ids))]
+        if not rows:
+            return 0
+        try:
+            self._photos.transact(Operation("update", row) for row in rows)
+        except NotFound:  # a row never written (an interrupted upload): mark the others one by one
+            for row in rows:
+                try:
+                    self._photos.update(row, etag=None)
+                except NotFound:
+                    continue
+        return len(rows)
+
+    def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
+        """Delete photos' blobs (names derive from the ids), then their rows: a row outlives its bytes."""
+        self._blobs.delete([blob_name(setting_id, p, size) for p in photo_ids for size in PhotoSize])
+        return _delete(self._photos, setting_id, photo_ids)
+
+    def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
+        """Rewrite the text of an observation's comments; returns how many changed."""
+        partition = comments_partition(setting_id, observation_id)
+        changed = 0
+        for row in self._comments.query("PartitionKey eq @pk", {"pk": partition}):
+            text = rewrite(row["Text"])
+            if text != row["Text"]:
+                try:
+                    self._comments.update({"PartitionKey": partition, "RowKey": row["RowKey"], "Text": text},
+                                          etag=row["_etag"])  # fmt: skip
+                except (ConcurrencyConflict, NotFound):  # comments are never edited; the next run retries
+                    continue
+                changed += 1
+        return changed
+
+    def erase_observations(
+        self, setting_id: str, observations: Sequence[Observation], commented: Collection[str]
+    ) -> int:
+        """Delete observations: their journal rows, then their comments, then the canonical rows.
+
+        The canonical row goes last because it is what finds the rest again after a crash.
+        """
+        by_journal: dict[str, list[str]] = {}
+        for observation in observations:
+            if observation.status is ObservationStatus.PUBLISHED:
+                row = journal_row(observation.observed_on, observation.observation_id)
+                for child_id in observation.child_ids:
+                    by_journal.setdefault(journal_partition(setting_id, child_id), []).append(row)
+        for partition, rows in by_journal.items():
+            _delete(self._journal, partition, rows)
+        for observation in observations:
+            if observation.observation_id in commented:
+                partition = comments_partition(setting_id, observation.observation_id)
+                _delete(self._comments, partition, _keys(self._comments, partition))
+        return _delete(self._observations, setting_id, [o.observation_id for o in observations])
+
+    def erase_moments(self, setting_id: str, child_id: str) -> int:
+        partition = moments_partition(setting_id, child_id)
+        return _delete(self._moments, partition, _keys(self._moments, partition))
+
+    def erase_journal(self, setting_id: str, child_id: str) -> int:
+        """Delete whatever is left in the child's journal partition."""
+        partition = journal_partition(setting_id, child_id)
+        return _delete(self._journal, partition, _keys(self._journal, partition))
+
+    def erase_links(self, setting_id: str, child_id: str) -> int:
+        """Delete the child's parent links, both directions of each in one transaction."""
+        rows = self._accounts.query(
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
+            {"setting": setting_id, "from": f"link~{child_id}~", "to": f"link~{child_id}~~"},
+            select=["RowKey", "ParentId"],
+        )
+        keys = [k for r in rows for k in (f"user~{r['ParentId']}~child~{child_id}", r["RowKey"])]
+        return _delete(self._accounts, setting_id, keys) // 2
+
+    def erase_child(self, child: Child) -> bool:
+        """Delete the child's row (with its consents) if unchanged since read; False if it changed."""
+        try:
+            self._children.delete(child.setting_id, child.child_id, etag=child.etag)
+        except ConcurrencyConflict:
+            return False
+        except NotFound:
+            pass
+        return True
+
+    def delete_blobs(self, names: Sequence[str]) -> int:
+        return self._blobs.delete(names)
+
+
+def leaver_store(clients: StorageClients, table: Callable[[str], Table] | None = None) -> TableLeavers:
+    """The leaver store over this deployment's tables (`table` lets a test wrap them)."""
+    open_table = table or (lambda name: Table(clients.table(name)))
+    return TableLeavers(
+        observations=open_table("observations"),
+        journal=open_table("journal"),
+        comments=open_table("comments"),
+        moments=open_table("moments"),
+        photos=open_table("photos"),
+        accounts=open_table("accounts"),
+        children=open_table("children"),
+        blobs=BlobBatch(clients),
+    )
+
+
+def _keys(table: Table, partition: str) -> list[str]:
+    return [r["RowKey"] for r in table.query("PartitionKey eq @pk", {"pk": partition}, select=["RowKey"])]
+
+
+def _delete(table: Table, partition: str, rows: Iterable[str]) -> int:
+    """Delete rows of one partition, 100 to a transaction; returns how many were asked for."""
+    keys = list(dict.fromkeys(rows))
+    for start in range(0, len(keys), MAX_BATCH):
+        chunk = keys[start : start + MAX_BATCH]
+        try:
+            table.transact(Operation("delete", {"PartitionKey": partition, "RowKey": k}) for k in chunk)
+        except NotFound:
+            # One was gone already (a repeated run): delete one by one; deleting twice is fine.
+            for key in chunk:
+                table.delete(partition, key)
+    return len(keys)

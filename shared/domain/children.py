@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -46,6 +47,17 @@ class ParentLink:
     parent_id: str
     child_id: str
     linked_at: datetime
+    # Set when the child leaves: the end of the export window. Kept on the link, which every parent
+    # request reads anyway, so access ends at that moment without another storage round trip.
+    readable_until: datetime | None = None
+
+    def readable(self, now: datetime) -> bool:
+        return self.readable_until is None or now < self.readable_until
+
+
+def readable_child_ids(links: Iterable[ParentLink], now: datetime) -> frozenset[str]:
+    """The children a parent may read now: linked, and not past a leaver's export window."""
+    return frozenset(link.child_id for link in links if link.readable(now))
 
 
 def clean_date_of_birth(raw: object, *, today: date) -> date:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.domain.access import staff_may_see_child
+from shared.domain.children import readable_child_ids
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area, clean_id
 from shared.domain.observations import Area, ObservationStatus
@@ -112,7 +113,9 @@ def reader_for(deps: Deps, principal: Principal, setting: Setting | None = None)
     """The reader's name rights: a parent's linked children are read from storage now (S24)."""
     if principal.role is not Role.PARENT:
         return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
-    own = frozenset(link.child_id for link in deps.links.children_of(principal.setting_id, principal.user_id))
+    own = readable_child_ids(
+        deps.links.children_of(principal.setting_id, principal.user_id), deps.clock.now()
+    )
     policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
     return Reader(principal.user_id, True, own, policy)
 

@@ -45,6 +45,7 @@ def archive_child(deps: Deps, principal: Principal, child_id: object, body: Mapp
     child = _change(deps, principal, child_id, archive)
     closes = export_closes_at(child, setting)
     assert closes is not None  # just archived
+    deps.links.close_at(principal.setting_id, child.child_id, closes)
     for link in deps.links.parents_of(principal.setting_id, child.child_id):
         parent = deps.accounts.get(principal.setting_id, link.parent_id)
         if parent is not None and parent.role is Role.PARENT and parent.status is Status.ACTIVE:
@@ -72,6 +73,7 @@ def restore_child(deps: Deps, principal: Principal, child_id: object) -> Child:
         child.status, child.archived_at, child.leaving_date = ChildStatus.ACTIVE, None, None
 
     child = _change(deps, principal, child_id, restore)
+    deps.links.close_at(principal.setting_id, child.child_id, None)
     deps.audit(principal.setting_id, principal.user_id, "child.restore", child.child_id, "success")
     return child
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from shared.domain.access import require_staff
+from shared.domain.children import readable_child_ids
 from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, InvalidInput, NotFound
 from shared.domain.journal import Moment, MomentStatus, clean_id, clean_text
 from shared.domain.observations import Observation, ObservationStatus
@@ -27,7 +28,7 @@ def share_moment(deps: Deps, principal: Principal, child_id: object, text: objec
     if principal.role is not Role.PARENT:
         raise Forbidden("Moments from home are shared by families.")
     child = _child_id(child_id)
-    if not deps.links.is_linked(principal.setting_id, principal.user_id, child):
+    if child not in _readable(deps, principal):
         raise NotFound(NO_SUCH_CHILD)
     moment = Moment(
         setting_id=principal.setting_id,
@@ -168,10 +169,17 @@ def _moment(deps: Deps, setting_id: str, child_id: str, moment_id: object) -> Mo
 
 def _require_may_see(deps: Deps, principal: Principal, child_id: str) -> None:
     if principal.role is Role.PARENT:
-        if not deps.links.is_linked(principal.setting_id, principal.user_id, child_id):
+        if child_id not in _readable(deps, principal):
             raise NotFound(NO_SUCH_CHILD)
         return
     require_staff_sees_child(deps, principal, child_id)
+
+
+def _readable(deps: Deps, principal: Principal) -> frozenset[str]:
+    """The parent's children readable now: a leaver's stop when the export window closes."""
+    return readable_child_ids(
+        deps.links.children_of(principal.setting_id, principal.user_id), deps.clock.now()
+    )
 
 
 def _child_id(raw: object) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from shared.domain.access import require_staff, staff_may_see_child
-from shared.domain.children import Child, ChildStatus
+from shared.domain.children import Child, ChildStatus, readable_child_ids
 from shared.domain.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -49,7 +49,8 @@ def visible_observation(deps: Deps, principal: Principal, observation_id: str) -
     """
     observation = _get(deps, principal, observation_id)
     if principal.role is Role.PARENT:
-        linked = {link.child_id for link in deps.links.children_of(principal.setting_id, principal.user_id)}
+        links = deps.links.children_of(principal.setting_id, principal.user_id)
+        linked = readable_child_ids(links, deps.clock.now())
         if observation.status is ObservationStatus.PUBLISHED and linked & set(observation.child_ids):
             return observation
         raise NotFound(NO_SUCH_OBSERVATION)

@@ -99,6 +99,9 @@ class LinkRepository(Protocol):
 
     def is_linked(self, setting_id: str, parent_id: str, child_id: str) -> bool: ...
 
+    def close_at(self, setting_id: str, child_id: str, until: datetime | None) -> None:
+        """Every parent link of the child is readable until then (None: open again)."""
+
 
 @dataclass(frozen=True)
 class AuditEvent:

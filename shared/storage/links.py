@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import suppress
+from datetime import datetime
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import Conflict, NotFound
@@ -53,6 +54,15 @@ class TableLinks:
     def is_linked(self, setting_id: str, parent_id: str, child_id: str) -> bool:
         return self._table.get(setting_id, _by_parent(parent_id, child_id)) is not None
 
+    def close_at(self, setting_id: str, child_id: str, until: datetime | None) -> None:
+        """Mark every parent link of a child readable until `until` (None: open again)."""
+        stamp = until.isoformat() if until else ""
+        for link in self.parents_of(setting_id, child_id):
+            self._table.transact(
+                Operation("update", {"PartitionKey": setting_id, "RowKey": key, "ReadableUntil": stamp})
+                for key in (_by_parent(link.parent_id, child_id), _by_child(child_id, link.parent_id))
+            )
+
     def _range(self, setting_id: str, prefix: str) -> list[ParentLink]:
         rows = self._table.query(
             "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
@@ -62,4 +72,11 @@ class TableLinks:
 
 
 def _to_link(row: Entity) -> ParentLink:
-    return ParentLink(row["PartitionKey"], row["ParentId"], row["ChildId"], row["LinkedAt"])
+    until = row.get("ReadableUntil") or None
+    return ParentLink(
+        row["PartitionKey"],
+        row["ParentId"],
+        row["ChildId"],
+        row["LinkedAt"],
+        datetime.fromisoformat(until) if until else None,
+    )

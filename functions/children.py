@@ -7,14 +7,15 @@ import azure.functions as func
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.children import Child, ChildStatus
+from shared.domain.people import Principal, Role
 from shared.services import children
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
 
 
-def _child(child: Child) -> dict[str, object]:
-    return {
+def _child(child: Child, who: Principal) -> dict[str, object]:
+    view: dict[str, object] = {
         "id": child.child_id,
         "firstName": child.first_name,
         "lastName": child.last_name,
@@ -23,33 +24,41 @@ def _child(child: Child) -> dict[str, object]:
         "photosInOwnJournal": child.photos_in_own_journal,
         "photosInOthersJournals": child.photos_in_others_journals,
         "archived": child.status is ChildStatus.ARCHIVED,
+        "archivedAt": child.archived_at.isoformat() if child.archived_at else None,
+        "leavingDate": child.leaving_date.isoformat() if child.leaving_date else None,
         "etag": child.etag,
     }
+    # A hold's reason can name a safeguarding or legal matter: managers only.
+    if who.role is Role.MANAGER:
+        view["legalHold"] = {"reason": child.legal_hold} if child.legal_hold else None
+    return view
 
 
-def _versioned(child: Child, status: int = 200) -> func.HttpResponse:
+def _versioned(child: Child, who: Principal, status: int = 200) -> func.HttpResponse:
     """The child with its version in the body and in an ETag header, for the next If-Match."""
-    return json_response(_child(child), status=status, headers={"ETag": child.etag or ""})
+    return json_response(_child(child, who), status=status, headers={"ETag": child.etag or ""})
 
 
 @bp.route(route="api/children", methods=["GET"], auth_level=ANON)
 @endpoint
 def list_children(req: func.HttpRequest) -> func.HttpResponse:
-    found = children.list_children(bootstrap.deps(), principal(req))
-    return json_response({"children": [_child(c) for c in found]})
+    who = principal(req)
+    found = children.list_children(bootstrap.deps(), who)
+    return json_response({"children": [_child(c, who) for c in found]})
 
 
 @bp.route(route="api/children", methods=["POST"], auth_level=ANON)
 @endpoint
 def add_child(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _versioned(children.add_child(bootstrap.deps(), who, read_json(req)), status=201)
+    return _versioned(children.add_child(bootstrap.deps(), who, read_json(req)), who, status=201)
 
 
 @bp.route(route="api/children/{id}", methods=["GET"], auth_level=ANON)
 @endpoint
 def get_child(req: func.HttpRequest) -> func.HttpResponse:
-    return _versioned(children.get_child(bootstrap.deps(), principal(req), req.route_params.get("id")))
+    who = principal(req)
+    return _versioned(children.get_child(bootstrap.deps(), who, req.route_params.get("id")), who)
 
 
 @bp.route(route="api/children/{id}", methods=["PATCH"], auth_level=ANON)
@@ -59,7 +68,7 @@ def update_child(req: func.HttpRequest) -> func.HttpResponse:
     child = children.update_child(
         bootstrap.deps(), who, req.route_params.get("id"), read_json(req), req.headers.get("If-Match")
     )
-    return _versioned(child)
+    return _versioned(child, who)
 
 
 @bp.route(route="api/me/children", methods=["GET"], auth_level=ANON)

@@ -7,6 +7,7 @@ import { accountScreen } from './js/screens/account.js';
 import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken } from './js/screens/auth.js';
 import * as manager from './js/screens/manager.js';
 import * as parent from './js/screens/parent.js';
+import { childRecordScreen } from './js/screens/record.js';
 import * as staff from './js/screens/staff.js';
 import { forget, loadSession, state, touched, whenIdleExpires } from './js/session.js';
 
@@ -29,6 +30,7 @@ route('/approvals', manager.approvalsScreen, { roles: ['manager'] });
 route('/admin/staff', manager.staffScreen, { roles: ['manager'] });
 route('/admin/parents', manager.parentsScreen, { roles: ['manager'] });
 route('/admin/children', manager.childrenAdminScreen, { roles: ['manager'] });
+route('/admin/children/:id', childRecordScreen, { roles: ['manager'] });
 route('/admin/policy', manager.policyScreen, { roles: ['manager'] });
 route('/admin/audit', manager.auditScreen, { roles: ['manager'] });
 

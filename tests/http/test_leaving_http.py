@@ -179,3 +179,20 @@ def test_a_manager_restores_an_archived_child_and_practitioners_see_it_again(api
     assert leo.child_id in ids(practitioner.browser.get("/api/children").json())
     assert api.post(f"/api/children/{leo.child_id}/restore").status_code == 409
     assert practitioner.browser.post(f"/api/children/{leo.child_id}/restore").status_code == 403
+
+
+def test_a_childs_record_shows_leaving_and_hold_and_only_managers_see_the_hold_reason(api: Api) -> None:
+    nursery = Nursery(api)
+    leo, ava = nursery.child("Leo", "Gone"), nursery.child("Ava", "Held")
+    practitioner = nursery.person(Role.PRACTITIONER)
+    manager = nursery.manager_api
+    for child in (leo, ava):
+        held = manager.post(f"/api/children/{child.child_id}/hold", {"reason": "Court order 77"})
+        assert held.status_code == 200, held.text
+    nursery.archive(leo)
+    record = manager.get(f"/api/children/{leo.child_id}").json()
+    assert record["archived"] and record["leavingDate"] and record["archivedAt"]
+    assert record["legalHold"] == {"reason": "Court order 77"}
+    seen = practitioner.browser.get("/api/children").json()["children"]
+    assert [c["id"] for c in seen] == [ava.child_id]
+    assert "legalHold" not in seen[0] and "Court order" not in str(seen)

@@ -31,9 +31,10 @@ const UNKNOWN = 'Something went wrong. Please try again in a moment.';
 
 /**
  * Call the API with a JSON body (or none). `anonymous` calls (sign-in, links) may answer 401 as an
- * ordinary error; for every other call a 401 means the session has ended.
+ * ordinary error; for every other call a 401 means the session has ended. With `withEtag` the answer
+ * is `{ data, etag }`, the ETag header being what a later If-Match sends.
  */
-export async function api(method, path, body, { anonymous = false, headers = {} } = {}) {
+export async function api(method, path, body, { anonymous = false, headers = {}, withEtag = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -49,6 +50,7 @@ export async function api(method, path, body, { anonymous = false, headers = {} 
   const data = await response.json().catch(() => null);
   if (response.ok) {
     if (!anonymous) listeners.active(sent);
+    if (withEtag) return { data: data || {}, etag: response.headers.get('ETag') };
     return data || {};
   }
   const error = toError(response.status, data, response.headers.get('Retry-After'));

@@ -1,6 +1,7 @@
 // Managers: approvals, staff, parents and children's records, the setting's policy, the audit log.
 
 import { api } from '../api.js';
+import { formDialog } from '../dialog.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { childName } from '../format.js';
 import { entryView } from './parent.js';
@@ -13,7 +14,7 @@ function card(title, ...children) {
 function table(caption, headings, rows) {
   return h(
     'div',
-    { class: 'scroll' },
+    { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
     h('table', {}, h('caption', { class: 'muted' }, caption), h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))),
   );
 }
@@ -75,10 +76,23 @@ export function staffScreen() {
     replace(body, loading('/api/staff', 'Staff administration', (data) => table('Staff of this setting', ['Name', 'E-mail', 'Role', 'Status', ''], (data.staff || []).map((p) => [
       p.name, p.email, p.role === 'manager' ? 'Manager' : 'Practitioner', STATUS[p.status] || p.status,
       h('div', { class: 'inline' },
+        h('button', { type: 'button', class: 'small', 'aria-label': `Change ${p.name}`, on: { click: () => editStaff(p) } }, 'Change'),
         p.status === 'active' ? small('Deactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/deactivate`))) : null,
         p.status === 'deactivated' ? small('Reactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/reactivate`))) : null,
         p.status === 'invited' ? small('Send a new link', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/invitation`))) : null),
     ]))));
+  }
+  function editStaff(person) {
+    const newName = h('input', { name: 'name', required: true, autocomplete: 'off', maxlength: 100, value: person.name });
+    const newRole = h('select', { name: 'role' }, h('option', { value: 'practitioner', selected: person.role === 'practitioner' }, 'Practitioner'), h('option', { value: 'manager', selected: person.role === 'manager' }, 'Manager'));
+    formDialog(`Change ${person.name}`, [field('Name', newName), field('Role', newRole, 'A new role applies from their next click.')], 'Save changes', async () => {
+      const changes = {};
+      if (newName.value.trim() !== person.name) changes.name = newName.value.trim();
+      if (newRole.value !== person.role) changes.role = newRole.value;
+      if (Object.keys(changes).length) await api('PATCH', `/api/staff/${encodeURIComponent(person.id)}`, changes);
+      showMessage(message, Object.keys(changes).length ? 'Saved.' : 'Nothing was changed.', 'info');
+      draw();
+    });
   }
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
   const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
@@ -107,8 +121,34 @@ export function parentsScreen() {
         const child = children.find((c) => c.id === id);
         return h('li', { class: 'inline' }, child ? childName(child) : 'A child', small('Unlink', () => act(() => api('DELETE', `/api/parents/${encodeURIComponent(p.id)}/children/${encodeURIComponent(id)}`))));
       })),
-      p.status !== 'deactivated' ? small('Deactivate', () => act(() => api('POST', `/api/parents/${encodeURIComponent(p.id)}/deactivate`))) : '',
+      h('div', { class: 'inline' },
+        h('button', { type: 'button', class: 'small', 'aria-label': `Change e-mail address of ${p.name}`, on: { click: () => changeEmail(p) } }, 'Change e-mail'),
+        p.status !== 'deactivated' ? h('button', { type: 'button', class: 'small', 'aria-label': `Link ${p.name} to another child`, on: { click: () => linkChild(p) } }, 'Link a child') : null,
+        p.status !== 'deactivated' ? small('Deactivate', () => act(() => api('POST', `/api/parents/${encodeURIComponent(p.id)}/deactivate`))) : null),
     ]))));
+  }
+  function changeEmail(person) {
+    const address = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off', value: person.email });
+    formDialog(`Change ${person.name}’s e-mail address`, [field('New e-mail address', address, 'We e-mail both addresses. Any activation or reset link sent before stops working; an invited parent gets a fresh invitation.')], 'Change e-mail address', async () => {
+      if (!address.value.trim()) throw Object.assign(new Error('Please enter the new e-mail address.'), { status: 400 });
+      await api('PATCH', `/api/parents/${encodeURIComponent(person.id)}`, { email: address.value.trim() });
+      showMessage(message, `The e-mail address of ${person.name} is changed.`, 'info');
+      draw();
+    });
+  }
+  function linkChild(person) {
+    const others = children.filter((c) => !(person.childIds || []).includes(c.id));
+    if (others.length === 0) {
+      showMessage(message, `${person.name} is already linked to every child.`, 'info');
+      return;
+    }
+    const choice = h('select', { name: 'child', required: true }, others.map((c) => h('option', { value: c.id }, childName(c))));
+    formDialog(`Link ${person.name} to another child`, [field('Child', choice, 'They see this child’s journal from their next click.')], 'Link child', async () => {
+      await api('POST', `/api/parents/${encodeURIComponent(person.id)}/children/${encodeURIComponent(choice.value)}`);
+      const picked = others.find((c) => c.id === choice.value);
+      showMessage(message, `${person.name} can now see ${childName(picked)}’s journal.`, 'info');
+      draw();
+    });
   }
   const name = h('input', { name: 'name', required: true, autocomplete: 'off' });
   const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
@@ -146,7 +186,7 @@ export function childrenAdminScreen() {
   }
   function draw() {
     replace(body, loading('/api/children', 'Children’s records', (data) => table('Children and photo consent (own journal; group observations in other children’s journals)', ['Name', 'Born', 'Photos: own', 'Photos: group'], (data.children || []).map((c) => [
-      c.archived ? `${childName(c)} (archived)` : childName(c), formatDay(c.dateOfBirth),
+      h('span', {}, h('a', { href: `/admin/children/${encodeURIComponent(c.id)}` }, childName(c)), c.archived ? ' (archived)' : null), formatDay(c.dateOfBirth),
       consent(c, 'photosInOwnJournal', 'Photos in own journal'), consent(c, 'photosInOthersJournals', 'Photos in others’ journals'),
     ]))));
   }

@@ -3,8 +3,9 @@
 
 import { api } from '../api.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
-import { areaLabel, childName } from '../format.js';
+import { AREAS, areaLabel, childName } from '../format.js';
 import { state } from '../session.js';
+import { journalDownload } from './download.js';
 import { failure, loading, notAvailable } from './pending.js';
 
 export function childrenScreen() {
@@ -21,27 +22,52 @@ export function childrenScreen() {
 }
 
 export function journalScreen({ id }) {
+  const role = state.user.role;
   const heading = h('h1', {}, 'Learning journal');
   api('GET', '/api/me/children').then(
     (data) => {
       const child = (data.children || []).find((c) => c.id === id);
-      if (child) heading.textContent = `${childName(child)}’s learning journal`;
+      if (child) {
+        heading.textContent = `${childName(child)}’s learning journal`;
+        document.title = `${heading.textContent} – Learning journal`;
+      }
     },
     () => {},
   );
+  // The area filter lives in the address (?area=…), so a reload or a shared link keeps it.
+  const chosen = new URLSearchParams(location.search).get('area');
+  const area = h('select', { name: 'area' }, h('option', { value: '' }, 'All areas of learning'),
+    Object.entries(AREAS).map(([value, label]) => h('option', { value, selected: value === chosen }, label)));
+  const filter = h('form', { class: 'journal-filter', role: 'search', 'aria-label': 'Filter the journal' }, field('Area of learning', area));
+  filter.addEventListener('submit', (event) => event.preventDefault());
   const pages = h('div', {});
   function more(cursor) {
-    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : '';
-    pages.append(loading(`/api/children/${encodeURIComponent(id)}/journal${query}`, 'The journal', (data) => {
+    const query = new URLSearchParams();
+    if (area.value) query.set('area', area.value);
+    if (cursor) query.set('cursor', cursor);
+    const search = query.toString() ? `?${query}` : '';
+    pages.append(loading(`/api/children/${encodeURIComponent(id)}/journal${search}`, 'The journal', (data) => {
       const entries = data.entries || [];
-      if (entries.length === 0 && !cursor) return h('p', {}, 'Nothing here yet. New moments appear once the nursery has shared them.');
+      if (entries.length === 0 && !cursor) {
+        return h('p', {}, area.value ? `Nothing for ${areaLabel(area.value)} yet.` : 'Nothing here yet. New moments appear once the nursery has shared them.');
+      }
       const next = data.cursor ? h('button', { type: 'button' }, 'Older entries') : null;
       if (next) next.addEventListener('click', () => { next.remove(); more(data.cursor); });
       return h('div', {}, entries.map((entry) => entryView(entry)), next);
     }));
   }
+  area.addEventListener('change', () => {
+    const url = area.value ? `${location.pathname}?area=${encodeURIComponent(area.value)}` : location.pathname;
+    history.replaceState(null, '', url);
+    replace(pages);
+    more(null);
+  });
   more(null);
-  return h('div', {}, h('section', { class: 'card' }, heading, pages), momentsFromHome(id));
+  const record = role === 'manager' ? h('p', {}, h('a', { href: `/admin/children/${encodeURIComponent(id)}` }, 'Child’s record: leaving and legal hold')) : null;
+  return h('div', {},
+    h('section', { class: 'card' }, heading, record, filter, pages),
+    role === 'practitioner' ? null : journalDownload(id),
+    momentsFromHome(id));
 }
 
 /** Moments a family shared from home: parents see theirs; staff may add one to the journal. */
@@ -89,9 +115,41 @@ export function entryView(entry, { withComments = true } = {}) {
     h('p', { class: 'text' }, entry.text || ''),
     (entry.areas || []).length ? h('ul', { class: 'areas', 'aria-label': 'Areas of learning' }, entry.areas.map((a) => h('li', { class: 'badge' }, areaLabel(a)))) : null,
     entry.nextSteps ? h('p', {}, h('strong', {}, 'Next steps: '), entry.nextSteps) : null,
-    (entry.photoIds || []).length ? h('ul', { class: 'photos', 'aria-label': 'Photos' }, entry.photoIds.map((photo) => h('li', {}, thumbnail(photo)))) : null,
+    (entry.photoIds || []).length ? h('ul', { class: 'photos', 'aria-label': 'Photos' }, entry.photoIds.map((photo, index) => photoItem(photo, index))) : null,
     withComments && entry.id ? comments(entry.id) : null,
   );
+}
+
+/** A photo; managers may remove one (consent withdrawn), after saying so twice. */
+function photoItem(photoId, index) {
+  const item = h('li', {}, thumbnail(photoId));
+  if (!state.user || state.user.role !== 'manager') return item;
+  const remove = h('button', { type: 'button', class: 'small danger', 'aria-label': `Remove photo ${index + 1}` }, 'Remove');
+  remove.addEventListener('click', () => {
+    const sure = h('button', { type: 'button', class: 'small danger' }, 'Yes, remove it');
+    const keep = h('button', { type: 'button', class: 'small' }, 'Keep it');
+    const ask = h('div', { class: 'confirm', role: 'group', 'aria-label': `Remove photo ${index + 1}?` }, h('p', {}, 'Remove this photo for good?'), sure, keep);
+    const message = statusArea();
+    keep.addEventListener('click', () => {
+      ask.replaceWith(remove);
+      remove.focus();
+    });
+    sure.addEventListener('click', async () => {
+      sure.disabled = true;
+      try {
+        await api('DELETE', `/api/photos/${encodeURIComponent(photoId)}`);
+        replace(item, h('p', { class: 'message info', role: 'status' }, 'Photo removed.'));
+      } catch (error) {
+        sure.disabled = false;
+        if (error.status !== 401) showMessage(message, error.message);
+      }
+    });
+    remove.replaceWith(ask);
+    ask.append(message);
+    sure.focus();
+  });
+  item.append(remove);
+  return item;
 }
 
 function thumbnail(photoId) {

@@ -112,19 +112,105 @@ export function draftsScreen() {
     loading('/api/observations?status=draft', 'Drafts', (data) => {
       const items = data.observations || [];
       if (items.length === 0) return h('p', {}, 'No drafts.');
-      return h('ul', { class: 'list' }, items.map((o) => {
-        const submit = h('button', { type: 'button', class: 'small' }, 'Submit for approval');
-        const item = h('li', {}, h('strong', {}, formatDay(o.observedOn)), ' ', o.text, ' ', submit);
-        submit.addEventListener('click', async () => {
-          try {
-            await api('POST', `/api/observations/${encodeURIComponent(o.id)}/submit`);
-            item.replaceWith(h('li', { role: 'status' }, 'Submitted for approval.'));
-          } catch (error) {
-            if (error.status !== 401) showMessage(message, error.message);
-          }
-        });
-        return item;
-      }));
+      return h('ul', { class: 'list' }, items.map((o) => draftItem(o, message)));
     }),
   );
+}
+
+function draftItem(draft, message) {
+  const item = h('li', { class: 'draft' });
+  function show(o) {
+    const edit = h('button', { type: 'button', class: 'small' }, 'Edit');
+    const submit = h('button', { type: 'button', class: 'small' }, 'Submit for approval');
+    const remove = h('button', { type: 'button', class: 'small danger' }, 'Delete');
+    edit.addEventListener('click', () => editDraft(o.id, item, message, show));
+    submit.addEventListener('click', async () => {
+      try {
+        await api('POST', `/api/observations/${encodeURIComponent(o.id)}/submit`);
+        item.replaceWith(h('li', { role: 'status' }, 'Submitted for approval.'));
+      } catch (error) {
+        if (error.status !== 401) showMessage(message, error.message);
+      }
+    });
+    remove.addEventListener('click', () => {
+      const sure = h('button', { type: 'button', class: 'small danger' }, 'Yes, delete it');
+      const keep = h('button', { type: 'button', class: 'small' }, 'Keep it');
+      const ask = h('div', { class: 'confirm inline', role: 'group', 'aria-label': 'Delete this draft?' }, h('span', {}, 'Delete this draft for good?'), sure, keep);
+      keep.addEventListener('click', () => {
+        ask.replaceWith(actions);
+        remove.focus();
+      });
+      sure.addEventListener('click', async () => {
+        try {
+          await api('DELETE', `/api/observations/${encodeURIComponent(o.id)}`);
+          item.replaceWith(h('li', { role: 'status' }, 'Draft deleted.'));
+        } catch (error) {
+          if (error.status !== 401) showMessage(message, error.message);
+        }
+      });
+      actions.replaceWith(ask);
+      sure.focus();
+    });
+    const actions = h('div', { class: 'inline' }, edit, submit, remove);
+    const areas = (o.areas || []).map((a) => AREAS[a] || a);
+    replace(item, h('p', {}, h('strong', {}, formatDay(o.observedOn)), ' ', o.text), areas.length ? h('p', { class: 'muted' }, areas.join(' · ')) : null, actions);
+  }
+  show(draft);
+  return item;
+}
+
+/** Edit from the version read now (GET gives the ETag); a 412 means someone else changed it. */
+async function editDraft(id, item, message, show, notice = '') {
+  const path = `/api/observations/${encodeURIComponent(id)}`;
+  let read;
+  try {
+    read = await api('GET', path, undefined, { withEtag: true });
+  } catch (error) {
+    if (error.status !== 401) showMessage(message, error.message);
+    return;
+  }
+  const o = read.data.observation || {};
+  const etag = read.etag || o.etag || '';
+  const local = statusArea();
+  const text = h('textarea', { name: 'text', maxlength: 5000, required: true });
+  text.value = o.text || '';
+  const nextSteps = h('textarea', { name: 'nextSteps', maxlength: 5000, rows: 3 });
+  nextSteps.value = o.nextSteps || '';
+  const observedOn = h('input', { type: 'date', name: 'observedOn', required: true, value: o.observedOn || '' });
+  const areaBoxes = Object.entries(AREAS).map(([value, label]) => h('label', {}, h('input', { type: 'checkbox', name: 'area', value, checked: (o.areas || []).includes(value) }), label));
+  const cancel = h('button', { type: 'button' }, 'Cancel');
+  const form = h('form', { novalidate: true, class: 'edit-draft', 'aria-label': 'Edit draft' },
+    local,
+    field('What did you see?', text),
+    h('fieldset', { class: 'checks' }, h('legend', {}, 'Areas of learning'), areaBoxes),
+    field('Next steps', nextSteps),
+    field('Date observed', observedOn),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save changes'), cancel));
+  cancel.addEventListener('click', () => {
+    show({ ...o, id });
+    item.querySelector('button').focus();
+  });
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (!text.value.trim()) return showMessage(local, 'Please describe what you saw.');
+    const areas = [...form.querySelectorAll('input[name=area]:checked')].map((el) => el.value);
+    try {
+      const saved = await api('PATCH', path, { text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value }, { headers: { 'If-Match': etag } });
+      show(saved.observation);
+      showMessage(message, 'Draft saved.', 'info');
+      item.querySelector('button').focus();
+    } catch (error) {
+      if (error.status === 401) return undefined;
+      if (error.status === 412) {
+        await editDraft(id, item, message, show, 'Someone else changed this draft while you were editing it. We have loaded their version: please make your change again.');
+        return undefined;
+      }
+      showMessage(local, error.message);
+    }
+    return undefined;
+  });
+  replace(item, form);
+  showMessage(message, '');
+  if (notice) showMessage(local, notice);
+  text.focus();
 }

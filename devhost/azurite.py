@@ -45,21 +45,32 @@ class Azurite:
                 self.process.wait()
 
 
-def start_azurite(*, location: Path | None = None, fixed_ports: bool = False, timeout: float = 30) -> Azurite:
+def start_azurite(
+    *,
+    location: Path | None = None,
+    fixed_ports: bool = False,
+    ports: dict[str, int] | None = None,
+    timeout: float = 30,
+) -> Azurite:
     """Start Azurite on loopback: in memory on free ports, or persistent under `location`.
+
+    `ports` ({"Blob": ..., "Queue": ..., "Table": ...}) starts it on given ports, so a test can
+    stop an emulator and start another where clients already point.
 
     Telemetry is always off (the machines reach no analytics endpoint, and nothing should try);
     the API version check is skipped because the current blob SDK is newer than the emulator.
     """
     if not AZURITE_BIN.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` (the Makefile does it for you)")
-    ports = ("10000", "10001", "10002") if fixed_ports else ("0", "0", "0")
+    chosen = ("10000", "10001", "10002") if fixed_ports else ("0", "0", "0")
+    if ports is not None:
+        chosen = (str(ports["Blob"]), str(ports["Queue"]), str(ports["Table"]))
     args = [
         str(AZURITE_BIN),
         "--disableTelemetry",
         "--skipApiVersionCheck",
         "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-        "--blobPort", ports[0], "--queuePort", ports[1], "--tablePort", ports[2],
+        "--blobPort", chosen[0], "--queuePort", chosen[1], "--tablePort", chosen[2],
     ]  # fmt: skip
     if location is None:
         args.append("--inMemoryPersistence")

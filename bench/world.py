@@ -116,17 +116,20 @@ class World:
     def raw_journal_storage(self) -> None:
         """The same storage requests a journal page makes, straight through the SDK."""
         accounts = self.clients.table("accounts")
+        user = f"user~{self.parent['id']}"
+        prefix = f"{user}~child~"
+        # The session check: the account, the session and the parent's links in one query.
         list(
             accounts.query_entities(
-                "PartitionKey eq @s and RowKey eq @r",
-                parameters={"s": self.setting_id, "r": f"user~{self.parent['id']}"},
-            )
-        )
-        prefix = f"user~{self.parent['id']}~child~"
-        list(
-            accounts.query_entities(
-                "PartitionKey eq @s and RowKey gt @a and RowKey lt @b",
-                parameters={"s": self.setting_id, "a": prefix, "b": prefix + "~"},
+                "PartitionKey eq @s and ( RowKey eq @r or RowKey eq @session"
+                " or ( RowKey gt @a and RowKey lt @b ) )",
+                parameters={
+                    "s": self.setting_id,
+                    "r": user,
+                    "session": f"{user}~session~{'0' * 64}",
+                    "a": prefix,
+                    "b": prefix + "~",
+                },
             )
         )
         self.clients.table("settings").get_entity(self.setting_id, "setting")
@@ -152,8 +155,11 @@ class World:
     def create_observation(self) -> None:
         assert self.create_observation_response().status_code == 201
 
-    def _upload(self, data: bytes) -> None:
-        observation = self.create_observation_response().json()["observation"]["id"]
+    def draft(self) -> str:
+        """A new draft observation to put a photo on."""
+        return str(self.create_observation_response().json()["observation"]["id"])
+
+    def upload_to(self, observation: str, data: bytes) -> None:
         answer = self._manager_http.post(
             f"{self.base}/api/observations/{observation}/photos",
             data=data,
@@ -161,6 +167,9 @@ class World:
             timeout=120,
         )
         assert answer.status_code == 201, answer.text
+
+    def _upload(self, data: bytes) -> None:
+        self.upload_to(self.draft(), data)
 
     def upload_small_photo(self) -> None:
         self._upload(self.small_photo)

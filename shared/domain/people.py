@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from shared.domain.addresses import is_plain_address
 from shared.domain.errors import InvalidInput
+
+if TYPE_CHECKING:  # children.py imports this module
+    from shared.domain.children import ParentLink
 
 MAX_NAME = 100
 
@@ -103,6 +107,9 @@ class Principal:
     session_digest: str
     idle_expires_at: datetime
     absolute_expires_at: datetime
+    # A parent's links, read in the same query as the session (S24: per request, like the role).
+    # None when this principal was not built by a session check: they are then read when needed.
+    links: tuple[ParentLink, ...] | None = None
 
 
 def normalise_email(raw: object, *, field_name: str = "email") -> str:

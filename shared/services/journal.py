@@ -1,19 +1,18 @@
 """A child's journal, and how any observation is shown to one reader (redacted for parents).
 
-A parent's journal page costs four storage round trips: the session check, the parent's links
-(read on every request, S24), the setting's privacy policy and one query of the child's journal
-partition. The policy is read every time, not cached: a manager who tightens it (names to
+A parent's journal page costs three storage round trips: the session check (which reads the
+parent's links in the same query, S24), the setting's privacy policy and one query of the child's
+journal partition. The policy is read every time, not cached: a manager who tightens it (names to
 "a friend") protects the other children from the very next page, as links and roles do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from shared.domain.access import staff_may_see_child
-from shared.domain.children import readable_child_ids
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area, clean_id
 from shared.domain.observations import Area, ObservationStatus
@@ -21,6 +20,7 @@ from shared.domain.people import Principal, Role
 from shared.domain.redaction import NamedChild, ShownChild, redactor_for, shown_children
 from shared.domain.settings import OtherChildren, Setting
 from shared.services.deps import Deps
+from shared.services.sessions import readable_children
 
 NO_SUCH_CHILD = "We could not find that child."
 ANOTHER_PARENT = "Another parent"
@@ -109,13 +109,14 @@ class Reader:
         )
 
 
-def reader_for(deps: Deps, principal: Principal, setting: Setting | None = None) -> Reader:
-    """The reader's name rights: a parent's linked children are read from storage now (S24)."""
+def reader_for(
+    deps: Deps, principal: Principal, setting: Setting | None = None, *, wanted: Collection[str] = ()
+) -> Reader:
+    """The reader's name rights: a parent's linked children, as read for this request (S24), which
+    should include one of the `wanted` children."""
     if principal.role is not Role.PARENT:
         return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
-    own = readable_child_ids(
-        deps.links.children_of(principal.setting_id, principal.user_id), deps.clock.now()
-    )
+    own = readable_children(deps, principal, wanted)
     policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
     return Reader(principal.user_id, True, own, policy)
 
@@ -126,7 +127,7 @@ def list_journal(
     """A page of a child's published journal, newest first; 404 for a child the caller may not see."""
     child_id = _child_id(child_id)
     chosen: Area | None = clean_area(area)
-    reader = reader_for(deps, principal)
+    reader = reader_for(deps, principal, wanted=[child_id])
     if reader.parent:
         if child_id not in reader.own_child_ids:
             raise NotFound(NO_SUCH_CHILD)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from shared.domain.access import require_staff, staff_may_see_child
-from shared.domain.children import Child, ChildStatus, readable_child_ids
+from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import (
     ConcurrencyConflict,
     Conflict,
@@ -29,6 +29,7 @@ from shared.domain.settings import Setting
 from shared.services import photos
 from shared.services.deps import Deps
 from shared.services.journal import ShownEntry, reader_for
+from shared.services.sessions import readable_children
 
 NO_SUCH_OBSERVATION = "We could not find that observation."
 NOT_EDITABLE = "A published observation cannot be changed."
@@ -49,8 +50,7 @@ def visible_observation(deps: Deps, principal: Principal, observation_id: str) -
     """
     observation = _get(deps, principal, observation_id)
     if principal.role is Role.PARENT:
-        links = deps.links.children_of(principal.setting_id, principal.user_id)
-        linked = readable_child_ids(links, deps.clock.now())
+        linked = readable_children(deps, principal, observation.child_ids)
         if observation.status is ObservationStatus.PUBLISHED and linked & set(observation.child_ids):
             return observation
         raise NotFound(NO_SUCH_OBSERVATION)
@@ -208,7 +208,7 @@ def read_observation(deps: Deps, principal: Principal, observation_id: str) -> S
     """The observation with its comments, as the caller may see it (other children redacted for parents)."""
     observation = visible_observation(deps, principal, observation_id)
     setting = _setting(deps, principal)
-    reader = reader_for(deps, principal, setting)
+    reader = reader_for(deps, principal, setting, wanted=observation.child_ids)
     children = named_children(deps, observation)
     comments = deps.comments.of(principal.setting_id, observation.observation_id)
     return reader.show(
@@ -264,14 +264,14 @@ def _setting(deps: Deps, principal: Principal) -> Setting:
 
 
 def _children(deps: Deps, setting_id: str, child_ids: Sequence[str]) -> list[Child]:
-    found = (deps.children.get(setting_id, child_id) for child_id in child_ids)
-    return [c for c in found if c is not None]
+    return deps.children.get_many(setting_id, child_ids)
 
 
 def _check_children(deps: Deps, principal: Principal, child_ids: Sequence[str]) -> None:
     setting = _setting(deps, principal)
+    found = {c.child_id: c for c in deps.children.get_many(principal.setting_id, child_ids)}
     for child_id in child_ids:
-        child = deps.children.get(principal.setting_id, child_id)
+        child = found.get(child_id)
         # One answer for a missing child and one the caller may not see, so a practitioner limited
         # to key children cannot learn which other children exist (S24).
         if (

@@ -47,8 +47,8 @@ class AccountRepository(Protocol):
 
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
-    ) -> tuple[Account | None, Session | None]:
-        """The account and one of its sessions, in one round trip."""
+    ) -> tuple[Account | None, Session | None, list[ParentLink]]:
+        """The account, one of its sessions and its links to children (parents), in one round trip."""
 
     def touch_session(self, session: Session, at: datetime) -> None:
         """Record activity; NotFound when the session has ended meanwhile."""
@@ -79,6 +79,9 @@ class ChildRepository(Protocol):
     def add(self, child: Child) -> None: ...
 
     def get(self, setting_id: str, child_id: str) -> Child | None: ...
+
+    def get_many(self, setting_id: str, child_ids: Sequence[str]) -> list[Child]:
+        """Those of the children that exist, in the order given, in as few round trips as the store allows."""
 
     def list(self, setting_id: str) -> Sequence[Child]: ...
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import timedelta
 
+from shared.domain.children import readable_child_ids
 from shared.domain.errors import NotFound, Unauthenticated
 from shared.domain.people import Principal, Session
 from shared.security.randomness import digest
@@ -22,7 +23,7 @@ def authenticate(deps: Deps, token: str | None) -> Principal:
         raise Unauthenticated(SIGNED_OUT)
     claims = deps.tokens.read(token, TokenKind.SESSION)
     sid = claims.extra.get("sid", "")
-    account, session = deps.accounts.get_with_session(claims.setting, claims.subject, digest(sid))
+    account, session, links = deps.accounts.get_with_session(claims.setting, claims.subject, digest(sid))
     if account is None or session is None or not account.can_sign_in:
         raise Unauthenticated(SIGNED_OUT)
     now = deps.clock.now()
@@ -47,7 +48,20 @@ def authenticate(deps: Deps, token: str | None) -> Principal:
         session_digest=session.digest,
         idle_expires_at=min(last_seen + idle, session.expires_at),
         absolute_expires_at=session.expires_at,
+        links=tuple(links),
     )
+
+
+def readable_children(deps: Deps, principal: Principal, wanted: Collection[str]) -> frozenset[str]:
+    """The ids of a parent's children readable now (S24): from the links the session check read
+    with this request's session, or from storage now when the principal carries none, or when
+    they include none of `wanted` (a principal made before a link was added still sees it)."""
+    now = deps.clock.now()
+    if principal.links is not None:
+        readable = readable_child_ids(principal.links, now)
+        if readable & set(wanted):
+            return readable
+    return readable_child_ids(deps.links.children_of(principal.setting_id, principal.user_id), now)
 
 
 def sign_out(deps: Deps, principal: Principal) -> None:

@@ -3,11 +3,14 @@
 Keys (PartitionKey is always the setting id, S23):
     user~{user_id}                       the account
     user~{user_id}~session~{sha256(sid)} one signed-in browser
+    user~{user_id}~child~{child_id}      a parent's link to a child (shared/storage/links.py)
     email~{sha256(email)}                which user owns an e-mail address in this setting
 
-Keeping a user's sessions beside their account lets one query read both (the session check
-costs one round trip, and still sees a demotion or deactivation at once, S24), and lets
-"end every session" happen in the same transaction as the account change that requires it (S18).
+Keeping a user's sessions and links beside their account lets one query read them all (the
+session check costs one round trip, and still sees a demotion, a deactivation or an unlinked
+child at once, S24), and lets "end every session" happen in the same transaction as the account
+change that requires it (S18). The Table service answers a filter with "or" by scanning the
+setting's partition: hundreds to a few thousand rows, since expired sessions are purged nightly.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
+from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.people import Account, LinkKind, Role, Session, Status
+from shared.storage.links import CHILD, to_link
 from shared.storage.tables import Entity, Operation, Table
 
 USER = "user~"
@@ -65,8 +70,25 @@ class TableAccounts:
         return _to_account(found) if found else None
 
     def find_by_email(self, setting_id: str, email: str) -> Account | None:
-        index = self._table.get(setting_id, _email_key(email))
-        return self.get(setting_id, index["UserId"]) if index else None
+        """The account owning `email` in this setting: the index row and the account in one query.
+
+        The index row decides who owns the address (it is what keeps addresses unique); the account
+        row is matched by its stored e-mail in the same round trip, and read on its own only when
+        the two disagree (an address stored before it was normalised).
+        """
+        rows = list(
+            self._table.query(
+                "PartitionKey eq @setting and ( RowKey eq @index or ( Kind eq @kind and Email eq @email ) )",
+                {"setting": setting_id, "index": _email_key(email), "kind": "account", "email": email},
+            )
+        )
+        index = next((r for r in rows if r["RowKey"].startswith(EMAIL)), None)
+        if index is None:
+            return None
+        for row in rows:
+            if row["RowKey"] == _user_key(index["UserId"]):
+                return _to_account(row)
+        return self.get(setting_id, index["UserId"])
 
     def save(
         self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
@@ -78,19 +100,25 @@ class TableAccounts:
 
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
-    ) -> tuple[Account | None, Session | None]:
+    ) -> tuple[Account | None, Session | None, list[ParentLink]]:
+        links_from = _user_key(user_id) + CHILD
         rows = self._table.query(
-            "PartitionKey eq @setting and ( RowKey eq @user or RowKey eq @session )",
-            {"setting": setting_id, "user": _user_key(user_id), "session": _session_key(user_id, digest)},
-        )
+            "PartitionKey eq @setting and ( RowKey eq @user or RowKey eq @session"
+            " or ( RowKey gt @from and RowKey lt @to ) )",
+            {"setting": setting_id, "user": _user_key(user_id), "session": _session_key(user_id, digest),
+             "from": links_from, "to": links_from + "~"},
+        )  # fmt: skip
         account: Account | None = None
         session: Session | None = None
+        links: list[ParentLink] = []
         for row in rows:
-            if SESSION in row["RowKey"]:
-                session = _to_session(row)
-            else:
+            if row["RowKey"] == _user_key(user_id):
                 account = _to_account(row)
-        return account, session
+            elif row["RowKey"].startswith(links_from):
+                links.append(to_link(row))
+            elif SESSION in row["RowKey"]:
+                session = _to_session(row)
+        return account, session, links
 
     def touch_session(self, session: Session, at: datetime) -> None:
         key = {"PartitionKey": session.setting_id, "RowKey": _session_key(session.user_id, session.digest)}

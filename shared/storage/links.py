@@ -16,9 +16,13 @@ from shared.domain.children import ParentLink
 from shared.domain.errors import Conflict, NotFound
 from shared.storage.tables import Entity, Operation, Table
 
+# A parent's links are keyed under their account, so the session check reads them in the same
+# query (shared/storage/accounts.py).
+CHILD = "~child~"
+
 
 def _by_parent(parent_id: str, child_id: str) -> str:
-    return f"user~{parent_id}~child~{child_id}"
+    return f"user~{parent_id}{CHILD}{child_id}"
 
 
 def _by_child(child_id: str, parent_id: str) -> str:
@@ -46,7 +50,7 @@ class TableLinks:
             self._table.transact(Operation("delete", {"PartitionKey": setting_id, "RowKey": k}) for k in keys)
 
     def children_of(self, setting_id: str, parent_id: str) -> Sequence[ParentLink]:
-        return self._range(setting_id, f"user~{parent_id}~child~")
+        return self._range(setting_id, f"user~{parent_id}{CHILD}")
 
     def parents_of(self, setting_id: str, child_id: str) -> Sequence[ParentLink]:
         return self._range(setting_id, f"link~{child_id}~")
@@ -68,10 +72,10 @@ class TableLinks:
             "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
             {"setting": setting_id, "from": prefix, "to": prefix + "~"},
         )
-        return [_to_link(row) for row in rows]
+        return [to_link(row) for row in rows]
 
 
-def _to_link(row: Entity) -> ParentLink:
+def to_link(row: Entity) -> ParentLink:
     until = row.get("ReadableUntil") or None
     return ParentLink(
         row["PartitionKey"],

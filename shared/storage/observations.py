@@ -9,11 +9,19 @@ projections are brought to that version. See shared/storage/journal.py for why t
 
 Staff lists (drafts, the approvals queue) query the setting's partition by status; a setting
 holds thousands of observations, not millions, so this stays one short partition scan.
+
+A save needs the version and the projections of the row it replaces. An ETag names exactly one
+version of a row, so what a row held is remembered by its ETag when it is read or written, and a
+save from a version read moments ago (the usual case: read, check access, change, save) does not
+read it again. The write itself is still guarded by that ETag, so a change made meanwhile by
+anyone, in any process, is still a ConcurrencyConflict.
 """
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -25,6 +33,8 @@ from shared.storage.journal import TableJournal
 from shared.storage.tables import Entity, Table
 
 LIST_LIMIT = 200
+# Rows remembered by ETag: enough for every request in flight in one process, bounded in memory.
+_REMEMBERED = 1024
 
 
 class TableObservations:
@@ -33,16 +43,23 @@ class TableObservations:
     def __init__(self, table: Table, journal: TableJournal) -> None:
         self._table = table
         self._journal = journal
+        self._lock = threading.Lock()
+        self._read: OrderedDict[tuple[str, str, str], Entity] = OrderedDict()
 
     def add(self, observation: Observation, children: Sequence[NamedChild] = ()) -> Observation:
         """Store a new observation (Conflict when its id is taken) and project it if published."""
-        etag = self._table.create(_to_entity(observation, version=1))
+        entity = _to_entity(observation, version=1)
+        etag = self._table.create(entity)
+        self._remember({**entity, "_etag": etag})
         self._journal.project(observation, 1, children)
         return replace(observation, etag=etag)
 
     def get(self, setting_id: str, observation_id: str) -> Observation | None:
         row = self._table.get(setting_id, observation_id)
-        return _to_observation(row) if row else None
+        if row is None:
+            return None
+        self._remember(row)
+        return _to_observation(row)
 
     def list(self, setting_id: str, status: ObservationStatus, author_id: str | None) -> list[Observation]:
         filter = "PartitionKey eq @setting and Status eq @status"
@@ -56,14 +73,21 @@ class TableObservations:
 
     def save(self, observation: Observation, children: Sequence[NamedChild]) -> Observation:
         """Write if nobody changed it since it was read (ConcurrencyConflict), then the journals."""
-        current = self._table.get(observation.setting_id, observation.observation_id)
+        current = self._remembered(observation)
         if current is None:
-            raise NotFound("That observation no longer exists.")
+            current = self._table.get(observation.setting_id, observation.observation_id)
+            if current is None:
+                raise NotFound("That observation no longer exists.")
         if current["_etag"] != observation.etag:
             raise ConcurrencyConflict("the observation changed since it was read")
         version = int(current.get("Version", 1)) + 1
         # The ETag guard is what makes this safe: the read above only tells us the old version.
-        etag = self._table.update(_to_entity(observation, version), etag=observation.etag, replace=True)
+        entity = _to_entity(observation, version)
+        try:
+            etag = self._table.update(entity, etag=observation.etag, replace=True)
+        except NotFound:
+            raise NotFound("That observation no longer exists.") from None
+        self._remember({**entity, "_etag": etag})
         self._journal.project(observation, version, children, previous=_to_observation(current))
         return replace(observation, etag=etag)
 
@@ -85,6 +109,23 @@ class TableObservations:
             return False
         self._journal.project(observation, version, children)
         return True
+
+    def _remember(self, row: Entity) -> None:
+        if not row.get("_etag"):
+            return
+        with self._lock:
+            self._read[(row["PartitionKey"], row["RowKey"], row["_etag"])] = dict(row)
+            while len(self._read) > _REMEMBERED:
+                self._read.popitem(last=False)
+
+    def _remembered(self, observation: Observation) -> Entity | None:
+        """The row as it was at the observation's ETag, if this process read or wrote it lately."""
+        if observation.etag is None:
+            return None
+        key = (observation.setting_id, observation.observation_id, observation.etag)
+        with self._lock:
+            row = self._read.get(key)
+        return dict(row) if row is not None else None
 
 
 def _to_entity(observation: Observation, version: int) -> Entity:

@@ -95,3 +95,16 @@ def test_s24_only_managers_add_or_edit_children(nursery: Nursery) -> None:
         children.update_child(nursery.deps, practitioner, child.child_id, {"lastName": "X"}, child.etag)
     with pytest.raises(Forbidden):
         children.add_child(nursery.deps, practitioner, {})
+
+
+def test_many_children_are_read_together_in_the_order_asked_and_only_from_the_callers_setting(
+    nursery: Nursery, other_nursery: Nursery
+) -> None:
+    # More than one query's worth (the Table service allows 15 comparisons in a filter).
+    added = [nursery.child() for _ in range(16)]
+    elsewhere = other_nursery.child()
+    wanted = [c.child_id for c in reversed(added)]
+    asked = [*wanted[:3], "cnosuchchild0000", elsewhere.child_id, *wanted[3:]]
+    found = nursery.deps.children.get_many(nursery.setting.setting_id, asked)
+    assert [c.child_id for c in found] == wanted
+    assert nursery.deps.children.get_many(nursery.setting.setting_id, [elsewhere.child_id]) == []

@@ -255,7 +255,7 @@ def test_an_older_version_never_overwrites_a_newer_projection(
     assert entry.photo_ids == ["p1"]
 
 
-def test_a_parents_journal_page_costs_four_storage_round_trips(
+def test_a_parents_journal_page_costs_three_storage_round_trips(
     deps: Deps, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setting = people.setting()
@@ -281,6 +281,7 @@ def test_a_parents_journal_page_costs_four_storage_round_trips(
     who = sessions.authenticate(deps, token)
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check, the parent's links, the privacy policy and the journal partition:
+    # The session check (which now reads the parent's links in the same query, issue 8: was four
+    # round trips with a separate links query), the privacy policy and the journal partition:
     # nothing per entry.
-    assert sorted(calls) == ["get", "page", "query", "query"]
+    assert sorted(calls) == ["get", "page", "query"]

@@ -3,11 +3,20 @@ moments from home and the audit trail (S23, S24, S25, S29)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from shared.clock import FrozenClock
 from shared.domain.children import ChildStatus
-from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.domain.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+)
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Role
 from shared.domain.settings import OtherChildren
@@ -15,6 +24,8 @@ from shared.services import comments, moments, observations
 from shared.services.deps import Deps
 from shared.storage.audit import partition_of
 from shared.storage.clients import StorageClients
+from shared.storage.journal import TableJournal
+from shared.storage.observations import TableObservations
 from shared.storage.tables import Table
 from tests.conftest import People
 from tests.journal_support import add_child, draft, link, principal, published, set_policy
@@ -90,6 +101,27 @@ def test_a_concurrent_edit_gets_412_never_a_lost_update(deps: Deps, people: Peop
     stored = observations.visible_observation(deps, author, created.observation_id)
     assert stored.text == "First edit"
     assert stored.etag == first.etag != created.etag
+
+
+def test_a_change_made_by_another_process_is_never_overwritten_by_a_save_from_an_older_read(
+    deps: Deps, people: People, clients: StorageClients
+) -> None:
+    setting = people.setting()
+    author = principal(setting.setting_id, Role.MANAGER)
+    created = draft(deps, author, add_child(deps, setting.setting_id, "Mia", "Rose"))
+    read_here = deps.observations.get(setting.setting_id, created.observation_id)
+    assert read_here is not None
+    # Another instance of the app, with nothing remembered, edits it in between.
+    other = TableObservations(
+        Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))
+    )
+    theirs = other.get(setting.setting_id, created.observation_id)
+    assert theirs is not None
+    other.save(replace(theirs, text="Their edit"), [])
+    with pytest.raises(ConcurrencyConflict):
+        deps.observations.save(replace(read_here, text="Mine"), [])
+    stored = observations.visible_observation(deps, author, created.observation_id)
+    assert stored.text == "Their edit"
 
 
 def test_an_edit_without_if_match_is_refused(deps: Deps, people: People) -> None:

@@ -7,6 +7,7 @@ runs only once per app and the HTTP tests' host may already have indexed the fir
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,13 +15,9 @@ from typing import Any
 
 import pytest
 
-from devhost.azurite import Azurite, start_azurite
-from devhost.host import LocalHost
 from shared import bootstrap
 from shared.clock import FrozenClock
-from shared.config import load_config, local_master_key
-from shared.storage.clients import StorageClients
-from tests.http.conftest import Api, Served
+from tests.http.conftest import Api, Served, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -49,38 +46,8 @@ def _fresh_app() -> Any:
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    emulator: Azurite = start_azurite()
-    var = tmp_path_factory.mktemp("browser-var")
-    master_key = local_master_key(var)
-    host = LocalHost(
-        _fresh_app(),
-        host_json=ROOT / "host.json",
-        master_key=master_key,
-        queue_connection_string=emulator.connection_string,
-        static_root=None,
-    )
-    port, stop = host.start_in_thread()
-    base = f"http://127.0.0.1:{port}"
-    config = load_config(
-        {
-            "JOURNAL_ENVIRONMENT": "local",
-            "JOURNAL_VAR_DIR": str(var),
-            "JournalStorage": emulator.connection_string,
-            "JOURNAL_ARGON2_PROFILE": "test",
-            "JOURNAL_PUBLIC_BASE_URL": base,
-        }
-    )
-    yield Served(base, master_key, config, StorageClients(config.storage))
-    stop()
-    bootstrap.reset()
-    emulator.stop()
-
-
-@pytest.fixture
-def clock() -> FrozenClock:
-    from datetime import UTC, datetime
-
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+    with serving(_fresh_app(), tmp_path_factory.mktemp("browser-var")) as running:
+        yield running
 
 
 @pytest.fixture
@@ -92,6 +59,9 @@ def api(served: Served, clock: FrozenClock) -> Api:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
+        # CI installs Chromium (.ci/run), so there a missing browser is a failure, never a skip.
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is not installed; .ci/run should have installed it")
         pytest.skip("Chromium is not installed (make install installs it as root)")
     from playwright.sync_api import sync_playwright
 

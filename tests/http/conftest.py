@@ -11,15 +11,15 @@ import email.policy
 import re
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-from devhost.azurite import Azurite, start_azurite
+from devhost.azurite import start_azurite
 from devhost.host import LocalHost
 from shared import bootstrap
 from shared.clock import FrozenClock
@@ -38,19 +38,16 @@ class Served:
     clients: StorageClients
 
 
-@pytest.fixture(scope="session")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    emulator: Azurite = start_azurite()
-    var = tmp_path_factory.mktemp("host-var")
+@contextmanager
+def serving(app: Any, var: Path) -> Iterator[Served]:
+    """Serve `app` through the local host on a free loopback port, with its own Azurite."""
+    emulator = start_azurite()
     master_key = local_master_key(var)
-    import function_app  # indexed once per process: Azure's get_functions() cannot run twice
-
     host = LocalHost(
-        function_app.app,
+        app,
         host_json=ROOT / "host.json",
         master_key=master_key,
         queue_connection_string=emulator.connection_string,
-        static_root=None,
     )
     port, stop = host.start_in_thread()
     base = f"http://127.0.0.1:{port}"
@@ -63,15 +60,20 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             "JOURNAL_PUBLIC_BASE_URL": base,
         }
     )
-    yield Served(base, master_key, config, StorageClients(config.storage))
-    stop()
-    bootstrap.reset()
-    emulator.stop()
+    try:
+        yield Served(base, master_key, config, StorageClients(config.storage))
+    finally:
+        stop()
+        bootstrap.reset()
+        emulator.stop()
 
 
-@pytest.fixture
-def clock() -> FrozenClock:
-    return FrozenClock(datetime.now(UTC).replace(microsecond=0))
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    import function_app  # indexed once per process: Azure's get_functions() cannot run twice
+
+    with serving(function_app.app, tmp_path_factory.mktemp("host-var")) as running:
+        yield running
 
 
 class Api:

@@ -18,9 +18,10 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FORMAT = "learning-journal-export/1"
 PDF_NAME = "journal.pdf"
@@ -123,6 +124,10 @@ def needs_folding(record: JournalRecord) -> bool:
 def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
     """The journal as a PDF: observations in date order, each with its areas, next steps,
     photos and comments."""
+    # Imported here: fpdf2 costs about a fifth of the app's cold start, and only the export
+    # worker ever needs it.
+    from fpdf import FPDF
+
     pdf = FPDF(format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(record.generated_at)

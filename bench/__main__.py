@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.purge import purge_ratios
 from bench.world import World, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ GOALS_RATIOS = {
     "login_vs_argon2_verify": 1.2,
     "photo_upload_vs_pillow": 1.3,
     "cold_start_vs_sdk_import": 1.3,
+    "purge_vs_raw_batch_delete": 1.5,
+    "purge_scaling_10x": 11,
 }
 
 
@@ -105,7 +108,7 @@ def measure_pin(world: World) -> tuple[int, float]:
     return max(counts), round(statistics.median(times), 2)
 
 
-def measure_ratios(world: World) -> dict[str, float]:
+def measure_ratios(world: World, quick: bool) -> dict[str, float]:
     journal = median_ms(world.journal_page)
     raw_journal = median_ms(world.raw_journal_storage)
     login = median_ms(world.login)
@@ -118,6 +121,8 @@ def measure_ratios(world: World) -> dict[str, float]:
         "login_vs_argon2_verify": round(login / argon2, 3),
         "photo_upload_vs_pillow": round(upload / pillow, 3),
         "cold_start_vs_sdk_import": round(cold / sdk, 3),
+        # A leaver with 100 observations (and journal rows), and one with 1,000.
+        **purge_ratios(world, 100, runs=4 if quick else RUNS),
     }
 
 
@@ -222,7 +227,7 @@ def main() -> int:
     quick = "--quick" in sys.argv
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
         trips, latency, rss = measure_operations(world)
-        ratios = measure_ratios(world)
+        ratios = measure_ratios(world, quick)
         load = load_test(world, seconds=10 if quick else 60)
     results: dict[str, Any] = {
         "roundtrips": trips,

@@ -29,6 +29,7 @@ from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
 from shared.storage.clients import StorageClients
+from shared.storage.retention import TableRetention
 from shared.storage.tables import Table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,10 @@ class World:
     _manager_http: requests.Session = field(default_factory=requests.Session)
     _parent_http: requests.Session = field(default_factory=requests.Session)
     current_env: ClassVar[dict[str, str]] = {}
+
+    @property
+    def retention(self) -> TableRetention:
+        return bootstrap.retention_store(self.clients)
 
     # -- sign-in ------------------------------------------------------------------------------
 

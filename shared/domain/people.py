@@ -54,9 +54,11 @@ class Account:
     throttled_until: datetime | None = None
     failed_pins: int = 0
     pin_locked: bool = False
-    challenge_digest: str | None = None
-    challenge_expires: datetime | None = None
-    challenge_failures: int = 0
+    # PIN challenges are signed tokens naming the epoch they were issued in; only the current
+    # epoch's are live. Moving it on voids every outstanding challenge (S11) without the password
+    # step having to write anything.
+    challenge_epoch: int = 0
+    challenge_failures: int = 0  # wrong PINs in this epoch
     link_kind: LinkKind | None = None
     link_digest: str | None = None
     link_expires: datetime | None = None
@@ -72,8 +74,9 @@ class Account:
         """Forget any outstanding activation or reset link (S13)."""
         self.link_kind = self.link_digest = self.link_expires = None
 
-    def clear_challenge(self) -> None:
-        self.challenge_digest = self.challenge_expires = None
+    def void_challenges(self) -> None:
+        """End every PIN challenge handed out so far (used, failed three times, reset, deactivated)."""
+        self.challenge_epoch += 1
         self.challenge_failures = 0
 
 

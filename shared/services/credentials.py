@@ -113,7 +113,7 @@ def confirm_reset(deps: Deps, *, token: object, password: object, pin: object = 
     account.throttled_until = None
     account.failed_pins = 0
     account.pin_locked = False
-    account.clear_challenge()
+    account.void_challenges()
     account.void_links()
     _consume(deps, account, end_sessions=True)
     deps.outbox.send(

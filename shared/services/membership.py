@@ -88,7 +88,7 @@ def _deactivated(account: Account, now: datetime) -> None:
     account.status = Status.DEACTIVATED
     account.deactivated_at = now
     account.void_links()  # S13: an outstanding activation or reset link dies with the account
-    account.clear_challenge()
+    account.void_challenges()
 
 
 def deactivate(

@@ -19,7 +19,7 @@ from shared.domain.throttle import (
     wait_after,
 )
 from shared.mail import templates
-from shared.security.randomness import digest, new_secret, same_digest
+from shared.security.randomness import digest, new_secret
 from shared.security.tokens import TokenKind
 from shared.services.deps import Deps
 
@@ -72,28 +72,26 @@ def start_sign_in(deps: Deps, *, setting: object, email: object, password: objec
     if not deps.hasher.verify(account.password_hash or "", password):
         _count_failed_password(deps, account)
 
-    nonce = new_secret()
-    expires = now + timedelta(seconds=CHALLENGE_SECONDS)
-
     def succeed(fresh: Account) -> None:
-        fresh.failed_logins = 0
+        fresh.failed_logins = 0  # S10: a success resets the counter
         fresh.throttled_until = None
-        fresh.challenge_digest = digest(nonce)
-        fresh.challenge_expires = expires
-        fresh.challenge_failures = 0
         if deps.hasher.needs_rehash(fresh.password_hash or ""):
             fresh.password_hash = deps.hasher.hash(password)  # S7
 
-    _save_with_retry(deps, account, succeed)
+    # The challenge is a signed token naming the account's challenge epoch, so a successful
+    # password step writes only when there is a failure count to reset or a hash to renew.
+    stale_hash = deps.hasher.needs_rehash(account.password_hash or "")
+    if account.failed_logins or account.throttled_until or stale_hash:
+        account = _save_with_retry(deps, account, succeed)
     deps.audit(setting_id, account.user_id, "sign-in.password", account.user_id, "success")
     token = deps.tokens.issue(
         TokenKind.PIN_CHALLENGE,
         subject=account.user_id,
         setting=setting_id,
         lifetime_seconds=CHALLENGE_SECONDS,
-        claims={"nonce": nonce},
+        claims={"epoch": str(account.challenge_epoch)},
     )
-    return Challenge(token, expires)
+    return Challenge(token, now + timedelta(seconds=CHALLENGE_SECONDS))
 
 
 def _count_failed_password(deps: Deps, account: Account) -> None:
@@ -133,19 +131,14 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         claims = deps.tokens.read(challenge, TokenKind.PIN_CHALLENGE)
     except Unauthenticated:
         raise Unauthenticated(CHALLENGE_FAILURE) from None
-    nonce_digest = digest(claims.extra.get("nonce", ""))
-    account = deps.accounts.get(claims.setting, claims.subject)
+    epoch = claims.extra.get("epoch")
     now = deps.clock.now()
+    if now >= claims.expires_at:  # exactly 5 minutes: the token check allows 30 s of clock skew
+        raise Unauthenticated(CHALLENGE_FAILURE)
+    account = deps.accounts.get(claims.setting, claims.subject)
 
     def live(candidate: Account | None) -> Account:
-        if (
-            candidate is None
-            or not candidate.can_sign_in
-            or candidate.challenge_digest is None
-            or not same_digest(nonce_digest, candidate.challenge_digest)
-            or candidate.challenge_expires is None
-            or candidate.challenge_expires <= now
-        ):
+        if candidate is None or not candidate.can_sign_in or epoch != str(candidate.challenge_epoch):
             raise Unauthenticated(CHALLENGE_FAILURE)
         if candidate.pin_locked:
             raise Unauthenticated(PIN_LOCKED)
@@ -168,7 +161,7 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
 
     def succeed(fresh: Account) -> None:
         live(fresh)  # the challenge must still be live at the moment of writing: single use
-        fresh.clear_challenge()
+        fresh.void_challenges()
         fresh.failed_pins = 0
         if deps.hasher.needs_rehash(fresh.pin_hash or ""):
             fresh.pin_hash = deps.hasher.hash(pin)  # S7
@@ -194,8 +187,9 @@ def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | No
         fresh.challenge_failures += 1
         fresh.failed_pins += 1
         result["locked"] = fresh.failed_pins >= PIN_LOCK_AT
-        if fresh.challenge_failures >= CHALLENGE_PIN_TRIES or result["locked"]:
-            fresh.clear_challenge()
+        result["dead"] = fresh.challenge_failures >= CHALLENGE_PIN_TRIES or result["locked"]
+        if result["dead"]:
+            fresh.void_challenges()
         if result["locked"]:
             fresh.pin_locked = True
 
@@ -213,7 +207,7 @@ def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | No
         )
         raise Unauthenticated(PIN_LOCKED)
     deps.audit(account.setting_id, "anonymous", "sign-in.pin", account.user_id, "failure")
-    if saved.challenge_digest is None:
+    if result["dead"]:
         raise Unauthenticated(CHALLENGE_FAILURE)
     raise Unauthenticated("That PIN is not right. Please try again.")
 

@@ -44,16 +44,12 @@ class TableRetention:
         return self._delete(setting_id, expired)
 
     def clear_expired_links(self, setting_id: str, now: datetime) -> int:
-        """Forget link and challenge digests whose time is up (S8: nothing usable lingers)."""
+        """Forget link digests whose time is up (S8: nothing usable lingers)."""
         cleared = 0
         for row in self._kind(setting_id, "account"):
-            change: Entity = {}
-            if row.get("LinkExpires") and row["LinkExpires"] <= now:
-                change.update(LinkKind="", LinkDigest="", LinkExpires=None)
-            if row.get("ChallengeExpires") and row["ChallengeExpires"] <= now:
-                change.update(ChallengeDigest="", ChallengeExpires=None, ChallengeFailures=0)
-            if not change:
+            if not (row.get("LinkExpires") and row["LinkExpires"] <= now):
                 continue
+            change: Entity = {"LinkKind": "", "LinkDigest": "", "LinkExpires": None}
             # Replace the whole row under its ETag: a merge cannot remove a property, and a
             # concurrent sign-in must win over the purge.
             updated = {k: v for k, v in {**row, **change}.items() if v is not None}

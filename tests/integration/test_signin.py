@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import pytest
 
+from bench.counting import RequestCounter
+from shared import bootstrap
 from shared.clock import FrozenClock
+from shared.config import Config
 from shared.domain.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from shared.domain.people import Role, Status
 from shared.security.tokens import TokenKind
 from shared.services import sessions
+from shared.services.credentials import confirm_reset, process_reset_request
 from shared.services.deps import Deps
 from shared.services.signin import GENERIC_FAILURE, PIN_LOCKED, complete_sign_in, start_sign_in
+from shared.storage.clients import StorageClients
 from tests.conftest import Mailbox, Member, People
 
 
@@ -153,6 +158,57 @@ def test_s11_a_challenge_is_never_accepted_as_a_session(deps: Deps, people: Peop
     challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
     with pytest.raises(Unauthenticated):
         sessions.authenticate(deps, challenge.token)
+
+
+def test_s11_three_wrong_pins_end_every_outstanding_challenge(deps: Deps, people: People) -> None:
+    """Handing out more challenges does not buy more guesses: three wrong PINs on any of them end all."""
+    member = people.member()
+    first = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    second = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    for challenge in (first, second, first):
+        with pytest.raises(Unauthenticated):
+            complete_sign_in(deps, challenge=challenge.token, pin="937146", device="x")
+    for challenge in (first, second):
+        with pytest.raises(Unauthenticated, match="expired"):
+            complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+    assert sessions.authenticate(deps, sign_in(deps, member)).user_id == member.user_id
+
+
+def test_s11_a_password_reset_ends_outstanding_challenges(
+    deps: Deps, people: People, mailbox: Mailbox
+) -> None:
+    member = people.member()
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    process_reset_request(deps, member.setting_id, member.email)
+    confirm_reset(deps, token=mailbox.link(member.email, "reset"), password="copper meadow lantern quill")
+    with pytest.raises(Unauthenticated, match="expired"):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s11_a_deactivated_account_cannot_finish_signing_in(deps: Deps, people: People) -> None:
+    member = people.member()
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None
+    account.status = Status.DEACTIVATED
+    deps.accounts.save(account, end_sessions=True)
+    with pytest.raises(Unauthenticated):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenClock, people: People) -> None:
+    """The account lookup and the S29 audit append: the challenge itself needs no write (#8 goal)."""
+    member = people.member()
+    counter = RequestCounter()
+    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
+    start_sign_in(counted, setting=member.setting_id, email=member.email, password=member.password)  # warm
+    with counter.during() as password_step:
+        challenge = start_sign_in(
+            counted, setting=member.setting_id, email=member.email, password=member.password
+        )
+    assert password_step.requests == 2
+    signed_in = complete_sign_in(counted, challenge=challenge.token, pin=member.pin, device="x")
+    assert sessions.authenticate(counted, signed_in.token).user_id == member.user_id
 
 
 def test_s16_every_sign_in_creates_a_new_session(deps: Deps, people: People) -> None:

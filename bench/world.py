@@ -30,7 +30,6 @@ from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
 from shared.storage.clients import StorageClients
 from shared.storage.retention import TableRetention
-from shared.storage.tables import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "lantern otter meadow quill"
@@ -262,7 +261,7 @@ def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCo
         children.append(child)
     deps.links.link(ParentLink(setting_id, people[Role.PARENT]["id"], children[0].child_id, now))
     manager = _principal(deps, setting_id, people[Role.MANAGER]["id"])
-    first_observation = ""
+    made: list[str] = []
     for index in range(25):
         body: dict[str, Any] = {
             "childIds": [c.child_id for c in children],
@@ -270,12 +269,12 @@ def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCo
             "areas": ["mathematics"],
             "observedOn": date(2026, 1, 1 + index % 28).isoformat(),
         }
-        created = observations.create_observation(deps, manager, body)
-        first_observation = first_observation or created.observation_id
+        made.append(observations.create_observation(deps, manager, body).observation_id)
+    first_observation = made[0]
     small = photo(640, 480)
     photo_id = upload_photo(deps, manager, first_observation, Upload(small)).photo_id
-    for row in list(Table(clients.table("observations")).query("PartitionKey eq @s", {"s": setting_id})):
-        observations.publish_observation(deps, manager, row["RowKey"])
+    for observation_id in made:
+        observations.publish_observation(deps, manager, observation_id)
     return World(
         base,
         deps,

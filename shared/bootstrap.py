@@ -56,7 +56,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
-        photos=TablePhotos(Table(clients.table("photos"))),
+        photos=TablePhotos(Table(clients.table("observations"))),  # photo rows live beside observations
         photo_blobs=photo_store(clients, clock, https_only=not config.is_local),
         observations=TableObservations(
             Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))

@@ -43,7 +43,7 @@ class StoredImage:
 
 @dataclass(frozen=True)
 class Photo:
-    """A photo attached to one observation; table row keyed by setting, then photo id (S23)."""
+    """A photo attached to one observation (or moment); its row is keyed by setting, then photo id (S23)."""
 
     setting_id: str
     photo_id: str

@@ -1,7 +1,7 @@
 """Observations: drafted by staff, submitted, approved and published into each child's journal.
 
-The photo service builds on four functions here, whose signatures are kept stable:
-`visible_observation`, `editable_observation`, `attach_photo` and `detach_photo`.
+The photo service builds on five functions here, whose signatures are kept stable:
+`visible_observation`, `editable_observation`, `add_photo`, `attach_photo` and `detach_photo`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from shared.domain.errors import (
 from shared.domain.journal import clean_areas, clean_child_ids, clean_id, clean_observed_on, clean_text
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
+from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild
 from shared.domain.settings import Setting
 from shared.services import photos
@@ -73,6 +74,18 @@ def editable_observation(deps: Deps, principal: Principal, observation_id: str) 
     if principal.role is not Role.MANAGER and observation.author_id != principal.user_id:
         raise Forbidden("Only the author or a manager can change this observation.")
     return observation
+
+
+def add_photo(deps: Deps, observation: Observation, photo: Photo) -> Observation:
+    """Store a new photo's row and list it on the observation, in one atomic write.
+
+    ETag-guarded like attach_photo: a concurrent change is re-read and the photo added again, so two
+    photos uploaded at once both stay; but only while the observation may still take photos, so a
+    photo never reaches one published meanwhile (whose consent check it would have missed).
+    """
+    return _change_photos(
+        deps, observation, lambda ids: ids if photo.photo_id in ids else [*ids, photo.photo_id], photo
+    )
 
 
 def attach_photo(deps: Deps, observation: Observation, photo_id: str) -> Observation:
@@ -292,9 +305,10 @@ def _check_etag(observation: Observation, if_match: str | None) -> None:
         raise PreconditionFailed(STALE)
 
 
-def _save(deps: Deps, observation: Observation) -> Observation:
+def _save(deps: Deps, observation: Observation, new_photo: Photo | None = None) -> Observation:
     published = observation.status is ObservationStatus.PUBLISHED
-    return deps.observations.save(observation, named_children(deps, observation) if published else [])
+    children = named_children(deps, observation) if published else []
+    return deps.observations.save(observation, children, new_photo=new_photo)
 
 
 def _save_or_stale(deps: Deps, observation: Observation) -> Observation:
@@ -305,19 +319,26 @@ def _save_or_stale(deps: Deps, observation: Observation) -> Observation:
 
 
 def _change_photos(
-    deps: Deps, observation: Observation, change: Callable[[list[str]], list[str]]
+    deps: Deps,
+    observation: Observation,
+    change: Callable[[list[str]], list[str]],
+    new_photo: Photo | None = None,
 ) -> Observation:
     current = observation
     for _ in range(_RETRIES):
         wanted = change(list(current.photo_ids))
         if wanted == current.photo_ids:
+            # Nothing to do; for a new photo, a write that landed though its answer was lost (its
+            # row came with it in the same transaction).
             return current
         try:
-            return _save(deps, replace(current, photo_ids=wanted, updated_at=deps.clock.now()))
+            return _save(deps, replace(current, photo_ids=wanted, updated_at=deps.clock.now()), new_photo)
         except ConcurrencyConflict:
             # Adding or removing one photo commutes with other edits: re-read and apply it again.
             fresh = deps.observations.get(observation.setting_id, observation.observation_id)
             if fresh is None:
                 raise NotFound(NO_SUCH_OBSERVATION) from None
+            if new_photo is not None and fresh.status not in EDITABLE:
+                raise Forbidden(NOT_EDITABLE) from None
             current = fresh
     raise Conflict(STALE)

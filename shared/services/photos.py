@@ -51,15 +51,16 @@ def upload_photo(deps: Deps, principal: Principal, observation_id: str, upload: 
     """Check, re-encode and store a photo, and attach it to the observation.
 
     Refuses an oversized body (413) before anything is decoded (S26). Stores only the re-encoded
-    display size and thumbnail (S27). If any step after the first blob write fails, what was
-    written is deleted again, so no orphan blob or row is left behind.
+    display size and thumbnail (S27). The photo's row and the observation listing it are one atomic
+    write, after both blobs: if any step fails the blobs are deleted again, and a process that dies
+    before that write leaves only blobs that no row owns, which the nightly purge sweeps.
     """
     _refuse_oversized(deps.config.photo_max_bytes, upload)
     _refuse_declared_type(upload.declared_type)
     observation = observations.editable_observation(deps, principal, observation_id)
     processed = process_photo(upload.body)
     photo = _new_photo(deps, principal, observation.setting_id, observation.observation_id, processed)
-    _store(deps, photo, processed, lambda: observations.attach_photo(deps, observation, photo.photo_id))
+    _store(deps, photo, processed, lambda: observations.add_photo(deps, observation, photo), own_row=False)
     return photo
 
 
@@ -70,6 +71,8 @@ def upload_moment_photo(
 
     Only the parent who shared the moment, while it is not yet accepted; the same checks, sizes and
     clean-up as an observation's photo (S26, S27). The row records the moment as the photo's owner.
+    Moments live in another table than photo rows, so the row and the attach are two writes here,
+    and a failed attach deletes the row again.
     """
     _refuse_oversized(deps.config.photo_max_bytes, upload)
     _refuse_declared_type(upload.declared_type)
@@ -77,7 +80,12 @@ def upload_moment_photo(
     processed = process_photo(upload.body)
     owner = f"{_MOMENT}{moment.child_id}~{moment.moment_id}"
     photo = _new_photo(deps, principal, moment.setting_id, owner, processed)
-    _store(deps, photo, processed, lambda: moments.attach_photo(deps, moment, photo.photo_id))
+
+    def save() -> None:
+        deps.photos.add(photo)
+        moments.attach_photo(deps, moment, photo.photo_id)
+
+    _store(deps, photo, processed, save, own_row=True)
     return photo
 
 
@@ -95,17 +103,19 @@ def _new_photo(
     )
 
 
-def _store(deps: Deps, photo: Photo, processed: ProcessedPhoto, attach: Callable[[], object]) -> None:
-    """Write both sizes and the row, then attach; undo what was written if any step fails."""
+def _store(
+    deps: Deps, photo: Photo, processed: ProcessedPhoto, save: Callable[[], object], *, own_row: bool
+) -> None:
+    """Write both sizes, then `save` the row and attach the photo; undo what was written if a step
+    fails. `own_row`: `save` writes the row in a step of its own, which a failure may leave behind."""
     written: list[str] = []
     try:
         for size, rendition in ((PhotoSize.DISPLAY, processed.display), (PhotoSize.THUMB, processed.thumb)):
             written.append(photo.blob(size))  # before the call: a put that fails midway may still land
             deps.photo_blobs.put(photo.blob(size), rendition.data, rendition.content_type)
-        deps.photos.add(photo)
-        attach()
+        save()
     except BaseException:
-        _remove_quietly(deps, photo, written)
+        _remove_quietly(deps, photo, written, row=own_row)
         raise
 
 
@@ -236,11 +246,12 @@ def _stored(rendition: Rendition) -> StoredImage:
     return StoredImage(rendition.content_type, rendition.width, rendition.height, len(rendition.data))
 
 
-def _remove_quietly(deps: Deps, photo: Photo, written: list[str]) -> None:
+def _remove_quietly(deps: Deps, photo: Photo, written: list[str], *, row: bool) -> None:
     """Undo a failed upload. Ids only in the log: never bytes or links (S29)."""
     try:
         if written:
             deps.photo_blobs.delete(written)
-        deps.photos.remove(photo.setting_id, photo.photo_id)
+        if row:
+            deps.photos.remove(photo.setting_id, photo.photo_id)
     except Exception:
         log.exception("could not remove photo %s of a failed upload", photo.photo_id)

@@ -224,7 +224,11 @@ class LeaverStore(Protocol):
 
 
 class PhotoRepository(Protocol):
-    """One row per photo: which observation it belongs to, who added it, its sizes (S23 keys)."""
+    """One row per photo: which observation it belongs to, who added it, its sizes (S23 keys).
+
+    An observation's photo gets its row from ObservationRepository.save, together with the write
+    that lists it; `add` is for a photo whose row is written on its own (a moment's).
+    """
 
     def add(self, photo: Photo) -> None: ...
 
@@ -272,8 +276,13 @@ class ObservationRepository(Protocol):
         """The setting's observations in a status (only one author's when given), newest change first."""
         ...
 
-    def save(self, observation: Observation, children: Sequence[NamedChild]) -> Observation:
-        """Write if unchanged since read (ConcurrencyConflict otherwise), then the journal projections."""
+    def save(
+        self, observation: Observation, children: Sequence[NamedChild], *, new_photo: Photo | None = None
+    ) -> Observation:
+        """Write if unchanged since read (ConcurrencyConflict otherwise), then the journal projections.
+
+        With `new_photo`, its row is stored in the same atomic write: both or neither.
+        """
         ...
 
     def delete(self, observation: Observation) -> None:

@@ -4,6 +4,10 @@ Deletions are transactions of at most 100 operations within one partition (share
 and blob batch deletes of at most 256 names. Every method is idempotent: a row or blob already gone
 is simply not counted, so a run that stopped half-way is repeated safely by the next one. What
 order the methods are called in, and why, is shared.services.leaver_purge's business.
+
+Photo rows live in the setting's partition of the observations table, keyed `photo~{photo id}`
+(shared.storage.photos): the methods here that mean observations read only the keys below that
+range, and those that mean photos only the range itself.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from shared.storage.journal import partition_of as journal_partition
 from shared.storage.journal import row_of as journal_row
 from shared.storage.moments import partition_of as moments_partition
 from shared.storage.observations import _to_observation as to_observation
+from shared.storage.photos import PHOTO_ROWS_FROM, PHOTO_ROWS_TO, photo_id_of, photo_row
 from shared.storage.tables import MAX_BATCH, Operation, Table
 
 # ContainerClient.delete_blobs takes at most 256 blobs per request.
@@ -70,7 +75,6 @@ class TableLeavers:
         journal: Table,
         comments: Table,
         moments: Table,
-        photos: Table,
         accounts: Table,
         children: Table,
         blobs: BlobBatch,
@@ -79,7 +83,6 @@ class TableLeavers:
         self._journal = journal
         self._comments = comments
         self._moments = moments
-        self._photos = photos
         self._accounts = accounts
         self._children = children
         self._blobs = blobs
@@ -88,8 +91,12 @@ class TableLeavers:
 
     def observations_of(self, setting_id: str, child_id: str) -> list[Observation]:
         """Every observation (any status) that includes the child: one scan of the setting's partition,
-        since a table cannot look inside the list of children."""
-        rows = self._observations.query("PartitionKey eq @setting", {"setting": setting_id})
+        since a table cannot look inside the list of children; its photo rows, keyed above every
+        observation id, are not read."""
+        rows = self._observations.query(
+            "PartitionKey eq @setting and RowKey lt @photos",
+            {"setting": setting_id, "photos": PHOTO_ROWS_FROM},
+        )
         return [to_observation(r) for r in rows if child_id in json.loads(r["ChildIds"])]
 
     def commented(self, setting_id: str) -> set[str]:
@@ -106,34 +113,42 @@ class TableLeavers:
         return [photo_id for r in rows for photo_id in json.loads(r.get("PhotoIds") or "[]")]
 
     def marked_photos(self, setting_id: str) -> list[tuple[str, str]]:
-        rows = self._photos.query(
-            "PartitionKey eq @setting and Discard eq @yes",
-            {"setting": setting_id, "yes": True},
+        rows = self._observations.query(
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to and Discard eq @yes",
+            {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO, "yes": True},
             select=["RowKey", "ObservationId"],
         )
-        return [(r["RowKey"], r.get("ObservationId") or "") for r in rows]
+        return [(photo_id_of(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
 
     def orphan_blobs(self, setting_id: str, before: datetime) -> list[str]:
         """Blobs of the setting's photos last written before `before` whose photo has no row."""
         old = self._blobs.older_than(f"{setting_id}/", before)
         if not old:
             return []
-        owned = set(_keys(self._photos, setting_id))
+        rows = self._observations.query(
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
+            {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO},
+            select=["RowKey"],
+        )
+        owned = {photo_id_of(r["RowKey"]) for r in rows}
         return [name for name in old if name.split("/")[1] not in owned]
 
     # -- changing -----------------------------------------------------------------------------
 
     def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int:
         """Mark photo rows to be discarded: the mark outlives the observation that listed them."""
-        rows = [{"PartitionKey": setting_id, "RowKey": p, "Discard": True} for p in sorted(set(photo_ids))]
+        rows = [
+            {"PartitionKey": setting_id, "RowKey": photo_row(p), "Discard": True}
+            for p in sorted(set(photo_ids))
+        ]
         if not rows:
             return 0
         try:
-            self._photos.transact(Operation("update", row) for row in rows)
+            self._observations.transact(Operation("update", row) for row in rows)
         except NotFound:  # a row never written (an interrupted upload): mark the others one by one
             for row in rows:
                 try:
-                    self._photos.update(row, etag=None)
+                    self._observations.update(row, etag=None)
                 except NotFound:
                     continue
         return len(rows)
@@ -141,7 +156,7 @@ class TableLeavers:
     def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
         """Delete photos' blobs (names derive from the ids), then their rows: a row outlives its bytes."""
         self._blobs.delete([blob_name(setting_id, p, size) for p in photo_ids for size in PhotoSize])
-        return _delete(self._photos, setting_id, photo_ids)
+        return _delete(self._observations, setting_id, [photo_row(p) for p in photo_ids])
 
     def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
         """Rewrite the text of an observation's comments; returns how many changed."""
@@ -220,7 +235,6 @@ def leaver_store(clients: StorageClients, table: Callable[[str], Table] | None =
         journal=open_table("journal"),
         comments=open_table("comments"),
         moments=open_table("moments"),
-        photos=open_table("photos"),
         accounts=open_table("accounts"),
         children=open_table("children"),
         blobs=BlobBatch(clients),

@@ -1,6 +1,10 @@
 """Observations: the canonical rows, with ETags and a version, kept in step with the journal.
 
-Keys (S23): table `observations`, PartitionKey = setting id, RowKey = observation id.
+Keys (S23): table `observations`, PartitionKey = setting id, RowKey = observation id. The photo rows
+share the partition, keyed `photo~{photo id}` (shared.storage.photos), so that a new photo's row and
+the write that lists it on its observation are one transaction. Observation ids are made by
+shared.services (lower-case hex, or `moment-` and hex) and sort below `photo~`, which is how a scan
+of the partition reads observations only.
 
 The canonical row is the truth; the per-child rows in `journal` (shared/storage/journal.py) are
 projections of it. Every write goes canonical first, guarded by the ETag the caller read (a
@@ -28,9 +32,11 @@ from datetime import date
 
 from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.observations import Area, Observation, ObservationStatus
+from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild
 from shared.storage.journal import TableJournal
-from shared.storage.tables import Entity, Table
+from shared.storage.photos import PHOTO_ROWS_FROM, photo_entity
+from shared.storage.tables import Entity, Operation, Table
 
 LIST_LIMIT = 200
 # Rows remembered by ETag: enough for every request in flight in one process, bounded in memory.
@@ -55,6 +61,8 @@ class TableObservations:
         return replace(observation, etag=etag)
 
     def get(self, setting_id: str, observation_id: str) -> Observation | None:
+        if observation_id.startswith(PHOTO_ROWS_FROM):  # a photo's row is never an observation
+            return None
         row = self._table.get(setting_id, observation_id)
         if row is None:
             return None
@@ -71,8 +79,13 @@ class TableObservations:
         found.sort(key=lambda o: o.updated_at, reverse=True)
         return found[:LIST_LIMIT]
 
-    def save(self, observation: Observation, children: Sequence[NamedChild]) -> Observation:
-        """Write if nobody changed it since it was read (ConcurrencyConflict), then the journals."""
+    def save(
+        self, observation: Observation, children: Sequence[NamedChild], *, new_photo: Photo | None = None
+    ) -> Observation:
+        """Write if nobody changed it since it was read (ConcurrencyConflict), then the journals.
+
+        With `new_photo`, the photo's row is created in the same transaction: both or neither.
+        """
         current = self._remembered(observation)
         if current is None:
             current = self._table.get(observation.setting_id, observation.observation_id)
@@ -84,7 +97,15 @@ class TableObservations:
         # The ETag guard is what makes this safe: the read above only tells us the old version.
         entity = _to_entity(observation, version)
         try:
-            etag = self._table.update(entity, etag=observation.etag, replace=True)
+            if new_photo is None:
+                etag = self._table.update(entity, etag=observation.etag, replace=True)
+            else:
+                etag, _ = self._table.transact(
+                    [
+                        Operation("replace", entity, observation.etag),
+                        Operation("create", photo_entity(new_photo)),
+                    ]
+                )
         except NotFound:
             raise NotFound("That observation no longer exists.") from None
         self._remember({**entity, "_etag": etag})

@@ -1,7 +1,13 @@
-"""Photos in storage: bytes in the private `photos` container, one row each in the `photos` table.
+"""Photos in storage: bytes in the private `photos` container, one row each in the `observations` table.
 
-Blob names come from shared.domain.photos (server ids only, S25); rows are keyed setting id, then
-photo id (S23). Reading is only ever through a short signed link (S28), never a public container.
+Blob names come from shared.domain.photos (server ids only, S25). A photo's row lives beside the
+observations, in its setting's partition (S23): PartitionKey = setting id, RowKey = `photo~{photo id}`.
+That is what lets an upload create the row and list the photo on its observation in one
+entity-group transaction (shared.storage.observations), so no row exists without its observation
+listing it. "~" is in no id (shared.domain.identifiers), so the photo rows are exactly the range
+PHOTO_ROWS_FROM..PHOTO_ROWS_TO, and observation ids (lower-case hex, or `moment-` and hex) all
+sort below it. A moment's photo has its row here too, so any photo is found with one point read.
+Reading is only ever through a short signed link (S28), never a public container.
 """
 
 from __future__ import annotations
@@ -18,6 +24,18 @@ from shared.storage.clients import StorageClients
 from shared.storage.errors import translated
 from shared.storage.sas import BLOB_CACHE_CONTROL, BlobReadLinks, read_links_for
 from shared.storage.tables import Entity, Table
+
+PHOTO_ROWS_FROM = "photo~"  # every photo row's key starts with this ...
+PHOTO_ROWS_TO = "photo~~"  # ... and sorts below this: "~" sorts above every character of an id
+
+
+def photo_row(photo_id: str) -> str:
+    """The RowKey of a photo's row in its setting's partition of the observations table."""
+    return f"{PHOTO_ROWS_FROM}{photo_id}"
+
+
+def photo_id_of(row_key: str) -> str:
+    return row_key.removeprefix(PHOTO_ROWS_FROM)
 
 
 class BlobPhotoStore:
@@ -52,27 +70,29 @@ class BlobPhotoStore:
 
 
 class TablePhotos:
-    """The PhotoRepository port over Table Storage."""
+    """The PhotoRepository port over the photo rows of the observations table."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
 
     def add(self, photo: Photo) -> None:
-        self._table.create(_to_entity(photo))
+        """A row on its own: a moment's photo (an observation's is written with its observation)."""
+        self._table.create(photo_entity(photo))
 
     def get(self, setting_id: str, photo_id: str) -> Photo | None:
-        row = self._table.get(setting_id, photo_id)
+        row = self._table.get(setting_id, photo_row(photo_id))
         return _to_photo(row) if row else None
 
     def remove(self, setting_id: str, photo_id: str) -> None:
         with suppress(NotFound):
-            self._table.delete(setting_id, photo_id)
+            self._table.delete(setting_id, photo_row(photo_id))
 
 
-def _to_entity(photo: Photo) -> Entity:
+def photo_entity(photo: Photo) -> Entity:
+    """The photo's row as stored."""
     entity: Entity = {
         "PartitionKey": photo.setting_id,
-        "RowKey": photo.photo_id,
+        "RowKey": photo_row(photo.photo_id),
         "ObservationId": photo.observation_id,
         "OwnerId": photo.owner_id,
         "CreatedAt": photo.created_at,
@@ -97,7 +117,7 @@ def _image(row: Entity, prefix: str) -> StoredImage:
 def _to_photo(row: Entity) -> Photo:
     return Photo(
         setting_id=row["PartitionKey"],
-        photo_id=row["RowKey"],
+        photo_id=photo_id_of(row["RowKey"]),
         observation_id=row["ObservationId"],
         owner_id=row["OwnerId"],
         display=_image(row, "Display"),

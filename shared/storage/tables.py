@@ -105,25 +105,28 @@ class Table:
                     partition, row, etag=etag, match_condition=MatchConditions.IfNotModified
                 )
 
-    def transact(self, operations: Iterable[Operation]) -> None:
-        """Apply operations of one partition atomically, 100 at a time.
+    def transact(self, operations: Iterable[Operation]) -> list[str]:
+        """Apply operations of one partition atomically, 100 at a time; the new ETags, in order.
 
         Each chunk is all-or-nothing; callers that need more than 100 operations to be atomic
         must order them so that a crash between chunks leaves a consistent state.
         """
+        etags: list[str] = []
         chunk: list[Any] = []
         for operation in operations:
             chunk.append(_batch_step(operation))
             if len(chunk) == MAX_BATCH:
-                self._submit(chunk)
+                etags += self._submit(chunk)
                 chunk = []
         if chunk:
-            self._submit(chunk)
+            etags += self._submit(chunk)
+        return etags
 
-    def _submit(self, steps: list[Any]) -> None:
+    def _submit(self, steps: list[Any]) -> list[str]:
         try:
             with translated():
-                self._client.submit_transaction(steps)
+                results = self._client.submit_transaction(steps)
+            return [str(result.get("etag") or "") for result in results]
         except TableTransactionError as error:
             code = str(getattr(error, "error_code", "") or "")
             if "UpdateConditionNotSatisfied" in code or "ConditionNotMet" in code:

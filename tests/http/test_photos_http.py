@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import azure.functions as func
 import pytest
@@ -17,8 +19,10 @@ from functions import photos as photo_functions
 from functions.http import LOCAL_COOKIE
 from shared import bootstrap
 from shared.domain.errors import StorageUnavailable
+from shared.domain.observations import Observation
 from shared.domain.photos import CONTAINER, Photo
-from shared.services.ports import PhotoRepository
+from shared.domain.redaction import NamedChild
+from shared.services.ports import ObservationRepository
 from tests import photos
 from tests.conftest import PASSWORD, PIN
 from tests.http.conftest import Api
@@ -193,31 +197,32 @@ def test_s26_a_truncated_photo_is_a_400(nursery: Nursery) -> None:
 
 
 def test_s27_a_failed_upload_leaves_no_blob_and_no_row(nursery: Nursery) -> None:
-    class RowsDown:
-        """The photo table failing after both blobs were written."""
+    class WritesDown:
+        """Storage failing on the observation's write (the photo row with it), after both blobs."""
 
-        def __init__(self, real: PhotoRepository) -> None:
+        def __init__(self, real: ObservationRepository) -> None:
             self.real = real
             self.tried: list[str] = []
 
-        def add(self, photo: Photo) -> None:
-            self.tried.append(photo.photo_id)
-            raise StorageUnavailable("storage is not answering; please try again shortly")
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.real, name)
 
-        def get(self, setting_id: str, photo_id: str) -> Photo | None:
-            return self.real.get(setting_id, photo_id)
-
-        def remove(self, setting_id: str, photo_id: str) -> None:
-            self.real.remove(setting_id, photo_id)
+        def save(
+            self, observation: Observation, children: Sequence[NamedChild], *, new_photo: Photo | None = None
+        ) -> Observation:
+            if new_photo is not None:
+                self.tried.append(new_photo.photo_id)
+                raise StorageUnavailable("storage is not answering; please try again shortly")
+            return self.real.save(observation, children)
 
     wired = bootstrap.deps()
-    rows = RowsDown(wired.photos)
-    bootstrap.use(dataclasses.replace(wired, photos=rows), nursery.manager.served.clients)
+    writes = WritesDown(wired.observations)
+    bootstrap.use(dataclasses.replace(wired, observations=writes), nursery.manager.served.clients)
     answer = upload(nursery.manager, nursery.observation_id, photos.jpeg_with_exif())
     assert answer.status_code == 503
-    assert len(rows.tried) == 1  # the failure came after the blobs were written
+    assert len(writes.tried) == 1  # the failure came after the blobs were written
     assert nursery.blobs() == []
-    assert wired.photos.get(nursery.setting_id, rows.tried[0]) is None
+    assert wired.photos.get(nursery.setting_id, writes.tried[0]) is None
     observation = nursery.manager.get(f"/api/observations/{nursery.observation_id}").json()["observation"]
     assert observation["photoIds"] == []
 

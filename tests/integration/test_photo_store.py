@@ -100,8 +100,8 @@ def test_delete_removes_both_sizes_and_can_run_twice(clients: StorageClients, cl
     assert requests.get(blobs.read_url(display, JPEG), timeout=10).status_code == 404
 
 
-def test_photo_rows_are_kept_per_setting(clients: StorageClients, clock: FrozenClock) -> None:
-    rows = TablePhotos(Table(clients.table("photos")))
+def test_s23_photo_rows_are_kept_per_setting(clients: StorageClients, clock: FrozenClock) -> None:
+    rows = TablePhotos(Table(clients.table("observations")))
     photo = Photo(
         setting_id="s-rows",
         photo_id=new_photo_id(),

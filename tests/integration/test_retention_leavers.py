@@ -35,8 +35,9 @@ from tests.conftest import Mailbox
 from tests.integration.nurseries import Nursery
 from tests.journal_support import draft, link
 
-TABLES = ("children", "observations", "journal", "comments", "moments", "photos", "accounts")
-RECORDS = ("children", "observations", "journal", "comments", "moments", "photos")
+# Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
+TABLES = ("children", "observations", "journal", "comments", "moments", "accounts")
+RECORDS = ("children", "observations", "journal", "comments", "moments")
 
 
 def jpeg() -> bytes:
@@ -130,7 +131,8 @@ def blobs(clients: StorageClients, setting_id: str) -> list[str]:
 
 
 def leftovers(clients: StorageClients, world: World) -> list[str]:
-    """Anything of Mia still stored: rows naming her id or name, her comments, her photos' blobs."""
+    """Anything of Mia still stored: rows naming her id or name, her comments, her photos' rows and
+    blobs."""
     found = []
     for table, entities in rows(clients, world.setting_id).items():
         for entity in entities:
@@ -140,6 +142,8 @@ def leftovers(clients: StorageClients, world: World) -> list[str]:
     solo_comments = [e for e in rows(clients, world.setting_id, ["comments"])["comments"]
                      if e["PartitionKey"].endswith(world.solo)]  # fmt: skip
     found += [f"comment of the solo observation {e['RowKey']}" for e in solo_comments]
+    photo_rows = {e["RowKey"] for e in rows(clients, world.setting_id, ["observations"])["observations"]}
+    found += [f"photo row {p}" for p in world.photo_ids if f"photo~{p}" in photo_rows]
     names = set(blobs(clients, world.setting_id))
     found += [
         n
@@ -285,9 +289,9 @@ class FailingTable(Table):
         if self._state["writes"] == self._state["fail_at"]:
             raise RuntimeError("injected failure")
 
-    def transact(self, operations: Iterable[Operation]) -> None:
+    def transact(self, operations: Iterable[Operation]) -> list[str]:
         self._tick()
-        super().transact(operations)
+        return super().transact(operations)
 
     def delete(self, partition: str, row: str, *, etag: str | None = None) -> None:
         self._tick()

@@ -1,5 +1,5 @@
-"""Purge figures: the purge of a leaver with N observations against the SDK batch-deleting the same
-rows directly, and the purge of 10N against N."""
+"""Purge figures: the purge of a leaver with N observations, each with a photo, against the SDK
+batch-deleting the same rows and blobs directly, and the purge of 10N against N."""
 
 from __future__ import annotations
 
@@ -7,23 +7,39 @@ import json
 import secrets
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from bench.world import World
 from shared.domain.children import Child, ChildStatus
 from shared.domain.observations import Area, Observation, ObservationStatus
+from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
 from shared.domain.settings import Setting
 from shared.services.retention import Budget, purge_setting
 from shared.storage.journal import partition_of as journal_partition
 from shared.storage.observations import _to_entity as observation_entity
+from shared.storage.photos import photo_entity
 from shared.storage.tables import Operation, Table
 
 BATCH = 100
+BLOB_BATCH = 256
+# A stand-in for a re-encoded JPEG: the purge never reads the bytes, only deletes them.
+PHOTO_BYTES = b"\xff\xd8" + bytes(4094)
+IMAGE = StoredImage("image/jpeg", 64, 48, len(PHOTO_BYTES))
 
 
-def _leaver(world: World, count: int) -> tuple[Setting, list[dict[str, object]], list[dict[str, object]]]:
-    """A setting whose one child left long ago, with `count` published observations (and their
-    journal rows) written in batches; returns the setting and the rows written."""
+class Leaver:
+    """What a leaver's records are in storage: rows by table, and blob names."""
+
+    def __init__(self, setting: Setting) -> None:
+        self.setting = setting
+        self.rows: dict[str, list[dict[str, object]]] = {"observations": [], "journal": []}
+        self.blobs: list[str] = []
+
+
+def _leaver(world: World, count: int) -> Leaver:
+    """A setting whose one child left long ago, with `count` published observations, each with one
+    photo (its row and both sizes' blobs) and a journal row; returns what was written."""
     deps, now = world.deps, world.deps.clock.now()
     setting = Setting("purge-" + secrets.token_hex(4), "Purge Bench", None, retention_days=30, created_at=now)
     deps.settings.add(setting)
@@ -42,7 +58,8 @@ def _leaver(world: World, count: int) -> tuple[Setting, list[dict[str, object]],
     )
     deps.children.add(child)
     names = json.dumps([[child.child_id, child.first_name, child.last_name]])
-    observations, journal = [], []
+    leaver = Leaver(setting)
+    observations, journal = leaver.rows["observations"], leaver.rows["journal"]
     for n in range(count):
         observed = now.date() - timedelta(days=n % 2000)
         made = Observation(
@@ -57,10 +74,12 @@ def _leaver(world: World, count: int) -> tuple[Setting, list[dict[str, object]],
             ObservationStatus.PUBLISHED,
             now,
             now,
-            [],
+            [f"p{n:05d}"],
             now,
         )
-        observations.append(observation_entity(made, 1))
+        photo = Photo(setting.setting_id, f"p{n:05d}", made.observation_id, "u-author", IMAGE, IMAGE, now)
+        observations += [observation_entity(made, 1), photo_entity(photo)]
+        leaver.blobs += [photo.blob(size) for size in PhotoSize]
         journal.append(
             {
                 "PartitionKey": journal_partition(setting.setting_id, child.child_id),
@@ -74,32 +93,40 @@ def _leaver(world: World, count: int) -> tuple[Setting, list[dict[str, object]],
                 "Areas": json.dumps(["mathematics"]),
                 "ObservedOn": observed.isoformat(),
                 "PublishedAt": now,
-                "PhotoIds": "[]",
+                "PhotoIds": json.dumps([f"p{n:05d}"]),
                 "Area_MATHEMATICS": True,
             }
         )
     Table(world.clients.table("observations")).transact(Operation("create", row) for row in observations)
     Table(world.clients.table("journal")).transact(Operation("create", row) for row in journal)
-    return setting, observations, journal
+    container = world.clients.container(CONTAINER)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda name: container.upload_blob(name, PHOTO_BYTES), leaver.blobs))
+    return leaver
 
 
 def time_purge(world: World, count: int) -> float:
-    setting, _, _ = _leaver(world, count)
+    leaver = _leaver(world, count)
     start = time.perf_counter()
-    report = purge_setting(world.deps, world.retention, setting, Budget(600))
+    report = purge_setting(world.deps, world.retention, leaver.setting, Budget(600))
     elapsed = time.perf_counter() - start
     assert report.finished and report.counts.get("observations") == count, report
+    assert report.counts.get("photos") == count, report
     return elapsed
 
 
 def time_raw_delete(world: World, count: int) -> float:
-    """The same rows deleted straight through the SDK in 100-operation batches."""
-    _, observations, journal = _leaver(world, count)
+    """The same rows deleted straight through the SDK in 100-operation batches, and the same blobs
+    in batches of 256."""
+    leaver = _leaver(world, count)
     start = time.perf_counter()
-    for table, rows in (("observations", observations), ("journal", journal)):
+    for table, rows in leaver.rows.items():
         client = world.clients.table(table)
         for first in range(0, len(rows), BATCH):
             client.submit_transaction([("delete", row) for row in rows[first : first + BATCH]])
+    container = world.clients.container(CONTAINER)
+    for first in range(0, len(leaver.blobs), BLOB_BATCH):
+        container.delete_blobs(*leaver.blobs[first : first + BLOB_BATCH])
     return time.perf_counter() - start
 
 

@@ -7,6 +7,7 @@ storage, and one setting's photos all sit under its own prefix.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -72,3 +73,26 @@ def new_photo_id() -> str:
 def blob_name(setting_id: str, photo_id: str, size: PhotoSize) -> str:
     """The blob that holds one size of a photo; made only from server-side ids (S25)."""
     return f"{setting_id}/{photo_id}/{size.value}.jpg"
+
+
+def blobs_of(setting_id: str, photo_ids: Iterable[str]) -> list[str]:
+    """Every blob of these photos: found from the ids alone, so even without their rows."""
+    return [blob_name(setting_id, photo_id, size) for photo_id in photo_ids for size in PhotoSize]
+
+
+# A moment's photo records its moment where an observation's records the observation. "~" is in no
+# id (shared.domain.identifiers), so this can never be taken for an observation id.
+_MOMENT = "moment~"
+
+
+def moment_owner(child_id: str, moment_id: str) -> str:
+    """What a photo of a moment from home records as its owner."""
+    return f"{_MOMENT}{child_id}~{moment_id}"
+
+
+def owning_moment(owner: str) -> tuple[str, str] | None:
+    """(child id, moment id) when the owner is a moment from home; None for an observation."""
+    if not owner.startswith(_MOMENT):
+        return None
+    child_id, _, moment_id = owner.removeprefix(_MOMENT).partition("~")
+    return child_id, moment_id

@@ -21,13 +21,16 @@ that stops anywhere is found and finished by the next run:
    redacted by their privacy policy anyway, so that moment shows them nothing new. Photos leave
    the observation before their bytes go, so no observation ever points at a missing photo.
 2. Moments from home: their photos are marked, then the rows go.
-3. Observations about this child alone, 100 at a time: photos marked; then journal rows (the entry
-   leaves the journal first), comments, and last the canonical row, which is what finds the rest
-   again. Only managers (and an author) can still see these: the child is archived and its
-   parents' window long over.
+3. Observations about this child alone, 100 at a time: journal rows (the entry leaves the journal
+   first), comments, then the canonical rows together with their photos' rows (a photo row shares
+   its observation's partition, so they go in one transaction, never after it), and last the
+   photos' bytes. The canonical row is what finds the rest again; bytes left by a crash after it
+   are owned by no row, and the orphan sweep later in the same run deletes them. No mark is needed,
+   which keeps this path, a leaver's bulk, to the deletes themselves. Only managers (and an author)
+   can still see these: the child is archived and its parents' window long over.
 4. Whatever is left in the child's journal partition, then the parent links (both directions).
-5. Photos marked for discard and listed by no observation any more: blobs, then rows. The mark on
-   the photo row outlives the observation that listed it, so a crash here is finished next run.
+5. Photos marked for discard (steps 1 and 2) and listed by no observation any more: blobs, then
+   rows. The mark on the photo row outlives what listed it, so a crash here is finished next run.
 6. The child's row (its consents with it), last and ETag-guarded: while it exists the child is
    found again, and a manager's change meanwhile (say, a new legal hold) stops the deletion.
 
@@ -37,7 +40,7 @@ children and between batches; a run that stops leaves the child row in place for
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import datetime
 
@@ -46,6 +49,7 @@ from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.leaving import due_for_purge, export_closes_at, parents_may_read
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Role, Status
+from shared.domain.photos import owning_moment
 from shared.domain.redaction import NamedChild, Redactor
 from shared.domain.settings import OtherChildren, Setting
 from shared.services.deps import Deps
@@ -99,8 +103,12 @@ def purge_child(
     mine = store.observations_of(setting_id, child.child_id)
     alone = [o for o in mine if o.child_ids == [child.child_id]]
     complete = True
+    still_listed: set[str] = set()  # photos of group observations that could not be saved this run
     for observation in (o for o in mine if o.child_ids != [child.child_id]):
-        complete &= _leave_group(deps, store, child, observation, now, count)
+        if _leave_group(deps, store, child, observation, now, count):
+            continue
+        complete = False
+        still_listed.update(observation.photo_ids)
     store.mark_photos(setting_id, store.moment_photo_ids(setting_id, child.child_id))
     count("moments", store.erase_moments(setting_id, child.child_id))
     commented = store.commented(setting_id) if alone else set()
@@ -108,28 +116,48 @@ def purge_child(
         if spent():
             return False
         chunk = alone[start : start + CHUNK]
-        store.mark_photos(setting_id, [p for o in chunk for p in o.photo_ids])
         count("observations", store.erase_observations(setting_id, chunk, commented))
+        count("photos", sum(len(o.photo_ids) for o in chunk))
     count("journal-rows", store.erase_journal(setting_id, child.child_id))
     count("parent-links", store.erase_links(setting_id, child.child_id))
-    discard_marked_photos(deps, store, setting_id, count)
+    seen = {o.observation_id for o in mine}
+    discard_marked_photos(deps, store, setting_id, child.child_id, seen, still_listed, count)
     if not complete or not store.erase_child(child):
         return False
     count("children", 1)
     return True
 
 
-def discard_marked_photos(deps: Deps, store: LeaverStore, setting_id: str, count: Count) -> None:
-    """Delete marked photos that no observation lists any more (one whose group observation could
-    not be saved this run is still listed, and waits for the run that saves it)."""
-    listed: dict[str, set[str]] = {}
+def discard_marked_photos(
+    deps: Deps,
+    store: LeaverStore,
+    setting_id: str,
+    child_id: str,
+    seen: Collection[str],
+    still_listed: Collection[str],
+    count: Count,
+) -> None:
+    """Delete the marked photos that nothing lists any more.
+
+    This run has seen the child's observations (`seen`) and knows which photos those still list;
+    the child's moments are gone. A marked photo of an observation this run did not see (left by an
+    earlier run that stopped) is looked up; one of another child's moment waits for that child's run.
+    """
+    looked_up: dict[str, set[str]] = {}
     free = []
-    for photo_id, observation_id in store.marked_photos(setting_id):
-        if observation_id not in listed:
-            found = deps.observations.get(setting_id, observation_id) if observation_id else None
-            listed[observation_id] = set(found.photo_ids) if found else set()
-        if photo_id not in listed[observation_id]:
-            free.append(photo_id)
+    for photo_id, owner in store.marked_photos(setting_id):
+        if photo_id in still_listed:
+            continue
+        moment = owning_moment(owner)
+        if moment is not None and moment[0] != child_id:
+            continue
+        if moment is None and owner not in seen:
+            if owner not in looked_up:
+                found = deps.observations.get(setting_id, owner) if owner else None
+                looked_up[owner] = set(found.photo_ids) if found else set()
+            if photo_id in looked_up[owner]:
+                continue
+        free.append(photo_id)
     count("photos", store.discard_photos(setting_id, free) if free else 0)
 
 

@@ -24,7 +24,15 @@ from shared.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLa
 from shared.domain.identifiers import clean_id
 from shared.domain.observations import Observation
 from shared.domain.people import Principal, Role
-from shared.domain.photos import Photo, PhotoSize, StoredImage, blob_name, new_photo_id
+from shared.domain.photos import (
+    Photo,
+    PhotoSize,
+    StoredImage,
+    blobs_of,
+    moment_owner,
+    new_photo_id,
+    owning_moment,
+)
 from shared.media.images import ProcessedPhoto, Rendition, process_photo
 from shared.services import moments, observations
 from shared.services.deps import Deps
@@ -32,9 +40,6 @@ from shared.services.deps import Deps
 log = logging.getLogger("journal")
 
 NO_SUCH_PHOTO = "We could not find that photo."
-# A moment's photo records its moment where an observation's records the observation. "~" is in no
-# id (shared.domain.identifiers), so this can never be taken for an observation id.
-_MOMENT = "moment~"
 _BODY_TYPES = ("application/octet-stream",)
 
 
@@ -78,7 +83,7 @@ def upload_moment_photo(
     _refuse_declared_type(upload.declared_type)
     moment = moments.moment_taking_photos(deps, principal, child_id, moment_id)
     processed = process_photo(upload.body)
-    owner = f"{_MOMENT}{moment.child_id}~{moment.moment_id}"
+    owner = moment_owner(moment.child_id, moment.moment_id)
     photo = _new_photo(deps, principal, moment.setting_id, owner, processed)
 
     def save() -> None:
@@ -126,7 +131,7 @@ def photo_link(deps: Deps, principal: Principal, photo_id: object, size: PhotoSi
     Parents' views are audited (S29); the link itself is never logged.
     """
     photo = _photo(deps, principal, photo_id)
-    moment_of = _moment_of(photo)
+    moment_of = owning_moment(photo.observation_id)
     try:
         if moment_of is not None:
             moment = moments.visible_moment(deps, principal, *moment_of)
@@ -152,7 +157,7 @@ def delete_photo(deps: Deps, principal: Principal, photo_id: object) -> None:
     """
     require_staff(principal)  # before the lookup: a parent learns nothing of which photo ids exist (S24)
     photo = _photo(deps, principal, photo_id)
-    moment_of = _moment_of(photo)
+    moment_of = owning_moment(photo.observation_id)
     try:
         if moment_of is not None:
             _detach_from_moment(deps, principal, photo, *moment_of)
@@ -173,7 +178,7 @@ def discard_photos(deps: Deps, setting_id: str, photo_ids: Sequence[str]) -> Non
     observation, a purge). Idempotent. Blob names are derived from the ids, so blobs are found even
     when their row was never written."""
     for photo_id in photo_ids:
-        deps.photo_blobs.delete([blob_name(setting_id, photo_id, size) for size in PhotoSize])
+        deps.photo_blobs.delete(blobs_of(setting_id, [photo_id]))
         deps.photos.remove(setting_id, photo_id)  # last: a failed discard can be run again
 
 
@@ -196,14 +201,6 @@ def _detach_from_moment(
         observation = observations.visible_observation(deps, principal, moment.observation_id)
         observations.detach_photo(deps, observation, photo.photo_id)
     moments.detach_photo(deps, moment, photo.photo_id)
-
-
-def _moment_of(photo: Photo) -> tuple[str, str] | None:
-    """(child id, moment id) when the photo belongs to a moment from home; None for an observation's."""
-    if not photo.observation_id.startswith(_MOMENT):
-        return None
-    child_id, _, moment_id = photo.observation_id.removeprefix(_MOMENT).partition("~")
-    return child_id, moment_id
 
 
 def _photo(deps: Deps, principal: Principal, photo_id: object) -> Photo:

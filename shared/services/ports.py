@@ -149,16 +149,24 @@ class AuditReader(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class AccountSweep:
+    """What one pass over a setting's accounts and sessions did, and the deactivated accounts it saw
+    (user id, when deactivated: None for one deactivated before the time was recorded)."""
+
+    sessions_ended: int
+    links_cleared: int
+    deactivated: list[tuple[str, datetime | None]]
+
+
 class RetentionStore(Protocol):
     """What the retention purge reads and deletes; every method is idempotent."""
 
     def all_settings(self) -> Sequence[Setting]: ...
 
-    def end_expired_sessions(self, setting_id: str, now: datetime, idle_seconds: int) -> int: ...
-
-    def clear_expired_links(self, setting_id: str, now: datetime) -> int: ...
-
-    def deactivated_accounts(self, setting_id: str) -> list[tuple[str, datetime | None]]: ...
+    def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
+        """End expired sessions, forget expired links, and list deactivated accounts: one read."""
+        ...
 
     def mark_deactivated(self, setting_id: str, user_id: str, now: datetime) -> None: ...
 

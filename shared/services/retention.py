@@ -66,10 +66,7 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
     now = deps.clock.now()
     report = PurgeReport(setting.setting_id)
     steps: list[Callable[[], None]] = [
-        lambda: report.add(
-            "sessions", store.end_expired_sessions(setting.setting_id, now, deps.config.session_idle_seconds)
-        ),
-        lambda: report.add("links", store.clear_expired_links(setting.setting_id, now)),
+        lambda: _sweep_accounts(deps, store, setting, report, now),
         lambda: end_export_windows(deps, setting, now, report.add),
         lambda: _purge_leavers(deps, store, setting, report, now, budget),
         lambda: report.add("exports", purge_expired_exports(deps, setting.setting_id, now)),
@@ -77,7 +74,6 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
             "orphan-blobs",
             store.leavers.delete_blobs(store.leavers.orphan_blobs(setting.setting_id, now - ORPHAN_BLOB_AGE)),
         ),
-        lambda: _purge_deactivated(store, setting, report, now),
         lambda: report.add(
             "audit", store.erase_audit_before(setting.setting_id, cutoff(now, setting.audit_retention_days))
         ),
@@ -97,8 +93,14 @@ def _purge_leavers(
         report.finished = False
 
 
-def _purge_deactivated(store: RetentionStore, setting: Setting, report: PurgeReport, now: datetime) -> None:
-    for user_id, deactivated_at in store.deactivated_accounts(setting.setting_id):
+def _sweep_accounts(
+    deps: Deps, store: RetentionStore, setting: Setting, report: PurgeReport, now: datetime
+) -> None:
+    """Sessions, links and deactivated accounts, from one read of the setting's accounts."""
+    swept = store.sweep_accounts(setting.setting_id, now, deps.config.session_idle_seconds)
+    report.add("sessions", swept.sessions_ended)
+    report.add("links", swept.links_cleared)
+    for user_id, deactivated_at in swept.deactivated:
         if deactivated_at is None:
             store.mark_deactivated(setting.setting_id, user_id, now)
         elif is_past(deactivated_at, setting.deactivated_retention_days, now):

@@ -19,7 +19,7 @@ from datetime import datetime
 from shared.domain.children import Child
 from shared.domain.errors import ConcurrencyConflict, NotFound, StorageUnavailable
 from shared.domain.observations import Observation, ObservationStatus
-from shared.domain.photos import CONTAINER, PhotoSize, blob_name
+from shared.domain.photos import CONTAINER, blobs_of
 from shared.storage.clients import StorageClients
 from shared.storage.comments import partition_of as comments_partition
 from shared.storage.errors import translated
@@ -155,7 +155,7 @@ class TableLeavers:
 
     def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
         """Delete photos' blobs (names derive from the ids), then their rows: a row outlives its bytes."""
-        self._blobs.delete([blob_name(setting_id, p, size) for p in photo_ids for size in PhotoSize])
+        self._blobs.delete(blobs_of(setting_id, photo_ids))
         return _delete(self._observations, setting_id, [photo_row(p) for p in photo_ids])
 
     def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
@@ -176,9 +176,13 @@ class TableLeavers:
     def erase_observations(
         self, setting_id: str, observations: Sequence[Observation], commented: Collection[str]
     ) -> int:
-        """Delete observations: their journal rows, then their comments, then the canonical rows.
+        """Delete observations: their journal rows, then their comments, then the canonical rows with
+        their photos' rows, then the photos' bytes.
 
-        The canonical row goes last because it is what finds the rest again after a crash.
+        The canonical row goes after everything it lists in a table, because it is what finds the
+        rest again after a crash: each observation's photo rows share its partition and go in the
+        same transaction as it, or an earlier one. The bytes go last; a crash before them leaves
+        blobs that no row owns, which the orphan sweep of the same run deletes.
         """
         by_journal: dict[str, list[str]] = {}
         for observation in observations:
@@ -192,7 +196,10 @@ class TableLeavers:
             if observation.observation_id in commented:
                 partition = comments_partition(setting_id, observation.observation_id)
                 _delete(self._comments, partition, _keys(self._comments, partition))
-        return _delete(self._observations, setting_id, [o.observation_id for o in observations])
+        canonical = [key for o in observations for key in (*map(photo_row, o.photo_ids), o.observation_id)]
+        _delete(self._observations, setting_id, canonical)
+        self._blobs.delete(blobs_of(setting_id, [p for o in observations for p in o.photo_ids]))
+        return len(observations)
 
     def erase_moments(self, setting_id: str, child_id: str) -> int:
         partition = moments_partition(setting_id, child_id)

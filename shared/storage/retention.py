@@ -6,11 +6,12 @@ stops anywhere leaves no row half-deleted, and the next run simply finds less to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.settings import Setting
+from shared.services.ports import AccountSweep
 from shared.storage.accounts import _email_key as email_key
 from shared.storage.audit import partition_of
 from shared.storage.leavers import TableLeavers
@@ -35,37 +36,43 @@ class TableRetention:
     def all_settings(self) -> Sequence[Setting]:
         return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": ROW})]
 
-    def end_expired_sessions(self, setting_id: str, now: datetime, idle_seconds: int) -> int:
+    def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
+        """One read of the setting's accounts and sessions: end the expired sessions (S17), forget
+        expired link digests (S8: nothing usable lingers) and list the deactivated accounts."""
+        sessions: list[Entity] = []
+        accounts: list[Entity] = []
+        for row in self._accounts.query(
+            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account )",
+            {"setting": setting_id, "session": "session", "account": "account"},
+        ):
+            (sessions if row["Kind"] == "session" else accounts).append(row)
         expired = [
             row
-            for row in self._kind(setting_id, "session")
+            for row in sessions
             if row["ExpiresAt"] <= now or (now - row["LastSeenAt"]).total_seconds() >= idle_seconds
         ]
-        return self._delete(setting_id, expired)
+        return AccountSweep(
+            sessions_ended=self._delete(setting_id, expired),
+            links_cleared=sum(self._forget_expired_link(row, now) for row in accounts),
+            deactivated=[
+                (row["UserId"], row.get("DeactivatedAt"))
+                for row in accounts
+                if row.get("Status") == "deactivated"
+            ],
+        )
 
-    def clear_expired_links(self, setting_id: str, now: datetime) -> int:
-        """Forget link digests whose time is up (S8: nothing usable lingers)."""
-        cleared = 0
-        for row in self._kind(setting_id, "account"):
-            if not (row.get("LinkExpires") and row["LinkExpires"] <= now):
-                continue
-            change: Entity = {"LinkKind": "", "LinkDigest": "", "LinkExpires": None}
-            # Replace the whole row under its ETag: a merge cannot remove a property, and a
-            # concurrent sign-in must win over the purge.
-            updated = {k: v for k, v in {**row, **change}.items() if v is not None}
-            try:
-                self._accounts.update(updated, etag=row["_etag"], replace=True)
-                cleared += 1
-            except (ConcurrencyConflict, NotFound):
-                continue
-        return cleared
-
-    def deactivated_accounts(self, setting_id: str) -> list[tuple[str, datetime | None]]:
-        return [
-            (row["UserId"], row.get("DeactivatedAt"))
-            for row in self._kind(setting_id, "account")
-            if row.get("Status") == "deactivated"
-        ]
+    def _forget_expired_link(self, row: Entity, now: datetime) -> bool:
+        if not (row.get("LinkExpires") and row["LinkExpires"] <= now):
+            return False
+        change: Entity = {"LinkKind": "", "LinkDigest": "", "LinkExpires": None}
+        # Replace the whole row under its ETag: a merge cannot remove a property, and a
+        # concurrent sign-in must win over the purge.
+        updated = {k: v for k, v in {**row, **change}.items() if v is not None}
+        try:
+            self._accounts.update(updated, etag=row["_etag"], replace=True)
+        except (ConcurrencyConflict, NotFound):
+            return False
+        return True
 
     def mark_deactivated(self, setting_id: str, user_id: str, now: datetime) -> None:
         """Start the retention clock of an account deactivated without a recorded time."""
@@ -117,11 +124,6 @@ class TableRetention:
         for row in rows:
             by_month.setdefault(row["PartitionKey"], []).append(row)
         return sum(self._delete_in(self._audit, month, found) for month, found in by_month.items())
-
-    def _kind(self, setting_id: str, kind: str) -> Iterable[Entity]:
-        return self._accounts.query(
-            "PartitionKey eq @setting and Kind eq @kind", {"setting": setting_id, "kind": kind}
-        )
 
     def _delete(self, setting_id: str, rows: Sequence[Entity]) -> int:
         return self._delete_in(self._accounts, setting_id, rows)

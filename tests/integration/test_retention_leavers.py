@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -27,7 +27,7 @@ from shared.services.deps import Deps
 from shared.services.retention import Budget, PurgeReport, purge, purge_setting
 from shared.storage.clients import StorageClients
 from shared.storage.journal import partition_of as journal_partition
-from shared.storage.leavers import leaver_store
+from shared.storage.leavers import BlobBatch, leaver_store
 from shared.storage.observations import _to_entity as observation_entity
 from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
@@ -309,16 +309,22 @@ def failing_store(clients: StorageClients, fail_at: int) -> tuple[TableRetention
     return TableRetention(plain._settings, plain._accounts, plain._audit, leavers), state
 
 
-@pytest.mark.parametrize("fail_at", [1, 2, 3, 5, 7, 9])
+# Where in the run the crash comes, counted in the writes a clean run of the same world makes.
+CRASH_POINTS = {"first": 0.0, "second": 0.2, "early": 0.35, "middle": 0.5, "late": 0.75, "last": 1.0}
+
+
+@pytest.mark.parametrize("point", list(CRASH_POINTS))
 def test_a_run_that_fails_after_some_deletions_and_a_normal_run_end_as_one_clean_run(
     deps: Deps, clients: StorageClients, clock: FrozenClock, nursery: Nursery, other_nursery: Nursery,
-    fail_at: int,
+    point: str,
 ) -> None:  # fmt: skip
     clean, crashed = build_world(nursery), build_world(other_nursery)
     archive(clean)
     archive(crashed)
     past_retention(clean, clock)
-    run(deps, clients, clean.setting_id)
+    counting, counted = failing_store(clients, fail_at=0)  # counts the writes, never fails
+    run(deps, clients, clean.setting_id, store=counting)
+    fail_at = 1 + round(CRASH_POINTS[point] * (counted["writes"] - 1))
     store, state = failing_store(clients, fail_at)
     with pytest.raises(RuntimeError, match="injected"):
         run(deps, clients, crashed.setting_id, store=store)
@@ -330,6 +336,32 @@ def test_a_run_that_fails_after_some_deletions_and_a_normal_run_end_as_one_clean
     assert len(blobs(clients, crashed.setting_id)) == len(blobs(clients, clean.setting_id))
 
 
+class BytesThatWillNotGo(BlobBatch):
+    """Blob deletes that fail: a run dying after the leaver's rows went and before their bytes."""
+
+    def delete(self, names: Sequence[str]) -> int:
+        raise RuntimeError("injected failure")
+
+
+def test_photo_bytes_left_by_a_run_that_died_after_their_rows_are_swept_by_the_next_run(
+    deps: Deps, clients: StorageClients, clock: FrozenClock, nursery: Nursery
+) -> None:
+    world = build_world(nursery)
+    archive(world)
+    past_retention(world, clock)
+    plain = bootstrap.retention_store(clients)
+    leavers = leaver_store(clients)
+    leavers._blobs = BytesThatWillNotGo(clients)
+    dying = TableRetention(plain._settings, plain._accounts, plain._audit, leavers)
+    with pytest.raises(RuntimeError, match="injected"):
+        run(deps, clients, world.setting_id, store=dying)
+    solo_photo = world.photo_ids[0]
+    assert deps.observations.get(world.setting_id, world.solo) is None  # the rows went ...
+    assert blob_name(world.setting_id, solo_photo, PhotoSize.DISPLAY) in blobs(clients, world.setting_id)
+    run(deps, clients, world.setting_id)
+    assert_purged_cleanly(deps, clients, world)  # ... and the next run found the bytes without them
+
+
 def test_a_run_out_of_budget_stops_between_batches_and_the_next_run_finishes(
     deps: Deps, clients: StorageClients, clock: FrozenClock, nursery: Nursery
 ) -> None:
@@ -337,9 +369,21 @@ def test_a_run_out_of_budget_stops_between_batches_and_the_next_run_finishes(
     many(deps, clients, world.setting_id, world.mia, 250)
     archive(world)
     past_retention(world, clock)
-    checks = iter(range(10**6))
-    # A clock that runs out after a few budget checks: the run stops inside the leaver's batches.
-    stopped = run(deps, clients, world.setting_id, budget=Budget(7.5, lambda: float(next(checks))))
+    leavers = bootstrap.retention_store(clients).leavers
+
+    def hers_alone() -> int:
+        return sum(
+            o.child_ids == [world.mia.child_id]
+            for o in leavers.observations_of(world.setting_id, world.mia.child_id)
+        )
+
+    before = hers_alone()
+
+    def clock_of_run() -> float:
+        # Time runs out the moment the first batch of the observations about her alone is gone.
+        return 0.0 if hers_alone() == before else 2.0
+
+    stopped = run(deps, clients, world.setting_id, budget=Budget(1, clock_of_run))
     assert not stopped.finished
     assert deps.children.get(world.setting_id, world.mia.child_id) is not None
     assert 0 < stopped.counts.get("observations", 0) < 253

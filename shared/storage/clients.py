@@ -90,6 +90,16 @@ class StorageClients:
         service: BlobServiceClient = self._service("blob")
         return service
 
+    @property
+    def table_service(self) -> TableServiceClient:
+        service: TableServiceClient = self._service("table")
+        return service
+
+    @property
+    def queue_service(self) -> QueueServiceClient:
+        service: QueueServiceClient = self._service("queue")
+        return service
+
     def table(self, name: str) -> TableClient:
         """A client for one table, created in storage on first use."""
         service: TableServiceClient = self._service("table")

@@ -14,6 +14,8 @@ from functions.auth import login
 from functions.health import health
 from shared import bootstrap
 from shared.config import load_config
+from shared.storage.clients import StorageClients
+from shared.storage.health import storage_answers
 
 
 @pytest.fixture
@@ -59,3 +61,21 @@ def test_a_sign_in_while_storage_is_down_is_a_503_with_the_error_shape(doomed_st
     error = json.loads(response.get_body())["error"]
     assert error["code"] == "storage_unavailable"
     assert "127.0.0.1" not in error["message"]
+
+
+def test_a_health_probe_reads_and_creates_nothing_in_a_fresh_storage_account(tmp_path: Path) -> None:
+    """The platform probes every cold instance: the probe must not change storage, and asks each
+    service once (three requests, at once), not create tables, containers and queues first."""
+    emulator = start_azurite()
+    try:
+        config = load_config({"JOURNAL_ENVIRONMENT": "local", "JOURNAL_VAR_DIR": str(tmp_path),
+                              "JournalStorage": emulator.connection_string})  # fmt: skip
+        sent: list[object] = []
+        clients = StorageClients(config.storage, request_hook=sent.append)
+        assert storage_answers(clients) == {"tables": True, "blobs": True, "queues": True}
+        assert len(sent) == 3
+        assert list(clients.table_service.list_tables()) == []
+        assert list(clients.blob_service.list_containers()) == []
+        assert list(clients.queue_service.list_queues()) == []
+    finally:
+        emulator.stop()

@@ -28,7 +28,7 @@ from shared.storage.journal import row_of as journal_row
 from shared.storage.moments import partition_of as moments_partition
 from shared.storage.observations import _to_observation as to_observation
 from shared.storage.photos import PHOTO_ROWS_FROM, PHOTO_ROWS_TO, photo_id_of, photo_row
-from shared.storage.tables import MAX_BATCH, Operation, Table
+from shared.storage.tables import MAX_BATCH, Entity, Operation, Table
 
 # ContainerClient.delete_blobs takes at most 256 blobs per request.
 MAX_BLOB_BATCH = 256
@@ -113,11 +113,7 @@ class TableLeavers:
         return [photo_id for r in rows for photo_id in json.loads(r.get("PhotoIds") or "[]")]
 
     def marked_photos(self, setting_id: str) -> list[tuple[str, str]]:
-        rows = self._observations.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to and Discard eq @yes",
-            {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO, "yes": True},
-            select=["RowKey", "ObservationId"],
-        )
+        rows = self._photo_rows(setting_id, ["RowKey", "ObservationId"], marked_only=True)
         return [(photo_id_of(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
 
     def orphan_blobs(self, setting_id: str, before: datetime) -> list[str]:
@@ -125,13 +121,19 @@ class TableLeavers:
         old = self._blobs.older_than(f"{setting_id}/", before)
         if not old:
             return []
-        rows = self._observations.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
-            {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO},
-            select=["RowKey"],
-        )
-        owned = {photo_id_of(r["RowKey"]) for r in rows}
+        owned = {photo_id_of(r["RowKey"]) for r in self._photo_rows(setting_id, ["RowKey"])}
         return [name for name in old if name.split("/")[1] not in owned]
+
+    def _photo_rows(
+        self, setting_id: str, select: list[str], *, marked_only: bool = False
+    ) -> Iterable[Entity]:
+        """The setting's photo rows: the `photo~` key range of its observations partition."""
+        filter = "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to"
+        parameters: dict[str, object] = {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO}
+        if marked_only:
+            filter += " and Discard eq @yes"
+            parameters["yes"] = True
+        return self._observations.query(filter, parameters, select=select)
 
     # -- changing -----------------------------------------------------------------------------
 

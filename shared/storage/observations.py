@@ -70,8 +70,9 @@ class TableObservations:
         return _to_observation(row)
 
     def list(self, setting_id: str, status: ObservationStatus, author_id: str | None) -> list[Observation]:
-        filter = "PartitionKey eq @setting and Status eq @status"
-        parameters = {"setting": setting_id, "status": status.value}
+        # Bounded below the photo rows, so the scan reads observations only.
+        filter = "PartitionKey eq @setting and RowKey lt @photos and Status eq @status"
+        parameters = {"setting": setting_id, "photos": PHOTO_ROWS_FROM, "status": status.value}
         if author_id is not None:
             filter += " and AuthorId eq @author"
             parameters["author"] = author_id

@@ -59,8 +59,12 @@ class TokenKind(enum.Enum):
 
     @property
     def required_extra(self) -> tuple[str, ...]:
-        """Claims beyond the common ones that this kind must carry (S21: sid for sessions)."""
-        return ("sid",) if self is TokenKind.SESSION else ()
+        """Claims beyond the common ones that this kind must carry (S21: sid for sessions; a PIN
+        challenge names the account's challenge epoch it was issued in, S11)."""
+        return _EXTRA_CLAIMS.get(self, ())
+
+
+_EXTRA_CLAIMS = {TokenKind.SESSION: ("sid",), TokenKind.PIN_CHALLENGE: ("epoch",)}
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         claims = deps.tokens.read(challenge, TokenKind.PIN_CHALLENGE)
     except Unauthenticated:
         raise Unauthenticated(CHALLENGE_FAILURE) from None
-    epoch = claims.extra.get("epoch")
+    epoch = claims.extra["epoch"]  # a challenge token always carries it (TokenKind.required_extra)
     now = deps.clock.now()
     if now >= claims.expires_at:  # exactly 5 minutes: the token check allows 30 s of clock skew
         raise Unauthenticated(CHALLENGE_FAILURE)

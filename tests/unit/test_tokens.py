@@ -115,12 +115,22 @@ def test_the_header_names_the_current_key_and_hs256(service: TokenService) -> No
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
 def test_each_kind_reads_back_as_itself(service: TokenService, kind: TokenKind) -> None:
-    token = service.issue(
-        kind, subject="user-1", setting="setting-1", lifetime_seconds=60, claims={"sid": "s-1"}
-    )
+    claims = {"sid": "s-1", "epoch": "0"}
+    token = service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=60, claims=claims)
     payload = jwt.decode(token, options={"verify_signature": False})
     assert (payload["typ"], payload["aud"]) == (kind.typ, kind.audience)
     assert service.read(token, kind).subject == "user-1"
+
+
+def test_s11_a_challenge_must_name_the_epoch_it_was_issued_in(
+    service: TokenService, clock: FrozenClock
+) -> None:
+    challenge = TokenKind.PIN_CHALLENGE
+    assert (
+        service.read(forge(HEADER, payload_for(clock, kind=challenge, epoch="3")), challenge).extra["epoch"]
+        == "3"
+    )
+    assert refused(service, forge(HEADER, payload_for(clock, kind=challenge)), challenge)
 
 
 def test_a_hand_signed_token_with_every_claim_is_accepted(service: TokenService, clock: FrozenClock) -> None:
@@ -265,10 +275,9 @@ def test_s22_wrong_audience_is_refused(service: TokenService, clock: FrozenClock
 
 
 def issue(service: TokenService, kind: TokenKind) -> str:
-    # Every kind carries a sid here, so only typ and audience can tell them apart.
-    return service.issue(
-        kind, subject="user-1", setting="setting-1", lifetime_seconds=300, claims={"sid": "session-1"}
-    )
+    # Every kind carries a sid and an epoch here, so only typ and audience can tell them apart.
+    claims = {"sid": "session-1", "epoch": "0"}
+    return service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=300, claims=claims)
 
 
 def test_s22_challenge_used_as_session_is_refused(service: TokenService) -> None:

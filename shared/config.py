@@ -28,7 +28,7 @@ AZURITE_CONNECTION = (
 # Values that show a secret was copied from an example instead of generated.
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "todo", "xxx"}
 
-# RFC 7518 3.2 and SECURITY.md S21: HMAC keys of at least 256 bits.
+# RFC 7518 3.2 and docs/security.md S21: HMAC keys of at least 256 bits.
 MIN_KEY_BYTES = 32
 
 ROOT = Path(__file__).resolve().parent.parent

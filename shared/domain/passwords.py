@@ -1,4 +1,4 @@
-"""Password policy (SECURITY.md S1, S2): which new passwords are refused, and why.
+"""Password policy (docs/security.md S1, S2): which new passwords are refused, and why.
 
 Pure rules. The only I/O is reading the bundled common-password list, once. The caller hands in the
 words a password must not be built from: the user's name, e-mail address and setting's name.

@@ -1,4 +1,4 @@
-"""PIN policy (SECURITY.md S4): which PINs are refused, and why."""
+"""PIN policy (docs/security.md S4): which PINs are refused, and why."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from shared.mail.message import Mail
 
-# SECURITY.md S11: the PIN locks after 10 consecutive wrong PINs.
+# docs/security.md S11: the PIN locks after 10 consecutive wrong PINs.
 PIN_LOCK_ATTEMPTS = 10
 
 # Long enough for any real name, setting or browser description; short enough for a subject line.

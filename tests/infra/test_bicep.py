@@ -65,7 +65,7 @@ LOCAL_ONLY_SETTINGS = {
     "JOURNAL_MAIL_FOLDER": "the folder mail transport, which config refuses outside local development",
 }
 DEFAULTED_SETTINGS = {
-    # Left unset so that the code default, which is the SECURITY.md value, is the one source.
+    # Left unset so that the code default, which is the docs/security.md value, is the one source.
     "JOURNAL_PASSWORD_MIN_LENGTH": "S1",
     "JOURNAL_SESSION_IDLE_SECONDS": "S17",
     "JOURNAL_SESSION_ABSOLUTE_SECONDS": "S17",

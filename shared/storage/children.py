@@ -37,7 +37,7 @@ class TableChildren:
                 continue
             # Parameter names are ours (c0, c1, ...); the ids themselves only ever travel as values (S25).
             wanted = " or ".join(f"RowKey eq @c{i}" for i in range(len(chunk)))
-            parameters = {"setting": setting_id, **{f"c{i}": c for i, c in enumerate(chunk)}}
+            parameters = {"setting": setting_id, **{f"c{i}": keys.child_row(c) for i, c in enumerate(chunk)}}
             for row in self._table.query(f"PartitionKey eq @setting and ( {wanted} )", parameters):
                 found[row["RowKey"]] = _to_child(row)
         return [found[c] for c in child_ids if c in found]

@@ -43,7 +43,7 @@ children
 
 observations
     PartitionKey  {setting}
-    RowKey        {observation}                       the canonical row (lower-case hex, or moment-hex)
+    RowKey        {observation}                        the canonical row (lower-case hex, or moment-hex)
                   photo~{photo}                        one photo's row (an observation's or a moment's)
     A photo's row shares its observation's partition so an upload creates the row and lists the
     photo on its observation in one transaction; observation ids sort below "photo~".

@@ -16,8 +16,8 @@ from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
 from shared.domain.settings import Setting
 from shared.services.retention import Budget, purge_setting
-from shared.storage.journal import partition_of as journal_partition
-from shared.storage.observations import _to_entity as observation_entity
+from shared.storage import keys
+from shared.storage.observations import observation_entity
 from shared.storage.photos import photo_entity
 from shared.storage.tables import Operation, Table
 
@@ -33,7 +33,7 @@ class Leaver:
 
     def __init__(self, setting: Setting) -> None:
         self.setting = setting
-        self.rows: dict[str, list[dict[str, object]]] = {"observations": [], "journal": []}
+        self.rows: dict[str, list[dict[str, object]]] = {keys.OBSERVATIONS: [], keys.JOURNAL: []}
         self.blobs: list[str] = []
 
 
@@ -59,7 +59,7 @@ def _leaver(world: World, count: int) -> Leaver:
     deps.children.add(child)
     names = json.dumps([[child.child_id, child.first_name, child.last_name]])
     leaver = Leaver(setting)
-    observations, journal = leaver.rows["observations"], leaver.rows["journal"]
+    observations, journal = leaver.rows[keys.OBSERVATIONS], leaver.rows[keys.JOURNAL]
     for n in range(count):
         observed = now.date() - timedelta(days=n % 2000)
         made = Observation(
@@ -82,8 +82,8 @@ def _leaver(world: World, count: int) -> Leaver:
         leaver.blobs += [photo.blob(size) for size in PhotoSize]
         journal.append(
             {
-                "PartitionKey": journal_partition(setting.setting_id, child.child_id),
-                "RowKey": f"{99999999 - int(observed.strftime('%Y%m%d')):08d}~{made.observation_id}",
+                "PartitionKey": keys.journal_partition(setting.setting_id, child.child_id),
+                "RowKey": keys.journal_row(observed, made.observation_id),
                 "ObservationId": made.observation_id,
                 "Version": 1,
                 "Children": names,
@@ -97,8 +97,8 @@ def _leaver(world: World, count: int) -> Leaver:
                 "Area_MATHEMATICS": True,
             }
         )
-    Table(world.clients.table("observations")).transact(Operation("create", row) for row in observations)
-    Table(world.clients.table("journal")).transact(Operation("create", row) for row in journal)
+    Table(world.clients.table(keys.OBSERVATIONS)).transact(Operation("create", row) for row in observations)
+    Table(world.clients.table(keys.JOURNAL)).transact(Operation("create", row) for row in journal)
     container = world.clients.container(CONTAINER)
     with ThreadPoolExecutor(8) as pool:
         list(pool.map(lambda name: container.upload_blob(name, PHOTO_BYTES), leaver.blobs))

@@ -28,6 +28,7 @@ from shared.services import observations
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
+from shared.storage import keys
 from shared.storage.clients import StorageClients
 from shared.storage.retention import TableRetention
 
@@ -119,9 +120,9 @@ class World:
 
     def raw_journal_storage(self) -> None:
         """The same storage requests a journal page makes, straight through the SDK."""
-        accounts = self.clients.table("accounts")
-        user = f"user~{self.parent['id']}"
-        prefix = f"{user}~child~"
+        accounts = self.clients.table(keys.ACCOUNTS)
+        user = keys.account_row(self.parent["id"])
+        links_from, links_to = keys.prefix_bounds(keys.children_of(self.parent["id"]))
         # The session check: the account, the session and the parent's links in one query.
         list(
             accounts.query_entities(
@@ -130,17 +131,17 @@ class World:
                 parameters={
                     "s": self.setting_id,
                     "r": user,
-                    "session": f"{user}~session~{'0' * 64}",
-                    "a": prefix,
-                    "b": prefix + "~",
+                    "session": keys.session_row(self.parent["id"], "0" * 64),
+                    "a": links_from,
+                    "b": links_to,
                 },
             )
         )
-        self.clients.table("settings").get_entity(self.setting_id, "setting")
-        journal = self.clients.table("journal")
+        self.clients.table(keys.SETTINGS).get_entity(self.setting_id, keys.SETTING_ROW)
+        journal = self.clients.table(keys.JOURNAL)
         pages = journal.query_entities(
             "PartitionKey eq @p",
-            parameters={"p": f"{self.setting_id}~{self.child.child_id}"},
+            parameters={"p": keys.journal_partition(self.setting_id, self.child.child_id)},
             results_per_page=21,
         ).by_page()
         assert len(list(next(pages))) >= 20

@@ -13,13 +13,14 @@ from shared.config import Config, load_config
 from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.deps import Deps
+from shared.storage import keys
 from shared.storage.accounts import TableAccounts
 from shared.storage.audit import TableAudit
 from shared.storage.audit_reader import TableAuditReader
 from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
 from shared.storage.comments import TableComments
-from shared.storage.exports import BlobPhotoBytes, TableExports, export_files
+from shared.storage.exports import TableExports, export_files
 from shared.storage.journal import TableJournal
 from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
@@ -41,42 +42,43 @@ _config: Config | None = None
 def build(config: Config, clients: StorageClients, clock: Clock | None = None) -> Deps:
     """Wire every port to its Azure Storage adapter."""
     clock = clock or SystemClock()
+    photo_blobs = photo_store(clients, clock, https_only=not config.is_local)
     return Deps(
         config=config,
         clock=clock,
-        settings=TableSettings(Table(clients.table("settings"))),
-        accounts=TableAccounts(Table(clients.table("accounts"))),
-        children=TableChildren(Table(clients.table("children"))),
-        links=TableLinks(Table(clients.table("accounts"))),
-        audit_log=TableAudit(Table(clients.table("audit"))),
-        audit_reader=TableAuditReader(Table(clients.table("audit"))),
+        settings=TableSettings(Table(clients.table(keys.SETTINGS))),
+        accounts=TableAccounts(Table(clients.table(keys.ACCOUNTS))),
+        children=TableChildren(Table(clients.table(keys.CHILDREN))),
+        links=TableLinks(Table(clients.table(keys.ACCOUNTS))),
+        audit_log=TableAudit(Table(clients.table(keys.AUDIT))),
+        audit_reader=TableAuditReader(Table(clients.table(keys.AUDIT))),
         outbox=QueueMailOutbox(
             clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)
         ),
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
-        photos=TablePhotos(Table(clients.table("observations"))),  # photo rows live beside observations
-        photo_blobs=photo_store(clients, clock, https_only=not config.is_local),
+        photos=TablePhotos(Table(clients.table(keys.OBSERVATIONS))),  # photo rows live beside observations
+        photo_blobs=photo_blobs,
         observations=TableObservations(
-            Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))
+            Table(clients.table(keys.OBSERVATIONS)), TableJournal(Table(clients.table(keys.JOURNAL)))
         ),
-        journal=TableJournal(Table(clients.table("journal"))),
-        comments=TableComments(Table(clients.table("comments"))),
-        moments=TableMoments(Table(clients.table("moments"))),
-        exports=TableExports(Table(clients.table("exports"))),
+        journal=TableJournal(Table(clients.table(keys.JOURNAL))),
+        comments=TableComments(Table(clients.table(keys.COMMENTS))),
+        moments=TableMoments(Table(clients.table(keys.MOMENTS))),
+        exports=TableExports(Table(clients.table(keys.EXPORTS))),
         export_files=export_files(clients, clock, https_only=not config.is_local),
         export_requests=QueueExportRequests(clients),
-        photo_bytes=BlobPhotoBytes(clients),
+        photo_bytes=photo_blobs,
     )
 
 
 def retention_store(clients: StorageClients) -> TableRetention:
     """The tables the retention purge works on."""
     return TableRetention(
-        Table(clients.table("settings")),
-        Table(clients.table("accounts")),
-        Table(clients.table("audit")),
+        Table(clients.table(keys.SETTINGS)),
+        Table(clients.table(keys.ACCOUNTS)),
+        Table(clients.table(keys.AUDIT)),
         leaver_store(clients),
     )
 

@@ -1,21 +1,10 @@
-"""Accounts, their e-mail index and their sessions, in one table partitioned by setting.
+"""Accounts, their e-mail index and their sessions, in the setting's partition of `accounts`.
 
-Keys (PartitionKey is always the setting id, S23):
-    user~{user_id}                       the account
-    user~{user_id}~session~{sha256(sid)} one signed-in browser
-    user~{user_id}~child~{child_id}      a parent's link to a child (shared/storage/links.py)
-    email~{sha256(email)}                which user owns an e-mail address in this setting
-
-Keeping a user's sessions and links beside their account lets one query read them all (the
-session check costs one round trip, and still sees a demotion, a deactivation or an unlinked
-child at once, S24), and lets "end every session" happen in the same transaction as the account
-change that requires it (S18). The Table service answers a filter with "or" by scanning the
-setting's partition: hundreds to a few thousand rows, since expired sessions are purged nightly.
+The rows and why they share the partition are in the key-design table (shared.storage.keys).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from contextlib import suppress
@@ -25,27 +14,9 @@ from typing import Any
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.people import Account, LinkKind, Role, Session, Status
-from shared.storage.links import CHILD, to_link
+from shared.storage import keys
+from shared.storage.links import to_link
 from shared.storage.tables import Entity, Operation, Table
-
-USER = "user~"
-SESSION = "~session~"
-EMAIL = "email~"
-# One row per setting that serialises every change which could remove an active manager.
-GUARD = "guard~managers"
-
-
-def _user_key(user_id: str) -> str:
-    return f"{USER}{user_id}"
-
-
-def _session_key(user_id: str, digest: str) -> str:
-    return f"{USER}{user_id}{SESSION}{digest}"
-
-
-def _email_key(email: str) -> str:
-    # Hashed because an address may hold characters that table keys refuse (/ \ # ?).
-    return EMAIL + hashlib.sha256(email.encode()).hexdigest()
 
 
 class TableAccounts:
@@ -57,7 +28,7 @@ class TableAccounts:
     def add(self, account: Account) -> None:
         index = {
             "PartitionKey": account.setting_id,
-            "RowKey": _email_key(account.email),
+            "RowKey": keys.email_row(account.email),
             "UserId": account.user_id,
         }
         try:
@@ -66,7 +37,7 @@ class TableAccounts:
             raise Conflict("Someone in this setting already uses that e-mail address.") from None
 
     def get(self, setting_id: str, user_id: str) -> Account | None:
-        found = self._table.get(setting_id, _user_key(user_id))
+        found = self._table.get(setting_id, keys.account_row(user_id))
         return _to_account(found) if found else None
 
     def find_by_email(self, setting_id: str, email: str) -> Account | None:
@@ -79,14 +50,14 @@ class TableAccounts:
         rows = list(
             self._table.query(
                 "PartitionKey eq @setting and ( RowKey eq @index or ( Kind eq @kind and Email eq @email ) )",
-                {"setting": setting_id, "index": _email_key(email), "kind": "account", "email": email},
+                {"setting": setting_id, "index": keys.email_row(email), "kind": "account", "email": email},
             )
         )
-        index = next((r for r in rows if r["RowKey"].startswith(EMAIL)), None)
+        index = next((r for r in rows if keys.is_email_row(r["RowKey"])), None)
         if index is None:
             return None
         for row in rows:
-            if row["RowKey"] == _user_key(index["UserId"]):
+            if row["RowKey"] == keys.account_row(index["UserId"]):
                 return _to_account(row)
         return self.get(setting_id, index["UserId"])
 
@@ -101,46 +72,45 @@ class TableAccounts:
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
     ) -> tuple[Account | None, Session | None, list[ParentLink]]:
-        links_from = _user_key(user_id) + CHILD
+        links_from, links_to = keys.prefix_bounds(keys.children_of(user_id))
         rows = self._table.query(
             "PartitionKey eq @setting and ( RowKey eq @user or RowKey eq @session"
             " or ( RowKey gt @from and RowKey lt @to ) )",
-            {"setting": setting_id, "user": _user_key(user_id), "session": _session_key(user_id, digest),
-             "from": links_from, "to": links_from + "~"},
+            {"setting": setting_id, "user": keys.account_row(user_id),
+             "session": keys.session_row(user_id, digest), "from": links_from, "to": links_to},
         )  # fmt: skip
         account: Account | None = None
         session: Session | None = None
         links: list[ParentLink] = []
         for row in rows:
-            if row["RowKey"] == _user_key(user_id):
+            if row["RowKey"] == keys.account_row(user_id):
                 account = _to_account(row)
             elif row["RowKey"].startswith(links_from):
                 links.append(to_link(row))
-            elif SESSION in row["RowKey"]:
+            elif keys.is_session_row(row["RowKey"]):
                 session = _to_session(row)
         return account, session, links
 
     def touch_session(self, session: Session, at: datetime) -> None:
-        key = {"PartitionKey": session.setting_id, "RowKey": _session_key(session.user_id, session.digest)}
+        key = {
+            "PartitionKey": session.setting_id,
+            "RowKey": keys.session_row(session.user_id, session.digest),
+        }
         # A merge on a deleted row fails with NotFound rather than bringing the session back.
         self._table.update({**key, "LastSeenAt": at}, etag=None)
 
     def sessions(self, setting_id: str, user_id: str) -> Sequence[Session]:
-        prefix = _session_key(user_id, "")
-        rows = self._table.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
-            {"setting": setting_id, "from": prefix, "to": prefix + "~"},
-        )
+        rows = self._table.query(*keys.rows_under(setting_id, keys.sessions_of(user_id)))
         return [_to_session(row) for row in rows]
 
     def end_session(self, setting_id: str, user_id: str, digest: str) -> None:
         with suppress(NotFound):
-            self._table.delete(setting_id, _session_key(user_id, digest))
+            self._table.delete(setting_id, keys.session_row(user_id, digest))
 
     def end_sessions(self, setting_id: str, user_id: str, *, keep: str | None = None) -> int:
         ending = [s for s in self.sessions(setting_id, user_id) if s.digest != keep]
         self._table.transact(
-            Operation("delete", {"PartitionKey": setting_id, "RowKey": _session_key(user_id, s.digest)})
+            Operation("delete", {"PartitionKey": setting_id, "RowKey": keys.session_row(user_id, s.digest)})
             for s in ending
         )
         return len(ending)
@@ -158,9 +128,9 @@ class TableAccounts:
         Conflict when someone in the setting already uses the new address; ConcurrencyConflict when
         the account or the old index row changed since they were read. Nothing is written then.
         """
-        old_key = _email_key(old_email)
+        old_key = keys.email_row(old_email)
         old_index = self._table.get(account.setting_id, old_key)
-        index = {"PartitionKey": account.setting_id, "RowKey": _email_key(account.email),
+        index = {"PartitionKey": account.setting_id, "RowKey": keys.email_row(account.email),
                  "UserId": account.user_id}  # fmt: skip
         steps = [
             Operation("create", index),
@@ -181,19 +151,25 @@ class TableAccounts:
         read before the managers were counted, so of two racing demotions only one commits and
         the other is counted again: a setting can never lose its last manager to a race.
         """
-        row = self._table.get(setting_id, GUARD)
+        row = self._table.get(setting_id, keys.MANAGER_GUARD_ROW)
         if row is not None:
             return str(row["_etag"])
         with suppress(Conflict):
-            self._table.create({"PartitionKey": setting_id, "RowKey": GUARD, "Kind": "guard", "Version": 0})
-        created = self._table.get(setting_id, GUARD)
+            self._table.create(
+                {"PartitionKey": setting_id, "RowKey": keys.MANAGER_GUARD_ROW, "Kind": "guard", "Version": 0}
+            )
+        created = self._table.get(setting_id, keys.MANAGER_GUARD_ROW)
         if created is None:  # removed between the two calls: let the caller retry
             raise ConcurrencyConflict("the manager guard changed while it was being read")
         return str(created["_etag"])
 
     def save_guarded(self, account: Account, guard_etag: str, *, end_sessions: bool = False) -> None:
         """`save`, in the same transaction as a rewrite of the manager guard under `guard_etag`."""
-        guard = {"PartitionKey": account.setting_id, "RowKey": GUARD, "Changed": account.user_id}
+        guard = {
+            "PartitionKey": account.setting_id,
+            "RowKey": keys.MANAGER_GUARD_ROW,
+            "Changed": account.user_id,
+        }
         steps = [*self._account_steps(account, end_sessions), Operation("update", guard, etag=guard_etag)]
         self._table.transact(steps)
 
@@ -205,7 +181,7 @@ class TableAccounts:
             steps += [
                 Operation(
                     "delete",
-                    {"PartitionKey": account.setting_id, "RowKey": _session_key(s.user_id, s.digest)},
+                    {"PartitionKey": account.setting_id, "RowKey": keys.session_row(s.user_id, s.digest)},
                 )
                 for s in self.sessions(account.setting_id, account.user_id)
             ]
@@ -215,7 +191,7 @@ class TableAccounts:
 def _to_entity(account: Account) -> Entity:
     return {
         "PartitionKey": account.setting_id,
-        "RowKey": _user_key(account.user_id),
+        "RowKey": keys.account_row(account.user_id),
         "Kind": "account",
         "UserId": account.user_id,
         "Email": account.email,
@@ -268,7 +244,7 @@ def _to_account(row: Entity) -> Account:
 def _session_entity(session: Session) -> dict[str, Any]:
     return {
         "PartitionKey": session.setting_id,
-        "RowKey": _session_key(session.user_id, session.digest),
+        "RowKey": keys.session_row(session.user_id, session.digest),
         "Kind": "session",
         "UserId": session.user_id,
         "StartedAt": session.started_at,
@@ -282,7 +258,7 @@ def _to_session(row: Entity) -> Session:
     return Session(
         setting_id=row["PartitionKey"],
         user_id=row["UserId"],
-        digest=row["RowKey"].rsplit(SESSION, 1)[1],
+        digest=keys.session_digest_of(row["RowKey"]),
         started_at=row["StartedAt"],
         last_seen_at=row["LastSeenAt"],
         expires_at=row["ExpiresAt"],

@@ -1,4 +1,4 @@
-"""The append-only audit log (S29): partitioned by setting and month, newest first.
+"""The append-only audit log (S29): partitioned by setting and month, newest first (shared.storage.keys).
 
 Rows are only ever created, never updated; the purge removes whole months past retention.
 """
@@ -8,14 +8,8 @@ from __future__ import annotations
 import secrets
 
 from shared.services.ports import AuditEvent
+from shared.storage import keys
 from shared.storage.tables import Table
-
-# Row keys sort as strings, so an inverted, zero-padded timestamp lists the newest first.
-_MAX_MS = 10**13
-
-
-def partition_of(setting_id: str, year: int, month: int) -> str:
-    return f"{setting_id}~{year:04d}-{month:02d}"
 
 
 class TableAudit:
@@ -25,11 +19,10 @@ class TableAudit:
         self._table = table
 
     def record(self, event: AuditEvent) -> None:
-        millis = int(event.at.timestamp() * 1000)
         self._table.create(
             {
-                "PartitionKey": partition_of(event.setting_id, event.at.year, event.at.month),
-                "RowKey": f"{_MAX_MS - millis:013d}~{secrets.token_hex(4)}",
+                "PartitionKey": keys.audit_partition(event.setting_id, event.at.year, event.at.month),
+                "RowKey": keys.audit_row(event.at, secrets.token_hex(4)),
                 "At": event.at,
                 "Setting": event.setting_id,
                 "Actor": event.actor,

@@ -1,6 +1,6 @@
 """Reading the audit log back for a setting's managers: one month partition at a time, newest first.
 
-The log's writer (audit.py) keys rows by an inverted millisecond timestamp, so a time range is a
+Rows are keyed by an inverted millisecond timestamp (shared.storage.keys), so a time range is a
 row-key range and the newest rows come first without sorting.
 """
 
@@ -11,12 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from shared.services.ports import AuditEvent, AuditPage
-from shared.storage.audit import _MAX_MS, partition_of
+from shared.storage import keys
 from shared.storage.tables import Table
-
-
-def _inverted(at: datetime) -> str:
-    return f"{_MAX_MS - int(at.timestamp() * 1000):013d}"
 
 
 class TableAuditReader:
@@ -39,13 +35,12 @@ class TableAuditReader:
         token: Mapping[str, str] | None,
     ) -> AuditPage:
         """Events of one month with since <= at < until, newest first, filtered by actor and action."""
-        # Row keys start with the inverted time: "newer than until" sorts before the range,
-        # "older than since" after it. Both bounds are on the 13-digit prefix.
+        newest, oldest = keys.audit_rows_between(since, until)
         filters = ["PartitionKey eq @partition", "RowKey gt @newest", "RowKey lt @oldest"]
         parameters: dict[str, Any] = {
-            "partition": partition_of(setting_id, year, month),
-            "newest": _inverted(until) + "~~",
-            "oldest": _inverted(since) + "~~",
+            "partition": keys.audit_partition(setting_id, year, month),
+            "newest": newest,
+            "oldest": oldest,
         }
         if actor is not None:
             filters.append("Actor eq @actor")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from shared.domain.children import Child, ChildStatus
+from shared.storage import keys
 from shared.storage.tables import Entity, Table
 
 # The Table service allows at most 15 comparisons in one filter; one is the PartitionKey's.
@@ -22,7 +23,7 @@ class TableChildren:
         self._table.create(_to_entity(child))
 
     def get(self, setting_id: str, child_id: str) -> Child | None:
-        row = self._table.get(setting_id, child_id)
+        row = self._table.get(setting_id, keys.child_row(child_id))
         return _to_child(row) if row else None
 
     def get_many(self, setting_id: str, child_ids: Sequence[str]) -> list[Child]:
@@ -36,7 +37,7 @@ class TableChildren:
                 continue
             # Parameter names are ours (c0, c1, ...); the ids themselves only ever travel as values (S25).
             wanted = " or ".join(f"RowKey eq @c{i}" for i in range(len(chunk)))
-            parameters = {"setting": setting_id, **{f"c{i}": c for i, c in enumerate(chunk)}}
+            parameters = {"setting": setting_id, **{f"c{i}": keys.child_row(c) for i, c in enumerate(chunk)}}
             for row in self._table.query(f"PartitionKey eq @setting and ( {wanted} )", parameters):
                 found[row["RowKey"]] = _to_child(row)
         return [found[c] for c in child_ids if c in found]
@@ -52,7 +53,7 @@ class TableChildren:
 def _to_entity(child: Child) -> Entity:
     return {
         "PartitionKey": child.setting_id,
-        "RowKey": child.child_id,
+        "RowKey": keys.child_row(child.child_id),
         "FirstName": child.first_name,
         "LastName": child.last_name,
         "DateOfBirth": child.date_of_birth.isoformat(),

@@ -1,7 +1,7 @@
 """Comments on observations: table `comments`, one partition per observation, oldest first.
 
-Keys (S23): PartitionKey = {setting_id}~{observation_id}, RowKey = {zero-padded ms}~{comment_id},
-so reading an observation's comments is one partition query in the order they were written.
+Keys (shared.storage.keys): one partition per observation, RowKey by creation time then comment
+id, so reading an observation's comments is one partition query in the order they were written.
 Rows are only created: a comment is a small conversation, not a document.
 """
 
@@ -10,11 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.domain.journal import Comment
+from shared.storage import keys
 from shared.storage.tables import Entity, Table
-
-
-def partition_of(setting_id: str, observation_id: str) -> str:
-    return f"{setting_id}~{observation_id}"
 
 
 class TableComments:
@@ -24,11 +21,10 @@ class TableComments:
         self._table = table
 
     def add(self, comment: Comment) -> None:
-        millis = int(comment.created_at.timestamp() * 1000)
         self._table.create(
             {
-                "PartitionKey": partition_of(comment.setting_id, comment.observation_id),
-                "RowKey": f"{millis:015d}~{comment.comment_id}",
+                "PartitionKey": keys.comments_partition(comment.setting_id, comment.observation_id),
+                "RowKey": keys.comment_row(comment.created_at, comment.comment_id),
                 "CommentId": comment.comment_id,
                 "AuthorId": comment.author_id,
                 "AuthorName": comment.author_name,
@@ -39,12 +35,14 @@ class TableComments:
         )
 
     def of(self, setting_id: str, observation_id: str) -> Sequence[Comment]:
-        rows = self._table.query("PartitionKey eq @pk", {"pk": partition_of(setting_id, observation_id)})
+        rows = self._table.query(
+            "PartitionKey eq @pk", {"pk": keys.comments_partition(setting_id, observation_id)}
+        )
         return [_to_comment(r) for r in rows]
 
 
 def _to_comment(row: Entity) -> Comment:
-    setting_id, _, observation_id = row["PartitionKey"].partition("~")
+    setting_id, observation_id = keys.split_partition(row["PartitionKey"])
     return Comment(
         setting_id=setting_id,
         observation_id=observation_id,

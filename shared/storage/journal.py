@@ -1,10 +1,7 @@
 """Each child's journal: one projection row per published observation per child, newest first.
 
-Keys (every key starts with the setting id, S23):
-    PartitionKey  {setting_id}~{child_id}
-    RowKey        {99999999 - YYYYMMDD of observed_on}~{observation_id}
-
-A partition query therefore lists a child's journal newest first, and one query serves a page:
+Keys (shared.storage.keys): one partition per child, row keys by inverted observation date then
+observation id. A partition query therefore lists a child's journal newest first, and one query serves a page:
 the row holds everything the page shows (text, next steps, areas, photo ids and a snapshot of
 the children's names for redaction), so no canonical row or child is read per entry.
 
@@ -36,20 +33,11 @@ from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput
 from shared.domain.journal import JournalEntry
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.redaction import NamedChild
+from shared.storage import keys
 from shared.storage.tables import Entity, Table
 
-_DATE_MAX = 99999999
 _RETRIES = 3
 BAD_CURSOR = "That page link is not valid here. Start again from the first page."
-
-
-def partition_of(setting_id: str, child_id: str) -> str:
-    return f"{setting_id}~{child_id}"
-
-
-def row_of(observed_on: date, observation_id: str) -> str:
-    inverted = _DATE_MAX - int(observed_on.strftime("%Y%m%d"))
-    return f"{inverted:08d}~{observation_id}"
 
 
 def area_property(area: Area) -> str:
@@ -100,7 +88,7 @@ class TableJournal:
         self, setting_id: str, child_id: str, *, area: Area | None, size: int, cursor: str | None
     ) -> tuple[list[JournalEntry], str | None]:
         """One page of the child's journal, newest first, and the cursor of the next page."""
-        partition = partition_of(setting_id, child_id)
+        partition = keys.journal_partition(setting_id, child_id)
         token = _read_cursor(cursor, partition, area)
         filter, parameters = "PartitionKey eq @pk", dict[str, Any](pk=partition)
         if area is not None:
@@ -139,16 +127,16 @@ class TableJournal:
 def _keys(observation: Observation | None) -> set[tuple[str, str]]:
     if observation is None or observation.status is not ObservationStatus.PUBLISHED:
         return set()
-    row = row_of(observation.observed_on, observation.observation_id)
-    return {(partition_of(observation.setting_id, c), row) for c in observation.child_ids}
+    row = keys.journal_row(observation.observed_on, observation.observation_id)
+    return {(keys.journal_partition(observation.setting_id, c), row) for c in observation.child_ids}
 
 
 def _to_entity(
     observation: Observation, child_id: str, version: int, children: Sequence[NamedChild]
 ) -> Entity:
     entity: Entity = {
-        "PartitionKey": partition_of(observation.setting_id, child_id),
-        "RowKey": row_of(observation.observed_on, observation.observation_id),
+        "PartitionKey": keys.journal_partition(observation.setting_id, child_id),
+        "RowKey": keys.journal_row(observation.observed_on, observation.observation_id),
         "ObservationId": observation.observation_id,
         "Version": version,
         "Children": json.dumps([[c.child_id, c.first_name, c.last_name] for c in children]),
@@ -166,7 +154,7 @@ def _to_entity(
 
 
 def _to_entry(row: Entity) -> JournalEntry:
-    setting_id, _, child_id = row["PartitionKey"].partition("~")
+    setting_id, child_id = keys.split_partition(row["PartitionKey"])
     return JournalEntry(
         setting_id=setting_id,
         child_id=child_id,

@@ -5,9 +5,9 @@ and blob batch deletes of at most 256 names. Every method is idempotent: a row o
 is simply not counted, so a run that stopped half-way is repeated safely by the next one. What
 order the methods are called in, and why, is shared.services.leaver_purge's business.
 
-Photo rows live in the setting's partition of the observations table, keyed `photo~{photo id}`
-(shared.storage.photos): the methods here that mean observations read only the keys below that
-range, and those that mean photos only the range itself.
+Photo rows live in the setting's partition of the observations table (shared.storage.keys): the
+methods here that mean observations read only the keys below the photo rows, and those that mean
+photos only the photo rows' range.
 """
 
 from __future__ import annotations
@@ -17,52 +17,14 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime
 
 from shared.domain.children import Child
-from shared.domain.errors import ConcurrencyConflict, NotFound, StorageUnavailable
+from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.photos import CONTAINER, blobs_of
+from shared.storage import keys
+from shared.storage.blobs import PrivateBlobs
 from shared.storage.clients import StorageClients
-from shared.storage.comments import partition_of as comments_partition
-from shared.storage.errors import translated
-from shared.storage.journal import partition_of as journal_partition
-from shared.storage.journal import row_of as journal_row
-from shared.storage.moments import partition_of as moments_partition
-from shared.storage.observations import _to_observation as to_observation
-from shared.storage.photos import PHOTO_ROWS_FROM, PHOTO_ROWS_TO, photo_id_of, photo_row
+from shared.storage.observations import to_observation
 from shared.storage.tables import MAX_BATCH, Entity, Operation, Table
-
-# ContainerClient.delete_blobs takes at most 256 blobs per request.
-MAX_BLOB_BATCH = 256
-_GONE = 404
-
-
-class BlobBatch:
-    """Batch deletes and listing in the photos container."""
-
-    def __init__(self, clients: StorageClients, container: str = CONTAINER) -> None:
-        self._clients = clients
-        self._container = container
-
-    def delete(self, names: Sequence[str]) -> int:
-        """Delete these blobs, 256 per request; ones already gone are fine. Returns how many went."""
-        container = self._clients.container(self._container)
-        deleted = 0
-        for start in range(0, len(names), MAX_BLOB_BATCH):
-            with translated():
-                responses = list(
-                    container.delete_blobs(*names[start : start + MAX_BLOB_BATCH], raise_on_any_failure=False)
-                )
-            for response in responses:
-                if response.status_code == _GONE:
-                    continue
-                if response.status_code >= 300:
-                    raise StorageUnavailable("a blob could not be deleted; the next run retries")
-                deleted += 1
-        return deleted
-
-    def older_than(self, prefix: str, before: datetime) -> list[str]:
-        container = self._clients.container(self._container)
-        with translated():
-            return [b.name for b in container.list_blobs(name_starts_with=prefix) if b.last_modified < before]
 
 
 class TableLeavers:
@@ -77,7 +39,7 @@ class TableLeavers:
         moments: Table,
         accounts: Table,
         children: Table,
-        blobs: BlobBatch,
+        blobs: PrivateBlobs,
     ) -> None:
         self._observations = observations
         self._journal = journal
@@ -95,41 +57,40 @@ class TableLeavers:
         observation id, are not read."""
         rows = self._observations.query(
             "PartitionKey eq @setting and RowKey lt @photos",
-            {"setting": setting_id, "photos": PHOTO_ROWS_FROM},
+            {"setting": setting_id, "photos": keys.PHOTO_ROWS},
         )
         return [to_observation(r) for r in rows if child_id in json.loads(r["ChildIds"])]
 
     def commented(self, setting_id: str) -> set[str]:
         """The ids of the setting's observations that have comments (one range scan, keys only)."""
         rows = self._comments.query(
-            "PartitionKey gt @from and PartitionKey lt @to",
-            {"from": f"{setting_id}~", "to": f"{setting_id}~~"},
-            select=["PartitionKey"],
+            *keys.partitions_under(keys.commented_in(setting_id)), select=["PartitionKey"]
         )
-        return {r["PartitionKey"].partition("~")[2] for r in rows}
+        return {keys.split_partition(r["PartitionKey"])[1] for r in rows}
 
     def moment_photo_ids(self, setting_id: str, child_id: str) -> list[str]:
-        rows = self._moments.query("PartitionKey eq @pk", {"pk": moments_partition(setting_id, child_id)})
+        rows = self._moments.query(
+            "PartitionKey eq @pk", {"pk": keys.moments_partition(setting_id, child_id)}
+        )
         return [photo_id for r in rows for photo_id in json.loads(r.get("PhotoIds") or "[]")]
 
     def marked_photos(self, setting_id: str) -> list[tuple[str, str]]:
         rows = self._photo_rows(setting_id, ["RowKey", "ObservationId"], marked_only=True)
-        return [(photo_id_of(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
+        return [(keys.photo_id_of(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
 
     def orphan_blobs(self, setting_id: str, before: datetime) -> list[str]:
         """Blobs of the setting's photos last written before `before` whose photo has no row."""
         old = self._blobs.older_than(f"{setting_id}/", before)
         if not old:
             return []
-        owned = {photo_id_of(r["RowKey"]) for r in self._photo_rows(setting_id, ["RowKey"])}
+        owned = {keys.photo_id_of(r["RowKey"]) for r in self._photo_rows(setting_id, ["RowKey"])}
         return [name for name in old if name.split("/")[1] not in owned]
 
     def _photo_rows(
         self, setting_id: str, select: list[str], *, marked_only: bool = False
     ) -> Iterable[Entity]:
-        """The setting's photo rows: the `photo~` key range of its observations partition."""
-        filter = "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to"
-        parameters: dict[str, object] = {"setting": setting_id, "from": PHOTO_ROWS_FROM, "to": PHOTO_ROWS_TO}
+        """The setting's photo rows: their key range in its observations partition."""
+        filter, parameters = keys.rows_under(setting_id, keys.PHOTO_ROWS)
         if marked_only:
             filter += " and Discard eq @yes"
             parameters["yes"] = True
@@ -140,7 +101,7 @@ class TableLeavers:
     def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int:
         """Mark photo rows to be discarded: the mark outlives the observation that listed them."""
         rows = [
-            {"PartitionKey": setting_id, "RowKey": photo_row(p), "Discard": True}
+            {"PartitionKey": setting_id, "RowKey": keys.photo_row(p), "Discard": True}
             for p in sorted(set(photo_ids))
         ]
         if not rows:
@@ -157,12 +118,12 @@ class TableLeavers:
 
     def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
         """Delete photos' blobs (names derive from the ids), then their rows: a row outlives its bytes."""
-        self._blobs.delete(blobs_of(setting_id, photo_ids))
-        return _delete(self._observations, setting_id, [photo_row(p) for p in photo_ids])
+        self._blobs.delete_counted(blobs_of(setting_id, photo_ids))
+        return _delete(self._observations, setting_id, [keys.photo_row(p) for p in photo_ids])
 
     def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
         """Rewrite the text of an observation's comments; returns how many changed."""
-        partition = comments_partition(setting_id, observation_id)
+        partition = keys.comments_partition(setting_id, observation_id)
         changed = 0
         for row in self._comments.query("PartitionKey eq @pk", {"pk": partition}):
             text = rewrite(row["Text"])
@@ -189,43 +150,45 @@ class TableLeavers:
         by_journal: dict[str, list[str]] = {}
         for observation in observations:
             if observation.status is ObservationStatus.PUBLISHED:
-                row = journal_row(observation.observed_on, observation.observation_id)
+                row = keys.journal_row(observation.observed_on, observation.observation_id)
                 for child_id in observation.child_ids:
-                    by_journal.setdefault(journal_partition(setting_id, child_id), []).append(row)
+                    by_journal.setdefault(keys.journal_partition(setting_id, child_id), []).append(row)
         for partition, rows in by_journal.items():
             _delete(self._journal, partition, rows)
         for observation in observations:
             if observation.observation_id in commented:
-                partition = comments_partition(setting_id, observation.observation_id)
-                _delete(self._comments, partition, _keys(self._comments, partition))
-        canonical = [key for o in observations for key in (*map(photo_row, o.photo_ids), o.observation_id)]
+                partition = keys.comments_partition(setting_id, observation.observation_id)
+                _delete(self._comments, partition, _row_keys(self._comments, partition))
+        canonical = [
+            key
+            for o in observations
+            for key in (*map(keys.photo_row, o.photo_ids), keys.observation_row(o.observation_id))
+        ]
         _delete(self._observations, setting_id, canonical)
-        self._blobs.delete(blobs_of(setting_id, [p for o in observations for p in o.photo_ids]))
+        self._blobs.delete_counted(blobs_of(setting_id, [p for o in observations for p in o.photo_ids]))
         return len(observations)
 
     def erase_moments(self, setting_id: str, child_id: str) -> int:
-        partition = moments_partition(setting_id, child_id)
-        return _delete(self._moments, partition, _keys(self._moments, partition))
+        partition = keys.moments_partition(setting_id, child_id)
+        return _delete(self._moments, partition, _row_keys(self._moments, partition))
 
     def erase_journal(self, setting_id: str, child_id: str) -> int:
         """Delete whatever is left in the child's journal partition."""
-        partition = journal_partition(setting_id, child_id)
-        return _delete(self._journal, partition, _keys(self._journal, partition))
+        partition = keys.journal_partition(setting_id, child_id)
+        return _delete(self._journal, partition, _row_keys(self._journal, partition))
 
     def erase_links(self, setting_id: str, child_id: str) -> int:
         """Delete the child's parent links, both directions of each in one transaction."""
         rows = self._accounts.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
-            {"setting": setting_id, "from": f"link~{child_id}~", "to": f"link~{child_id}~~"},
-            select=["RowKey", "ParentId"],
+            *keys.rows_under(setting_id, keys.parents_of(child_id)), select=["RowKey", "ParentId"]
         )
-        keys = [k for r in rows for k in (f"user~{r['ParentId']}~child~{child_id}", r["RowKey"])]
-        return _delete(self._accounts, setting_id, keys) // 2
+        both = [k for r in rows for k in keys.link_rows(r["ParentId"], child_id)]
+        return _delete(self._accounts, setting_id, both) // 2
 
     def erase_child(self, child: Child) -> bool:
         """Delete the child's row (with its consents) if unchanged since read; False if it changed."""
         try:
-            self._children.delete(child.setting_id, child.child_id, etag=child.etag)
+            self._children.delete(child.setting_id, keys.child_row(child.child_id), etag=child.etag)
         except ConcurrencyConflict:
             return False
         except NotFound:
@@ -233,36 +196,36 @@ class TableLeavers:
         return True
 
     def delete_blobs(self, names: Sequence[str]) -> int:
-        return self._blobs.delete(names)
+        return self._blobs.delete_counted(names)
 
 
 def leaver_store(clients: StorageClients, table: Callable[[str], Table] | None = None) -> TableLeavers:
     """The leaver store over this deployment's tables (`table` lets a test wrap them)."""
     open_table = table or (lambda name: Table(clients.table(name)))
     return TableLeavers(
-        observations=open_table("observations"),
-        journal=open_table("journal"),
-        comments=open_table("comments"),
-        moments=open_table("moments"),
-        accounts=open_table("accounts"),
-        children=open_table("children"),
-        blobs=BlobBatch(clients),
+        observations=open_table(keys.OBSERVATIONS),
+        journal=open_table(keys.JOURNAL),
+        comments=open_table(keys.COMMENTS),
+        moments=open_table(keys.MOMENTS),
+        accounts=open_table(keys.ACCOUNTS),
+        children=open_table(keys.CHILDREN),
+        blobs=PrivateBlobs(clients, CONTAINER),
     )
 
 
-def _keys(table: Table, partition: str) -> list[str]:
+def _row_keys(table: Table, partition: str) -> list[str]:
     return [r["RowKey"] for r in table.query("PartitionKey eq @pk", {"pk": partition}, select=["RowKey"])]
 
 
 def _delete(table: Table, partition: str, rows: Iterable[str]) -> int:
     """Delete rows of one partition, 100 to a transaction; returns how many were asked for."""
-    keys = list(dict.fromkeys(rows))
-    for start in range(0, len(keys), MAX_BATCH):
-        chunk = keys[start : start + MAX_BATCH]
+    unique = list(dict.fromkeys(rows))
+    for start in range(0, len(unique), MAX_BATCH):
+        chunk = unique[start : start + MAX_BATCH]
         try:
             table.transact(Operation("delete", {"PartitionKey": partition, "RowKey": k}) for k in chunk)
         except NotFound:
             # One was gone already (a repeated run): delete one by one; deleting twice is fine.
             for key in chunk:
                 table.delete(partition, key)
-    return len(keys)
+    return len(unique)

@@ -1,9 +1,8 @@
-"""Parent-child links, kept in the accounts partition of the setting in both directions.
+"""Parent-child links, kept in the setting's partition of `accounts` in both directions.
 
-    user~{parent_id}~child~{child_id}   the children a parent may see (checked on every request)
-    link~{child_id}~{parent_id}         the parents of a child (for managers)
-
-Both rows are written and removed in one transaction, so the two views never disagree.
+One row under the parent's account (the children a parent may see, read by every session check)
+and one under the child (its parents, for managers); keys in shared.storage.keys. Both rows are
+written and removed in one transaction, so the two views never disagree.
 """
 
 from __future__ import annotations
@@ -14,19 +13,8 @@ from datetime import datetime
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import Conflict, NotFound
+from shared.storage import keys
 from shared.storage.tables import Entity, Operation, Table
-
-# A parent's links are keyed under their account, so the session check reads them in the same
-# query (shared/storage/accounts.py).
-CHILD = "~child~"
-
-
-def _by_parent(parent_id: str, child_id: str) -> str:
-    return f"user~{parent_id}{CHILD}{child_id}"
-
-
-def _by_child(child_id: str, parent_id: str) -> str:
-    return f"link~{child_id}~{parent_id}"
 
 
 class TableLinks:
@@ -39,24 +27,26 @@ class TableLinks:
         rows = [
             {"PartitionKey": link.setting_id, "RowKey": key, "Kind": "link", "ParentId": link.parent_id,
              "ChildId": link.child_id, "LinkedAt": link.linked_at}
-            for key in (_by_parent(link.parent_id, link.child_id), _by_child(link.child_id, link.parent_id))
+            for key in keys.link_rows(link.parent_id, link.child_id)
         ]  # fmt: skip
         with suppress(Conflict):  # already linked: linking twice changes nothing
             self._table.transact(Operation("create", row) for row in rows)
 
     def unlink(self, setting_id: str, parent_id: str, child_id: str) -> None:
-        keys = (_by_parent(parent_id, child_id), _by_child(child_id, parent_id))
         with suppress(NotFound):
-            self._table.transact(Operation("delete", {"PartitionKey": setting_id, "RowKey": k}) for k in keys)
+            self._table.transact(
+                Operation("delete", {"PartitionKey": setting_id, "RowKey": k})
+                for k in keys.link_rows(parent_id, child_id)
+            )
 
     def children_of(self, setting_id: str, parent_id: str) -> Sequence[ParentLink]:
-        return self._range(setting_id, f"user~{parent_id}{CHILD}")
+        return self._range(setting_id, keys.children_of(parent_id))
 
     def parents_of(self, setting_id: str, child_id: str) -> Sequence[ParentLink]:
-        return self._range(setting_id, f"link~{child_id}~")
+        return self._range(setting_id, keys.parents_of(child_id))
 
     def is_linked(self, setting_id: str, parent_id: str, child_id: str) -> bool:
-        return self._table.get(setting_id, _by_parent(parent_id, child_id)) is not None
+        return self._table.get(setting_id, keys.parent_link_row(parent_id, child_id)) is not None
 
     def close_at(self, setting_id: str, child_id: str, until: datetime | None) -> None:
         """Mark every parent link of a child readable until `until` (None: open again)."""
@@ -64,14 +54,11 @@ class TableLinks:
         for link in self.parents_of(setting_id, child_id):
             self._table.transact(
                 Operation("update", {"PartitionKey": setting_id, "RowKey": key, "ReadableUntil": stamp})
-                for key in (_by_parent(link.parent_id, child_id), _by_child(child_id, link.parent_id))
+                for key in keys.link_rows(link.parent_id, child_id)
             )
 
     def _range(self, setting_id: str, prefix: str) -> list[ParentLink]:
-        rows = self._table.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
-            {"setting": setting_id, "from": prefix, "to": prefix + "~"},
-        )
+        rows = self._table.query(*keys.rows_under(setting_id, prefix))
         return [to_link(row) for row in rows]
 
 

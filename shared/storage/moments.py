@@ -1,7 +1,7 @@
 """Moments from home: table `moments`, one partition per child, newest first.
 
-Keys (S23): PartitionKey = {setting_id}~{child_id}, RowKey = {inverted ms}~{moment_id}.
-The moment id alone finds nothing: routes name the child too, and the child's partition is the
+Keys (shared.storage.keys): PartitionKey per child, RowKey by inverted creation time, then moment
+id. The moment id alone finds nothing: routes name the child too, and the child's partition is the
 only place looked in, after the caller's right to that child was checked.
 """
 
@@ -12,14 +12,10 @@ from collections.abc import Sequence
 
 from shared.domain.errors import NotFound
 from shared.domain.journal import Moment, MomentStatus
+from shared.storage import keys
 from shared.storage.tables import Entity, Table
 
-_MAX_MS = 10**13
 LIST_LIMIT = 100
-
-
-def partition_of(setting_id: str, child_id: str) -> str:
-    return f"{setting_id}~{child_id}"
 
 
 class TableMoments:
@@ -29,19 +25,21 @@ class TableMoments:
         self._table = table
 
     def add(self, moment: Moment) -> Moment:
-        moment.etag = self._table.create(_to_entity(moment, _row_of(moment)))
+        moment.etag = self._table.create(
+            _to_entity(moment, keys.moment_row(moment.created_at, moment.moment_id))
+        )
         return moment
 
     def get(self, setting_id: str, child_id: str, moment_id: str) -> Moment | None:
         rows = self._table.query(
             "PartitionKey eq @pk and MomentId eq @moment",
-            {"pk": partition_of(setting_id, child_id), "moment": moment_id},
+            {"pk": keys.moments_partition(setting_id, child_id), "moment": moment_id},
         )
         found = next(iter(rows), None)
         return _to_moment(found) if found else None
 
     def of(self, setting_id: str, child_id: str) -> Sequence[Moment]:
-        rows = self._table.query("PartitionKey eq @pk", {"pk": partition_of(setting_id, child_id)})
+        rows = self._table.query("PartitionKey eq @pk", {"pk": keys.moments_partition(setting_id, child_id)})
         return [_to_moment(r) for _, r in zip(range(LIST_LIMIT), rows, strict=False)]
 
     def save(self, moment: Moment) -> Moment:
@@ -49,7 +47,7 @@ class TableMoments:
         # The row key is looked up, not recomputed: a stored time may come back rounded.
         rows = self._table.query(
             "PartitionKey eq @pk and MomentId eq @moment",
-            {"pk": partition_of(moment.setting_id, moment.child_id), "moment": moment.moment_id},
+            {"pk": keys.moments_partition(moment.setting_id, moment.child_id), "moment": moment.moment_id},
         )
         found = next(iter(rows), None)
         if found is None:
@@ -59,14 +57,9 @@ class TableMoments:
         return moment
 
 
-def _row_of(moment: Moment) -> str:
-    millis = int(moment.created_at.timestamp() * 1000)
-    return f"{_MAX_MS - millis:013d}~{moment.moment_id}"
-
-
 def _to_entity(moment: Moment, row: str) -> Entity:
     return {
-        "PartitionKey": partition_of(moment.setting_id, moment.child_id),
+        "PartitionKey": keys.moments_partition(moment.setting_id, moment.child_id),
         "RowKey": row,
         "MomentId": moment.moment_id,
         "ParentId": moment.parent_id,
@@ -80,7 +73,7 @@ def _to_entity(moment: Moment, row: str) -> Entity:
 
 
 def _to_moment(row: Entity) -> Moment:
-    setting_id, _, child_id = row["PartitionKey"].partition("~")
+    setting_id, child_id = keys.split_partition(row["PartitionKey"])
     return Moment(
         setting_id=setting_id,
         child_id=child_id,

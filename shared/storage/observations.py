@@ -1,10 +1,9 @@
 """Observations: the canonical rows, with ETags and a version, kept in step with the journal.
 
-Keys (S23): table `observations`, PartitionKey = setting id, RowKey = observation id. The photo rows
-share the partition, keyed `photo~{photo id}` (shared.storage.photos), so that a new photo's row and
-the write that lists it on its observation are one transaction. Observation ids are made by
-shared.services (lower-case hex, or `moment-` and hex) and sort below `photo~`, which is how a scan
-of the partition reads observations only.
+Keys (shared.storage.keys): the setting's partition, RowKey the observation id. The photo rows
+share the partition, so that a new photo's row and the write that lists it on its observation are
+one transaction; every observation id sorts below the photo rows, which is how a scan of the
+partition reads observations only.
 
 The canonical row is the truth; the per-child rows in `journal` (shared/storage/journal.py) are
 projections of it. Every write goes canonical first, guarded by the ETag the caller read (a
@@ -34,8 +33,9 @@ from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild
+from shared.storage import keys
 from shared.storage.journal import TableJournal
-from shared.storage.photos import PHOTO_ROWS_FROM, photo_entity
+from shared.storage.photos import photo_entity
 from shared.storage.tables import Entity, Operation, Table
 
 LIST_LIMIT = 200
@@ -54,29 +54,29 @@ class TableObservations:
 
     def add(self, observation: Observation, children: Sequence[NamedChild] = ()) -> Observation:
         """Store a new observation (Conflict when its id is taken) and project it if published."""
-        entity = _to_entity(observation, version=1)
+        entity = observation_entity(observation, version=1)
         etag = self._table.create(entity)
         self._remember({**entity, "_etag": etag})
         self._journal.project(observation, 1, children)
         return replace(observation, etag=etag)
 
     def get(self, setting_id: str, observation_id: str) -> Observation | None:
-        if observation_id.startswith(PHOTO_ROWS_FROM):  # a photo's row is never an observation
+        if keys.is_photo_row(observation_id):  # a photo's row is never an observation
             return None
-        row = self._table.get(setting_id, observation_id)
+        row = self._table.get(setting_id, keys.observation_row(observation_id))
         if row is None:
             return None
         self._remember(row)
-        return _to_observation(row)
+        return to_observation(row)
 
     def list(self, setting_id: str, status: ObservationStatus, author_id: str | None) -> list[Observation]:
         # Bounded below the photo rows, so the scan reads observations only.
         filter = "PartitionKey eq @setting and RowKey lt @photos and Status eq @status"
-        parameters = {"setting": setting_id, "photos": PHOTO_ROWS_FROM, "status": status.value}
+        parameters = {"setting": setting_id, "photos": keys.PHOTO_ROWS, "status": status.value}
         if author_id is not None:
             filter += " and AuthorId eq @author"
             parameters["author"] = author_id
-        found = [_to_observation(r) for r in self._table.query(filter, parameters)]
+        found = [to_observation(r) for r in self._table.query(filter, parameters)]
         found.sort(key=lambda o: o.updated_at, reverse=True)
         return found[:LIST_LIMIT]
 
@@ -89,14 +89,16 @@ class TableObservations:
         """
         current = self._remembered(observation)
         if current is None:
-            current = self._table.get(observation.setting_id, observation.observation_id)
+            current = self._table.get(
+                observation.setting_id, keys.observation_row(observation.observation_id)
+            )
             if current is None:
                 raise NotFound("That observation no longer exists.")
         if current["_etag"] != observation.etag:
             raise ConcurrencyConflict("the observation changed since it was read")
         version = int(current.get("Version", 1)) + 1
         # The ETag guard is what makes this safe: the read above only tells us the old version.
-        entity = _to_entity(observation, version)
+        entity = observation_entity(observation, version)
         try:
             if new_photo is None:
                 etag = self._table.update(entity, etag=observation.etag, replace=True)
@@ -110,23 +112,24 @@ class TableObservations:
         except NotFound:
             raise NotFound("That observation no longer exists.") from None
         self._remember({**entity, "_etag": etag})
-        self._journal.project(observation, version, children, previous=_to_observation(current))
+        self._journal.project(observation, version, children, previous=to_observation(current))
         return replace(observation, etag=etag)
 
     def delete(self, observation: Observation) -> None:
         """Delete the version that was read (ConcurrencyConflict if it changed), then its projections."""
-        current = self._table.get(observation.setting_id, observation.observation_id)
+        row_key = keys.observation_row(observation.observation_id)
+        current = self._table.get(observation.setting_id, row_key)
         if current is None:
             return
-        self._table.delete(observation.setting_id, observation.observation_id, etag=observation.etag)
-        self._journal.withdraw(_to_observation(current), int(current.get("Version", 1)) + 1)
+        self._table.delete(observation.setting_id, row_key, etag=observation.etag)
+        self._journal.withdraw(to_observation(current), int(current.get("Version", 1)) + 1)
 
     def repair(self, setting_id: str, observation_id: str, children: Sequence[NamedChild]) -> bool:
         """Re-project an observation whose projections fell behind; True when something was stale."""
-        row = self._table.get(setting_id, observation_id)
+        row = self._table.get(setting_id, keys.observation_row(observation_id))
         if row is None:
             return False
-        observation, version = _to_observation(row), int(row.get("Version", 1))
+        observation, version = to_observation(row), int(row.get("Version", 1))
         if not self._journal.stale(observation, version):
             return False
         self._journal.project(observation, version, children)
@@ -144,16 +147,17 @@ class TableObservations:
         """The row as it was at the observation's ETag, if this process read or wrote it lately."""
         if observation.etag is None:
             return None
-        key = (observation.setting_id, observation.observation_id, observation.etag)
+        key = (observation.setting_id, keys.observation_row(observation.observation_id), observation.etag)
         with self._lock:
             row = self._read.get(key)
         return dict(row) if row is not None else None
 
 
-def _to_entity(observation: Observation, version: int) -> Entity:
+def observation_entity(observation: Observation, version: int) -> Entity:
+    """The canonical row as stored."""
     return {
         "PartitionKey": observation.setting_id,
-        "RowKey": observation.observation_id,
+        "RowKey": keys.observation_row(observation.observation_id),
         "Version": version,
         "ChildIds": json.dumps(observation.child_ids),
         "AuthorId": observation.author_id,
@@ -169,7 +173,7 @@ def _to_entity(observation: Observation, version: int) -> Entity:
     }
 
 
-def _to_observation(row: Entity) -> Observation:
+def to_observation(row: Entity) -> Observation:
     return Observation(
         setting_id=row["PartitionKey"],
         observation_id=row["RowKey"],

@@ -12,11 +12,9 @@ from datetime import datetime
 from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.settings import Setting
 from shared.services.ports import AccountSweep
-from shared.storage.accounts import _email_key as email_key
-from shared.storage.audit import partition_of
+from shared.storage import keys
 from shared.storage.leavers import TableLeavers
-from shared.storage.settings import ROW
-from shared.storage.settings import _to_setting as to_setting
+from shared.storage.settings import to_setting
 from shared.storage.tables import Entity, Operation, Table
 
 
@@ -34,7 +32,7 @@ class TableRetention:
         return self._leavers
 
     def all_settings(self) -> Sequence[Setting]:
-        return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": ROW})]
+        return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": keys.SETTING_ROW})]
 
     def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
         """One read of the setting's accounts and sessions: end the expired sessions (S17), forget
@@ -77,7 +75,7 @@ class TableRetention:
     def mark_deactivated(self, setting_id: str, user_id: str, now: datetime) -> None:
         """Start the retention clock of an account deactivated without a recorded time."""
         self._accounts.update(
-            {"PartitionKey": setting_id, "RowKey": f"user~{user_id}", "DeactivatedAt": now}, etag=None
+            {"PartitionKey": setting_id, "RowKey": keys.account_row(user_id), "DeactivatedAt": now}, etag=None
         )
 
     def erase_account(self, setting_id: str, user_id: str) -> int:
@@ -87,37 +85,33 @@ class TableRetention:
         """
         owned = list(
             self._accounts.query(
-                "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to",
-                {"setting": setting_id, "from": f"user~{user_id}~", "to": f"user~{user_id}~~"},
+                *keys.rows_under(setting_id, keys.owned_by(user_id)),
                 select=["PartitionKey", "RowKey", "ChildId"],
             )
         )
         reverse_links = [
-            {"PartitionKey": setting_id, "RowKey": f"link~{row['ChildId']}~{user_id}"}
+            {"PartitionKey": setting_id, "RowKey": keys.child_link_row(row["ChildId"], user_id)}
             for row in owned
             if row.get("ChildId")
         ]
-        account = self._accounts.get(setting_id, f"user~{user_id}")
+        account = self._accounts.get(setting_id, keys.account_row(user_id))
         index = (
-            [{"PartitionKey": setting_id, "RowKey": email_key(account["Email"])}]
+            [{"PartitionKey": setting_id, "RowKey": keys.email_row(account["Email"])}]
             if account and account.get("Email")
             else []
         )
         erased = self._delete(setting_id, [*reverse_links, *owned, *index])
         if account is not None:
-            self._accounts.delete(setting_id, f"user~{user_id}")
+            self._accounts.delete(setting_id, keys.account_row(user_id))
             erased += 1
         return erased
 
     def erase_audit_before(self, setting_id: str, before: datetime) -> int:
         """Delete audit events older than `before`: whole earlier months, and the start of its month."""
+        first, last = keys.audit_months_until(setting_id, before.year, before.month)
         rows = self._audit.query(
             "PartitionKey ge @from and PartitionKey le @to and At lt @before",
-            {
-                "from": partition_of(setting_id, 0, 0),
-                "to": partition_of(setting_id, before.year, before.month),
-                "before": before,
-            },
+            {"from": first, "to": last, "before": before},
             select=["PartitionKey", "RowKey"],
         )
         by_month: dict[str, list[Entity]] = {}

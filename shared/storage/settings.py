@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from shared.domain.errors import Conflict
 from shared.domain.settings import OtherChildren, Setting
+from shared.storage import keys
 from shared.storage.tables import Entity, Table
-
-ROW = "setting"
 
 
 class TableSettings:
@@ -22,21 +21,21 @@ class TableSettings:
             raise Conflict("A setting with that short name already exists.", field="slug") from None
 
     def get(self, setting_id: str) -> Setting | None:
-        row = self._table.get(setting_id, ROW)
-        return _to_setting(row) if row else None
+        row = self._table.get(setting_id, keys.SETTING_ROW)
+        return to_setting(row) if row else None
 
     def save(self, setting: Setting) -> None:
         """Write if unchanged since read (ConcurrencyConflict otherwise)."""
         self._table.update(_to_entity(setting), etag=setting.etag, replace=True)
 
     def remove(self, setting_id: str) -> None:
-        self._table.delete(setting_id, ROW)
+        self._table.delete(setting_id, keys.SETTING_ROW)
 
 
 def _to_entity(setting: Setting) -> Entity:
     return {
         "PartitionKey": setting.setting_id,
-        "RowKey": ROW,
+        "RowKey": keys.SETTING_ROW,
         "Name": setting.name,
         "EmailDomain": setting.email_domain or "",
         "RetentionDays": setting.retention_days,
@@ -50,7 +49,7 @@ def _to_entity(setting: Setting) -> Entity:
     }
 
 
-def _to_setting(row: Entity) -> Setting:
+def to_setting(row: Entity) -> Setting:
     return Setting(
         setting_id=row["PartitionKey"],
         name=row["Name"],

@@ -11,7 +11,7 @@ from shared.domain.children import Child, ParentLink
 from shared.domain.people import Role
 from shared.services.invitations import invite
 from shared.services.retention import Budget, purge
-from shared.storage.audit import partition_of
+from shared.storage import keys
 from shared.storage.tables import Table
 from tests.conftest import PASSWORD, PIN
 from tests.http.conftest import Api
@@ -157,8 +157,8 @@ def test_a_legal_hold_is_placed_and_lifted_by_managers_and_audited_with_ids_only
     assert api.call("DELETE", f"/api/children/{leo.child_id}/hold").status_code == 409
     now = clock.now()
     audit = list(
-        Table(api.served.clients.table("audit")).query(
-            "PartitionKey eq @pk", {"pk": partition_of(nursery.setting_id, now.year, now.month)}
+        Table(api.served.clients.table(keys.AUDIT)).query(
+            "PartitionKey eq @pk", {"pk": keys.audit_partition(nursery.setting_id, now.year, now.month)}
         )
     )
     assert sorted((r["Action"], r["Target"]) for r in audit if r["Action"].startswith("child.hold")) == [

@@ -18,7 +18,7 @@ from shared.domain.settings import OtherChildren, Setting
 from shared.services import journal, observations, sessions
 from shared.services.deps import Deps
 from shared.services.signin import complete_sign_in, start_sign_in
-from shared.storage import tables
+from shared.storage import keys, tables
 from shared.storage.clients import StorageClients
 from shared.storage.journal import TableJournal
 from shared.storage.tables import Table
@@ -226,7 +226,7 @@ def test_a_projection_left_behind_by_a_crash_is_detected_and_repaired(
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     shown = published(deps, manager, mia)
     # As if the process died after the canonical write: a newer version the journal never saw.
-    canonical = Table(clients.table("observations"))
+    canonical = Table(clients.table(keys.OBSERVATIONS))
     row = canonical.get(setting.setting_id, shown.observation_id)
     assert row is not None
     canonical.update({**row, "Version": row["Version"] + 1, "Text": "Corrected"}, etag=row["_etag"])
@@ -248,7 +248,7 @@ def test_an_older_version_never_overwrites_a_newer_projection(
     shown = observations.attach_photo(deps, published(deps, manager, mia), "p1")
     names = observations.named_children(deps, shown)
     # A slow writer of version 1 arrives after version 3 (published, then the photo) was projected.
-    TableJournal(Table(clients.table("journal"))).project(
+    TableJournal(Table(clients.table(keys.JOURNAL))).project(
         Observation(**{**shown.__dict__, "photo_ids": [], "text": "old"}), 1, names
     )
     entry = journal.list_journal(deps, manager, mia.child_id, cursor=None, area=None).entries[0]

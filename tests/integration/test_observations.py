@@ -22,7 +22,7 @@ from shared.domain.people import Role
 from shared.domain.settings import OtherChildren
 from shared.services import comments, moments, observations
 from shared.services.deps import Deps
-from shared.storage.audit import partition_of
+from shared.storage import keys
 from shared.storage.clients import StorageClients
 from shared.storage.journal import TableJournal
 from shared.storage.observations import TableObservations
@@ -33,8 +33,8 @@ from tests.journal_support import add_child, draft, link, principal, published, 
 
 def audited(clients: StorageClients, clock: FrozenClock, setting_id: str) -> list[tuple[str, str]]:
     now = clock.now()
-    rows = Table(clients.table("audit")).query(
-        "PartitionKey eq @pk", {"pk": partition_of(setting_id, now.year, now.month)}
+    rows = Table(clients.table(keys.AUDIT)).query(
+        "PartitionKey eq @pk", {"pk": keys.audit_partition(setting_id, now.year, now.month)}
     )
     return [(r["Action"], r["Target"]) for r in rows]
 
@@ -113,7 +113,7 @@ def test_a_change_made_by_another_process_is_never_overwritten_by_a_save_from_an
     assert read_here is not None
     # Another instance of the app, with nothing remembered, edits it in between.
     other = TableObservations(
-        Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))
+        Table(clients.table(keys.OBSERVATIONS)), TableJournal(Table(clients.table(keys.JOURNAL)))
     )
     theirs = other.get(setting.setting_id, created.observation_id)
     assert theirs is not None

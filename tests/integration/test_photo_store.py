@@ -10,8 +10,10 @@ from shared.clock import FrozenClock
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage, blob_name, new_photo_id
 from shared.services.deps import Deps
 from shared.services.photos import discard_photos
+from shared.storage import keys
+from shared.storage.blobs import PrivateBlobs
 from shared.storage.clients import StorageClients
-from shared.storage.photos import BlobPhotoStore, TablePhotos, photo_store
+from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.tables import Table
 from tests import photos
 
@@ -23,7 +25,7 @@ def fresh_names() -> tuple[str, str]:
     return blob_name("s-test", photo_id, PhotoSize.DISPLAY), blob_name("s-test", photo_id, PhotoSize.THUMB)
 
 
-def store(clients: StorageClients, clock: FrozenClock) -> BlobPhotoStore:
+def store(clients: StorageClients, clock: FrozenClock) -> PrivateBlobs:
     return photo_store(clients, clock, https_only=False)
 
 
@@ -101,7 +103,7 @@ def test_delete_removes_both_sizes_and_can_run_twice(clients: StorageClients, cl
 
 
 def test_s23_photo_rows_are_kept_per_setting(clients: StorageClients, clock: FrozenClock) -> None:
-    rows = TablePhotos(Table(clients.table("observations")))
+    rows = TablePhotos(Table(clients.table(keys.OBSERVATIONS)))
     photo = Photo(
         setting_id="s-rows",
         photo_id=new_photo_id(),

@@ -11,6 +11,7 @@ from shared.services.deps import Deps
 from shared.services.retention import Budget, purge
 from shared.services.sessions import authenticate
 from shared.services.signin import complete_sign_in, start_sign_in
+from shared.storage import keys
 from shared.storage.clients import StorageClients
 from tests.conftest import Member, People
 
@@ -24,11 +25,12 @@ def sign_in(deps: Deps, member: Member) -> str:
     return complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x").token
 
 
-def partition_rows(clients: StorageClients, table: str, partition_prefix: str) -> list[dict[str, object]]:
+def partition_rows(clients: StorageClients, table: str, setting_id: str) -> list[dict[str, object]]:
+    """Every row of the setting in this table, whichever of its partitions it is in."""
     return [
         dict(e)
         for e in clients.table(table).list_entities()
-        if e["PartitionKey"].startswith(partition_prefix)
+        if keys.split_partition(e["PartitionKey"])[0] == setting_id
     ]
 
 
@@ -64,7 +66,7 @@ def test_a_leavers_account_is_erased_one_day_after_its_retention(
     assert deps.accounts.get(member.setting_id, member.user_id) is None
     assert deps.accounts.find_by_email(member.setting_id, member.email) is None
     leftovers = [
-        r for r in partition_rows(clients, "accounts", member.setting_id) if member.user_id in str(r)
+        r for r in partition_rows(clients, keys.ACCOUNTS, member.setting_id) if member.user_id in str(r)
     ]
     assert leftovers == []
     run_purge(deps, clients)  # a second run finds nothing more and does not fail
@@ -77,7 +79,7 @@ def test_audit_entries_past_retention_go_and_each_setting_gets_a_report_with_cou
     people.member(setting=setting)
     clock.advance(days=setting.audit_retention_days + 1)
     run_purge(deps, clients)
-    rows = partition_rows(clients, "audit", setting.setting_id + "~")
+    rows = partition_rows(clients, keys.AUDIT, setting.setting_id)
     assert {r["Action"] for r in rows} == {"retention.purge"}
     report = json.loads(str(rows[0]["Detail"]))
     assert report["audit"] >= 3

@@ -25,10 +25,11 @@ from shared.domain.photos import CONTAINER, PhotoSize, blob_name
 from shared.services import comments, leaving, moments, observations, photos
 from shared.services.deps import Deps
 from shared.services.retention import Budget, PurgeReport, purge, purge_setting
+from shared.storage import keys
+from shared.storage.blobs import PrivateBlobs
 from shared.storage.clients import StorageClients
-from shared.storage.journal import partition_of as journal_partition
-from shared.storage.leavers import BlobBatch, leaver_store
-from shared.storage.observations import _to_entity as observation_entity
+from shared.storage.leavers import leaver_store
+from shared.storage.observations import observation_entity
 from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
@@ -36,8 +37,8 @@ from tests.integration.nurseries import Nursery
 from tests.journal_support import draft, link
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
-TABLES = ("children", "observations", "journal", "comments", "moments", "accounts")
-RECORDS = ("children", "observations", "journal", "comments", "moments")
+TABLES = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS, keys.ACCOUNTS)
+RECORDS = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS)
 
 
 def jpeg() -> bytes:
@@ -115,12 +116,10 @@ def rows(
     """Every row of the setting in these tables, as stored (keys start with the setting id, S23)."""
     found: dict[str, list[dict[str, Any]]] = {}
     for table in tables:
-        entities = Table(clients.table(table)).query(
-            "PartitionKey ge @from and PartitionKey lt @to", {"from": setting_id, "to": setting_id + "~~"}
-        )
+        entities = Table(clients.table(table)).query(*keys.setting_partitions(setting_id))
         found[table] = sorted(
             ({k: v for k, v in e.items() if k != "_etag"} for e in entities
-             if e["PartitionKey"] == setting_id or e["PartitionKey"].startswith(setting_id + "~")),
+             if keys.split_partition(e["PartitionKey"])[0] == setting_id),
             key=lambda e: (e["PartitionKey"], e["RowKey"]),
         )  # fmt: skip
     return found
@@ -139,11 +138,12 @@ def leftovers(clients: StorageClients, world: World) -> list[str]:
             text = json.dumps(entity, default=str)
             if world.mia.child_id in text or "Mia" in text:
                 found.append(f"{table}: {entity['PartitionKey']}/{entity['RowKey']}")
-    solo_comments = [e for e in rows(clients, world.setting_id, ["comments"])["comments"]
+    solo_comments = [e for e in rows(clients, world.setting_id, [keys.COMMENTS])[keys.COMMENTS]
                      if e["PartitionKey"].endswith(world.solo)]  # fmt: skip
     found += [f"comment of the solo observation {e['RowKey']}" for e in solo_comments]
-    photo_rows = {e["RowKey"] for e in rows(clients, world.setting_id, ["observations"])["observations"]}
-    found += [f"photo row {p}" for p in world.photo_ids if f"photo~{p}" in photo_rows]
+    canonical = rows(clients, world.setting_id, [keys.OBSERVATIONS])[keys.OBSERVATIONS]
+    photo_rows = {e["RowKey"] for e in canonical}
+    found += [f"photo row {p}" for p in world.photo_ids if keys.photo_row(p) in photo_rows]
     names = set(blobs(clients, world.setting_id))
     found += [
         n
@@ -174,10 +174,10 @@ def assert_purged_cleanly(deps: Deps, clients: StorageClients, world: World) -> 
         "Ollie loved playing with a friend!",
         "They worked well together.",
     ]
-    ollies_journal = journal_partition(world.setting_id, world.ollie.child_id)
+    ollies_journal = keys.journal_partition(world.setting_id, world.ollie.child_id)
     projection = [
         r
-        for r in rows(clients, world.setting_id, ["journal"])["journal"]
+        for r in rows(clients, world.setting_id, [keys.JOURNAL])[keys.JOURNAL]
         if r["PartitionKey"] == ollies_journal
     ]
     group_row = next(r for r in projection if r["ObservationId"] == world.group)
@@ -336,10 +336,10 @@ def test_a_run_that_fails_after_some_deletions_and_a_normal_run_end_as_one_clean
     assert len(blobs(clients, crashed.setting_id)) == len(blobs(clients, clean.setting_id))
 
 
-class BytesThatWillNotGo(BlobBatch):
+class BytesThatWillNotGo(PrivateBlobs):
     """Blob deletes that fail: a run dying after the leaver's rows went and before their bytes."""
 
-    def delete(self, names: Sequence[str]) -> int:
+    def delete_counted(self, names: Sequence[str]) -> int:
         raise RuntimeError("injected failure")
 
 
@@ -351,7 +351,7 @@ def test_photo_bytes_left_by_a_run_that_died_after_their_rows_are_swept_by_the_n
     past_retention(world, clock)
     plain = bootstrap.retention_store(clients)
     leavers = leaver_store(clients)
-    leavers._blobs = BytesThatWillNotGo(clients)
+    leavers._blobs = BytesThatWillNotGo(clients, CONTAINER)
     dying = TableRetention(plain._settings, plain._accounts, plain._audit, leavers)
     with pytest.raises(RuntimeError, match="injected"):
         run(deps, clients, world.setting_id, store=dying)
@@ -415,14 +415,14 @@ def many(
         return ObservationStatus.DRAFT if n % published_every else ObservationStatus.PUBLISHED
 
     def projection(o: Observation) -> dict[str, Any]:
-        return {"PartitionKey": journal_partition(setting_id, child.child_id),
-                "RowKey": f"{99999999 - int(o.observed_on.strftime('%Y%m%d')):08d}~{o.observation_id}",
+        return {"PartitionKey": keys.journal_partition(setting_id, child.child_id),
+                "RowKey": keys.journal_row(o.observed_on, o.observation_id),
                 "ObservationId": o.observation_id, "Version": 1, "Children": names, "AuthorId": o.author_id,
                 "Text": o.text, "NextSteps": "", "Areas": json.dumps(["mathematics"]),
                 "ObservedOn": o.observed_on.isoformat(), "PublishedAt": now, "PhotoIds": "[]",
                 "Area_MATHEMATICS": True}  # fmt: skip
 
-    canonical, journal = Table(clients.table("observations")), Table(clients.table("journal"))
+    canonical, journal = Table(clients.table(keys.OBSERVATIONS)), Table(clients.table(keys.JOURNAL))
     made = [observation(n) for n in range(count)]
     canonical.transact(Operation("create", observation_entity(o, 1)) for o in made)
     journal.transact(
@@ -442,10 +442,10 @@ def test_ten_thousand_observations_of_one_leaver_are_purged_within_one_run(
     report = run(deps, clients, nursery.setting.setting_id, budget=Budget(RUN_BUDGET_SECONDS))
     assert report.finished
     assert report.counts["observations"] == 10_000
-    assert rows(clients, nursery.setting.setting_id, ["observations", "journal", "children"]) == {
-        "observations": [],
-        "journal": [],
-        "children": [],
+    assert rows(clients, nursery.setting.setting_id, [keys.OBSERVATIONS, keys.JOURNAL, keys.CHILDREN]) == {
+        keys.OBSERVATIONS: [],
+        keys.JOURNAL: [],
+        keys.CHILDREN: [],
     }
 
 

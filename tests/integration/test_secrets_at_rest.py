@@ -14,13 +14,14 @@ from shared.security.tokens import TokenKind
 from shared.services.credentials import confirm_reset, request_reset
 from shared.services.deps import Deps
 from shared.services.signin import complete_sign_in, start_sign_in
+from shared.storage import keys
 from shared.storage.clients import StorageClients
 from tests.conftest import PIN, Mailbox, People, run_reset_worker
 
 
 def every_stored_value(clients: StorageClients, setting_id: str) -> list[str]:
     values = []
-    for table in ("accounts", "settings", "audit", "children"):
+    for table in (keys.ACCOUNTS, keys.SETTINGS, keys.AUDIT, keys.CHILDREN):
         client = clients.table(table)
         for entity in client.list_entities():
             if str(entity.get("PartitionKey", "")).startswith(setting_id):

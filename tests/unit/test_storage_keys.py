@@ -1,0 +1,85 @@
+"""The stored key format (shared.storage.keys): rows already in storage must still be found.
+
+Each expected key is written out in full, as it sits in a table, so a change to a builder that
+would orphan existing rows fails here before it reaches storage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, date, datetime
+
+from shared.storage import keys
+
+AT = datetime(2024, 3, 5, 9, 30, 15, 250000, tzinfo=UTC)
+AT_MS = 1709631015250
+
+
+def test_the_table_names_are_the_ones_in_storage() -> None:
+    assert keys.TABLES == (
+        "settings", "accounts", "children", "observations", "journal",
+        "comments", "moments", "exports", "audit",
+    )  # fmt: skip
+
+
+def test_s23_account_rows_are_keyed_under_the_user_in_the_setting_partition() -> None:
+    digest = hashlib.sha256(b"ada@example.org").hexdigest()
+    assert keys.account_row("u1") == "user~u1"
+    assert keys.session_row("u1", "d" * 64) == "user~u1~session~" + "d" * 64
+    assert keys.session_digest_of(keys.session_row("u1", "abc")) == "abc"
+    assert keys.email_row("ada@example.org") == f"email~{digest}"
+    assert keys.is_email_row(keys.email_row("ada@example.org"))
+    assert keys.MANAGER_GUARD_ROW == "guard~managers"
+
+
+def test_a_link_is_keyed_both_under_the_parent_and_under_the_child() -> None:
+    assert keys.link_rows("p1", "c1") == ("user~p1~child~c1", "link~c1~p1")
+    assert keys.children_of("p1") == "user~p1~child~"
+    assert keys.parents_of("c1") == "link~c1~"
+
+
+def test_a_prefix_range_holds_exactly_the_keys_that_continue_the_prefix() -> None:
+    low, high = keys.prefix_bounds(keys.owned_by("u1"))
+    inside = [keys.session_row("u1", "f" * 64), keys.parent_link_row("u1", "c9")]
+    outside = [keys.account_row("u1"), keys.account_row("u10"), keys.session_row("u10", "0"), "user~u2"]
+    assert all(low < key < high for key in inside)
+    assert not any(low < key < high for key in outside)
+
+
+def test_the_range_filter_is_parameterised_and_space_delimited() -> None:
+    filter, parameters = keys.rows_under("s1", keys.PHOTO_ROWS)
+    assert filter == "PartitionKey eq @pk and RowKey gt @from and RowKey lt @to"
+    assert parameters == {"pk": "s1", "from": "photo~", "to": "photo~~"}
+
+
+def test_photo_rows_sort_above_every_observation_id() -> None:
+    assert keys.photo_row("p1") == "photo~p1"
+    assert keys.photo_id_of("photo~p1") == "p1"
+    assert all(observation < keys.PHOTO_ROWS for observation in ("0" * 32, "f" * 32, "moment-" + "f" * 32))
+
+
+def test_journal_rows_list_the_latest_day_first() -> None:
+    assert keys.journal_partition("s1", "c1") == "s1~c1"
+    assert keys.journal_row(date(2024, 3, 5), "o1") == f"{99999999 - 20240305:08d}~o1"
+    assert keys.journal_row(date(2024, 3, 6), "o1") < keys.journal_row(date(2024, 3, 5), "o1")
+
+
+def test_comments_are_oldest_first_and_moments_and_audit_newest_first() -> None:
+    assert keys.comment_row(AT, "k1") == f"{AT_MS:015d}~k1"
+    assert keys.moment_row(AT, "m1") == f"{10**13 - AT_MS:013d}~m1"
+    assert keys.audit_row(AT, "abcd1234") == f"{10**13 - AT_MS:013d}~abcd1234"
+    assert keys.audit_partition("s1", 2024, 3) == "s1~2024-03"
+    assert keys.comments_partition("s1", "o1") == keys.moments_partition("s1", "o1") == "s1~o1"
+    assert keys.split_partition("s1~o1") == ("s1", "o1")
+
+
+def test_an_audit_time_range_is_a_row_key_range() -> None:
+    newest, oldest = keys.audit_rows_between(since=AT, until=datetime(2024, 3, 6, tzinfo=UTC))
+    assert newest < keys.audit_row(AT, "ffffffff") < oldest
+    assert keys.audit_row(datetime(2024, 3, 6, tzinfo=UTC), "00000000") < newest
+
+
+def test_settings_and_exports_rows() -> None:
+    assert keys.SETTING_ROW == "setting"
+    assert keys.requester_row("u1") == "requester~u1"
+    assert keys.export_row("e1") == "e1"

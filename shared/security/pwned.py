@@ -17,7 +17,7 @@ import http.client
 import time
 import urllib.request
 
-from shared.domain.passwords import BreachedPasswords, normalise_password
+from shared.domain.passwords import MAX_LENGTH, BreachedPasswords, normalise_password
 
 PUBLIC_API = "https://api.pwnedpasswords.com"
 TIMEOUT_SECONDS = 1.5
@@ -25,6 +25,9 @@ TIMEOUT_SECONDS = 1.5
 _MAX_ANSWER_BYTES = 1 << 20
 _CHUNK_BYTES = 16 * 1024
 _USER_AGENT = "learning-journal-password-check"
+# NFKC folds at most four code points into one, so longer input is refused on length by the policy
+# whatever the API says; it is not normalised here, which costs quadratic time on crafted input.
+_MAX_RAW_LENGTH = 4 * MAX_LENGTH
 
 
 class PwnedPasswords:
@@ -39,6 +42,8 @@ class PwnedPasswords:
 
     def is_breached(self, password: str) -> bool | None:
         """True if the password's hash is listed with a count above 0; None if no answer came."""
+        if len(password) > _MAX_RAW_LENGTH:
+            return None
         text = normalise_password(password)
         sha1 = hashlib.sha1(text.encode("utf-8", "surrogatepass"), usedforsecurity=False)
         digest = sha1.hexdigest().upper()

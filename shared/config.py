@@ -26,6 +26,9 @@ AZURITE_CONNECTION = (
 )
 
 # Values that show a secret was copied from an example instead of generated.
+# S2: the Pwned Passwords range API, asked in production unless JOURNAL_PWNED_PASSWORDS_URL is "off".
+PWNED_PASSWORDS_API = "https://api.pwnedpasswords.com"
+
 PLACEHOLDERS = {"", "changeme", "change-me", "secret", "placeholder", "todo", "xxx"}
 
 # RFC 7518 3.2 and docs/security.md S21: HMAC keys of at least 256 bits.
@@ -84,6 +87,7 @@ class Config:
     reset_link_seconds: int = 60 * 60
     activation_link_seconds: int = 72 * 60 * 60
     photo_max_bytes: int = 10 * 1024 * 1024
+    pwned_passwords_url: str | None = None  # None: no breach API is asked
     var_dir: Path = field(default=ROOT / "var")
 
     @property
@@ -144,8 +148,19 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         reset_link_seconds=_int(env, "JOURNAL_RESET_LINK_SECONDS", 60 * 60),
         activation_link_seconds=_int(env, "JOURNAL_ACTIVATION_LINK_SECONDS", 72 * 60 * 60),
         photo_max_bytes=_int(env, "JOURNAL_PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        pwned_passwords_url=_pwned_passwords_url(env, local),
         var_dir=var_dir,
     )
+
+
+def _pwned_passwords_url(env: Mapping[str, str], local: bool) -> str | None:
+    """The breach API base URL: the public API in production, off locally; "off" disables it."""
+    raw = env.get("JOURNAL_PWNED_PASSWORDS_URL", "off" if local else PWNED_PASSWORDS_API).strip()
+    if raw.lower() == "off":
+        return None
+    if not raw.startswith("https://") and not local:
+        raise ConfigError("JOURNAL_PWNED_PASSWORDS_URL must be an https:// URL or 'off'")
+    return raw.rstrip("/")
 
 
 def _storage(env: Mapping[str, str], local: bool) -> StorageConfig:

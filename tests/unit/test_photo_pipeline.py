@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from PIL import Image
 
 from shared.domain.errors import InvalidInput, UnsupportedMediaType
+from shared.media import images
 from shared.media.images import DISPLAY_EDGE, MAX_PIXELS, THUMB_EDGE, process_photo, sniff_type
 from tests import photos
 
@@ -79,10 +83,78 @@ def test_s26_a_huge_bomb_that_trips_pillows_own_guard_is_a_400_too() -> None:
         process_photo(photos.png_header_claiming(20_000, 20_000))
 
 
-def test_s26_forty_megapixels_exactly_is_not_refused_for_its_size() -> None:
-    # 8000 x 5000 is on the limit; this header has no pixels, so it fails later, as damaged.
-    with pytest.raises(InvalidInput, match="damaged"):
-        process_photo(photos.png_header_claiming(8000, 5000))
+def test_s26_a_forty_megapixel_jpeg_is_accepted_and_decoded_at_reduced_size() -> None:
+    # 8000 x 5000 is on the limit; libjpeg decodes it at 1/2 scale, which still covers the display.
+    processed = process_photo(_encoded(Image.new("L", (8000, 5000), 90), "JPEG"))
+    assert (processed.display.width, processed.display.height) == (DISPLAY_EDGE, 1000)
+
+
+def test_s26_a_png_header_over_the_png_limit_is_refused_before_decoding() -> None:
+    # 6324 x 6324 RGB is under 40 MP but over what a PNG may decode to within the memory budget;
+    # the header alone holds almost no pixels, so a refusal for size proves nothing was decoded.
+    assert MAX_PIXELS >= 6324 * 6324
+    with pytest.raises(InvalidInput, match="too many pixels: a PNG image"):
+        process_photo(photos.png_header_claiming(6324, 6324))
+
+
+def test_s26_a_flat_6324_pixel_square_png_is_refused_with_a_clear_400() -> None:
+    flat = _encoded(Image.new("RGB", (6324, 6324), (250, 250, 250)), "PNG")
+    assert len(flat) < 300_000
+    with pytest.raises(InvalidInput) as refused:
+        process_photo(flat)
+    assert refused.value.code == "invalid_input"
+    assert refused.value.message == (
+        "The photo has too many pixels: a PNG image like this one may have at most 39 megapixels"
+        " (about 6267 x 6267). Please send a smaller photo, or a JPEG."
+    )
+
+
+def test_s26_a_png_just_inside_its_limit_is_accepted() -> None:
+    processed = process_photo(_encoded(Image.new("RGB", (6000, 6000), (250, 250, 250)), "PNG"))
+    assert processed.display.width == DISPLAY_EDGE
+
+
+def test_s26_a_webp_header_over_the_webp_limit_is_refused_before_libwebp_sees_it() -> None:
+    header = _encoded(Image.new("RGB", (16, 16)), "WEBP")
+    claiming = bytearray(header)
+    claiming[26:28] = (5000).to_bytes(2, "little")  # VP8 frame header: 5000 x 5000, no pixels
+    claiming[28:30] = (5000).to_bytes(2, "little")
+    assert bytes(claiming[12:16]) == b"VP8 "
+    with pytest.raises(InvalidInput, match="too many pixels: a WebP image"):
+        process_photo(bytes(claiming))
+
+
+def test_s26_a_progressive_jpeg_counts_its_full_size_coefficients() -> None:
+    # A progressive JPEG keeps every coefficient until its last scan, whatever the draft scale:
+    # 6000 x 6000 without chroma subsampling would need 216 MB for them alone.
+    flat = Image.new("RGB", (6000, 6000), (90, 160, 200))
+    with pytest.raises(InvalidInput, match="too many pixels: a progressive JPEG"):
+        process_photo(_encoded(flat, "JPEG", progressive=True, subsampling=0))
+    process_photo(_encoded(flat, "JPEG", subsampling=0))
+
+
+def test_s26_at_most_two_photos_are_decoded_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    inside, most, lock = 0, 0, threading.Lock()
+    real = images._decode_display
+
+    def counting(source: Image.Image) -> Image.Image:
+        nonlocal inside, most
+        with lock:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.05)
+        try:
+            return real(source)
+        finally:
+            with lock:
+                inside -= 1
+
+    monkeypatch.setattr(images, "_decode_display", counting)
+    data = photos.plain_jpeg(400, 300)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: process_photo(data), range(12)))
+    assert len(results) == 12
+    assert most == images.MAX_CONCURRENT_DECODES == 2
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.1])

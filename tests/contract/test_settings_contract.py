@@ -8,8 +8,16 @@ import pytest
 
 from shared.clock import FrozenClock
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from shared.domain.settings import Setting
 from shared.services.deps import Deps
 from tests.contract.examples import setting
+
+
+def _now(ports: Deps, setting_id: str) -> Setting:
+    """The setting as stored now."""
+    found = ports.settings.get(setting_id)
+    assert found is not None
+    return found
 
 
 def test_a_setting_reads_back_as_added_with_an_etag(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
@@ -26,7 +34,7 @@ def test_a_taken_setting_id_is_a_conflict_on_the_slug(
     with pytest.raises(Conflict) as refused:
         ports.settings.add(replace(setting(setting_id, clock.now()), name="Another"))
     assert refused.value.field == "slug"
-    assert ports.settings.get(setting_id).name == "Little Acorns"  # type: ignore[union-attr]
+    assert _now(ports, setting_id).name == "Little Acorns"
 
 
 def test_every_save_changes_the_etag_and_a_stale_save_is_refused(
@@ -40,16 +48,16 @@ def test_every_save_changes_the_etag_and_a_stale_save_is_refused(
     assert second is not None and second.etag != first.etag and second.retention_days == 30
     with pytest.raises(ConcurrencyConflict):
         ports.settings.save(replace(first, retention_days=90))
-    assert ports.settings.get(setting_id).retention_days == 30  # type: ignore[union-attr]
+    assert _now(ports, setting_id).retention_days == 30
 
 
 def test_a_removed_setting_is_gone_and_cannot_be_saved(
     ports: Deps, setting_id: str, clock: FrozenClock
 ) -> None:
     ports.settings.add(setting(setting_id, clock.now()))
-    found = ports.settings.get(setting_id)
+    found = _now(ports, setting_id)
     ports.settings.remove(setting_id)
     ports.settings.remove(setting_id)
     assert ports.settings.get(setting_id) is None
     with pytest.raises(NotFound):
-        ports.settings.save(found)  # type: ignore[arg-type]
+        ports.settings.save(found)

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install chromium run test fuzz lint typecheck bench clean
+.PHONY: install chromium run test test-fast fuzz lint typecheck bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -33,6 +33,11 @@ run: install
 ## Lint, type-check and run every test against an in-memory Azurite on free ports.
 test: install lint typecheck
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+## Unit and service tests only: use cases on in-memory fakes, no emulator (a test that asks for
+## Azurite fails). Seconds, not minutes; `make test` is still the gate.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -p tests.service.no_emulator tests/unit tests/service $(PYTEST_ARGS)
 
 ## Schemathesis against openapi.yaml on a local host (127.0.0.1 only): at least 1,000 generated requests,
 ## valid and invalid, unauthenticated and as each role; no 5xx, answers as documented.

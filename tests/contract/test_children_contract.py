@@ -1,0 +1,115 @@
+"""The ChildRepository and LinkRepository contracts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from shared.clock import FrozenClock
+from shared.domain.children import ParentLink
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from shared.services.deps import Deps
+from tests.contract.examples import child
+
+
+def test_a_child_reads_back_as_added_and_a_taken_id_is_a_conflict(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    new = child(setting_id, clock.now())
+    ports.children.add(new)
+    found = ports.children.get(setting_id, new.child_id)
+    assert found is not None and found.etag and replace(found, etag=None) == new
+    with pytest.raises(Conflict):
+        ports.children.add(replace(new, first_name="Other"))
+    assert ports.children.get(setting_id + "x", new.child_id) is None
+
+
+def test_get_many_keeps_the_order_asked_and_skips_the_missing(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    made = [child(setting_id, clock.now()) for _ in range(16)]  # more than one query's worth
+    for each in made:
+        ports.children.add(each)
+    wanted = [made[5].child_id, "cmissing", made[0].child_id, *[c.child_id for c in made[6:]]]
+    assert [c.child_id for c in ports.children.get_many(setting_id, wanted)] == [
+        i for i in wanted if i != "cmissing"
+    ]
+    assert [c.child_id for c in ports.children.get_many(setting_id, [made[1].child_id])] == [made[1].child_id]
+    assert ports.children.get_many(setting_id, []) == []
+
+
+def test_a_settings_children_come_sorted_by_first_then_last_name(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    for first, last in (("zara", "Ali"), ("Ada", "Young"), ("ada", "Byron")):
+        ports.children.add(child(setting_id, clock.now(), first, last))
+    ports.children.add(child(setting_id + "x", clock.now(), "Aaron", "Elsewhere"))
+    names = [(c.first_name, c.last_name) for c in ports.children.list(setting_id)]
+    assert names == [("ada", "Byron"), ("Ada", "Young"), ("zara", "Ali")]
+
+
+def test_a_stale_save_of_a_child_is_refused_and_a_missing_one_is_not_found(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    new = child(setting_id, clock.now())
+    ports.children.add(new)
+    read = ports.children.get(setting_id, new.child_id)
+    assert read is not None
+    ports.children.save(replace(read, leaving_date=clock.now().date(), legal_hold="court order"))
+    saved = ports.children.get(setting_id, new.child_id)
+    assert saved is not None and saved.etag != read.etag and saved.legal_hold == "court order"
+    with pytest.raises(ConcurrencyConflict):
+        ports.children.save(replace(read, first_name="Lost"))
+    ports.children.save(replace(saved, legal_hold=None, leaving_date=None))
+    cleared = ports.children.get(setting_id, new.child_id)
+    assert cleared is not None and cleared.legal_hold is None and cleared.leaving_date is None
+    with pytest.raises(NotFound):
+        ports.children.save(child(setting_id, clock.now()))
+
+
+def test_s24_a_link_is_seen_from_both_sides_and_linking_twice_changes_nothing(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    link = ParentLink(setting_id, "uparent", "cchild", clock.now())
+    ports.links.link(link)
+    ports.links.link(replace(link, linked_at=clock.now() + timedelta(days=1)))
+    ports.links.link(ParentLink(setting_id, "uparent", "cbrother", clock.now()))
+    ports.links.link(ParentLink(setting_id, "uother", "cchild", clock.now()))
+    assert ports.links.children_of(setting_id, "uparent") == [
+        ParentLink(setting_id, "uparent", "cbrother", clock.now()),
+        link,
+    ]
+    assert [p.parent_id for p in ports.links.parents_of(setting_id, "cchild")] == ["uother", "uparent"]
+    assert ports.links.is_linked(setting_id, "uparent", "cchild")
+    assert not ports.links.is_linked(setting_id + "x", "uparent", "cchild")
+    assert ports.links.children_of(setting_id + "x", "uparent") == []
+
+
+def test_s24_unlinking_removes_both_sides_and_twice_is_fine(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    ports.links.link(ParentLink(setting_id, "uparent", "cchild", clock.now()))
+    ports.links.unlink(setting_id, "uparent", "cchild")
+    ports.links.unlink(setting_id, "uparent", "cchild")
+    assert not ports.links.is_linked(setting_id, "uparent", "cchild")
+    assert ports.links.children_of(setting_id, "uparent") == []
+    assert ports.links.parents_of(setting_id, "cchild") == []
+
+
+def test_closing_a_childs_links_dates_both_sides_and_none_opens_them_again(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    for parent in ("ua", "ub"):
+        ports.links.link(ParentLink(setting_id, parent, "cchild", clock.now()))
+    ports.links.link(ParentLink(setting_id, "ua", "csibling", clock.now()))
+    until = clock.now() + timedelta(days=30)
+    ports.links.close_at(setting_id, "cchild", until)
+    assert [link.readable_until for link in ports.links.parents_of(setting_id, "cchild")] == [until, until]
+    assert [(link.child_id, link.readable_until) for link in ports.links.children_of(setting_id, "ua")] == [
+        ("cchild", until),
+        ("csibling", None),
+    ]
+    ports.links.close_at(setting_id, "cchild", None)
+    assert [link.readable_until for link in ports.links.children_of(setting_id, "ub")] == [None]

@@ -1,0 +1,79 @@
+"""The services' whole graph over the fakes: what shared/bootstrap.py wires, with no storage.
+
+The hasher and token service are the real ones, so what the services sign and hash is real.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shared.bootstrap import ISSUER
+from shared.clock import Clock
+from shared.config import Config
+from shared.security.hashing import SecretHasher
+from shared.security.tokens import TokenService
+from shared.services.deps import Deps
+from tests.fakes.accounts import MemoryAccounts
+from tests.fakes.audit import MemoryAudit
+from tests.fakes.blobs import (
+    MemoryExportFiles,
+    MemoryPhotoBlobs,
+    MemoryPhotoBytes,
+    export_container,
+    photo_container,
+)
+from tests.fakes.children import MemoryChildren, MemoryLinks
+from tests.fakes.comments import MemoryComments
+from tests.fakes.exports import MemoryExports
+from tests.fakes.journal import MemoryJournal
+from tests.fakes.moments import MemoryMoments
+from tests.fakes.observations import MemoryObservations
+from tests.fakes.photos import MemoryPhotos
+from tests.fakes.queues import MemoryExportRequests, MemoryOutbox, MemoryResetRequests
+from tests.fakes.settings import MemorySettings
+
+
+@dataclass(frozen=True)
+class Fakes:
+    """The fakes behind a Deps, typed as themselves, for tests that look inside them."""
+
+    deps: Deps
+    outbox: MemoryOutbox
+    resets: MemoryResetRequests
+    export_requests: MemoryExportRequests
+    audit: MemoryAudit
+
+
+def build(config: Config, clock: Clock) -> Fakes:
+    """Every port as an in-memory fake; the hasher and tokens as configured."""
+    links = MemoryLinks()
+    photos = MemoryPhotos()
+    journal = MemoryJournal()
+    audit = MemoryAudit()
+    outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
+    photo_blobs = photo_container(clock)
+    deps = Deps(
+        config=config,
+        clock=clock,
+        settings=MemorySettings(),
+        accounts=MemoryAccounts(links),
+        children=MemoryChildren(),
+        links=links,
+        audit_log=audit,
+        audit_reader=audit,
+        outbox=outbox,
+        resets=resets,
+        hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
+        tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
+        photos=photos,
+        photo_blobs=MemoryPhotoBlobs(photo_blobs),
+        observations=MemoryObservations(photos, journal),
+        journal=journal,
+        comments=MemoryComments(),
+        moments=MemoryMoments(),
+        exports=MemoryExports(),
+        export_files=MemoryExportFiles(export_container(clock)),
+        export_requests=export_requests,
+        photo_bytes=MemoryPhotoBytes(photo_blobs),
+    )
+    return Fakes(deps, outbox, resets, export_requests, audit)

@@ -1,13 +1,19 @@
-// The one storage account: the journal's tables, photo blobs and mail queue, the Functions host's
-// own storage (AzureWebJobsStorage) and the Flex Consumption deployment package.
-//
-// Only Entra ID (the app's managed identity) can reach the data: shared keys are off, so there is
-// no account key to leak and every SAS is a user delegation SAS (SECURITY.md S28).
+// The journal's blobs: photos, export files and the audit archive. This is the one store
+// browsers talk to directly: the app hands them short-lived user delegation SAS links to photos
+// and exports, so the account keeps its public endpoint (network rules apply to a whole account,
+// which is why tables and queues live in a separate, closed account). What protects it instead:
+// shared keys are off, so there is no account key and every SAS is a user delegation SAS signed
+// with the app's Entra identity (SECURITY.md S28); anonymous access is off; every container is
+// private; and every read is logged to Log Analytics.
 //
 // Deliberately WITHOUT blob soft delete, container soft delete, versioning, change feed or
 // point-in-time restore. The retention purge must really delete children's photos: with any of
 // these on, a "deleted" photo would live on as a soft-deleted blob or an old version that the app
 // neither sees nor purges. See infra/README.md, "Why blob soft delete is off".
+//
+// The audit archive is the exception that proves the rule: a container under a time-based
+// retention policy, so that nobody (the app identity included) can rewrite or delete an audit
+// entry before its retention ends. Entries are only ever added (protected append writes).
 
 @description('Name of the storage account (3-24 lower-case letters and digits).')
 @minLength(3)
@@ -27,8 +33,19 @@ param tags object
 ])
 param skuName string = 'Standard_LRS'
 
-@description('Private container that Flex Consumption deploys the app package to.')
-param deploymentContainerName string
+@description('Log Analytics workspace that receives the read, write and delete log.')
+param workspaceId string
+
+@description('Days an audit archive entry cannot be changed or deleted.')
+@minValue(1)
+@maxValue(3650)
+param auditRetentionDays int = 400
+
+// The containers the app writes to (shared/domain/photos.py, shared/domain/exports.py) and the
+// audit archive. Declared here so that the app's role can be scoped to each one.
+var photoContainerName = 'photos'
+var exportContainerName = 'exports'
+var auditContainerName = 'audit-archive'
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -47,13 +64,11 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     isHnsEnabled: false
-    // Reachable over the internet, but only with an Entra token or a user delegation SAS signed
-    // with one: browsers fetch photos directly with short-lived SAS URLs, and Flex Consumption
-    // without a virtual network reaches storage over its public endpoints.
+    // Browsers anywhere fetch photos with SAS links; see the header.
     publicNetworkAccess: 'Enabled'
     networkAcls: {
       defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      bypass: 'None'
     }
   }
 }
@@ -80,19 +95,67 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-// The app creates its own private containers on first use; only the deployment container is
-// declared here. No container is ever public.
-resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+resource photoContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
-  name: deploymentContainerName
+  name: photoContainerName
   properties: {
     publicAccess: 'None'
+  }
+}
+
+resource exportContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: exportContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: auditContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Unlocked when created, so that a wrong retention can still be corrected; an operator locks it
+// once the value is right (infra/README.md, "Lock the audit archive"). Locked, not even the
+// subscription owner can shorten it or delete the container before the last entry expires.
+resource auditRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: auditContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: auditRetentionDays
+    allowProtectedAppendWrites: true
+  }
+}
+
+resource blobReads 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'storage-reads-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
   }
 }
 
 output id string = account.id
 output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
-output queueEndpoint string = account.properties.primaryEndpoints.queue
-output tableEndpoint string = account.properties.primaryEndpoints.table
-output deploymentContainerName string = deploymentContainer.name
+output photoContainerName string = photoContainer.name
+output exportContainerName string = exportContainer.name
+output auditContainerName string = auditContainer.name

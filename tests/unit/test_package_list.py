@@ -28,6 +28,7 @@ WORKING_COPY_FILES = [
     ".mypy_cache/3.11/shared/config.meta.json",
     ".pytest_cache/v/cache/nodeids",
     ".ruff_cache/0.17.6/123",
+    ".hypothesis/examples/abc/def",
     "node_modules/azurite/package.json",
     "var/local-secrets.json",
     "var/mail/20260101T000000Z-abcd.eml",

@@ -1,12 +1,14 @@
-"""GET /api/health: is the app up, and does storage answer?"""
+"""GET /api/health: is the app up, and if not, is it the configuration, storage or mail?"""
 
 from __future__ import annotations
+
+import os
 
 import azure.functions as func
 
 from functions.http import endpoint, json_response
 from shared import bootstrap
-from shared.storage.health import storage_answers
+from shared.storage.health import dependency_report
 
 bp = func.Blueprint()
 
@@ -14,7 +16,5 @@ bp = func.Blueprint()
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def health(req: func.HttpRequest) -> func.HttpResponse:
-    answers = storage_answers(bootstrap.storage())
-    if all(answers.values()):
-        return json_response({"status": "ok", "storage": "ok"})
-    return json_response({"status": "degraded", "storage": "unavailable"}, status=503)
+    report = dependency_report(os.environ, bootstrap.config, bootstrap.storage)
+    return json_response(report, status=200 if report["status"] == "ok" else 503)

@@ -17,6 +17,8 @@ log = logging.getLogger("journal")
 RUN_BUDGET_SECONDS = 8 * 60
 
 
+# 02:00 UTC, all year round. Flex Consumption runs every timer in UTC and ignores TZ and
+# WEBSITE_TIME_ZONE, so in the UK the purge starts at 02:00 in winter and 03:00 in summer.
 @bp.timer_trigger(arg_name="timer", schedule="0 0 2 * * *", use_monitor=True)
 def purge_retention(timer: func.TimerRequest) -> None:
     reports = purge(

@@ -201,6 +201,11 @@ def _mail(env: Mapping[str, str], local: bool, var_dir: Path) -> MailConfig:
         raise ConfigError("JOURNAL_MAIL_FROM is required")
     if transport == "smtp" and not env.get("JOURNAL_SMTP_HOST"):
         raise ConfigError("JOURNAL_SMTP_HOST is required for the smtp mail transport")
+    starttls = env.get("JOURNAL_SMTP_STARTTLS", "true").lower() != "false"
+    if transport == "smtp" and not starttls and not local:
+        # Mail carries reset and activation links: never across the internet in the clear, with
+        # or without a user name (port 465 still works: the transport then speaks TLS at once).
+        raise ConfigError("JOURNAL_SMTP_STARTTLS cannot be turned off outside local development")
     return MailConfig(
         transport=transport,
         sender=sender,
@@ -209,7 +214,7 @@ def _mail(env: Mapping[str, str], local: bool, var_dir: Path) -> MailConfig:
         smtp_port=_int(env, "JOURNAL_SMTP_PORT", 587),
         smtp_username=env.get("JOURNAL_SMTP_USERNAME", ""),
         smtp_password=env.get("JOURNAL_SMTP_PASSWORD", ""),
-        smtp_starttls=env.get("JOURNAL_SMTP_STARTTLS", "true").lower() != "false",
+        smtp_starttls=starttls,
     )
 
 

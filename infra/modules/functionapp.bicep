@@ -2,6 +2,11 @@
 // The app runs as the user-assigned identity for everything: host storage, journal storage,
 // the deployment package, Key Vault references and telemetry. No key or password is written
 // into any setting; the three secrets arrive as Key Vault references.
+//
+// Only properties that Flex Consumption accepts appear on the site: runtime, scale and deployment
+// live in functionAppConfig, and there is no siteConfig block at all. Flex rejects several
+// classic siteConfig properties outright (ftpsState fails provisioning with ARM error 51021) and
+// offers no FTP endpoint, so neither appears here; tests/infra/test_bicep.py holds the list.
 
 @description('Name of the function app.')
 param name string
@@ -21,20 +26,26 @@ param identityId string
 @description('Client id of the same identity (for AZURE_CLIENT_ID and the __clientId settings).')
 param identityClientId string
 
-@description('Name of the storage account (journal data and Functions host storage).')
-param storageAccountName string
+@description('Name of the Functions host storage account (AzureWebJobsStorage).')
+param hostStorageName string
 
-@description('Blob endpoint of the storage account, ending in a slash.')
+@description('Blob endpoint of the host storage account, ending in a slash (deployment package).')
+param hostBlobEndpoint string
+
+@description('Private container in the host storage account that holds the deployment package.')
+param deploymentContainerName string
+
+@description('Blob endpoint of the journal photo account, ending in a slash.')
 param blobEndpoint string
 
-@description('Queue endpoint of the storage account, ending in a slash.')
+@description('Queue endpoint of the journal data account, ending in a slash.')
 param queueEndpoint string
 
-@description('Table endpoint of the storage account, ending in a slash.')
+@description('Table endpoint of the journal data account, ending in a slash.')
 param tableEndpoint string
 
-@description('Private container that holds the deployment package.')
-param deploymentContainerName string
+@description('Subnet the app joins, so that it reaches the closed stores through private endpoints.')
+param appSubnetId string
 
 @description('Vault URI of the Key Vault, ending in a slash.')
 param keyVaultUri string
@@ -53,22 +64,17 @@ param jwtCurrentKid string
 @minLength(1)
 param pepperCurrent string
 
-@description('Sender of every e-mail, e.g. "Learning Journal <no-reply@example.org>".')
-@minLength(1)
-param mailFrom string
+@description('Sender of every e-mail, e.g. "Learning Journal <no-reply@example.org>". Empty leaves mail unconfigured: /api/health says so.')
+param mailFrom string = ''
 
-@description('SMTP relay host name.')
-@minLength(1)
-param smtpHost string
+@description('SMTP relay host name. Empty leaves mail unconfigured: /api/health says so.')
+param smtpHost string = ''
 
 @description('SMTP relay port.')
 param smtpPort int = 587
 
 @description('SMTP user name; empty when the relay needs no sign-in.')
 param smtpUsername string = ''
-
-@description('Whether to upgrade the SMTP connection with STARTTLS.')
-param smtpStartTls bool = true
 
 @description('Any new value makes the platform re-read every Key Vault reference at once (a configuration change); bump it after changing a secret.')
 @minLength(1)
@@ -118,21 +124,16 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    clientAffinityEnabled: false
+    // Browsers reach the app over the internet; everything the app reaches is behind the subnet.
     publicNetworkAccess: 'Enabled'
+    virtualNetworkSubnetId: appSubnetId
     keyVaultReferenceIdentity: identityId
-    siteConfig: {
-      minTlsVersion: '1.2'
-      scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
-      http20Enabled: true
-      // The web client is served by this app (same origin), so no CORS origins are allowed.
-    }
+    // No CORS origins: the web client is served by this app (same origin).
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${blobEndpoint}${deploymentContainerName}'
+          value: '${hostBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
             userAssignedIdentityResourceId: identityId
@@ -159,18 +160,19 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       JOURNAL_ENVIRONMENT: 'production'
       JOURNAL_PUBLIC_BASE_URL: empty(publicBaseUrl) ? 'https://${site.properties.defaultHostName}' : publicBaseUrl
 
-      // Journal storage, identity-based. "JournalStorage" is also the connection name of the
-      // queue triggers, so the host and our own SDK clients read the same settings.
+      // Journal storage, identity-based: tables and queues in the closed data account, blobs in
+      // the photo account. "JournalStorage" is also the connection name of the queue triggers, so
+      // the host and our own SDK clients read the same settings.
       JournalStorage__tableServiceUri: tableEndpoint
       JournalStorage__blobServiceUri: blobEndpoint
       JournalStorage__queueServiceUri: queueEndpoint
       JournalStorage__credential: 'managedidentity'
       JournalStorage__clientId: identityClientId
-      // DefaultAzureCredential picks the user-assigned identity only when told its client id.
+      // The app's SDK clients sign in with ManagedIdentityCredential for exactly this identity.
       AZURE_CLIENT_ID: identityClientId
 
-      // Functions host storage, identity-based: no AzureWebJobsStorage connection string.
-      AzureWebJobsStorage__accountName: storageAccountName
+      // Functions host storage, identity-based, in its own account: no connection string.
+      AzureWebJobsStorage__accountName: hostStorageName
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
 
@@ -191,7 +193,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       JOURNAL_SMTP_PORT: string(smtpPort)
       JOURNAL_SMTP_USERNAME: smtpUsername
       JOURNAL_SMTP_PASSWORD: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/smtp-password/)'
-      JOURNAL_SMTP_STARTTLS: smtpStartTls ? 'true' : 'false'
+      // Always: mail carries reset and activation links, and config.py refuses production without.
+      JOURNAL_SMTP_STARTTLS: 'true'
 
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identityClientId}'
@@ -199,16 +202,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Basic-auth publishing (FTP and the SCM site with a user name and password) is off: azd deploys
-// with an Entra token.
-resource ftpPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
-  parent: site
-  name: 'ftp'
-  properties: {
-    allow: false
-  }
-}
-
+// Basic-auth publishing to the SCM site (a user name and password) is off: azd deploys with an
+// Entra token. Flex Consumption has no FTP endpoint, so there is no `ftp` policy to set.
 resource scmPublishing 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'scm'

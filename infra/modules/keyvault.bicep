@@ -22,6 +22,15 @@ param tags object
 @description('Log Analytics workspace that receives the vault audit log (who read or changed which secret).')
 param workspaceId string
 
+@description('Subnet that holds the private endpoints.')
+param endpointSubnetId string
+
+@description('Private DNS zone id of privatelink.vaultcore.azure.net.')
+param vaultZoneId string
+
+@description('An operator address (CIDR) let in over the internet to create or rotate secrets; empty lets nobody in.')
+param operatorIpRange string = ''
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -39,12 +48,18 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enabledForDeployment: false
     enabledForDiskEncryption: false
     enabledForTemplateDeployment: false
-    // The Functions platform resolves Key Vault references over the public endpoint when the app
-    // has no virtual network; every read still needs the app identity's RBAC role.
-    publicNetworkAccess: 'Enabled'
+    // Closed to the internet: the app resolves its Key Vault references through the virtual
+    // network and the private endpoint below. An operator who creates or rotates a secret lets
+    // their own address in for the task (operatorIpRange, infra/README.md).
+    publicNetworkAccess: empty(operatorIpRange) ? 'Disabled' : 'Enabled'
     networkAcls: {
-      defaultAction: 'Allow'
-      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+      bypass: 'None'
+      ipRules: empty(operatorIpRange) ? [] : [
+        {
+          value: operatorIpRange
+        }
+      ]
     }
   }
 }
@@ -58,6 +73,43 @@ resource vaultAudit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' =
       {
         categoryGroup: 'audit'
         enabled: true
+      }
+    ]
+  }
+}
+
+resource endpoint 'Microsoft.Network/privateEndpoints@2023-11-01' = {
+  name: 'pe-${name}'
+  location: location
+  tags: tags
+  properties: {
+    subnet: {
+      id: endpointSubnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: 'vault'
+        properties: {
+          privateLinkServiceId: vault.id
+          groupIds: [
+            'vault'
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource endpointZone 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-11-01' = {
+  parent: endpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [
+      {
+        name: 'vault'
+        properties: {
+          privateDnsZoneId: vaultZoneId
+        }
       }
     ]
   }

@@ -1,12 +1,32 @@
-// Every role the app's identity holds, each scoped to the one resource it is for. Nothing at
-// resource group or subscription scope, and no Owner, Contributor or other management role:
-// the identity can read and write data, never change or delete the resources themselves.
+// Every role the app's identity holds, each scoped to the one resource it is for, and each the
+// least that the app needs there. Nothing at resource group or subscription scope, and no Owner,
+// Contributor or other management role: the identity can read and write data, never change or
+// delete the resources themselves. No data role spans two accounts.
+//
+// - Host storage: Storage Blob Data Owner, the role Microsoft documents as the minimum for
+//   identity-based AzureWebJobsStorage (the host creates its containers and takes blob leases).
+//   It reaches only this account, which holds no journal data.
+// - Photo account: Storage Blob Delegator at the account, which is only
+//   generateUserDelegationKey (a user delegation key is account-wide by definition), plus Storage
+//   Blob Data Contributor on the photo, export and audit-archive containers alone. A SAS grants at
+//   most what the signer's data role allows on the blob, so no SAS can reach another container.
+//   The audit archive's retention policy stops that role rewriting or deleting audit entries.
+// - Data account: Storage Table Data Contributor and Storage Queue Data Contributor.
 
 @description('Principal (object) id of the user-assigned managed identity.')
 param principalId string
 
-@description('Name of the storage account that holds the journal data and the host storage.')
-param storageAccountName string
+@description('Name of the Functions host storage account.')
+param hostStorageName string
+
+@description('Name of the storage account that holds the journal tables and queues.')
+param dataStorageName string
+
+@description('Name of the storage account that holds the photo, export and audit-archive blobs.')
+param photoStorageName string
+
+@description('Names of the blob containers the app reads and writes.')
+param containerNames array
 
 @description('Name of the Application Insights component the app sends telemetry to.')
 param applicationInsightsName string
@@ -14,9 +34,35 @@ param applicationInsightsName string
 @description('Name of the Key Vault that holds the secrets of the app.')
 param keyVaultName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: storageAccountName
+var blobDataOwner = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+var blobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var blobDelegator = 'db58b8e5-c6ad-4a2a-8342-4190687cbf4a'
+var tableDataContributor = '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+var queueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+var metricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
+var vaultReaderRole = '4633458b-17de-408a-b874-0445c86b69e6'
+
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: hostStorageName
 }
+
+resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: dataStorageName
+}
+
+resource photoStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: photoStorageName
+}
+
+resource photoBlobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' existing = {
+  parent: photoStorage
+  name: 'default'
+}
+
+resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for containerName in containerNames: {
+  parent: photoBlobService
+  name: containerName
+}]
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -26,54 +72,67 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-// Storage Table Data Contributor: settings, users, children, observations, sessions, audit log.
-resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
-  scope: storage
+resource hostBlobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, principalId, blobDataOwner)
+  scope: hostStorage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwner)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'Storage Blob Data Owner: Functions host storage and deployment package only'
+  }
+}
+
+resource photoDelegator 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(photoStorage.id, principalId, blobDelegator)
+  scope: photoStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDelegator)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'Storage Blob Delegator: user delegation keys for photo and export SAS links'
+  }
+}
+
+resource containerDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (containerName, i) in containerNames: {
+  name: guid(containers[i].id, principalId, blobDataContributor)
+  scope: containers[i]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributor)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'Storage Blob Data Contributor: the ${containerName} container only'
+  }
+}]
+
+resource dataTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, principalId, tableDataContributor)
+  scope: dataStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', tableDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'Storage Table Data Contributor: the journal tables'
   }
 }
 
-// Storage Blob Data Owner, not Contributor. User delegation keys do NOT need it: every
-// Storage Blob Data role (and Storage Blob Delegator) includes generateUserDelegationKey.
-// Owner is needed because the same account is the Functions host storage (AzureWebJobsStorage,
-// identity-based): Microsoft documents Storage Blob Data Owner as the minimum for host storage,
-// which creates containers and takes blob leases for timer-trigger singletons and host keys. Over
-// Contributor it adds only POSIX ACL management on accounts with a hierarchical namespace, which
-// this account does not have. Photo blobs, deployment package and host storage all live here.
-resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
-  scope: storage
+resource dataQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(dataStorage.id, principalId, queueDataContributor)
+  scope: dataStorage
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
-    description: 'Storage Blob Data Owner: photos, user delegation SAS, Functions host storage, deployment package'
-  }
-}
-
-// Storage Queue Data Contributor: the mail queue, its queue trigger and the poison queue.
-resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, principalId, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-  scope: storage
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-    description: 'Storage Queue Data Contributor: mail queue and queue triggers'
+    description: 'Storage Queue Data Contributor: mail, reset and export queues and their triggers'
   }
 }
 
 // Monitoring Metrics Publisher: telemetry with Entra auth, since App Insights local auth is off.
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, principalId, '3913510d-42f4-4e42-8a64-420c390055eb')
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(applicationInsights.id, principalId, metricsPublisher)
   scope: applicationInsights
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '3913510d-42f4-4e42-8a64-420c390055eb')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', metricsPublisher)
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'Monitoring Metrics Publisher: Entra-authenticated telemetry'
@@ -81,11 +140,11 @@ resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' =
 }
 
 // Key Vault Secrets User: read-only access to secret values, for the Key Vault references.
-resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, principalId, '4633458b-17de-408a-b874-0445c86b69e6')
+resource vaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, principalId, vaultReaderRole)
   scope: vault
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', vaultReaderRole)
     principalId: principalId
     principalType: 'ServicePrincipal'
     description: 'Key Vault Secrets User: JOURNAL_JWT_KEYS, JOURNAL_PEPPERS, JOURNAL_SMTP_PASSWORD references'

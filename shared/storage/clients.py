@@ -1,7 +1,8 @@
 """The SDK clients: created once per process, lazily, and shared by every repository.
 
-Against Azurite the clients sign with the well-known account key; in Azure they use the managed
-identity through DefaultAzureCredential and no key exists at all (allowSharedKeyAccess is false).
+Against Azurite the clients sign with the well-known account key; in Azure they sign in as the
+app's user-assigned managed identity, named by its client id, and no key exists at all
+(allowSharedKeyAccess is false).
 """
 
 from __future__ import annotations
@@ -76,13 +77,23 @@ class StorageClients:
         return cls(endpoint, credential=self.credential(), **options)
 
     def credential(self) -> Any:
-        """The managed identity credential (Azure only)."""
-        if self._credential is None:
-            from azure.identity import DefaultAzureCredential
+        """The one credential the endpoints are reached with (never an account key).
 
-            self._credential = DefaultAzureCredential(
-                managed_identity_client_id=self._config.managed_identity_client_id
-            )
+        In Azure: exactly the app's user-assigned identity. Not DefaultAzureCredential, whose chain
+        would take a stray AZURE_CLIENT_SECRET or workload-identity setting before the identity.
+        Without a client id (an operator running `python -m shared.cli` on a laptop): the
+        operator's own `az login`, and nothing else.
+        """
+        if self._credential is None:
+            client_id = self._config.managed_identity_client_id
+            if client_id:
+                from azure.identity import ManagedIdentityCredential
+
+                self._credential = ManagedIdentityCredential(client_id=client_id)
+            else:
+                from azure.identity import AzureCliCredential
+
+                self._credential = AzureCliCredential()
         return self._credential
 
     @property

@@ -33,19 +33,28 @@ PARAMETERS = INFRA / "main.parameters.json"
 CONFIG = ROOT / "shared" / "config.py"
 BICEP_FILES = sorted(INFRA.rglob("*.bicep"))
 
-# Built-in role definition ids (the same in every tenant) and the resource each must be scoped to.
+# Built-in role definition ids (the same in every tenant).
 TABLE_DATA_CONTRIBUTOR = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3"
 BLOB_DATA_OWNER = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b"
+BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
+BLOB_DELEGATOR = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a"
 QUEUE_DATA_CONTRIBUTOR = "974c5e8b-45b9-4653-ba55-5f855dd0fb88"
 MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+# (role, type of the resource it is scoped to, symbol of that resource in roles.bicep). Least
+# privilege, AZURE-NOTES "Roles for user delegation SAS": Delegator at the photo account, Blob Data
+# Contributor on its containers only, Blob Data Owner only on the host's own account.
 EXPECTED_ROLES = {
-    (TABLE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts"),
-    (BLOB_DATA_OWNER, "Microsoft.Storage/storageAccounts"),
-    (QUEUE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts"),
-    (MONITORING_METRICS_PUBLISHER, "Microsoft.Insights/components"),
-    (KEY_VAULT_SECRETS_USER, "Microsoft.KeyVault/vaults"),
+    (BLOB_DATA_OWNER, "Microsoft.Storage/storageAccounts", "hostStorage"),
+    (BLOB_DELEGATOR, "Microsoft.Storage/storageAccounts", "photoStorage"),
+    (BLOB_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts/blobServices/containers", "containers"),
+    (TABLE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts", "dataStorage"),
+    (QUEUE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts", "dataStorage"),
+    (MONITORING_METRICS_PUBLISHER, "Microsoft.Insights/components", "applicationInsights"),
+    (KEY_VAULT_SECRETS_USER, "Microsoft.KeyVault/vaults", "vault"),
 }
+APP_CONTAINERS = {"photos", "exports", "audit-archive"}
+CONTAINERS = "Microsoft.Storage/storageAccounts/blobServices/containers"
 # Roles that would let the identity change or delete resources, or grant itself more.
 FORBIDDEN_ROLES = {
     "8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
@@ -89,16 +98,54 @@ KEY_VAULT_SECRETS = {
     "JOURNAL_PEPPERS": "peppers",
     "JOURNAL_SMTP_PASSWORD": "smtp-password",
 }
-# Settings Flex Consumption rejects or ignores: runtime and deployment live in functionAppConfig.
-FLEX_DEPRECATED_SETTINGS = {
-    "FUNCTIONS_WORKER_RUNTIME",
+# What Flex Consumption rejects or ignores on a site: one list. Source: Microsoft Learn, "App
+# settings reference for Azure Functions", section "Flex Consumption plan deprecations"
+# (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations)
+# for the settings and site properties, and ARM error 51021 for `ftpsState` ("The following site
+# configuration property (Site.SiteConfig.FtpsState) for Flex Consumption sites is invalid").
+# Flex also ignores WEBSITE_TIME_ZONE and TZ: its timers always run in UTC.
+FLEX_REJECTED_APP_SETTINGS = {
     "FUNCTIONS_EXTENSION_VERSION",
-    "WEBSITE_RUN_FROM_PACKAGE",
-    "WEBSITE_CONTENTSHARE",
-    "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+    "FUNCTIONS_WORKER_RUNTIME",
+    "FUNCTIONS_WORKER_RUNTIME_VERSION",
+    "FUNCTIONS_MAX_HTTP_CONCURRENCY",
+    "FUNCTIONS_WORKER_PROCESS_COUNT",
+    "FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED",
     "SCM_DO_BUILD_DURING_DEPLOYMENT",
+    "ENABLE_ORYX_BUILD",
+    "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING",
+    "WEBSITE_CONTENTOVERVNET",
+    "WEBSITE_CONTENTSHARE",
+    "WEBSITE_DNS_SERVER",
+    "WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT",
+    "WEBSITE_NODE_DEFAULT_VERSION",
+    "WEBSITE_RUN_FROM_PACKAGE",
+    "WEBSITE_SKIP_CONTENTSHARE_VALIDATION",
+    "WEBSITE_VNET_ROUTE_ALL",
+    "WEBSITE_TIME_ZONE",
+    "TZ",
     "AzureWebJobsStorage",
 }
+FLEX_REJECTED_SITE_PROPERTIES = {
+    "ftpsState",
+    "alwaysOn",
+    "linuxFxVersion",
+    "windowsFxVersion",
+    "netFrameworkVersion",
+    "javaVersion",
+    "powerShellVersion",
+    "pythonVersion",
+    "use32BitWorkerProcess",
+    "functionAppScaleLimit",
+    "minimumElasticInstanceCount",
+    "preWarmedInstanceCount",
+    "vnetRouteAllEnabled",
+    "vnetContentShareEnabled",
+    "containerSize",
+    "dailyMemoryTimeQuota",
+}
+# Flex has no FTP endpoint: a basic-publishing policy for it is not a thing to set.
+FLEX_REJECTED_PUBLISHING_POLICIES = {"ftp"}
 
 
 # ---------------------------------------------------------------- reading the Bicep
@@ -118,6 +165,11 @@ def symbols(path: Path) -> set[str]:
     return names
 
 
+def loop_variables(path: Path) -> set[str]:
+    """Names bound by `[for x in ...]` and `[for (x, i) in ...]` in a file."""
+    return set(re.findall(r"\[for\s+\(?\s*(\w+)", path.read_text()))
+
+
 def resources(kind: str) -> list[tuple[Path, str, dict[str, Any]]]:
     """(file, symbol, config) of every resource of one type that a Bicep file creates.
 
@@ -132,6 +184,11 @@ def resources(kind: str) -> list[tuple[Path, str, dict[str, Any]]]:
                     config = config["config"]
                 found.append((path, name, config))
     return found
+
+
+def in_file(kind: str, name: str) -> list[dict[str, Any]]:
+    """The config of every resource of one type that the Bicep file `name` creates."""
+    return [config for path, _, config in resources(kind) if path.name == name]
 
 
 def the_resource(kind: str) -> tuple[Path, str, dict[str, Any]]:
@@ -314,7 +371,7 @@ def test_every_interpolation_names_a_declared_symbol() -> None:
     for path in BICEP_FILES:
         for root, call in re.findall(r"\$\{\s*(\w+)\s*(\(?)", path.read_text()):
             if not call:  # `${uniqueString(...)}` is a function, not a symbol
-                assert root in symbols(path), f"{path.name}: ${{{root}}} names nothing declared"
+                assert root in symbols(path) | loop_variables(path), f"{path.name}: ${{{root}}} names nothing"
 
 
 def test_every_parameter_and_variable_is_used() -> None:
@@ -333,8 +390,9 @@ def test_every_module_is_wired_to_the_one_identity_and_its_resources() -> None:
     assert render(app["identityId"]) == "identity.outputs.id"
     assert render(app["identityClientId"]) == "identity.outputs.clientId"
     assert render(app["keyVaultUri"]) == "keyVault.outputs.uri"
-    assert render(app["storageAccountName"]) == "storage.outputs.name"
-    assert render(roles["storageAccountName"]) == "storage.outputs.name"
+    assert render(roles["hostStorageName"]) == "hostStorage.outputs.name"
+    assert render(roles["dataStorageName"]) == "dataStorage.outputs.name"
+    assert render(roles["photoStorageName"]) == "photoStorage.outputs.name"
     assert render(roles["keyVaultName"]) == "keyVault.outputs.name"
     assert render(roles["applicationInsightsName"]) == "monitoring.outputs.applicationInsightsName"
     assert main_module("functionApp")["config"]["dependsOn"] == ["roles"]
@@ -360,43 +418,188 @@ def test_the_app_runs_only_as_its_user_assigned_identity() -> None:
 # ================================================================ tests: storage
 
 
-def test_storage_account_accepts_only_entra_id_over_tls_1_2() -> None:
-    _, _, account = the_resource("Microsoft.Storage/storageAccounts")
-    assert account["kind"] == "StorageV2"
-    properties = account["properties"]
-    assert properties["allowSharedKeyAccess"] is False
-    assert properties["allowBlobPublicAccess"] is False
-    assert properties["minimumTlsVersion"] == "TLS1_2"
-    assert properties["supportsHttpsTrafficOnly"] is True
-    assert properties["defaultToOAuthAuthentication"] is True
+def test_every_storage_account_accepts_only_entra_id_over_tls_1_2() -> None:
+    accounts = resources("Microsoft.Storage/storageAccounts")
+    assert {path.name for path, _, _ in accounts} == {
+        "hoststorage.bicep",
+        "datastorage.bicep",
+        "photostorage.bicep",
+    }
+    for path, _, account in accounts:
+        assert account["kind"] == "StorageV2", path.name
+        properties = account["properties"]
+        assert properties["allowSharedKeyAccess"] is False, path.name
+        assert properties["allowBlobPublicAccess"] is False, path.name
+        assert properties["minimumTlsVersion"] == "TLS1_2", path.name
+        assert properties["supportsHttpsTrafficOnly"] is True, path.name
+        assert properties["defaultToOAuthAuthentication"] is True, path.name
+        assert properties["allowCrossTenantReplication"] is False, path.name
+
+
+def test_s41_the_host_storage_is_its_own_account_apart_from_the_journal_data() -> None:
+    settings = app_settings()
+    app = main_module("functionApp")["config"]["params"]
+    assert settings["AzureWebJobsStorage__accountName"] == "hostStorageName"
+    assert render(app["hostStorageName"]) == "hostStorage.outputs.name"
+    assert render(app["hostBlobEndpoint"]) == "hostStorage.outputs.blobEndpoint"
+    assert render(app["deploymentContainerName"]) == "hostStorage.outputs.deploymentContainerName"
+    _, _, site = the_resource("Microsoft.Web/sites")
+    deployment = site["properties"]["functionAppConfig"]["deployment"]["storage"]
+    assert deployment["type"] == "blobContainer"
+    assert deployment["value"] == "${hostBlobEndpoint}${deploymentContainerName}"
+    # The journal's endpoints come from the journal's accounts, never from the host's.
+    assert render(app["tableEndpoint"]) == "dataStorage.outputs.tableEndpoint"
+    assert render(app["queueEndpoint"]) == "dataStorage.outputs.queueEndpoint"
+    assert render(app["blobEndpoint"]) == "photoStorage.outputs.blobEndpoint"
+    names = {render(main_module(name)["config"]["params"]["name"]) for name in STORAGE_MODULES}
+    assert len(names) == 3, "the three accounts need three names"
 
 
 def test_deleted_photos_are_really_gone_no_soft_delete_versions_or_change_feed() -> None:
-    _, _, blob_service = the_resource("Microsoft.Storage/storageAccounts/blobServices")
-    properties = blob_service["properties"]
+    photo = in_file("Microsoft.Storage/storageAccounts/blobServices", "photostorage.bicep")
+    assert len(photo) == 1
+    properties = photo[0]["properties"]
     assert properties["deleteRetentionPolicy"] == {"enabled": False}
     assert properties["containerDeleteRetentionPolicy"] == {"enabled": False}
     assert properties["isVersioningEnabled"] is False
     assert properties["changeFeed"] == {"enabled": False}
     assert properties.get("restorePolicy", {"enabled": False}) == {"enabled": False}
     assert "lastAccessTimeTrackingPolicy" not in properties
+    for path, _, service in resources("Microsoft.Storage/storageAccounts/blobServices"):
+        features = service.get("properties", {})
+        for feature in (
+            "deleteRetentionPolicy",
+            "containerDeleteRetentionPolicy",
+            "changeFeed",
+            "restorePolicy",
+        ):
+            assert features.get(feature, {"enabled": False}) == {"enabled": False}, path.name
     # Management policies could move blobs aside instead of deleting them: none are declared.
     assert not resources("Microsoft.Storage/storageAccounts/managementPolicies")
     assert not resources("Microsoft.Storage/storageAccounts/objectReplicationPolicies")
 
 
-def test_only_the_private_deployment_container_is_declared() -> None:
+def test_every_container_is_private_and_each_lives_in_the_account_for_its_purpose() -> None:
     containers = resources("Microsoft.Storage/storageAccounts/blobServices/containers")
-    assert len(containers) == 1
-    _, _, container = containers[0]
-    assert container["properties"]["publicAccess"] == "None"
-    _, _, site = the_resource("Microsoft.Web/sites")
-    deployment = site["properties"]["functionAppConfig"]["deployment"]["storage"]
-    assert deployment["type"] == "blobContainer"
-    assert deployment["value"] == "${blobEndpoint}${deploymentContainerName}"
-    assert render(main_module("functionApp")["config"]["params"]["deploymentContainerName"]) == (
-        "storage.outputs.deploymentContainerName"
+    by_file: dict[str, set[str]] = {}
+    for path, _, container in containers:
+        assert container["properties"]["publicAccess"] == "None"
+        by_file.setdefault(path.name, set()).add(container["name"])
+    assert by_file == {
+        "hoststorage.bicep": {"deploymentContainerName"},
+        "photostorage.bicep": {"photoContainerName", "exportContainerName", "auditContainerName"},
+    }
+    declared = parse(INFRA / "modules" / "photostorage.bicep")["variables"]
+    assert {declared[name]["value"] for name in by_file["photostorage.bicep"]} == APP_CONTAINERS
+
+
+def test_s41_the_audit_archive_container_is_immutable_for_a_fixed_time() -> None:
+    path, _, policy = the_resource(f"{CONTAINERS}/immutabilityPolicies")
+    assert path.name == "photostorage.bicep"
+    assert policy["parent"] == "auditContainer" and policy["name"] == "default"
+    period = policy["properties"]["immutabilityPeriodSinceCreationInDays"]
+    parameter = parse(path)["parameters"][period]
+    assert parameter["type"] == "int" and parameter["default"] >= 365
+    assert {"type": "min_value", "argument": 1} in parameter["decorators"]
+    # New entries may be appended; nothing written can be overwritten or deleted.
+    assert policy["properties"]["allowProtectedAppendWrites"] is True
+    assert parse(path)["variables"]["auditContainerName"]["value"] == "audit-archive"
+
+
+def test_s41_storage_reads_of_journal_data_go_to_log_analytics() -> None:
+    logged = {}
+    for path, _, setting in resources("Microsoft.Insights/diagnosticSettings"):
+        categories = {entry.get("category") for entry in setting["properties"]["logs"] if entry["enabled"]}
+        logged[(path.name, setting["scope"])] = categories
+        assert setting["properties"]["workspaceId"] == "workspaceId"
+    for service in (("photostorage.bicep", "blobService"), ("datastorage.bicep", "tableService"),
+                    ("datastorage.bicep", "queueService")):  # fmt: skip
+        assert "StorageRead" in logged.get(service, set()), service
+    for name in ("dataStorage", "photoStorage", "keyVault"):
+        passed = main_module(name)["config"]["params"]["workspaceId"]
+        assert render(passed) == "monitoring.outputs.workspaceId", name
+
+
+# ================================================================ tests: network
+
+
+def _network_rules(path: Path) -> dict[str, Any]:
+    resource = next(c for p, _, c in resources(RESOURCE_OF[path.name]) if p == path)
+    return cast(dict[str, Any], resource["properties"])
+
+
+def _closed_unless_an_operator_is_let_in(value: Any) -> bool:
+    """'Disabled', or `empty(operatorIpRange) ? 'Disabled' : 'Enabled'`."""
+    if value == "Disabled":
+        return True
+    operands = value["operator"]["operands"]
+    condition = operands["condition"]["function"]
+    return bool(
+        value["operator"]["type"] == "conditional"
+        and condition == {"type": "empty", "parameters": {"item_to_test": "operatorIpRange"}}
+        and operands["true_value"] == "Disabled"
     )
+
+
+RESOURCE_OF = {
+    "hoststorage.bicep": "Microsoft.Storage/storageAccounts",
+    "datastorage.bicep": "Microsoft.Storage/storageAccounts",
+    "photostorage.bicep": "Microsoft.Storage/storageAccounts",
+    "keyvault.bicep": "Microsoft.KeyVault/vaults",
+}
+STORAGE_MODULES = ("hostStorage", "dataStorage", "photoStorage")
+
+
+@pytest.mark.parametrize("name", ["hoststorage.bicep", "datastorage.bicep", "keyvault.bicep"])
+def test_s41_stores_browsers_never_reach_deny_the_internet_by_default(name: str) -> None:
+    properties = _network_rules(INFRA / "modules" / name)
+    assert _closed_unless_an_operator_is_let_in(properties["publicNetworkAccess"]), name
+    assert properties["networkAcls"]["defaultAction"] == "Deny", name
+    assert properties["networkAcls"]["bypass"] == "None", name
+    rules = properties["networkAcls"].get("ipRules", [])
+    if rules:  # only the operator's own range, only when given
+        assert rules["operator"]["operands"]["true_value"] == []
+    operator = parse(INFRA / "modules" / name)["parameters"].get("operatorIpRange")
+    assert operator is None or operator["default"] == ""
+
+
+def test_s41_only_the_photo_account_is_public_because_browsers_fetch_sas_links_from_it() -> None:
+    properties = _network_rules(INFRA / "modules" / "photostorage.bicep")
+    assert properties["publicNetworkAccess"] == "Enabled"
+    assert properties["networkAcls"] == {"defaultAction": "Allow", "bypass": "None"}
+    # It holds blobs only: the app's tables and queues are in the closed account.
+    assert not in_file("Microsoft.Storage/storageAccounts/tableServices", "photostorage.bicep")
+    assert not in_file("Microsoft.Storage/storageAccounts/queueServices", "photostorage.bicep")
+    text = (INFRA / "modules" / "photostorage.bicep").read_text()
+    assert "user delegation SAS" in text and "browsers" in text.lower()
+
+
+def test_s41_the_app_reaches_the_closed_stores_through_private_endpoints_in_its_subnet() -> None:
+    _, _, site = the_resource("Microsoft.Web/sites")
+    assert site["properties"]["virtualNetworkSubnetId"] == "appSubnetId"
+    passed = main_module("functionApp")["config"]["params"]["appSubnetId"]
+    assert render(passed) == "network.outputs.appSubnetId"
+    _, _, network = the_resource("Microsoft.Network/virtualNetworks")
+    app_subnet = next(s for s in network["properties"]["subnets"] if s["name"] == "app")
+    delegation = app_subnet["properties"]["delegations"][0]["properties"]
+    assert delegation["serviceName"] == "Microsoft.App/environments"
+    groups: dict[str, set[str]] = {}
+    for path, _, endpoint in resources("Microsoft.Network/privateEndpoints"):
+        connection = endpoint["properties"]["privateLinkServiceConnections"][0]["properties"]
+        assert endpoint["properties"]["subnet"] == {"id": "endpointSubnetId"}
+        target = connection["privateLinkServiceId"]
+        assert render(target) in {"account.id", "vault.id"}
+        group_ids = connection["groupIds"]
+        if group_ids == ["service"]:  # a loop over the file's `services` variable
+            group_ids = parse(path)["variables"]["services"]["value"]
+        groups.setdefault(path.name, set()).update(group_ids)
+    assert groups == {
+        "hoststorage.bicep": {"blob"},
+        "datastorage.bicep": {"table", "queue"},
+        "keyvault.bicep": {"vault"},
+    }
+    zones = {path.name for path, _, _ in resources("Microsoft.Network/privateEndpoints/privateDnsZoneGroups")}
+    assert zones == set(groups), "every private endpoint registers its address in a private DNS zone"
 
 
 # ================================================================ tests: Key Vault
@@ -440,9 +643,10 @@ def test_application_insights_and_log_analytics_accept_only_entra_auth() -> None
 
 
 def test_key_vault_audit_log_is_kept() -> None:
-    _, _, diagnostics = the_resource("Microsoft.Insights/diagnosticSettings")
-    assert diagnostics["scope"] == "vault"
-    assert {"categoryGroup": "audit", "enabled": True} in diagnostics["properties"]["logs"]
+    vault_logs = in_file("Microsoft.Insights/diagnosticSettings", "keyvault.bicep")
+    assert len(vault_logs) == 1
+    assert vault_logs[0]["scope"] == "vault"
+    assert {"categoryGroup": "audit", "enabled": True} in vault_logs[0]["properties"]["logs"]
 
 
 # ================================================================ tests: function app
@@ -463,42 +667,135 @@ def test_function_app_is_python_3_11_on_flex_consumption() -> None:
     assert {"azd-service-name": "api"} in merged
 
 
-def test_function_app_serves_only_https_with_tls_1_2_and_no_ftp() -> None:
+def _keys(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from _keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _keys(inner)
+
+
+def test_no_site_property_or_app_setting_that_flex_consumption_rejects_appears() -> None:
+    _, _, site = the_resource("Microsoft.Web/sites")
+    assert "siteConfig" not in site["properties"], "Flex takes runtime and scale from functionAppConfig"
+    found = set(_keys(site)) & FLEX_REJECTED_SITE_PROPERTIES
+    assert not found, f"Flex Consumption rejects {found}"
+    assert not set(app_settings()) & FLEX_REJECTED_APP_SETTINGS
+    for path in BICEP_FILES:  # as a property of no resource in any file, not only the site
+        for name, resource in (parse(path).get("resources") or {}).items():
+            rejected = set(_keys(resource["config"])) & (
+                FLEX_REJECTED_SITE_PROPERTIES | FLEX_REJECTED_APP_SETTINGS
+            )
+            assert not rejected, f"{path.name}: {name} sets {rejected}"
+
+
+def test_function_app_serves_only_https_with_no_cors_origin() -> None:
     _, _, site = the_resource("Microsoft.Web/sites")
     assert site["properties"]["httpsOnly"] is True
-    site_config = site["properties"]["siteConfig"]
-    assert site_config["minTlsVersion"] == "1.2"
-    assert site_config["scmMinTlsVersion"] == "1.2"
-    assert site_config["ftpsState"] == "Disabled"
-    assert site_config["http20Enabled"] is True
-    # Same-origin web client: no CORS origin may be allowed.
-    assert "cors" not in site_config
+    assert "cors" not in set(_keys(site))
 
 
-def test_basic_auth_publishing_is_off_for_ftp_and_scm() -> None:
+def test_basic_auth_publishing_is_off_and_no_ftp_policy_is_set_on_flex() -> None:
     policies = resources("Microsoft.Web/sites/basicPublishingCredentialsPolicies")
-    assert {config["name"]: config["properties"]["allow"] for _, _, config in policies} == {
-        "ftp": False,
-        "scm": False,
-    }
+    assert {config["name"]: config["properties"]["allow"] for _, _, config in policies} == {"scm": False}
+    assert not {config["name"] for _, _, config in policies} & FLEX_REJECTED_PUBLISHING_POLICIES
+
+
+# ================================================================ tests: parameters and regions
+
+
+def test_location_is_limited_to_regions_that_offer_flex_consumption_with_the_source_dated() -> None:
+    parameter = parse(MAIN)["parameters"]["location"]
+    allowed = next(d["argument"] for d in parameter["decorators"] if d["type"] == "allowed")
+    assert len(allowed) >= 20 and len(set(allowed)) == len(allowed)
+    assert all(re.fullmatch(r"[a-z]+[0-9]?", region) for region in allowed), allowed
+    assert {"uksouth", "westeurope", "northeurope", "eastus"} <= set(allowed)
+    assert not [region for region in allowed if region.endswith("euap")], "early-access regions hold no data"
+    text = MAIN.read_text()
+    comment = text[: text.index("param location")].rsplit("param ", 1)[-1]
+    assert re.search(r"\b20\d\d-\d\d-\d\d\b", comment), "say when the list was taken"
+    assert "flex-consumption" in comment and "list-flexconsumption-locations" in comment
+
+
+# Parameters azd always provides itself; they need no default.
+AZD_PROVIDED = {"environmentName": "AZURE_ENV_NAME", "location": "AZURE_LOCATION"}
+
+
+def test_every_parameter_has_a_working_default_or_is_one_azd_asks_for_and_the_readme_names() -> None:
+    mapping = json.loads(PARAMETERS.read_text())["parameters"]
+    readme = (INFRA / "README.md").read_text()
+    for name, spec in parse(MAIN)["parameters"].items():
+        if name in AZD_PROVIDED:
+            assert spec["default"] is None
+            assert mapping[name]["value"] == f"${{{AZD_PROVIDED[name]}}}"
+            assert AZD_PROVIDED[name] in readme, f"infra/README.md must say {AZD_PROVIDED[name]} is required"
+            continue
+        assert spec["default"] is not None, f"{name} has no default: `azd provision --no-prompt` would fail"
+        if name in mapping:
+            variable = re.fullmatch(r"\$\{(\w+)(=.*)?\}", mapping[name]["value"])
+            assert variable and variable.group(1) in readme, f"infra/README.md does not document {name}"
+
+
+def test_mail_settings_may_be_left_empty_at_provisioning_and_the_readme_says_what_follows() -> None:
+    parameters = parse(MAIN)["parameters"]
+    assert parameters["mailFrom"]["default"] == "" and parameters["smtpHost"]["default"] == ""
+    assert "mail_not_configured" in (INFRA / "README.md").read_text()
 
 
 # ================================================================ tests: roles
 
 
-def test_the_identity_holds_exactly_the_five_data_roles_each_on_its_own_resource() -> None:
+def _role_id(path: Path, assignment: dict[str, Any]) -> str:
+    role = assignment["properties"]["roleDefinitionId"]["function"]
+    assert role["type"] == "subscription_resource_id", "role id must be a built-in role"
+    assert role["parameters"]["resource_type"] == "Microsoft.Authorization/roleDefinitions"
+    name = role["parameters"]["resource_name_1"]
+    variables = parse(path).get("variables") or {}
+    return cast(str, variables[name]["value"] if name in variables else name)
+
+
+def _scope_symbol(scope: Any) -> str:
+    if isinstance(scope, str):
+        return scope
+    assert scope["operator"]["type"] == "index_accessor", scope
+    return cast(str, scope["operator"]["operands"]["operand_1"])
+
+
+def test_s41_the_identity_holds_exactly_the_least_roles_each_on_its_own_resource() -> None:
     granted = set()
     for path, name, assignment in resources("Microsoft.Authorization/roleAssignments"):
-        role = assignment["properties"]["roleDefinitionId"]["function"]
-        assert role["type"] == "subscription_resource_id", f"{name}: role id must be a built-in role"
-        assert role["parameters"]["resource_type"] == "Microsoft.Authorization/roleDefinitions"
         scope = assignment.get("scope")
-        assert isinstance(scope, str), f"{name} has no resource scope: it would apply to the resource group"
-        scoped = parse(path)["resources"][scope]
-        granted.add((role["parameters"]["resource_name_1"], scoped["type"]))
+        assert scope is not None, f"{name} has no resource scope: it would apply to the resource group"
+        symbol = _scope_symbol(scope)
+        scoped = parse(path)["resources"][symbol]
+        assert scoped["existing"], f"{name}: roles are scoped to looked-up resources"
+        granted.add((_role_id(path, assignment), scoped["type"], symbol))
         assert assignment["properties"]["principalId"] == "principalId"
         assert assignment["properties"]["principalType"] == "ServicePrincipal"
     assert granted == EXPECTED_ROLES
+
+
+def test_s41_blob_data_contributor_reaches_only_the_photo_export_and_audit_containers() -> None:
+    passed = main_module("roles")["config"]["params"]["containerNames"]
+    assert [render(name) for name in passed] == [
+        "photoStorage.outputs.photoContainerName",
+        "photoStorage.outputs.exportContainerName",
+        "photoStorage.outputs.auditContainerName",
+    ]
+    roles = parse(INFRA / "modules" / "roles.bicep")["resources"]
+    assert render(roles["photoBlobService"]["config"]["parent"]) == "photoStorage"
+    assert roles["containers"]["config"]["config"]["parent"] == "photoBlobService"
+
+
+def test_s41_blob_data_owner_is_held_only_on_the_host_storage_account() -> None:
+    owners = [
+        assignment
+        for path, _, assignment in resources("Microsoft.Authorization/roleAssignments")
+        if _role_id(path, assignment) == BLOB_DATA_OWNER
+    ]
+    assert len(owners) == 1 and owners[0]["scope"] == "hostStorage"
 
 
 def test_no_owner_contributor_or_access_admin_role_appears_anywhere() -> None:
@@ -508,9 +805,9 @@ def test_no_owner_contributor_or_access_admin_role_appears_anywhere() -> None:
             assert role_id not in text, f"{path.name} mentions the {role} role"
 
 
-def test_every_role_id_in_the_infrastructure_is_one_of_the_five() -> None:
+def test_every_role_id_in_the_infrastructure_is_one_of_the_expected_ones() -> None:
     guid = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
-    expected = {role_id for role_id, _ in EXPECTED_ROLES}
+    expected = {role_id for role_id, _, _ in EXPECTED_ROLES}
     for path in BICEP_FILES:
         assert set(guid.findall(path.read_text().lower())) <= expected, path.name
 
@@ -564,6 +861,8 @@ def test_fixed_settings_hold_production_values() -> None:
         "JournalStorage__credential": "managedidentity",
         "AzureWebJobsStorage__credential": "managedidentity",
         "APPLICATIONINSIGHTS_AUTHENTICATION_STRING": "Authorization=AAD;ClientId=${identityClientId}",
+        # Fixed, not a parameter: shared/config.py refuses production mail without STARTTLS.
+        "JOURNAL_SMTP_STARTTLS": "true",
     }
     for setting, value in literals.items():
         assert settings[setting] == value and value not in declared, setting
@@ -576,7 +875,7 @@ def test_settings_from_parameters_point_at_the_identity_and_the_storage_account(
         "AZURE_CLIENT_ID": "identityClientId",
         "JournalStorage__clientId": "identityClientId",
         "AzureWebJobsStorage__clientId": "identityClientId",
-        "AzureWebJobsStorage__accountName": "storageAccountName",
+        "AzureWebJobsStorage__accountName": "hostStorageName",
         "JournalStorage__tableServiceUri": "tableEndpoint",
         "JournalStorage__blobServiceUri": "blobEndpoint",
         "JournalStorage__queueServiceUri": "queueEndpoint",
@@ -590,9 +889,6 @@ def test_settings_from_parameters_point_at_the_identity_and_the_storage_account(
     }
     for setting, parameter in expected.items():
         assert settings[setting] == parameter and parameter in parameters, setting
-    for endpoint in ("tableEndpoint", "blobEndpoint", "queueEndpoint"):
-        passed = main_module("functionApp")["config"]["params"][endpoint]
-        assert render(passed) == f"storage.outputs.{endpoint}"
 
 
 def test_public_base_url_defaults_to_the_https_host_name_of_the_app() -> None:
@@ -604,7 +900,7 @@ def test_public_base_url_defaults_to_the_https_host_name_of_the_app() -> None:
 
 def test_no_storage_connection_string_or_flex_deprecated_setting() -> None:
     settings = app_settings()
-    assert not FLEX_DEPRECATED_SETTINGS & set(settings)
+    assert not FLEX_REJECTED_APP_SETTINGS & set(settings)
     assert "JournalStorage" not in settings
 
 
@@ -683,6 +979,12 @@ def test_azure_yaml_deploys_one_python_function_service_from_the_repository_root
     project = _yaml_mapping((ROOT / "azure.yaml").read_text())
     assert project["services"] == {"api": {"project": ".", "language": "python", "host": "function"}}
     assert project["infra"] == {"provider": "bicep", "path": "infra", "module": "main"}
+
+
+def test_azure_yaml_names_the_azd_version_that_deploys_to_flex_consumption() -> None:
+    required = _yaml_mapping((ROOT / "azure.yaml").read_text())["requiredVersions"]["azd"].strip('"')
+    match = re.fullmatch(r">=\s*(\d+)\.(\d+)\.(\d+)", required)
+    assert match and tuple(map(int, match.groups())) >= (1, 11, 0), required
 
 
 def test_funcignore_keeps_tests_infra_and_local_files_out_of_the_package() -> None:

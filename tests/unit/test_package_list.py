@@ -52,7 +52,7 @@ MUST_SHIP = [
     "requirements.txt",
     "functions/health.py",
     "shared/config.py",
-    "shared/domain/data/common-passwords.txt",
+    "shared/domain/data/common-passwords.txt.gz",
     "web/index.html",
     "web/app.js",
     "web/styles.css",

@@ -11,11 +11,17 @@ function card(title, ...children) {
   return h('section', { class: 'card' }, h('h1', {}, title), children);
 }
 
+/**
+ * A table that stacks each row as a labelled card on a phone (styles.css). The explicit roles keep
+ * it a table for screen readers when the stacked layout changes the elements' display.
+ */
 function table(caption, headings, rows) {
+  const head = h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, headings.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t))));
+  const body = h('tbody', { role: 'rowgroup' }, rows.map((cells) => h('tr', { role: 'row' }, cells.map((c, i) => h('td', { role: 'cell', dataset: { label: headings[i] } }, c)))));
   return h(
     'div',
     { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
-    h('table', {}, h('caption', { class: 'muted' }, caption), h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))),
+    h('table', { role: 'table' }, h('caption', { class: 'muted' }, caption), head, body),
   );
 }
 

@@ -12,12 +12,14 @@ function card(title, ...children) {
 }
 
 /**
- * A table that stacks each row as a labelled card on a phone (styles.css). The explicit roles keep
- * it a table for screen readers when the stacked layout changes the elements' display.
+ * A table that stacks each row as a card of labelled lines on a phone (styles.css). The explicit
+ * roles keep it a table for screen readers when the stacked layout changes the elements' display.
  */
 function table(caption, headings, rows) {
   const head = h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, headings.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t))));
-  const body = h('tbody', { role: 'rowgroup' }, rows.map((cells) => h('tr', { role: 'row' }, cells.map((c, i) => h('td', { role: 'cell', dataset: { label: headings[i] } }, c)))));
+  // The phone's line label is hidden from assistive technology: the column header already names it.
+  const cell = (content, heading) => h('td', { role: 'cell' }, heading ? h('span', { class: 'cell-label', 'aria-hidden': 'true' }, heading) : null, h('div', {}, content));
+  const body = h('tbody', { role: 'rowgroup' }, rows.map((cells) => h('tr', { role: 'row' }, cells.map((c, i) => cell(c, headings[i])))));
   return h(
     'div',
     { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },

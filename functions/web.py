@@ -3,6 +3,11 @@
 One origin means the session cookie can stay SameSite=Strict and HttpOnly, the CSP can say 'self',
 and there is no CORS to get wrong. Azure matches literal routes (api/...) before this catch-all,
 and so does the local host; an api/ path that still lands here is an API route that does not exist.
+
+The client routes with the history API, so every page-like path (no file suffix) is index.html: a
+reload or a bookmark of /manage/staff or /children/abc opens the app, which draws that screen. The
+Functions host answers /admin/* and /runtime/* itself before any function sees them, so no client
+route may live there (web/app.js keeps managers' screens under /manage).
 """
 
 from __future__ import annotations
@@ -63,9 +68,14 @@ def web_client(req: func.HttpRequest) -> func.HttpResponse:
     return func.HttpResponse(file.read_bytes(), status_code=200, headers=headers, mimetype=content_type)
 
 
+# The API's own prefix, and the prefixes the Functions host keeps for itself.
+API_PREFIX = "api"
+HOST_RESERVED = frozenset({"admin", "runtime"})
+
+
 def _reserved(path: str) -> bool:
     first = path.strip("/").split("/", 1)[0].lower()
-    return first in {"api", "admin", "runtime"}
+    return first == API_PREFIX or first in HOST_RESERVED
 
 
 def find_file(root: Path, path: str) -> Path:

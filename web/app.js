@@ -27,43 +27,56 @@ route('/moments/new', parent.momentScreen, { roles: ['parent'] });
 route('/observations/new', staff.newObservationScreen, { roles: ['practitioner', 'manager'] });
 route('/observations/drafts', staff.draftsScreen, { roles: ['practitioner', 'manager'] });
 route('/approvals', manager.approvalsScreen, { roles: ['manager'] });
-route('/admin/staff', manager.staffScreen, { roles: ['manager'] });
-route('/admin/parents', manager.parentsScreen, { roles: ['manager'] });
-route('/admin/children', manager.childrenAdminScreen, { roles: ['manager'] });
-route('/admin/children/:id', childRecordScreen, { roles: ['manager'] });
-route('/admin/policy', manager.policyScreen, { roles: ['manager'] });
-route('/admin/audit', manager.auditScreen, { roles: ['manager'] });
+// Managers' screens live under /manage: the Functions host keeps /admin/* and /runtime/* for
+// itself, so a client route there would answer the host's JSON on a reload or a bookmark.
+route('/manage/staff', manager.staffScreen, { roles: ['manager'] });
+route('/manage/parents', manager.parentsScreen, { roles: ['manager'] });
+route('/manage/children', manager.childrenAdminScreen, { roles: ['manager'] });
+route('/manage/children/:id', childRecordScreen, { roles: ['manager'] });
+route('/manage/policy', manager.policyScreen, { roles: ['manager'] });
+route('/manage/audit', manager.auditScreen, { roles: ['manager'] });
 
 const NAV = {
   parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
   practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/account', 'My account']],
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
-    ['/admin/staff', 'Staff'], ['/admin/parents', 'Parents'], ['/admin/children', 'Children’s records'],
-    ['/admin/policy', 'Privacy & retention'], ['/admin/audit', 'Audit log'], ['/account', 'My account'],
+    ['/manage/staff', 'Staff'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
+    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/account', 'My account'],
   ],
 };
 
+function allowed(found) {
+  return !found.options.roles || Boolean(state.user && found.options.roles.includes(state.user.role));
+}
+
+/** The start page: back to where a signed-out user was (if it is for their role), or their first screen. */
 function home() {
-  const first = state.user.role === 'manager' ? '/approvals' : '/children';
-  queueMicrotask(() => navigate(first, { replace: true }));
+  const back = state.returnTo;
+  state.returnTo = '';
+  const found = back && match(new URL(back, location.origin).pathname);
+  const next = found && !found.options.public && allowed(found) ? back : state.user.role === 'manager' ? '/approvals' : '/children';
+  queueMicrotask(() => navigate(next, { replace: true }));
   return h('p', { class: 'muted' }, 'Loading…');
 }
 
-function sendToSignIn(notice) {
+/** To the sign-in page; with `keepPlace`, signing in again comes back to this address. */
+function sendToSignIn(notice, { keepPlace = false } = {}) {
+  state.returnTo = keepPlace ? location.pathname + location.search : '';
   forget();
+  for (const open of document.querySelectorAll('dialog[open]')) open.close();
   state.notice = notice;
   navigate('/signin', { replace: true });
 }
 
 listen({
   active: touched,
-  signedOut: () => sendToSignIn('Your session has ended. Please sign in again.'),
+  signedOut: () => sendToSignIn('Your session has ended. Please sign in again.', { keepPlace: true }),
 });
 whenIdleExpires(() => {
   // The server has ended (or is about to end) the session; make sure of it, then say why.
   api('POST', '/api/auth/logout', undefined, { anonymous: true }).catch(() => null);
-  sendToSignIn('You were signed out after 30 minutes without activity. Please sign in again.');
+  sendToSignIn('You were signed out after 30 minutes without activity. Please sign in again.', { keepPlace: true });
 });
 
 function drawNav(path) {
@@ -95,6 +108,7 @@ async function render(path) {
   if (!found.options.public && !state.user) {
     if (first) await loadSession().catch(() => null);
     if (!state.user) {
+      state.returnTo = path + location.search; // a bookmark: open it once signed in
       navigate('/signin', { replace: true });
       return;
     }
@@ -103,9 +117,8 @@ async function render(path) {
     navigate('/', { replace: true });
     return;
   }
-  const allowed = !found.options.roles || (state.user && found.options.roles.includes(state.user.role));
   drawNav(path);
-  replace(main, allowed ? found.screen(found.params) : h('section', { class: 'card' }, h('h1', {}, 'Not for your role'), h('p', {}, 'This page is for other members of staff.')));
+  replace(main, allowed(found) ? found.screen(found.params) : h('section', { class: 'card' }, h('h1', {}, 'Not for your role'), h('p', {}, 'This page is for other members of staff.')));
   if (!first) main.focus({ preventScroll: false });
   first = false;
   const heading = main.querySelector('h1');

@@ -17,7 +17,11 @@ def raw(api: Api, path: str) -> requests.Response:
     return session.send(prepared, timeout=10)
 
 
-@pytest.mark.parametrize("path", ["/", "/activate", "/reset", "/forgot", "/children/abc"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/activate", "/reset", "/forgot", "/children/abc", "/manage/staff", "/manage/children/abc",
+     "/manage/audit", "/observations/drafts"],
+)  # fmt: skip
 def test_pages_are_the_app_with_a_strict_policy_and_no_caching(api: Api, path: str) -> None:
     response = api.get(path)
     assert response.status_code == 200
@@ -57,6 +61,24 @@ def test_literal_api_routes_win_over_the_catch_all(api: Api) -> None:
 def test_api_addresses_no_function_serves_are_json_not_found(api: Api, path: str) -> None:
     response = api.get(path)
     assert response.status_code == 404
+    assert response.json()["error"]["code"] == "no_such_api"
+
+
+@pytest.mark.parametrize("path", ["/admin/staff", "/admin/children/abc", "/runtime/webhooks"])
+def test_the_hosts_own_prefixes_never_answer_the_app_so_no_client_route_lives_there(
+    api: Api, path: str
+) -> None:
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert '<script type="module"' not in response.text
+
+
+@pytest.mark.parametrize("path", ["/api/manage/staff", "/api/children/abc/nothing", "/api/admin/staff"])
+def test_an_api_address_shaped_like_a_client_route_is_still_the_json_404(api: Api, path: str) -> None:
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
     assert response.json()["error"]["code"] == "no_such_api"
 
 

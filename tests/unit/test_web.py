@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from functions.web import WEB_ROOT, blob_origin, content_security_policy, find_file
+from functions.web import HOST_RESERVED, WEB_ROOT, blob_origin, content_security_policy, find_file
 from shared.config import StorageConfig
 from shared.domain.errors import NotFound
 
@@ -28,6 +28,32 @@ def root(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("path", ["", "/", "activate", "reset/", "children/abc-123", "js"])
 def test_page_like_paths_get_the_app_so_deep_links_work(root: Path, path: str) -> None:
     assert find_file(root, path) == root / "index.html"
+
+
+def client_routes() -> list[str]:
+    """Every route the client registers in web/app.js, with a sample value for each parameter."""
+    patterns = re.findall(r"^route\('([^']+)'", (WEB_ROOT / "app.js").read_text(), flags=re.MULTILINE)
+    return [re.sub(r":\w+", "x_Y-9", pattern) for pattern in patterns]
+
+
+def test_the_client_registers_its_routes_where_this_test_reads_them() -> None:
+    routes = client_routes()
+    assert {"/signin", "/children/x_Y-9", "/manage/staff", "/manage/children/x_Y-9"} <= set(routes)
+    assert len(routes) > 15
+
+
+@pytest.mark.parametrize("route", client_routes())
+def test_every_client_route_is_the_app_and_none_lies_where_the_host_answers_first(route: str) -> None:
+    assert find_file(WEB_ROOT, route.lstrip("/")) == WEB_ROOT / "index.html"
+    first = route.strip("/").split("/", 1)[0]
+    assert first not in HOST_RESERVED and first != "api", route
+
+
+def test_no_link_in_the_client_points_under_a_prefix_the_host_keeps() -> None:
+    scripts = [WEB_ROOT / "app.js", *sorted((WEB_ROOT / "js").rglob("*.js"))]
+    for script in scripts:
+        found = re.search(r"['`\"]/(admin|runtime)(/|['`\"])", script.read_text())
+        assert found is None, f"{script.name}: {found and found.group()}"
 
 
 def test_a_known_asset_is_served_from_its_folder(root: Path) -> None:

@@ -1,5 +1,10 @@
 // Every call to the API goes through here: same-origin credentials only (the HttpOnly session
-// cookie is sent by the browser; scripts never see it), one error shape, 401 handling in one place.
+// cookie is sent by the browser; scripts never see it), one error shape, and 401s handled here
+// alone. Screens never test for 401: an authenticated call whose session has ended hands the user
+// to the sign-in page (which brings them back afterwards) and never settles, so no screen code
+// runs for a page that is gone.
+
+import { h, replace, showMessage } from './dom.js';
 
 export class ApiError extends Error {
   constructor(status, code, message, { field = null, retryAfter = null } = {}) {
@@ -8,11 +13,6 @@ export class ApiError extends Error {
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
-  }
-
-  /** The route is not served (yet): the catch-all answered for an unknown api/ address. */
-  get notAvailable() {
-    return (this.status === 404 && this.code === 'no_such_api') || this.status === 405;
   }
 }
 
@@ -29,10 +29,15 @@ export function listen(handlers) {
 const OFFLINE = 'We could not reach the journal. Please check your connection and try again.';
 const UNKNOWN = 'Something went wrong. Please try again in a moment.';
 
+function sessionEnded(error) {
+  listeners.signedOut(error);
+  return new Promise(() => {});
+}
+
 /**
  * Call the API with a JSON body (or none). `anonymous` calls (sign-in, links) may answer 401 as an
- * ordinary error; for every other call a 401 means the session has ended. With `withEtag` the answer
- * is `{ data, etag }`, the ETag header being what a later If-Match sends.
+ * ordinary ApiError; for every other call a 401 means the session has ended (see above). With
+ * `withEtag` the answer is `{ data, etag }`, the ETag header being what a later If-Match sends.
  */
 export async function api(method, path, body, { anonymous = false, headers = {}, withEtag = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
@@ -54,7 +59,7 @@ export async function api(method, path, body, { anonymous = false, headers = {},
     return data || {};
   }
   const error = toError(response.status, data, response.headers.get('Retry-After'));
-  if (response.status === 401 && !anonymous) listeners.signedOut(error);
+  if (response.status === 401 && !anonymous) return sessionEnded(error);
   throw error;
 }
 
@@ -76,7 +81,6 @@ export function upload(path, file, onProgress) {
     const sent = Date.now();
     const request = new XMLHttpRequest();
     request.open('POST', path);
-    request.withCredentials = false; // same origin: the cookie goes anyway
     request.setRequestHeader('Accept', 'application/json');
     request.setRequestHeader('Content-Type', file.type || 'application/octet-stream');
     request.upload.addEventListener('progress', (event) => {
@@ -96,8 +100,8 @@ export function upload(path, file, onProgress) {
         return;
       }
       const error = toError(request.status, data, request.getResponseHeader('Retry-After'));
-      if (request.status === 401) listeners.signedOut(error);
-      reject(error);
+      if (request.status === 401) sessionEnded(error);
+      else reject(error);
     });
     request.addEventListener('error', () => reject(new ApiError(0, 'offline', OFFLINE)));
     request.send(file);
@@ -110,4 +114,31 @@ export function describeWait(seconds) {
   if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
+/** What the user reads for a refused call: the API's own message, with the wait when throttled. */
+export function explain(error) {
+  if (!(error instanceof ApiError)) return UNKNOWN;
+  if (error.status === 429) return `${error.message} You can try again in ${describeWait(error.retryAfter)}.`;
+  return error.message;
+}
+
+/** Show a refused call in a message area (see dom.statusArea). */
+export function showError(area, error) {
+  showMessage(area, explain(error), 'error');
+}
+
+/** The error shown in place of content that could not be loaded. */
+export function failure(error) {
+  return h('p', { class: 'message error', role: 'alert' }, explain(error));
+}
+
+/** A screen part that loads `path` and draws the answer with `draw(data)`, or shows why it could not. */
+export function loading(path, draw) {
+  const body = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  api('GET', path).then(
+    (data) => replace(body, draw(data)),
+    (error) => replace(body, failure(error)),
+  );
+  return body;
 }

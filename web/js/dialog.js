@@ -1,15 +1,17 @@
 // A small modal form: a native <dialog> (focus stays inside, Escape closes it, focus returns to
 // the button that opened it), with a heading, a message area and Cancel.
 
-import { h, showMessage, statusArea } from './dom.js';
+import { h, statusArea } from './dom.js';
+import { submits } from './form.js';
 
 let count = 0;
 
 /**
- * Open `title` with `fields` and a submit button labelled `action`. `onSubmit(message)` runs on
- * submit; when it resolves the dialog closes, when it throws an ApiError its message is shown.
+ * Open `title` with `fields` and a submit button labelled `action`. On submit `send()` runs
+ * (through form.submits, with `check` if given); when it resolves the dialog closes, when the API
+ * refuses, its message is shown in the dialog.
  */
-export function formDialog(title, fields, action, onSubmit) {
+export function formDialog(title, fields, action, send, { check } = {}) {
   count += 1;
   const headingId = `dialog-${count}`;
   const message = statusArea();
@@ -23,20 +25,10 @@ export function formDialog(title, fields, action, onSubmit) {
     dialog.remove();
     if (opener && opener.isConnected) opener.focus();
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    save.disabled = true;
-    try {
-      await onSubmit(message);
-      dialog.close();
-    } catch (error) {
-      if (error.status === 401) return dialog.close();
-      showMessage(message, error.message, 'error');
-    } finally {
-      save.disabled = false;
-    }
-    return undefined;
-  });
+  submits(form, message, async () => {
+    await send();
+    dialog.close();
+  }, { check });
   document.body.append(dialog);
   dialog.showModal();
   const first = form.querySelector('input, select, textarea');

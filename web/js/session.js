@@ -7,7 +7,8 @@ import { h } from './dom.js';
 export const IDLE_MS = 30 * 60 * 1000;
 const WARN_BEFORE_MS = 2 * 60 * 1000;
 
-export const state = { user: null, idleDeadline: 0, notice: '' };
+// `returnTo`: the address a signed-out user was on, to come back to after signing in.
+export const state = { user: null, idleDeadline: 0, notice: '', returnTo: '' };
 
 let ticker = null;
 let dialog = null;
@@ -98,12 +99,10 @@ function buildDialog() {
     ),
     stay,
   );
-  stay.addEventListener('click', async () => {
-    try {
-      await api('GET', '/api/auth/session'); // an authenticated request counts as activity
-    } catch {
-      // a 401 has already taken the user to the sign-in page
-    }
+  stay.addEventListener('click', () => {
+    // An authenticated request counts as activity; if the session has already ended, api() has
+    // taken the user to the sign-in page. Offline, the warning simply stays up.
+    api('GET', '/api/auth/session').catch(() => null);
   });
   // Escape would close the dialog without renewing anything; keep it honest.
   element.addEventListener('cancel', (event) => event.preventDefault());

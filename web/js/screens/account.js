@@ -1,7 +1,8 @@
 // My account: the devices signed in, signing out here or everywhere (S18).
 
-import { api } from '../api.js';
+import { api, showError } from '../api.js';
 import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.js';
+import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { forget, state } from '../session.js';
 
@@ -17,10 +18,8 @@ export function accountScreen() {
     try {
       await api('POST', path);
     } catch (error) {
-      if (error.status !== 401) {
-        showMessage(message, error.message);
-        return;
-      }
+      showError(message, error);
+      return;
     }
     forget();
     state.notice = notice;
@@ -32,7 +31,7 @@ export function accountScreen() {
       const data = await api('GET', '/api/auth/sessions');
       replace(list, data.sessions.map((session) => sessionItem(session)));
     } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message);
+      showError(message, error);
     }
   }
 
@@ -53,7 +52,7 @@ export function accountScreen() {
       await api('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
       await load();
     } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message);
+      showError(message, error);
     }
   }
 
@@ -90,16 +89,10 @@ function changeForm({ title, fields, path, done }) {
   const message = statusArea();
   const inputs = fields.map(([name, , autocomplete]) => h('input', { name, type: 'password', autocomplete, required: true }));
   const form = h('form', { novalidate: true }, inputs.map((input, i) => field(fields[i][1], input)), h('button', { type: 'submit' }, title));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const body = Object.fromEntries(inputs.map((input) => [input.name, input.value]));
-    try {
-      await api('POST', path, body);
-      form.reset();
-      showMessage(message, done, 'info');
-    } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message, 'error');
-    }
+  submits(form, message, async () => {
+    await api('POST', path, Object.fromEntries(inputs.map((input) => [input.name, input.value])));
+    form.reset();
+    showMessage(message, done, 'info');
   });
   return h('section', { class: 'card' }, h('details', {}, h('summary', {}, title), message, form));
 }

@@ -1,7 +1,8 @@
 // Signing in (password, then PIN), asking for a reset link, and the pages links in e-mails open.
 
-import { api, describeWait } from '../api.js';
+import { api } from '../api.js';
 import { field, h, showMessage, statusArea } from '../dom.js';
+import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { loadSession, state } from '../session.js';
 import { passwordHint, pinHint } from '../strength.js';
@@ -10,29 +11,12 @@ function input(attributes) {
   return h('input', { required: true, ...attributes });
 }
 
-function busy(form, on) {
-  for (const element of form.elements) element.disabled = on;
-  form.setAttribute('aria-busy', on ? 'true' : 'false');
-}
-
-function explain(error) {
-  if (error.status === 429) {
-    return `${error.message} You can try again in ${describeWait(error.retryAfter)}.`;
-  }
-  return error.message;
-}
-
 /** Keep a button disabled for the server's Retry-After; the server enforces it anyway. */
 function holdBack(button, seconds) {
   button.disabled = true;
   setTimeout(() => {
     button.disabled = false;
   }, seconds * 1000);
-}
-
-function focusField(form, name) {
-  const target = name && form.elements.namedItem(name);
-  if (target) target.focus();
 }
 
 export function signInScreen() {
@@ -62,17 +46,11 @@ export function signInScreen() {
     h('p', {}, h('a', { href: '/forgot' }, 'Forgotten your password or PIN?')),
   );
   if (notice) showMessage(info, notice, 'info');
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    showMessage(message, '');
-    const missing = [setting, email, password].find((el) => !el.value.trim());
-    if (missing) {
-      showMessage(message, 'Please fill in every field.');
-      missing.focus();
-      return;
-    }
-    busy(form, true);
-    try {
+  const button = form.querySelector('button');
+  submits(
+    form,
+    message,
+    async () => {
       const answer = await api(
         'POST',
         '/api/auth/login',
@@ -81,14 +59,18 @@ export function signInScreen() {
       );
       localStorage.setItem('journal.setting', setting.value.trim());
       section.replaceWith(pinStep(answer.challenge));
-    } catch (error) {
-      busy(form, false);
-      showMessage(message, explain(error));
-      if (error.field) focusField(form, error.field);
-      else password.focus();
-      if (error.status === 429 && error.retryAfter) holdBack(form.querySelector('button'), error.retryAfter);
-    }
-  });
+    },
+    {
+      check: () => {
+        const missing = [setting, email, password].find((el) => !el.value.trim());
+        return missing ? [missing, 'Please fill in every field.'] : null;
+      },
+      failed: (error) => {
+        if (!error.field) password.focus();
+        if (error.status === 429 && error.retryAfter) holdBack(button, error.retryAfter);
+      },
+    },
+  );
   return section;
 }
 
@@ -110,25 +92,22 @@ function pinStep(challenge) {
     form,
     h('p', {}, h('a', { href: '/signin' }, 'Start again')),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!pin.value) {
-      showMessage(message, 'Please enter your PIN.');
-      pin.focus();
-      return;
-    }
-    busy(form, true);
-    try {
+  submits(
+    form,
+    message,
+    async () => {
       await api('POST', '/api/auth/pin', { challenge, pin: pin.value }, { anonymous: true });
       await loadSession();
-      navigate('/', { replace: true });
-    } catch (error) {
-      busy(form, false);
-      pin.value = '';
-      showMessage(message, explain(error));
-      pin.focus();
-    }
-  });
+      navigate('/', { replace: true }); // the start page takes the user back to where they were
+    },
+    {
+      check: () => (pin.value ? null : [pin, 'Please enter your PIN.']),
+      failed: () => {
+        pin.value = '';
+        pin.focus();
+      },
+    },
+  );
   queueMicrotask(() => pin.focus());
   return section;
 }
@@ -154,24 +133,18 @@ export function forgotScreen() {
     form,
     h('p', {}, h('a', { href: '/signin' }, 'Back to sign in')),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!setting.value.trim() || !email.value.trim()) {
-      showMessage(message, 'Please fill in both fields.');
-      return;
-    }
-    busy(form, true);
-    try {
+  submits(
+    form,
+    message,
+    async () => {
       await api('POST', '/api/auth/reset', { setting: setting.value.trim(), email: email.value.trim() }, { anonymous: true });
       // Always the same answer, whether or not the address has an account here (S12).
       form.replaceWith(
         h('p', { class: 'message info', role: 'status' }, 'Thank you. If that address has an account here, a reset link is on its way. Please check your e-mail.'),
       );
-    } catch (error) {
-      busy(form, false);
-      showMessage(message, explain(error));
-    }
-  });
+    },
+    { check: () => [setting, email].filter((el) => !el.value.trim()).map((el) => [el, 'Please fill in both fields.'])[0] || null },
+  );
   return section;
 }
 
@@ -248,32 +221,25 @@ function credentialsScreen({ title, intro, pinRequired, path, done }) {
     pinFields,
     h('button', { type: 'submit', class: 'primary' }, pinRequired ? 'Set up my account' : 'Change my password'),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    showMessage(message, '');
-    const problem =
-      (!password.value && [password, 'Please choose a password.']) ||
-      (password.value !== again.value && [again, 'The two passwords are different. Please type them again.']) ||
-      (pinRequired && !pin.value && [pin, 'Please choose a PIN.']) ||
-      (pin.value !== pinAgain.value && [pinAgain, 'The two PINs are different. Please type them again.']);
-    if (problem) {
-      showMessage(message, problem[1]);
-      problem[0].focus();
-      return;
-    }
-    const body = { token, password: password.value };
-    if (pin.value) body.pin = pin.value;
-    busy(form, true);
-    try {
+  submits(
+    form,
+    message,
+    async () => {
+      const body = { token, password: password.value };
+      if (pin.value) body.pin = pin.value;
       await api('POST', path, body, { anonymous: true });
       linkToken = '';
       state.notice = done;
       navigate('/signin', { replace: true });
-    } catch (error) {
-      busy(form, false);
-      showMessage(message, explain(error));
-      if (error.field) focusField(form, error.field);
-    }
-  });
+    },
+    {
+      check: () =>
+        (!password.value && [password, 'Please choose a password.']) ||
+        (password.value !== again.value && [again, 'The two passwords are different. Please type them again.']) ||
+        (pinRequired && !pin.value && [pin, 'Please choose a PIN.']) ||
+        (pin.value !== pinAgain.value && [pinAgain, 'The two PINs are different. Please type them again.']) ||
+        null,
+    },
+  );
   return h('section', { class: 'card narrow' }, heading, h('p', {}, intro), message, form);
 }

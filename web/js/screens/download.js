@@ -89,7 +89,6 @@ export function journalDownload(childId) {
     try {
       data = await api('GET', `/api/exports/${encodeURIComponent(exportId)}`);
     } catch (error) {
-      if (error.status === 401) return;
       if (quiet) {
         remember(childId, null); // an earlier export that is gone (or not ours): start afresh
         return;
@@ -131,7 +130,6 @@ export function journalDownload(childId) {
       waiting();
       timer = setTimeout(() => check(Date.now(), FIRST_DELAY_MS), FIRST_DELAY_MS);
     } catch (error) {
-      if (error.status === 401) return;
       if (error.status === 409) {
         // If it is the one this tab asked for, wait for it here; otherwise say so kindly.
         const earlier = recall(childId);

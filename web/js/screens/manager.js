@@ -1,21 +1,29 @@
 // Managers: approvals, staff, parents and children's records, the setting's policy, the audit log.
 
-import { api } from '../api.js';
+import { api, failure, loading, showError } from '../api.js';
 import { formDialog } from '../dialog.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { childName } from '../format.js';
+import { submits } from '../form.js';
 import { entryView } from './parent.js';
-import { failure, loading } from './pending.js';
 
 function card(title, ...children) {
   return h('section', { class: 'card' }, h('h1', {}, title), children);
 }
 
+/**
+ * A table that stacks each row as a card of labelled lines on a phone (styles.css). The explicit
+ * roles keep it a table for screen readers when the stacked layout changes the elements' display.
+ */
 function table(caption, headings, rows) {
+  const head = h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, headings.map((t) => h('th', { scope: 'col', role: 'columnheader' }, t))));
+  // The phone's line label is hidden from assistive technology: the column header already names it.
+  const cell = (content, heading) => h('td', { role: 'cell' }, heading ? h('span', { class: 'cell-label', 'aria-hidden': 'true' }, heading) : null, h('div', {}, content));
+  const body = h('tbody', { role: 'rowgroup' }, rows.map((cells) => h('tr', { role: 'row' }, cells.map((c, i) => cell(c, headings[i])))));
   return h(
     'div',
     { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
-    h('table', {}, h('caption', { class: 'muted' }, caption), h('thead', {}, h('tr', {}, headings.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c) => h('td', {}, c)))))),
+    h('table', { role: 'table' }, h('caption', { class: 'muted' }, caption), head, body),
   );
 }
 
@@ -27,7 +35,7 @@ function acting(message, redraw) {
       showMessage(message, '');
       redraw();
     } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message, 'error');
+      showError(message, error);
     }
   };
 }
@@ -55,15 +63,13 @@ export function approvalsScreen() {
             await api('POST', `/api/observations/${encodeURIComponent(o.id)}/publish`);
             view.replaceWith(h('p', { class: 'message info', role: 'status' }, 'Published to the families’ journals.'));
           } catch (error) {
-            if (error.status !== 401) showMessage(message, error.message, 'error');
+            showError(message, error);
           }
         });
         return view;
       }));
     },
-    (error) => {
-      if (error.status !== 401) replace(body, failure(error));
-    },
+    (error) => replace(body, failure(error)),
   );
   return card('Waiting for approval', message, body);
 }
@@ -73,7 +79,7 @@ export function staffScreen() {
   const body = h('div', {});
   const act = acting(message, draw);
   function draw() {
-    replace(body, loading('/api/staff', 'Staff administration', (data) => table('Staff of this setting', ['Name', 'E-mail', 'Role', 'Status', ''], (data.staff || []).map((p) => [
+    replace(body, loading('/api/staff', (data) => table('Staff of this setting', ['Name', 'E-mail', 'Role', 'Status', ''], (data.staff || []).map((p) => [
       p.name, p.email, p.role === 'manager' ? 'Manager' : 'Practitioner', STATUS[p.status] || p.status,
       h('div', { class: 'inline' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Change ${p.name}`, on: { click: () => editStaff(p) } }, 'Change'),
@@ -98,12 +104,10 @@ export function staffScreen() {
   const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
   const role = h('select', { name: 'role' }, h('option', { value: 'practitioner' }, 'Practitioner'), h('option', { value: 'manager' }, 'Manager'));
   const form = h('form', { novalidate: true }, field('Name', name), field('E-mail address', email), field('Role', role), h('button', { type: 'submit', class: 'primary' }, 'Send invitation'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    act(async () => {
-      await api('POST', '/api/staff', { name: name.value, email: email.value, role: role.value });
-      form.reset();
-    });
+  submits(form, message, async () => {
+    await api('POST', '/api/staff', { name: name.value, email: email.value, role: role.value });
+    form.reset();
+    draw();
   });
   draw();
   return card('Staff', message, body, h('details', {}, h('summary', {}, 'Invite a member of staff'), form));
@@ -115,7 +119,7 @@ export function parentsScreen() {
   const act = acting(message, draw);
   let children = [];
   function draw() {
-    replace(body, loading('/api/parents', 'Parent administration', (data) => table('Parents and their children', ['Name', 'E-mail', 'Status', 'Children', ''], (data.parents || []).map((p) => [
+    replace(body, loading('/api/parents', (data) => table('Parents and their children', ['Name', 'E-mail', 'Status', 'Children', ''], (data.parents || []).map((p) => [
       p.name, p.email, STATUS[p.status] || p.status,
       h('ul', { class: 'list' }, (p.childIds || []).map((id) => {
         const child = children.find((c) => c.id === id);
@@ -129,12 +133,12 @@ export function parentsScreen() {
   }
   function changeEmail(person) {
     const address = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off', value: person.email });
+    const check = () => (address.value.trim() ? null : [address, 'Please enter the new e-mail address.']);
     formDialog(`Change ${person.name}’s e-mail address`, [field('New e-mail address', address, 'We e-mail both addresses. Any activation or reset link sent before stops working; an invited parent gets a fresh invitation.')], 'Change e-mail address', async () => {
-      if (!address.value.trim()) throw Object.assign(new Error('Please enter the new e-mail address.'), { status: 400 });
       await api('PATCH', `/api/parents/${encodeURIComponent(person.id)}`, { email: address.value.trim() });
       showMessage(message, `The e-mail address of ${person.name} is changed.`, 'info');
       draw();
-    });
+    }, { check });
   }
   function linkChild(person) {
     const others = children.filter((c) => !(person.childIds || []).includes(c.id));
@@ -154,13 +158,12 @@ export function parentsScreen() {
   const email = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off' });
   const boxes = h('fieldset', { class: 'checks' }, h('legend', {}, 'Their children'));
   const form = h('form', { novalidate: true }, field('Name', name), field('E-mail address', email), boxes, h('button', { type: 'submit', class: 'primary' }, 'Send invitation'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
+  submits(form, message, async () => {
     const childIds = [...boxes.querySelectorAll('input:checked')].map((el) => el.value);
-    act(async () => {
-      await api('POST', '/api/parents', { name: name.value, email: email.value, childIds });
-      form.reset();
-    });
+    await api('POST', '/api/parents', { name: name.value, email: email.value, childIds });
+    form.reset();
+    showMessage(message, '');
+    draw();
   });
   api('GET', '/api/children').then(
     (data) => {
@@ -168,9 +171,7 @@ export function parentsScreen() {
       boxes.append(...children.map((c) => h('label', {}, h('input', { type: 'checkbox', name: 'childIds', value: c.id }), childName(c))));
       draw();
     },
-    (error) => {
-      if (error.status !== 401) replace(body, failure(error));
-    },
+    (error) => replace(body, failure(error)),
   );
   return card('Parents', message, body, h('details', {}, h('summary', {}, 'Invite a parent'), form));
 }
@@ -185,8 +186,8 @@ export function childrenAdminScreen() {
     return box;
   }
   function draw() {
-    replace(body, loading('/api/children', 'Children’s records', (data) => table('Children and photo consent (own journal; group observations in other children’s journals)', ['Name', 'Born', 'Photos: own', 'Photos: group'], (data.children || []).map((c) => [
-      h('span', {}, h('a', { href: `/admin/children/${encodeURIComponent(c.id)}` }, childName(c)), c.archived ? ' (archived)' : null), formatDay(c.dateOfBirth),
+    replace(body, loading('/api/children', (data) => table('Children and photo consent (own journal; group observations in other children’s journals)', ['Name', 'Born', 'Photos: own', 'Photos: group'], (data.children || []).map((c) => [
+      h('span', {}, h('a', { href: `/manage/children/${encodeURIComponent(c.id)}` }, childName(c)), c.archived ? ' (archived)' : null), formatDay(c.dateOfBirth),
       consent(c, 'photosInOwnJournal', 'Photos in own journal'), consent(c, 'photosInOthersJournals', 'Photos in others’ journals'),
     ]))));
   }
@@ -198,12 +199,10 @@ export function childrenAdminScreen() {
   const form = h('form', { novalidate: true }, field('First name', first), field('Last name', last), field('Date of birth', born),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Photo consent from the family'), h('label', {}, own, 'Photos in their own journal'), h('label', {}, others, 'Photos in other children’s journals')),
     h('button', { type: 'submit', class: 'primary' }, 'Add child'));
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    act(async () => {
-      await api('POST', '/api/children', { firstName: first.value, lastName: last.value, dateOfBirth: born.value, photosInOwnJournal: own.checked, photosInOthersJournals: others.checked });
-      form.reset();
-    });
+  submits(form, message, async () => {
+    await api('POST', '/api/children', { firstName: first.value, lastName: last.value, dateOfBirth: born.value, photosInOwnJournal: own.checked, photosInOthersJournals: others.checked });
+    form.reset();
+    draw();
   });
   draw();
   return card('Children’s records', message, body, h('details', {}, h('summary', {}, 'Add a child'), form));
@@ -221,7 +220,7 @@ export function policyScreen() {
   const message = statusArea();
   const body = h('div', {});
   function draw() {
-    replace(body, loading('/api/setting', 'The privacy and retention policy', (setting) => policyForm(setting, message, draw)));
+    replace(body, loading('/api/setting', (setting) => policyForm(setting, message, draw)));
   }
   draw();
   return card('Privacy and retention', message, body);
@@ -239,22 +238,18 @@ function policyForm(setting, message, redraw) {
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Observations'), h('label', {}, approval, 'A manager approves observations before families see them'), h('label', {}, keyOnly, 'Practitioners see only their key children')),
     days.map(([, element]) => element),
     h('button', { type: 'submit', class: 'primary' }, 'Save policy'));
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
+  submits(form, message, async () => {
     const changes = { otherChildren: others.value, approvalRequired: approval.checked, keyChildrenOnly: keyOnly.checked };
     for (const [key] of days) changes[key] = Number(form.elements.namedItem(key).value);
-    try {
-      await api('PATCH', '/api/setting', changes, { headers: { 'If-Match': setting.etag || '' } });
-      showMessage(message, 'Saved.', 'info');
-      redraw();
-    } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message, 'error');
-    }
+    await api('PATCH', '/api/setting', changes, { headers: { 'If-Match': setting.etag || '' } });
+    showMessage(message, 'Saved.', 'info');
+    redraw();
   });
   return form;
 }
 
 export function auditScreen() {
+  const message = statusArea();
   const results = h('div', {});
   const from = h('input', { type: 'date', name: 'from' });
   const to = h('input', { type: 'date', name: 'to' });
@@ -265,14 +260,11 @@ export function auditScreen() {
     const query = new URLSearchParams();
     for (const [key, input] of [['from', from], ['to', to], ['actor', actor], ['action', action]]) if (input.value) query.set(key, input.value);
     if (cursor) query.set('cursor', cursor);
-    replace(results, loading(`/api/audit?${query}`, 'The audit log', (data) => h('div', {},
+    replace(results, loading(`/api/audit?${query}`, (data) => h('div', {},
       table('Newest first', ['When', 'Who', 'What', 'About', 'Outcome'], (data.events || []).map((e) => [formatDate(e.at), e.actor, e.action, e.target, e.outcome])),
       data.cursor ? h('div', { class: 'actions' }, small('Older entries', () => show(data.cursor))) : null)));
   }
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    show(null);
-  });
+  submits(form, message, () => show(null));
   show(null);
-  return card('Audit log', form, results);
+  return card('Audit log', message, form, results);
 }

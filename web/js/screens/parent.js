@@ -1,19 +1,19 @@
 // Parents: their children, each child's journal (published entries only, decided by the server),
 // comments, and moments from home.
 
-import { api } from '../api.js';
-import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
+import { api, failure, loading, showError } from '../api.js';
+import { field, formatDate, formatDay, h, replace, statusArea } from '../dom.js';
 import { AREAS, areaLabel, childName } from '../format.js';
+import { submits } from '../form.js';
 import { state } from '../session.js';
 import { journalDownload } from './download.js';
-import { failure, loading, notAvailable } from './pending.js';
 
 export function childrenScreen() {
   return h(
     'section',
     { class: 'card' },
     h('h1', {}, 'My children'),
-    loading('/api/me/children', 'The list of your children', (data) => {
+    loading('/api/me/children', (data) => {
       const children = data.children || [];
       if (children.length === 0) return h('p', {}, 'No children are linked to your account yet. Please speak to the nursery.');
       return h('ul', { class: 'list' }, children.map((child) => h('li', {}, h('a', { href: `/children/${encodeURIComponent(child.id)}` }, childName(child)))));
@@ -46,7 +46,7 @@ export function journalScreen({ id }) {
     if (area.value) query.set('area', area.value);
     if (cursor) query.set('cursor', cursor);
     const search = query.toString() ? `?${query}` : '';
-    pages.append(loading(`/api/children/${encodeURIComponent(id)}/journal${search}`, 'The journal', (data) => {
+    pages.append(loading(`/api/children/${encodeURIComponent(id)}/journal${search}`, (data) => {
       const entries = data.entries || [];
       if (entries.length === 0 && !cursor) {
         return h('p', {}, area.value ? `Nothing for ${areaLabel(area.value)} yet.` : 'Nothing here yet. New moments appear once the nursery has shared them.');
@@ -63,7 +63,7 @@ export function journalScreen({ id }) {
     more(null);
   });
   more(null);
-  const record = role === 'manager' ? h('p', {}, h('a', { href: `/admin/children/${encodeURIComponent(id)}` }, 'Child’s record: leaving and legal hold')) : null;
+  const record = role === 'manager' ? h('p', {}, h('a', { href: `/manage/children/${encodeURIComponent(id)}` }, 'Child’s record: leaving and legal hold')) : null;
   return h('div', {},
     h('section', { class: 'card' }, heading, record, filter, pages),
     role === 'practitioner' ? null : journalDownload(id),
@@ -84,7 +84,7 @@ function momentsFromHome(childId) {
           await api('POST', `/api/moments/${encodeURIComponent(childId)}/${encodeURIComponent(moment.id)}/accept`);
           accept.replaceWith(h('span', { class: 'badge' }, 'In the journal'));
         } catch (error) {
-          if (error.status !== 401) showMessage(message, error.message);
+          showError(message, error);
         }
       });
       parts.push(' ', accept);
@@ -96,7 +96,7 @@ function momentsFromHome(childId) {
     { class: 'card' },
     h('h2', {}, 'Moments from home'),
     message,
-    loading(`/api/children/${encodeURIComponent(childId)}/moments`, 'Moments from home', (data) => {
+    loading(`/api/children/${encodeURIComponent(childId)}/moments`, (data) => {
       const moments = data.moments || [];
       if (moments.length === 0) return h('p', { class: 'muted' }, staff ? 'No moments shared from home yet.' : h('a', { href: '/moments/new' }, 'Share a moment from home'));
       return h('ul', { class: 'list' }, moments.map(item));
@@ -141,7 +141,7 @@ function photoItem(photoId, index) {
         replace(item, h('p', { class: 'message info', role: 'status' }, 'Photo removed.'));
       } catch (error) {
         sure.disabled = false;
-        if (error.status !== 401) showMessage(message, error.message);
+        showError(message, error);
       }
     });
     remove.replaceWith(ask);
@@ -188,23 +188,16 @@ function comments(observationId) {
       open.remove();
       text.focus();
     } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message);
+      showError(message, error);
     }
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!text.value.trim()) return showMessage(message, 'Please write a comment first.');
-    try {
-      const data = await api('POST', `/api/observations/${encodeURIComponent(observationId)}/comments`, { text: text.value });
-      text.value = '';
-      showMessage(message, '');
-      const empty = list.querySelector('.muted:only-child');
-      if (empty) empty.remove();
-      list.append(commentItem({ ...data.comment, mine: true }));
-    } catch (error) {
-      if (error.status !== 401) showMessage(message, error.message);
-    }
-  });
+  submits(form, message, async () => {
+    const data = await api('POST', `/api/observations/${encodeURIComponent(observationId)}/comments`, { text: text.value });
+    text.value = '';
+    const empty = list.querySelector('.muted:only-child');
+    if (empty) empty.remove();
+    list.append(commentItem({ ...data.comment, mine: true }));
+  }, { check: () => (text.value.trim() ? null : [text, 'Please write a comment first.']) });
   return h('section', { class: 'comments', 'aria-label': 'Comments' }, open, list, message, form);
 }
 
@@ -218,20 +211,13 @@ export function momentScreen() {
       const select = h('select', { name: 'child', required: true }, children.map((c) => h('option', { value: c.id }, childName(c))));
       const text = h('textarea', { name: 'text', maxlength: 5000, required: true });
       const form = h('form', { novalidate: true }, field('Which child?', select), field('What happened?', text, 'Share something your child did or said at home.'), h('button', { type: 'submit', class: 'primary' }, 'Share with the nursery'));
-      form.addEventListener('submit', async (event) => {
-        event.preventDefault();
-        try {
-          await api('POST', `/api/children/${encodeURIComponent(select.value)}/moments`, { text: text.value });
-          form.replaceWith(h('p', { class: 'message info', role: 'status' }, 'Thank you! The nursery will see your moment.'));
-        } catch (error) {
-          if (error.status !== 401) showMessage(message, error.notAvailable ? 'Sharing moments is not available yet.' : error.message);
-        }
+      submits(form, message, async () => {
+        await api('POST', `/api/children/${encodeURIComponent(select.value)}/moments`, { text: text.value });
+        form.replaceWith(h('p', { class: 'message info', role: 'status' }, 'Thank you! The nursery will see your moment.'));
       });
       replace(body, form);
     },
-    (error) => {
-      if (error.status !== 401) replace(body, error.notAvailable ? notAvailable('Sharing moments from home') : failure(error));
-    },
+    (error) => replace(body, failure(error)),
   );
   return section;
 }

@@ -5,10 +5,10 @@
 // screen, the hold's state is "not known here" and both hold actions are offered (placing again
 // re-words a hold; lifting when there is none is refused kindly by the server).
 
-import { api } from '../api.js';
+import { api, explain, failure } from '../api.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { childName } from '../format.js';
-import { failure } from './pending.js';
+import { submits } from '../form.js';
 
 function today() {
   const now = new Date();
@@ -34,14 +34,19 @@ export function childRecordScreen({ id }) {
     if (text) message.scrollIntoView({ block: 'nearest' });
   }
 
+  /** Apply an answer of archive, restore or hold (a Leaver view) and say what it did. */
+  function applied(answer, done) {
+    leaver = answer;
+    child = { ...child, archived: leaver.status === 'archived', etag: leaver.etag };
+    draw();
+    say(done);
+  }
+
   async function act(call, done) {
     try {
-      leaver = await call();
-      child = { ...child, archived: leaver.status === 'archived', etag: leaver.etag };
-      draw();
-      say(done);
+      applied(await call(), done);
     } catch (error) {
-      if (error.status !== 401) say(error.message, 'error');
+      say(explain(error), 'error');
     }
   }
 
@@ -65,11 +70,9 @@ export function childRecordScreen({ id }) {
       h('p', {}, 'When a child leaves, their record becomes read-only and practitioners no longer see it. Linked parents can still read and download the journal for the export window set in Privacy and retention, and are e-mailed the day it closes.'),
       field('Leaving date', date, 'Within a year of today.'),
       h('button', { type: 'submit', class: 'danger' }, 'Archive this child'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      if (!date.value) return say('Please choose the leaving date.', 'error');
-      return act(() => api('POST', `${path}/archive`, { leavingDate: date.value }), 'Archived. Any linked parents have been e-mailed the day their access ends.');
-    });
+    submits(form, message, async () => {
+      applied(await api('POST', `${path}/archive`, { leavingDate: date.value }), 'Archived. Any linked parents have been e-mailed the day their access ends.');
+    }, { check: () => (date.value ? null : [date, 'Please choose the leaving date.']) });
     return h('details', { class: 'panel' }, h('summary', {}, 'Archive (the child has left)'), form);
   }
 
@@ -85,11 +88,9 @@ export function childRecordScreen({ id }) {
     const form = h('form', { novalidate: true },
       field('Reason for the hold', reason, 'For example a safeguarding review or a legal claim. Kept on the record, not in the audit log.'),
       h('button', { type: 'submit', class: 'primary' }, held ? 'Update the hold' : 'Place legal hold'));
-    form.addEventListener('submit', (event) => {
-      event.preventDefault();
-      if (!reason.value.trim()) return say('Please give a reason for the hold.', 'error');
-      return act(() => api('POST', `${path}/hold`, { reason: reason.value }), 'Legal hold placed. Nothing of this child will be deleted while it stands.');
-    });
+    submits(form, message, async () => {
+      applied(await api('POST', `${path}/hold`, { reason: reason.value }), 'Legal hold placed. Nothing of this child will be deleted while it stands.');
+    }, { check: () => (reason.value.trim() ? null : [reason, 'Please give a reason for the hold.']) });
     return form;
   }
 
@@ -122,9 +123,7 @@ export function childRecordScreen({ id }) {
       child = data;
       draw();
     },
-    (error) => {
-      if (error.status !== 401) replace(body, failure(error));
-    },
+    (error) => replace(body, failure(error)),
   );
-  return h('section', { class: 'card' }, h('p', {}, h('a', { href: '/admin/children' }, '← All children’s records')), heading, message, body);
+  return h('section', { class: 'card' }, h('p', {}, h('a', { href: '/manage/children' }, '← All children’s records')), heading, message, body);
 }

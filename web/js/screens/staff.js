@@ -1,10 +1,10 @@
 // Practitioners: the children (key children first), new observations with photos, drafts.
 
-import { api, upload } from '../api.js';
+import { api, failure, loading, showError, upload } from '../api.js';
 import { field, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { AREAS, childName } from '../format.js';
+import { submits } from '../form.js';
 import { state } from '../session.js';
-import { failure, loading, notAvailable } from './pending.js';
 
 function isKeyChild(child) {
   return child.keyChild === true || (child.keyPersonId && child.keyPersonId === state.user.id);
@@ -15,7 +15,7 @@ export function childrenScreen() {
     'section',
     { class: 'card' },
     h('h1', {}, 'Children'),
-    loading('/api/children', 'The children list', (data) => {
+    loading('/api/children', (data) => {
       const children = [...(data.children || [])].sort((a, b) => Number(isKeyChild(b)) - Number(isKeyChild(a)) || childName(a).localeCompare(childName(b)));
       if (children.length === 0) return h('p', {}, 'No children yet.');
       return h('ul', { class: 'list' }, children.map((child) => h('li', { class: 'row' }, h('a', { href: `/children/${encodeURIComponent(child.id)}` }, childName(child)), isKeyChild(child) ? h('span', { class: 'badge' }, 'Key child') : null)));
@@ -27,19 +27,8 @@ export function newObservationScreen() {
   const message = statusArea();
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   api('GET', '/api/me/children').then(
-    (data) => {
-      const form = observationForm(data.children || [], message);
-      replace(body, form);
-      // Until the observation routes exist the form says so, rather than failing on submit.
-      api('GET', '/api/observations?status=draft').catch((error) => {
-        if (!error.notAvailable) return;
-        body.prepend(notAvailable('Saving observations and uploading photos'));
-        for (const button of form.querySelectorAll('button[type=submit]')) button.disabled = true;
-      });
-    },
-    (error) => {
-      if (error.status !== 401) replace(body, error.notAvailable ? notAvailable('Writing observations') : failure(error));
-    },
+    (data) => replace(body, observationForm(data.children || [], message)),
+    (error) => replace(body, failure(error)),
   );
   return h('section', { class: 'card' }, h('h1', {}, 'New observation'), message, body);
 }
@@ -77,28 +66,25 @@ function observationForm(children, message) {
     previews,
     h('div', { class: 'actions' }, save, submit),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    const childIds = [...form.querySelectorAll('input[name=child]:checked')].map((el) => el.value);
-    const areas = [...form.querySelectorAll('input[name=area]:checked')].map((el) => el.value);
-    if (childIds.length === 0) return showMessage(message, 'Please choose at least one child.');
-    if (!text.value.trim()) return showMessage(message, 'Please describe what you saw.');
-    showMessage(message, '');
-    const submitting = event.submitter === submit;
-    try {
-      const created = await api('POST', '/api/observations', { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value });
-      const id = created.observation.id;
-      for (const item of chosen) {
-        await upload(`/api/observations/${encodeURIComponent(id)}/photos`, item.file, (share) => {
-          item.bar.value = share;
-        });
-      }
-      if (submitting) await api('POST', `/api/observations/${encodeURIComponent(id)}/submit`);
-      form.replaceWith(h('p', { class: 'message info', role: 'status' }, submitting ? 'Submitted. A manager will check it before families see it.' : 'Saved as a draft.'), previews);
-    } catch (error) {
-      if (error.status !== 401) showMessage(message, error.notAvailable ? 'Saving observations is not available yet.' : error.message);
+  const picked = (name) => [...form.querySelectorAll(`input[name=${name}]:checked`)].map((el) => el.value);
+  const check = () =>
+    (picked('child').length === 0 && [form.querySelector('input[name=child]') || save, 'Please choose at least one child.']) ||
+    (!text.value.trim() && [text, 'Please describe what you saw.']) ||
+    null;
+  submits(form, message, async (submitter) => {
+    const childIds = picked('child');
+    const areas = picked('area');
+    const submitting = submitter === submit;
+    const created = await api('POST', '/api/observations', { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value });
+    const id = created.observation.id;
+    for (const item of chosen) {
+      await upload(`/api/observations/${encodeURIComponent(id)}/photos`, item.file, (share) => {
+        item.bar.value = share;
+      });
     }
-  });
+    if (submitting) await api('POST', `/api/observations/${encodeURIComponent(id)}/submit`);
+    form.replaceWith(h('p', { class: 'message info', role: 'status' }, submitting ? 'Submitted. A manager will check it before families see it.' : 'Saved as a draft.'), previews);
+  }, { check });
   return form;
 }
 
@@ -109,7 +95,7 @@ export function draftsScreen() {
     { class: 'card' },
     h('h1', {}, 'My drafts'),
     message,
-    loading('/api/observations?status=draft', 'Drafts', (data) => {
+    loading('/api/observations?status=draft', (data) => {
       const items = data.observations || [];
       if (items.length === 0) return h('p', {}, 'No drafts.');
       return h('ul', { class: 'list' }, items.map((o) => draftItem(o, message)));
@@ -129,7 +115,7 @@ function draftItem(draft, message) {
         await api('POST', `/api/observations/${encodeURIComponent(o.id)}/submit`);
         item.replaceWith(h('li', { role: 'status' }, 'Submitted for approval.'));
       } catch (error) {
-        if (error.status !== 401) showMessage(message, error.message);
+        showError(message, error);
       }
     });
     remove.addEventListener('click', () => {
@@ -145,7 +131,7 @@ function draftItem(draft, message) {
           await api('DELETE', `/api/observations/${encodeURIComponent(o.id)}`);
           item.replaceWith(h('li', { role: 'status' }, 'Draft deleted.'));
         } catch (error) {
-          if (error.status !== 401) showMessage(message, error.message);
+          showError(message, error);
         }
       });
       actions.replaceWith(ask);
@@ -166,7 +152,7 @@ async function editDraft(id, item, message, show, notice = '') {
   try {
     read = await api('GET', path, undefined, { withEtag: true });
   } catch (error) {
-    if (error.status !== 401) showMessage(message, error.message);
+    showError(message, error);
     return;
   }
   const o = read.data.observation || {};
@@ -190,9 +176,7 @@ async function editDraft(id, item, message, show, notice = '') {
     show({ ...o, id });
     item.querySelector('button').focus();
   });
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    if (!text.value.trim()) return showMessage(local, 'Please describe what you saw.');
+  submits(form, local, async () => {
     const areas = [...form.querySelectorAll('input[name=area]:checked')].map((el) => el.value);
     try {
       const saved = await api('PATCH', path, { text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value }, { headers: { 'If-Match': etag } });
@@ -200,15 +184,10 @@ async function editDraft(id, item, message, show, notice = '') {
       showMessage(message, 'Draft saved.', 'info');
       item.querySelector('button').focus();
     } catch (error) {
-      if (error.status === 401) return undefined;
-      if (error.status === 412) {
-        await editDraft(id, item, message, show, 'Someone else changed this draft while you were editing it. We have loaded their version: please make your change again.');
-        return undefined;
-      }
-      showMessage(local, error.message);
+      if (error.status !== 412) throw error;
+      await editDraft(id, item, message, show, 'Someone else changed this draft while you were editing it. We have loaded their version: please make your change again.');
     }
-    return undefined;
-  });
+  }, { check: () => (text.value.trim() ? null : [text, 'Please describe what you saw.']) });
   replace(item, form);
   showMessage(message, '');
   if (notice) showMessage(local, notice);

@@ -41,6 +41,7 @@ _config: Config | None = None
 def build(config: Config, clients: StorageClients, clock: Clock | None = None) -> Deps:
     """Wire every port to its Azure Storage adapter."""
     clock = clock or SystemClock()
+    photo_blobs = photo_store(clients, clock, https_only=not config.is_local)
     return Deps(
         config=config,
         clock=clock,
@@ -56,8 +57,8 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
-        photos=TablePhotos(Table(clients.table("observations"))),  # photo rows live beside observations
-        photo_blobs=photo_store(clients, clock, https_only=not config.is_local),
+        photos=TablePhotos(Table(clients.table("observations")), photo_blobs),  # rows beside observations
+        photo_blobs=photo_blobs,
         observations=TableObservations(
             Table(clients.table("observations")), TableJournal(Table(clients.table("journal")))
         ),

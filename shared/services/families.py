@@ -14,16 +14,16 @@ from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.families import mask_email
-from shared.domain.identifiers import clean_id, is_id
-from shared.domain.people import Account, LinkKind, Principal, Role, Status, clean_name, normalise_email
+from shared.domain.identifiers import is_id
+from shared.domain.names import clean_name
+from shared.domain.people import Account, LinkKind, Principal, Role, Status, normalise_email
 from shared.mail import templates
-from shared.services import membership
+from shared.services import access, membership
 from shared.services.deps import Deps
 from shared.services.invitations import invite
 from shared.services.links import issue_link, lifetime
 
 PARENT = "That parent"
-CHILD = "That child"
 # A family with more children than this in one setting is a data-entry mistake.
 MAX_CHILDREN = 20
 
@@ -98,7 +98,7 @@ def update_parent(deps: Deps, principal: Principal, parent_id: object, changes: 
 def link_child(deps: Deps, principal: Principal, parent_id: object, child_id: object) -> None:
     require_manager(principal)
     parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
-    child = _child(deps, principal, child_id)
+    child = access.setting_child(deps, principal, child_id)
     if child.status is not ChildStatus.ACTIVE:
         raise InvalidInput("An archived child cannot be linked to a parent.", field="childId")
     _link(deps, principal, parent, child)
@@ -108,7 +108,7 @@ def unlink_child(deps: Deps, principal: Principal, parent_id: object, child_id: 
     """Remove a link; the parent loses the child on their very next request (S24)."""
     require_manager(principal)
     parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
-    cid = clean_id(child_id, what=CHILD)
+    cid = access.child_id(child_id)
     if not deps.links.is_linked(principal.setting_id, parent.user_id, cid):
         raise NotFound("That child is not linked to this parent.")
     deps.links.unlink(principal.setting_id, parent.user_id, cid)
@@ -118,13 +118,6 @@ def unlink_child(deps: Deps, principal: Principal, parent_id: object, child_id: 
 def deactivate_parent(deps: Deps, principal: Principal, parent_id: object) -> Account:
     require_manager(principal)
     return membership.deactivate(deps, principal, parent_id, membership.PARENTS, PARENT)
-
-
-def _child(deps: Deps, principal: Principal, child_id: object) -> Child:
-    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
-    if child is None:
-        raise NotFound(f"{CHILD} was not found.")
-    return child
 
 
 def _children_to_link(deps: Deps, principal: Principal, raw: object) -> list[Child]:

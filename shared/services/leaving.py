@@ -16,14 +16,12 @@ from typing import Any
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, NotFound
-from shared.domain.identifiers import clean_id
 from shared.domain.leaving import clean_hold_reason, clean_leaving_date, due_for_purge, export_closes_at
 from shared.domain.people import Principal, Role, Status
 from shared.mail import templates
-from shared.services import membership
+from shared.services import access, membership
 from shared.services.deps import Deps
 
-CHILD = "That child"
 CHANGED = "This child's record changed meanwhile. Reload it and try again."
 
 
@@ -107,9 +105,7 @@ def lift_hold(deps: Deps, principal: Principal, child_id: object) -> Child:
 
 def _change(deps: Deps, principal: Principal, child_id: object, change: Callable[[Child], None]) -> Child:
     """Read the child of the caller's setting, change it and save it under the ETag read."""
-    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
-    if child is None:
-        raise NotFound(f"{CHILD} was not found.")
+    child = access.setting_child(deps, principal, child_id)
     change(child)
     try:
         deps.children.save(child)

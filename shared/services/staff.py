@@ -9,7 +9,8 @@ from shared.domain.access import require_manager
 from shared.domain.errors import Conflict, InvalidInput
 from shared.domain.families import clean_staff_role
 from shared.domain.identifiers import clean_id
-from shared.domain.people import Account, LinkKind, Principal, Status, clean_name
+from shared.domain.names import clean_name
+from shared.domain.people import Account, LinkKind, Principal, Status
 from shared.mail import templates
 from shared.services import membership
 from shared.services.deps import Deps

@@ -19,7 +19,7 @@ from azure.storage.blob import ContentSettings
 
 from shared.clock import Clock
 from shared.domain.errors import NotFound
-from shared.domain.photos import CONTAINER, Photo, StoredImage
+from shared.domain.photos import CONTAINER, Photo, StoredImage, blobs_of
 from shared.storage.clients import StorageClients
 from shared.storage.errors import translated
 from shared.storage.sas import BLOB_CACHE_CONTROL, BlobReadLinks, read_links_for
@@ -70,10 +70,11 @@ class BlobPhotoStore:
 
 
 class TablePhotos:
-    """The PhotoRepository port over the photo rows of the observations table."""
+    """The PhotoRepository port over the photo rows of the observations table, and their blobs."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, blobs: BlobPhotoStore) -> None:
         self._table = table
+        self._blobs = blobs
 
     def add(self, photo: Photo) -> None:
         """A row on its own: a moment's photo (an observation's is written with its observation)."""
@@ -86,6 +87,11 @@ class TablePhotos:
     def remove(self, setting_id: str, photo_id: str) -> None:
         with suppress(NotFound):
             self._table.delete(setting_id, photo_row(photo_id))
+
+    def discard(self, setting_id: str, photo_ids: Sequence[str]) -> None:
+        for photo_id in photo_ids:
+            self._blobs.delete(blobs_of(setting_id, [photo_id]))
+            self.remove(setting_id, photo_id)  # last: a failed discard can be run again
 
 
 def photo_entity(photo: Photo) -> Entity:

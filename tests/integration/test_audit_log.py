@@ -12,6 +12,7 @@ from shared.domain.errors import Forbidden, InvalidInput
 from shared.domain.people import Role
 from shared.services import children, families, staff
 from shared.services.audit_log import PAGE_SIZE, read_audit
+from shared.services.children import ChildDetails
 from shared.services.ports import AuditEvent
 from tests.integration.nurseries import Nursery
 
@@ -144,7 +145,7 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
 ) -> None:
     deps, manager = nursery.deps, nursery.manager
     child = nursery.child()
-    children.update_child(deps, manager, child.child_id, {"lastName": "Byron"}, child.etag)
+    children.update_child(deps, manager, child.child_id, ChildDetails(last_name="Byron"), child.etag)
     family = families.invite_parent(
         deps, manager, name="Pat", email="pat@audit.example", child_ids=[child.child_id]
     )

@@ -6,9 +6,8 @@ parent's next request (S24).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus, ParentLink
@@ -56,19 +55,18 @@ def invite_parent(
     return Family(parent, sorted(c.child_id for c in children))
 
 
-def update_parent(deps: Deps, principal: Principal, parent_id: object, changes: Mapping[str, Any]) -> Account:
-    """Rename a parent or change their e-mail address.
+def update_parent(
+    deps: Deps, principal: Principal, parent_id: object, *, name: str | None = None, email: str | None = None
+) -> Account:
+    """Rename a parent or change their e-mail address (None: unchanged).
 
     A new address moves the e-mail index in the same transaction as the account, voids every
     outstanding link (S13), and both addresses are told, so a change the parent did not ask for
     is noticed at the old one.
     """
     require_manager(principal)
-    unknown = sorted(set(changes) - {"name", "email"})
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} cannot be changed here.", field=unknown[0])
-    name = clean_name(changes["name"]) if "name" in changes else None
-    email = normalise_email(changes["email"]) if "email" in changes else None
+    name = clean_name(name) if name is not None else None
+    email = normalise_email(email) if email is not None else None
     account = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
     old_name, old_email = account.name, account.email
     account.name = name or account.name

@@ -10,12 +10,11 @@ kept on the child, never in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus
-from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, NotFound
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.leaving import clean_hold_reason, clean_leaving_date, due_for_purge, export_closes_at
 from shared.domain.people import Principal, Role, Status
 from shared.mail import templates
@@ -25,15 +24,12 @@ from shared.services.deps import Deps
 CHANGED = "This child's record changed meanwhile. Reload it and try again."
 
 
-def archive_child(deps: Deps, principal: Principal, child_id: object, body: Mapping[str, Any]) -> Child:
+def archive_child(deps: Deps, principal: Principal, child_id: object, leaving_date: str | None) -> Child:
     """Archive a leaver; each linked parent is e-mailed the day their read access ends."""
     require_manager(principal)
     setting = membership.setting_of(deps, principal)
     now = deps.clock.now()
-    leaving = clean_leaving_date(body.get("leavingDate"), today=now.date())
-    unknown = sorted(set(body) - {"leavingDate"})
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} is not a field here.", field=unknown[0])
+    leaving = clean_leaving_date(leaving_date, today=now.date())
 
     def archive(child: Child) -> None:
         if child.status is ChildStatus.ARCHIVED:
@@ -76,13 +72,13 @@ def restore_child(deps: Deps, principal: Principal, child_id: object) -> Child:
     return child
 
 
-def place_hold(deps: Deps, principal: Principal, child_id: object, body: Mapping[str, Any]) -> Child:
+def place_hold(deps: Deps, principal: Principal, child_id: object, reason: str | None) -> Child:
     """Place (or re-word) a legal hold: nothing of this child is purged while it stands."""
     require_manager(principal)
-    reason = clean_hold_reason(body.get("reason"))
+    cleaned = clean_hold_reason(reason)
 
     def hold(child: Child) -> None:
-        child.legal_hold = reason
+        child.legal_hold = cleaned
 
     child = _change(deps, principal, child_id, hold)
     deps.audit(principal.setting_id, principal.user_id, "child.hold", child.child_id, "success")

@@ -150,7 +150,7 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
         deps, manager, name="Pat", email="pat@audit.example", child_ids=[child.child_id]
     )
     parent_id = family.parent.user_id
-    families.update_parent(deps, manager, parent_id, {"email": "pat2@audit.example", "name": "Pat Q"})
+    families.update_parent(deps, manager, parent_id, email="pat2@audit.example", name="Pat Q")
     families.unlink_child(deps, manager, parent_id, child.child_id)
     families.link_child(deps, manager, parent_id, child.child_id)
     families.deactivate_parent(deps, manager, parent_id)
@@ -158,7 +158,7 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
         deps, manager, name="Kim", email="kim@audit.example", role="practitioner"
     )
     staff.resend_invitation(deps, manager, practitioner.user_id)
-    staff.update_staff(deps, manager, practitioner.user_id, {"name": "Kim Lee"})
+    staff.update_staff(deps, manager, practitioner.user_id, name="Kim Lee")
     staff.deactivate_staff(deps, manager, practitioner.user_id)
     staff.reactivate_staff(deps, manager, practitioner.user_id)
     events = read_audit(deps, manager, actor=manager.user_id).events

@@ -22,25 +22,10 @@ from functions import (
 
 app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
-for area in (health, platform, auth, mail, retention):
+# Sign-in, platform and timers; people and permissions; the journal; photos; leaving; exports.
+for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
+             photos, leaving, exports):  # fmt: skip
     app.register_functions(area.bp)
-
-# People and permissions, run by managers (issue 4 part A).
-for area in (people, children, setting, audit):
-    app.register_functions(area.bp)
-
-# Observations, comments, each child's journal and moments from home (issue 4 part B).
-for area in (observations, journal):
-    app.register_functions(area.bp)
-
-# Photos on observations: re-encoded on upload, served through short signed links (issue 4 part C).
-app.register_functions(photos.bp)
-
-# Leaving: archive, restore and legal holds (issue 5); the purge itself runs in `retention`.
-app.register_functions(leaving.bp)
-
-# Journal exports: requested over HTTP, built by a queue-triggered function (issue 5).
-app.register_functions(exports.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

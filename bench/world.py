@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import requests
 from PIL import Image
@@ -264,13 +264,13 @@ def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCo
     manager = _principal(deps, setting_id, people[Role.MANAGER]["id"])
     made: list[str] = []
     for index in range(25):
-        body: dict[str, Any] = {
-            "childIds": [c.child_id for c in children],
-            "text": f"Mia and Ollie built tower {index}.",
-            "areas": ["mathematics"],
-            "observedOn": date(2026, 1, 1 + index % 28).isoformat(),
-        }
-        made.append(observations.create_observation(deps, manager, body).observation_id)
+        given = observations.ObservationText(
+            child_ids=[c.child_id for c in children],
+            text=f"Mia and Ollie built tower {index}.",
+            areas=["mathematics"],
+            observed_on=date(2026, 1, 1 + index % 28).isoformat(),
+        )
+        made.append(observations.create_observation(deps, manager, given).observation_id)
     first_observation = made[0]
     small = photo(640, 480)
     photo_id = upload_photo(deps, manager, first_observation, Upload(small)).photo_id

@@ -139,14 +139,14 @@ def _seed_journal(deps: Deps) -> None:
     group = observations.create_observation(
         deps,
         author,
-        {
-            "childIds": [children["Poppy"].child_id, children["Arlo"].child_id],
-            "text": "Poppy and Arlo Wilson built a bridge of blocks and drove the cars across it, "
+        observations.ObservationText(
+            child_ids=[children["Poppy"].child_id, children["Arlo"].child_id],
+            text="Poppy and Arlo Wilson built a bridge of blocks and drove the cars across it, "
             "taking turns and counting each car.",
-            "areas": ["mathematics", "personal-social-emotional", "playing-and-exploring"],
-            "nextSteps": "Poppy: count beyond ten. Arlo: describe what happens when the bridge falls.",
-            "observedOn": now.date().isoformat(),
-        },
+            areas=["mathematics", "personal-social-emotional", "playing-and-exploring"],
+            next_steps="Poppy: count beyond ten. Arlo: describe what happens when the bridge falls.",
+            observed_on=now.date().isoformat(),
+        ),
     )
     upload_photo(deps, author, group.observation_id, Upload(_picture()))
     observations.publish_observation(deps, manager, group.observation_id)
@@ -157,23 +157,23 @@ def _seed_journal(deps: Deps) -> None:
         single = observations.create_observation(
             deps,
             author,
-            {
-                "childIds": [children[first].child_id],
-                "text": text,
-                "areas": [area],
-                "observedOn": now.date().isoformat(),
-            },
+            observations.ObservationText(
+                child_ids=[children[first].child_id],
+                text=text,
+                areas=[area],
+                observed_on=now.date().isoformat(),
+            ),
         )
         observations.publish_observation(deps, manager, single.observation_id)
     waiting = observations.create_observation(
         deps,
         author,
-        {
-            "childIds": [children["Leo"].child_id],
-            "text": "Leo climbed the A-frame on his own for the first time.",
-            "areas": ["physical-development"],
-            "observedOn": now.date().isoformat(),
-        },
+        observations.ObservationText(
+            child_ids=[children["Leo"].child_id],
+            text="Leo climbed the A-frame on his own for the first time.",
+            areas=["physical-development"],
+            observed_on=now.date().isoformat(),
+        ),
     )
     observations.submit_observation(deps, author, waiting.observation_id)
 

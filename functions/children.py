@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.children import Child, ChildStatus
@@ -12,6 +13,30 @@ from shared.services import children
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
+FIELDS = (
+    "firstName",
+    "lastName",
+    "dateOfBirth",
+    "keyPersonId",
+    "photosInOwnJournal",
+    "photosInOthersJournals",
+)
+REQUIRED = ("firstName", "lastName", "dateOfBirth", "photosInOwnJournal", "photosInOthersJournals")
+
+
+def _details(body: Body) -> children.ChildDetails:
+    """The details a body names; null is the empty value (no key person, or a refused blank)."""
+
+    return children.ChildDetails(
+        first_name=body.changed_text("firstName"), last_name=body.changed_text("lastName"),
+        date_of_birth=body.changed_text("dateOfBirth"), key_person_id=body.changed_text("keyPersonId"),
+        photos_in_own_journal=body.changed_flag("photosInOwnJournal"),
+        photos_in_others_journals=body.changed_flag("photosInOthersJournals"),
+    )  # fmt: skip
+
+
+def _body(req: func.HttpRequest) -> Body:
+    return Body(read_json(req), known=FIELDS, unknown="{} is not a field of a child.")
 
 
 def _child(child: Child, who: Principal) -> dict[str, object]:
@@ -51,7 +76,8 @@ def list_children(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def add_child(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _versioned(children.add_child(bootstrap.deps(), who, read_json(req)), who, status=201)
+    details = _details(_body(req))  # the service refuses a missing one, after the caller's role
+    return _versioned(children.add_child(bootstrap.deps(), who, details), who, status=201)
 
 
 @bp.route(route="api/children/{id}", methods=["GET"], auth_level=ANON)
@@ -65,8 +91,9 @@ def get_child(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_child(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
+    changes = _details(_body(req))
     child = children.update_child(
-        bootstrap.deps(), who, req.route_params.get("id"), read_json(req), req.headers.get("If-Match")
+        bootstrap.deps(), who, req.route_params.get("id"), changes, expected_version(req)
     )
     return _versioned(child, who)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.functions as func
 
+from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.journal import Moment
@@ -74,8 +75,8 @@ def child_journal(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def share_moment(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = read_json(req)
-    moment = moments.share_moment(bootstrap.deps(), who, req.route_params.get("id"), body.get("text"))
+    text = Body(read_json(req)).text("text")
+    moment = moments.share_moment(bootstrap.deps(), who, req.route_params.get("id"), text)
     return json_response({"moment": moment_view(moment)}, status=201)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.children import Child
@@ -31,7 +32,8 @@ def _leaver(child: Child) -> func.HttpResponse:
 @endpoint
 def archive_child(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _leaver(leaving.archive_child(bootstrap.deps(), who, req.route_params.get("id"), read_json(req)))
+    leaving_date = Body(read_json(req), known={"leavingDate"}).text("leavingDate")
+    return _leaver(leaving.archive_child(bootstrap.deps(), who, req.route_params.get("id"), leaving_date))
 
 
 @bp.route(route="api/children/{id}/restore", methods=["POST"], auth_level=ANON)
@@ -44,7 +46,8 @@ def restore_child(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def place_hold(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _leaver(leaving.place_hold(bootstrap.deps(), who, req.route_params.get("id"), read_json(req)))
+    reason = Body(read_json(req)).text("reason")
+    return _leaver(leaving.place_hold(bootstrap.deps(), who, req.route_params.get("id"), reason))
 
 
 @bp.route(route="api/children/{id}/hold", methods=["DELETE"], auth_level=ANON)

@@ -6,6 +6,7 @@ from typing import Any
 
 import azure.functions as func
 
+from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from functions.journal import entry_view
 from shared import bootstrap
@@ -40,6 +41,25 @@ def _with_etag(o: Observation, status: int = 200) -> func.HttpResponse:
     return json_response({"observation": observation_view(o)}, status=status, headers={"ETag": o.etag or ""})
 
 
+def _observation_text(req: func.HttpRequest) -> observations.ObservationText:
+    """The fields of a new observation; a missing one is left for the service to refuse."""
+    body = Body(read_json(req))
+    return observations.ObservationText(
+        child_ids=body.texts("childIds"), text=body.text("text"), areas=body.texts("areas"),
+        next_steps=body.text("nextSteps"), observed_on=body.text("observedOn"),
+    )  # fmt: skip
+
+
+def _observation_changes(req: func.HttpRequest) -> observations.ObservationText:
+    """The fields a change names; null clears a field (which the service refuses where it is required)."""
+    body = Body(read_json(req))
+    return observations.ObservationText(
+        child_ids=body.changed_texts("childIds"), text=body.changed_text("text"),
+        areas=body.changed_texts("areas"), next_steps=body.changed_text("nextSteps"),
+        observed_on=body.changed_text("observedOn"),
+    )  # fmt: skip
+
+
 def _comment_view(c: Comment) -> dict[str, Any]:
     return {"id": c.comment_id, "author": c.author_name, "byStaff": c.author_is_staff, "mine": True,
             "text": c.text, "createdAt": c.created_at.isoformat()}  # fmt: skip
@@ -49,8 +69,8 @@ def _comment_view(c: Comment) -> dict[str, Any]:
 @endpoint
 def create_observation(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = read_json(req)
-    return _with_etag(observations.create_observation(bootstrap.deps(), who, body), status=201)
+    given = _observation_text(req)
+    return _with_etag(observations.create_observation(bootstrap.deps(), who, given), status=201)
 
 
 @bp.route(route="api/observations", methods=["GET"], auth_level=ANON)
@@ -73,9 +93,9 @@ def get_observation(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_observation(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = read_json(req)
+    changes = _observation_changes(req)
     changed = observations.update_observation(
-        bootstrap.deps(), who, req.route_params.get("id", ""), req.headers.get("If-Match"), body
+        bootstrap.deps(), who, req.route_params.get("id", ""), expected_version(req), changes
     )
     return _with_etag(changed)
 
@@ -106,6 +126,6 @@ def publish_observation(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def add_comment(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = read_json(req)
-    comment = comments.add_comment(bootstrap.deps(), who, req.route_params.get("id", ""), body.get("text"))
+    text = Body(read_json(req)).text("text")
+    comment = comments.add_comment(bootstrap.deps(), who, req.route_params.get("id", ""), text)
     return json_response({"comment": _comment_view(comment)}, status=201)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.people import Account
@@ -11,6 +12,7 @@ from shared.services import families, staff
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
+UNCHANGEABLE = "{} cannot be changed here."
 
 
 def _person(account: Account) -> dict[str, object]:
@@ -44,7 +46,9 @@ def invite_staff(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_staff(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    account = staff.update_staff(bootstrap.deps(), who, req.route_params.get("id"), read_json(req))
+    body = Body(read_json(req), known={"name", "role"}, unknown=UNCHANGEABLE)
+    name, role = body.changed_text("name"), body.changed_text("role")
+    account = staff.update_staff(bootstrap.deps(), who, req.route_params.get("id"), name=name, role=role)
     return json_response(_person(account))
 
 
@@ -91,7 +95,11 @@ def invite_parent(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_parent(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    account = families.update_parent(bootstrap.deps(), who, req.route_params.get("id"), read_json(req))
+    body = Body(read_json(req), known={"name", "email"}, unknown=UNCHANGEABLE)
+    name, email = body.changed_text("name"), body.changed_text("email")
+    account = families.update_parent(
+        bootstrap.deps(), who, req.route_params.get("id"), name=name, email=email
+    )
     return json_response(_person(account))
 
 

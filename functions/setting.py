@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.forms import expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.people import Role
@@ -37,5 +38,5 @@ def get_setting(req: func.HttpRequest) -> func.HttpResponse:
 def update_setting(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = read_json(req)
-    updated = policy.update_policy(bootstrap.deps(), who, body, req.headers.get("If-Match"))
+    updated = policy.update_policy(bootstrap.deps(), who, body, expected_version(req))
     return _setting(updated, who.role)

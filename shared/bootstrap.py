@@ -58,7 +58,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
-        photos=TablePhotos(Table(clients.table(keys.OBSERVATIONS))),  # photo rows live beside observations
+        photos=TablePhotos(Table(clients.table(keys.OBSERVATIONS)), photo_blobs),  # rows beside observations
         photo_blobs=photo_blobs,
         observations=TableObservations(
             Table(clients.table(keys.OBSERVATIONS)), TableJournal(Table(clients.table(keys.JOURNAL)))

@@ -1,5 +1,5 @@
 """Helpers for the journal tests: children and links written through the repositories directly
-(the administration services are another issue's), and principals as a session check yields them."""
+(without the administration services), and principals as a session check yields them."""
 
 from __future__ import annotations
 
@@ -79,14 +79,14 @@ def draft(
     observed_on: date | None = None,
     next_steps: str = "",
 ) -> Observation:
-    body = {
-        "childIds": [c.child_id for c in children],
-        "text": text,
-        "areas": areas if areas is not None else ["mathematics"],
-        "nextSteps": next_steps,
-        "observedOn": (observed_on or deps.clock.now().date()).isoformat(),
-    }
-    return observations.create_observation(deps, author, body)
+    given = observations.ObservationText(
+        child_ids=[c.child_id for c in children],
+        text=text,
+        areas=areas if areas is not None else ["mathematics"],
+        next_steps=next_steps,
+        observed_on=(observed_on or deps.clock.now().date()).isoformat(),
+    )
+    return observations.create_observation(deps, author, given)
 
 
 def published(deps: Deps, manager: Principal, *children: Child, **kwargs: Any) -> Observation:

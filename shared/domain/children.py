@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from shared.domain.errors import InvalidInput
-from shared.domain.people import clean_name
+from shared.domain.names import clean_name
 
 
 class ChildStatus(StrEnum):
@@ -72,5 +72,17 @@ def clean_date_of_birth(raw: object, *, today: date) -> date:
     return born
 
 
-def clean_child_name(raw: object, field: str) -> str:
-    return clean_name(raw, field_name=field)
+def clean_first_name(raw: object) -> str:
+    return clean_name(raw, field_name="firstName")
+
+
+def clean_last_name(raw: object) -> str:
+    return clean_name(raw, field_name="lastName")
+
+
+def clean_photo_consent(raw: object, *, others_journals: bool) -> bool:
+    """A photo consent the setting recorded: true or false, never assumed."""
+    field = "photosInOthersJournals" if others_journals else "photosInOwnJournal"
+    if not isinstance(raw, bool):
+        raise InvalidInput(f"Record the photo consent {field} as true or false.", field=field)
+    return raw

@@ -16,10 +16,11 @@ from shared.domain.errors import NotFound
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
-def clean_id(raw: object, *, what: str = "That record") -> str:
-    """An id safe to use in a table key; NotFound when it cannot be one."""
+def clean_id(raw: object, *, what: str = "That record", message: str | None = None) -> str:
+    """An id safe to use in a table key; NotFound (`message`, or "`what` was not found.") when it
+    cannot be one, the same answer as for a well-formed id that names nothing."""
     if not isinstance(raw, str) or not _ID.fullmatch(raw):
-        raise NotFound(f"{what} was not found.")
+        raise NotFound(message or f"{what} was not found.")
     return raw
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from shared.domain.errors import InvalidInput
+from shared.domain.errors import InvalidInput, PreconditionFailed
 from shared.domain.identifiers import is_id
 from shared.domain.observations import Area
 from shared.domain.redaction import NamedChild
@@ -16,7 +16,7 @@ MAX_TEXT = 5000  # well under a table property's 32k characters, and a long obse
 MAX_COMMENT = 2000
 MAX_CHILDREN = 30  # a whole room; also keeps the per-child projections one short burst of writes
 JOURNAL_PAGE = 20
-# Ids reach table keys and URLs: no / \ # ? or control characters, and a bounded length.
+STALE_OBSERVATION = "Someone else changed this observation since you opened it. Reload it and try again."
 
 
 class MomentStatus(StrEnum):
@@ -71,13 +71,6 @@ class Moment:
     etag: str | None = None
 
 
-def clean_id(raw: object, field_name: str = "id") -> str:
-    """An id given in a request body: the shape of shared.domain.identifiers, else a 400."""
-    if not is_id(raw):
-        raise InvalidInput("That is not a valid id.", field=field_name)
-    return raw
-
-
 def clean_text(raw: object, field_name: str, *, required: bool = True, limit: int = MAX_TEXT) -> str:
     """Free text: trimmed, within the limit, no control characters except line breaks and tabs."""
     if raw is None and not required:
@@ -92,6 +85,19 @@ def clean_text(raw: object, field_name: str, *, required: bool = True, limit: in
     if any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127 for c in text):
         raise InvalidInput("The text cannot contain control characters.", field=field_name)
     return text
+
+
+def clean_next_steps(raw: object) -> str:
+    """An observation's next steps: optional free text."""
+    return clean_text(raw, "nextSteps", required=False)
+
+
+def require_version(expected: str | None, etag: str | None) -> None:
+    """An edit of an observation must name the version it was made from; only the current one."""
+    if expected is None:
+        raise InvalidInput("Send the If-Match header with the ETag you read.", field="If-Match")
+    if expected != (etag or ""):
+        raise PreconditionFailed(STALE_OBSERVATION)
 
 
 def clean_areas(raw: object) -> list[Area]:
@@ -118,7 +124,9 @@ def clean_child_ids(raw: object) -> list[str]:
         raise InvalidInput("Choose at least one child.", field="childIds")
     if len(raw) > MAX_CHILDREN:
         raise InvalidInput(f"An observation can include at most {MAX_CHILDREN} children.", field="childIds")
-    return list(dict.fromkeys(clean_id(c, "childIds") for c in raw))
+    if not all(is_id(c) for c in raw):  # ids chosen in a form: a bad one is the form's mistake (400)
+        raise InvalidInput("That is not a valid id.", field="childIds")
+    return list(dict.fromkeys(raw))
 
 
 def clean_observed_on(raw: object, *, today: date) -> date:

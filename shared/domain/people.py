@@ -5,15 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from shared.domain.addresses import is_plain_address
+from shared.domain.children import ParentLink
 from shared.domain.errors import InvalidInput
-
-if TYPE_CHECKING:  # children.py imports this module
-    from shared.domain.children import ParentLink
-
-MAX_NAME = 100
 
 
 class Role(StrEnum):
@@ -74,6 +69,13 @@ class Account:
         """Forget any outstanding activation or reset link (S13)."""
         self.link_kind = self.link_digest = self.link_expires = None
 
+    def deactivate(self, now: datetime) -> None:
+        """Stop this account signing in; `now` starts the retention clock of a leaver's record."""
+        self.status = Status.DEACTIVATED
+        self.deactivated_at = now
+        self.void_links()  # S13: an outstanding activation or reset link dies with the account
+        self.void_challenges()
+
     def void_challenges(self) -> None:
         """End every PIN challenge handed out so far (used, failed three times, reset, deactivated)."""
         self.challenge_epoch += 1
@@ -123,15 +125,3 @@ def normalise_email(raw: object, *, field_name: str = "email") -> str:
     if not is_plain_address(email):
         raise InvalidInput("Enter a valid e-mail address, like name@example.com.", field=field_name)
     return email
-
-
-def clean_name(raw: object, *, field_name: str = "name") -> str:
-    """A person's display name: required, trimmed, at most 100 characters, no control characters."""
-    if not isinstance(raw, str) or not raw.strip():
-        raise InvalidInput("Enter a name.", field=field_name)
-    name = " ".join(raw.split())
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"A name can be at most {MAX_NAME} characters.", field=field_name)
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise InvalidInput("A name cannot contain control characters.", field=field_name)
-    return name

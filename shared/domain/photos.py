@@ -7,12 +7,13 @@ storage, and one setting's photos all sit under its own prefix.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from shared.domain.errors import InvalidInput
+from shared.domain.children import Child
+from shared.domain.errors import Conflict, InvalidInput
 
 CONTAINER = "photos"
 
@@ -96,3 +97,19 @@ def owning_moment(owner: str) -> tuple[str, str] | None:
         return None
     child_id, _, moment_id = owner.removeprefix(_MOMENT).partition("~")
     return child_id, moment_id
+
+
+def require_photo_consent(children: Sequence[Child], photo_ids: Sequence[str]) -> None:
+    """Conflict unless every child may appear in photos in this journal entry (consents are the setting's)."""
+    if not photo_ids:
+        return
+    for child in children:
+        if not child.photos_in_own_journal:
+            raise Conflict(
+                f"{child.full_name} has no consent for photos in their journal. Remove the photos to publish."
+            )
+        if len(children) > 1 and not child.photos_in_others_journals:
+            raise Conflict(
+                f"{child.full_name} has no consent for photos in other children's journals. "
+                "Remove the photos, or observe the children separately."
+            )

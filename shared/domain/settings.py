@@ -30,7 +30,7 @@ class Setting:
     setting_id: str
     name: str
     email_domain: str | None
-    retention_days: int  # archived children's records (issue: leaving and retention)
+    retention_days: int  # how long archived children's records are kept
     created_at: datetime
     other_children: OtherChildren = OtherChildren.INITIALS
     approval_required: bool = True  # a manager publishes before parents see an observation

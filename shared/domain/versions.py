@@ -10,10 +10,10 @@ MISSING = "Reload and try again: this change must say which version it edits (If
 STALE = "Someone else changed this since you opened it. Reload to see their change, then try again."
 
 
-def require_current(if_match: str | None, etag: str | None) -> str:
+def require_current(expected: str | None, etag: str | None) -> str:
     """The version the caller edits, if it is the current one; PreconditionFailed otherwise."""
-    if not if_match:
+    if not expected:
         raise PreconditionFailed(MISSING)
-    if etag is None or if_match.strip() != etag:
+    if etag is None or expected.strip() != etag:
         raise PreconditionFailed(STALE)
     return etag

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from shared.domain.access import require_manager, require_staff, staff_may_see_child
-from shared.domain.children import Child, ChildStatus, clean_child_name, clean_date_of_birth
-from shared.domain.errors import ConcurrencyConflict, InvalidInput, NotFound, PreconditionFailed
-from shared.domain.identifiers import clean_id, is_id, new_child_id
+from shared.domain.children import (
+    Child,
+    ChildStatus,
+    clean_date_of_birth,
+    clean_first_name,
+    clean_last_name,
+    clean_photo_consent,
+)
+from shared.domain.errors import ConcurrencyConflict, InvalidInput, PreconditionFailed
+from shared.domain.identifiers import is_id, new_child_id
 from shared.domain.leaving import parents_may_read
 from shared.domain.people import Principal, Role, Status
 from shared.domain.versions import STALE, require_current
-from shared.services import membership
+from shared.services import access, membership
 from shared.services.deps import Deps
-
-CHILD = "That child"
-FIELDS = frozenset(
-    {"firstName", "lastName", "dateOfBirth", "keyPersonId", "photosInOwnJournal", "photosInOthersJournals"}
-)
 
 
 def list_children(deps: Deps, principal: Principal) -> Sequence[Child]:
@@ -32,10 +34,7 @@ def list_children(deps: Deps, principal: Principal) -> Sequence[Child]:
 def get_child(deps: Deps, principal: Principal, child_id: object) -> Child:
     """One child a member of staff may see; any other id is not found (S24)."""
     require_staff(principal)
-    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
-    if child is None or not staff_may_see_child(principal, child, membership.setting_of(deps, principal)):
-        raise NotFound(f"{CHILD} was not found.")
-    return child
+    return access.staff_visible_child(deps, principal, access.child_id(child_id))
 
 
 def my_children(deps: Deps, principal: Principal) -> Sequence[Child]:
@@ -50,11 +49,22 @@ def my_children(deps: Deps, principal: Principal) -> Sequence[Child]:
     return sorted(visible, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
 
 
-def add_child(deps: Deps, principal: Principal, fields: Mapping[str, Any]) -> Child:
+@dataclass(frozen=True)
+class ChildDetails:
+    """What a manager records about a child. In a change, None leaves a field as it is; an empty
+    key person id means no key person."""
+
+    first_name: str | None = None
+    last_name: str | None = None
+    date_of_birth: str | None = None  # YYYY-MM-DD
+    key_person_id: str | None = None
+    photos_in_own_journal: bool | None = None
+    photos_in_others_journals: bool | None = None
+
+
+def add_child(deps: Deps, principal: Principal, details: ChildDetails) -> Child:
+    """A new child on the register; every detail but the key person is required."""
     require_manager(principal)
-    for required in ("firstName", "lastName", "dateOfBirth", "photosInOwnJournal", "photosInOthersJournals"):
-        if required not in fields:
-            raise InvalidInput(f"{required} is required.", field=required)
     child = Child(
         setting_id=principal.setting_id,
         child_id=new_child_id(),
@@ -67,20 +77,20 @@ def add_child(deps: Deps, principal: Principal, fields: Mapping[str, Any]) -> Ch
         status=ChildStatus.ACTIVE,
         created_at=deps.clock.now(),
     )
-    _apply(deps, principal, child, fields)
+    _apply(deps, principal, child, details, complete=True)
     deps.children.add(child)
     deps.audit(principal.setting_id, principal.user_id, "child.add", child.child_id, "success")
     return deps.children.get(child.setting_id, child.child_id) or child
 
 
 def update_child(
-    deps: Deps, principal: Principal, child_id: object, fields: Mapping[str, Any], if_match: str | None
+    deps: Deps, principal: Principal, child_id: object, changes: ChildDetails, expected_version: str | None
 ) -> Child:
-    """Edit a child from the version the manager saw (If-Match); a stale version is refused (412)."""
+    """Edit a child from the version the manager saw; a stale version is refused (412)."""
     require_manager(principal)
     child = get_child(deps, principal, child_id)
-    child.etag = require_current(if_match, child.etag)
-    changed = _apply(deps, principal, child, fields)
+    child.etag = require_current(expected_version, child.etag)
+    changed = _apply(deps, principal, child, changes)
     if changed:
         try:
             deps.children.save(child)
@@ -90,35 +100,35 @@ def update_child(
     return deps.children.get(child.setting_id, child.child_id) or child
 
 
-def _apply(deps: Deps, principal: Principal, child: Child, fields: Mapping[str, Any]) -> bool:
-    """Check every field given, then apply them; True when something changed."""
-    unknown = sorted(set(fields) - FIELDS)
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} is not a field of a child.", field=unknown[0])
+def _apply(
+    deps: Deps, principal: Principal, child: Child, details: ChildDetails, *, complete: bool = False
+) -> bool:
+    """Check every detail given (`complete`: every required one must be), then apply them; True
+    when something changed."""
     updates: dict[str, object] = {}
-    if "firstName" in fields:
-        updates["first_name"] = clean_child_name(fields["firstName"], "firstName")
-    if "lastName" in fields:
-        updates["last_name"] = clean_child_name(fields["lastName"], "lastName")
-    if "dateOfBirth" in fields:
-        updates["date_of_birth"] = clean_date_of_birth(fields["dateOfBirth"], today=deps.clock.now().date())
-    for name, attribute in (("photosInOwnJournal", "photos_in_own_journal"),
-                            ("photosInOthersJournals", "photos_in_others_journals")):  # fmt: skip
-        if name in fields:
-            if not isinstance(fields[name], bool):
-                raise InvalidInput(f"Record the photo consent {name} as true or false.", field=name)
-            updates[attribute] = fields[name]
-    if "keyPersonId" in fields:
-        updates["key_person_id"] = _key_person(deps, principal, fields["keyPersonId"])
+    if complete or details.first_name is not None:
+        updates["first_name"] = clean_first_name(details.first_name)
+    if complete or details.last_name is not None:
+        updates["last_name"] = clean_last_name(details.last_name)
+    if complete or details.date_of_birth is not None:
+        updates["date_of_birth"] = clean_date_of_birth(details.date_of_birth, today=deps.clock.now().date())
+    if complete or details.photos_in_own_journal is not None:
+        own = clean_photo_consent(details.photos_in_own_journal, others_journals=False)
+        updates["photos_in_own_journal"] = own
+    if complete or details.photos_in_others_journals is not None:
+        others = clean_photo_consent(details.photos_in_others_journals, others_journals=True)
+        updates["photos_in_others_journals"] = others
+    if details.key_person_id is not None:
+        updates["key_person_id"] = _key_person(deps, principal, details.key_person_id)
     changed = {a: v for a, v in updates.items() if getattr(child, a) != v}
     for attribute, value in changed.items():
         setattr(child, attribute, value)
     return bool(changed)
 
 
-def _key_person(deps: Deps, principal: Principal, raw: object) -> str | None:
+def _key_person(deps: Deps, principal: Principal, raw: str) -> str | None:
     """None, or the id of an active member of staff of the caller's own setting."""
-    if raw is None or raw == "":
+    if raw == "":
         return None
     refused = InvalidInput("Choose an active member of staff as key person.", field="keyPersonId")
     if not is_id(raw):

@@ -12,13 +12,13 @@ from shared.domain.errors import Conflict
 from shared.domain.journal import MAX_COMMENT, Comment, clean_text
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Principal
+from shared.services import access
 from shared.services.deps import Deps
-from shared.services.observations import visible_observation
 
 
 def add_comment(deps: Deps, principal: Principal, observation_id: str, text: object) -> Comment:
     """Comment on a published observation the caller may see (a linked parent, or staff). Audited."""
-    observation = visible_observation(deps, principal, observation_id)
+    observation = access.visible_observation(deps, principal, observation_id)
     if observation.status is not ObservationStatus.PUBLISHED:
         raise Conflict("Comments open when the observation is published.")
     comment = Comment(

@@ -51,7 +51,6 @@ class Deps:
     journal: JournalReader
     comments: CommentRepository
     moments: MomentRepository
-    # Journal exports (issue 5).
     exports: ExportRepository
     export_files: ExportFiles
     export_requests: ExportRequests

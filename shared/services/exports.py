@@ -14,7 +14,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from shared.domain.access import NOT_FOR_YOUR_ROLE
 from shared.domain.children import Child
 from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, NotFound, TooManyAttempts
 from shared.domain.exports import (
@@ -24,11 +23,9 @@ from shared.domain.exports import (
     Export,
     ExportStatus,
     RecentRequest,
-    child_exportable,
     download_name,
     new_export_id,
 )
-from shared.domain.identifiers import is_id
 from shared.domain.people import Principal, Role, Status
 from shared.domain.photos import PhotoSize
 from shared.domain.settings import Setting
@@ -42,15 +39,12 @@ from shared.media.journal_export import (
     render_pdf,
     render_zip,
 )
-from shared.services import journal, observations
+from shared.services import access, journal, observations
 from shared.services.deps import Deps
 from shared.services.journal import ShownEntry
 
 log = logging.getLogger("journal")
 
-NO_SUCH_CHILD = "We could not find that child."
-NO_SUCH_EXPORT = "We could not find that export."
-WINDOW_CLOSED = "The time for exporting this child's journal after they left has passed. Ask the setting."
 IN_PROGRESS = "An export of this journal is already being prepared. It will be ready soon."
 BUSY = "Several export requests arrived at once. Try again in a moment."
 PDF_TYPE = "application/pdf"
@@ -82,7 +76,7 @@ def request_export(deps: Deps, principal: Principal, child_id: object) -> Export
     Managers, and parents linked to the child; the child active or archived within the export
     window. One export in progress per child per requester (409) and five a day (429).
     """
-    child, _ = _exportable_child(deps, principal, child_id)
+    child, _ = access.exportable_child(deps, principal, child_id)
     now = deps.clock.now()
     export = Export(
         setting_id=principal.setting_id,
@@ -130,18 +124,7 @@ def export_status(deps: Deps, principal: Principal, export_id: object) -> Export
     When it is ready, read-only links to the zip and the PDF that live 10 minutes; issuing them
     is audited as a download (S29), the links themselves never logged.
     """
-    if not is_id(export_id):
-        raise NotFound(NO_SUCH_EXPORT)
-    export = deps.exports.get(principal.setting_id, export_id)
-    now = deps.clock.now()
-    if export is None or export.expired(now):
-        raise NotFound(NO_SUCH_EXPORT)
-    if principal.role is Role.MANAGER:
-        pass
-    elif export.requested_by != principal.user_id or principal.role is not Role.PARENT:
-        raise NotFound(NO_SUCH_EXPORT)
-    elif not deps.links.is_linked(principal.setting_id, principal.user_id, export.child_id):
-        raise NotFound(NO_SUCH_EXPORT)  # unlinked since: effective on the next request (S24)
+    export = access.visible_export(deps, principal, export_id)
     if export.status is not ExportStatus.READY:
         return ExportView(export)
     view = ExportView(
@@ -169,7 +152,7 @@ def build_export(deps: Deps, setting_id: str, export_id: str) -> None:
     export = _mark(deps, export, ExportStatus.BUILDING)
     try:
         requester = _requester_now(deps, export)
-        child, setting = _exportable_child(deps, requester, export.child_id)
+        child, setting = access.exportable_child(deps, requester, export.child_id)
         record = journal_record(deps, requester, export, child, setting)
         pdf = render_pdf(record)
         deps.export_files.put(export.blob(PDF), pdf, PDF_TYPE)
@@ -269,26 +252,6 @@ def purge_expired_exports(deps: Deps, setting_id: str, now: datetime) -> int:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-
-
-def _exportable_child(deps: Deps, principal: Principal, child_id: object) -> tuple[Child, Setting]:
-    """The child if this caller may export their journal now: managers of the setting, and parents
-    linked to the child (links read now, S24); other ids are 404. Practitioners may not (403)."""
-    if principal.role not in (Role.MANAGER, Role.PARENT):
-        raise Forbidden(NOT_FOR_YOUR_ROLE)
-    if not is_id(child_id):
-        raise NotFound(NO_SUCH_CHILD)  # the same answer as for an id that names no child
-    child = deps.children.get(principal.setting_id, child_id)
-    setting = deps.settings.get(principal.setting_id)
-    if child is None or setting is None:
-        raise NotFound(NO_SUCH_CHILD)
-    if principal.role is Role.PARENT and not deps.links.is_linked(
-        principal.setting_id, principal.user_id, child_id
-    ):
-        raise NotFound(NO_SUCH_CHILD)
-    if not child_exportable(child, setting, deps.clock.now()):
-        raise Forbidden(WINDOW_CLOSED)
-    return child, setting
 
 
 def _requester_now(deps: Deps, export: Export) -> Principal:

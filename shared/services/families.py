@@ -6,24 +6,23 @@ parent's next request (S24).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.families import mask_email
-from shared.domain.identifiers import clean_id, is_id
-from shared.domain.people import Account, LinkKind, Principal, Role, Status, clean_name, normalise_email
+from shared.domain.identifiers import is_id
+from shared.domain.names import clean_name
+from shared.domain.people import Account, LinkKind, Principal, Role, Status, normalise_email
 from shared.mail import templates
-from shared.services import membership
+from shared.services import access, membership
 from shared.services.deps import Deps
 from shared.services.invitations import invite
 from shared.services.links import issue_link, lifetime
 
 PARENT = "That parent"
-CHILD = "That child"
 # A family with more children than this in one setting is a data-entry mistake.
 MAX_CHILDREN = 20
 
@@ -56,19 +55,18 @@ def invite_parent(
     return Family(parent, sorted(c.child_id for c in children))
 
 
-def update_parent(deps: Deps, principal: Principal, parent_id: object, changes: Mapping[str, Any]) -> Account:
-    """Rename a parent or change their e-mail address.
+def update_parent(
+    deps: Deps, principal: Principal, parent_id: object, *, name: str | None = None, email: str | None = None
+) -> Account:
+    """Rename a parent or change their e-mail address (None: unchanged).
 
     A new address moves the e-mail index in the same transaction as the account, voids every
     outstanding link (S13), and both addresses are told, so a change the parent did not ask for
     is noticed at the old one.
     """
     require_manager(principal)
-    unknown = sorted(set(changes) - {"name", "email"})
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} cannot be changed here.", field=unknown[0])
-    name = clean_name(changes["name"]) if "name" in changes else None
-    email = normalise_email(changes["email"]) if "email" in changes else None
+    name = clean_name(name) if name is not None else None
+    email = normalise_email(email) if email is not None else None
     account = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
     old_name, old_email = account.name, account.email
     account.name = name or account.name
@@ -98,7 +96,7 @@ def update_parent(deps: Deps, principal: Principal, parent_id: object, changes: 
 def link_child(deps: Deps, principal: Principal, parent_id: object, child_id: object) -> None:
     require_manager(principal)
     parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
-    child = _child(deps, principal, child_id)
+    child = access.setting_child(deps, principal, child_id)
     if child.status is not ChildStatus.ACTIVE:
         raise InvalidInput("An archived child cannot be linked to a parent.", field="childId")
     _link(deps, principal, parent, child)
@@ -108,7 +106,7 @@ def unlink_child(deps: Deps, principal: Principal, parent_id: object, child_id: 
     """Remove a link; the parent loses the child on their very next request (S24)."""
     require_manager(principal)
     parent = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
-    cid = clean_id(child_id, what=CHILD)
+    cid = access.child_id(child_id)
     if not deps.links.is_linked(principal.setting_id, parent.user_id, cid):
         raise NotFound("That child is not linked to this parent.")
     deps.links.unlink(principal.setting_id, parent.user_id, cid)
@@ -118,13 +116,6 @@ def unlink_child(deps: Deps, principal: Principal, parent_id: object, child_id: 
 def deactivate_parent(deps: Deps, principal: Principal, parent_id: object) -> Account:
     require_manager(principal)
     return membership.deactivate(deps, principal, parent_id, membership.PARENTS, PARENT)
-
-
-def _child(deps: Deps, principal: Principal, child_id: object) -> Child:
-    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
-    if child is None:
-        raise NotFound(f"{CHILD} was not found.")
-    return child
 
 
 def _children_to_link(deps: Deps, principal: Principal, raw: object) -> list[Child]:

@@ -12,17 +12,16 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from shared.domain.access import staff_may_see_child
-from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area, clean_id
+from shared.domain.access import NO_SUCH_CHILD
+from shared.domain.errors import NotFound
+from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area
 from shared.domain.observations import Area, ObservationStatus
 from shared.domain.people import Principal, Role
 from shared.domain.redaction import NamedChild, ShownChild, redactor_for, shown_children
 from shared.domain.settings import OtherChildren, Setting
+from shared.services import access
 from shared.services.deps import Deps
-from shared.services.sessions import readable_children
 
-NO_SUCH_CHILD = "We could not find that child."
 ANOTHER_PARENT = "Another parent"
 
 
@@ -116,7 +115,7 @@ def reader_for(
     should include one of the `wanted` children."""
     if principal.role is not Role.PARENT:
         return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
-    own = readable_children(deps, principal, wanted)
+    own = access.readable_children(deps, principal, wanted)
     policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
     return Reader(principal.user_id, True, own, policy)
 
@@ -125,14 +124,14 @@ def list_journal(
     deps: Deps, principal: Principal, child_id: object, *, cursor: str | None, area: object
 ) -> JournalPage:
     """A page of a child's published journal, newest first; 404 for a child the caller may not see."""
-    child_id = _child_id(child_id)
+    child_id = access.child_id(child_id)
     chosen: Area | None = clean_area(area)
     reader = reader_for(deps, principal, wanted=[child_id])
     if reader.parent:
         if child_id not in reader.own_child_ids:
             raise NotFound(NO_SUCH_CHILD)
     else:
-        require_staff_sees_child(deps, principal, child_id)
+        access.staff_visible_child(deps, principal, child_id)
     entries, next_cursor = deps.journal.page(
         principal.setting_id, child_id, area=chosen, size=JOURNAL_PAGE, cursor=cursor
     )
@@ -152,21 +151,6 @@ def list_journal(
         for e in entries
     ]
     return JournalPage(shown, next_cursor)
-
-
-def require_staff_sees_child(deps: Deps, principal: Principal, child_id: str) -> None:
-    """NotFound unless the caller is staff who may see this child of their own setting (S24)."""
-    child = deps.children.get(principal.setting_id, child_id)
-    setting = deps.settings.get(principal.setting_id)
-    if child is None or setting is None or not staff_may_see_child(principal, child, setting):
-        raise NotFound(NO_SUCH_CHILD)
-
-
-def _child_id(raw: object) -> str:
-    try:
-        return clean_id(raw, "childId")
-    except InvalidInput:  # a malformed id names no child: the same answer as an unknown one
-        raise NotFound(NO_SUCH_CHILD) from None
 
 
 # -- the setting's privacy policy ----------------------------------------------------------------

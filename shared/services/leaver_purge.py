@@ -53,7 +53,6 @@ from shared.domain.photos import owning_moment
 from shared.domain.redaction import NamedChild, Redactor
 from shared.domain.settings import OtherChildren, Setting
 from shared.services.deps import Deps
-from shared.services.membership import _deactivated as deactivated
 from shared.services.observations import named_children
 from shared.services.ports import LeaverStore
 
@@ -200,7 +199,7 @@ def _deactivate_if_nothing_left(
     account = deps.accounts.get(setting.setting_id, parent_id)
     if account is None or account.role is not Role.PARENT or account.status is Status.DEACTIVATED:
         return True
-    deactivated(account, now)
+    account.deactivate(now)
     try:
         deps.accounts.save(account, end_sessions=True)
     except ConcurrencyConflict:

@@ -10,32 +10,26 @@ kept on the child, never in the audit log.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
 
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus
-from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, NotFound
-from shared.domain.identifiers import clean_id
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.leaving import clean_hold_reason, clean_leaving_date, due_for_purge, export_closes_at
 from shared.domain.people import Principal, Role, Status
 from shared.mail import templates
-from shared.services import membership
+from shared.services import access, membership
 from shared.services.deps import Deps
 
-CHILD = "That child"
 CHANGED = "This child's record changed meanwhile. Reload it and try again."
 
 
-def archive_child(deps: Deps, principal: Principal, child_id: object, body: Mapping[str, Any]) -> Child:
+def archive_child(deps: Deps, principal: Principal, child_id: object, leaving_date: str | None) -> Child:
     """Archive a leaver; each linked parent is e-mailed the day their read access ends."""
     require_manager(principal)
     setting = membership.setting_of(deps, principal)
     now = deps.clock.now()
-    leaving = clean_leaving_date(body.get("leavingDate"), today=now.date())
-    unknown = sorted(set(body) - {"leavingDate"})
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} is not a field here.", field=unknown[0])
+    leaving = clean_leaving_date(leaving_date, today=now.date())
 
     def archive(child: Child) -> None:
         if child.status is ChildStatus.ARCHIVED:
@@ -78,13 +72,13 @@ def restore_child(deps: Deps, principal: Principal, child_id: object) -> Child:
     return child
 
 
-def place_hold(deps: Deps, principal: Principal, child_id: object, body: Mapping[str, Any]) -> Child:
+def place_hold(deps: Deps, principal: Principal, child_id: object, reason: str | None) -> Child:
     """Place (or re-word) a legal hold: nothing of this child is purged while it stands."""
     require_manager(principal)
-    reason = clean_hold_reason(body.get("reason"))
+    cleaned = clean_hold_reason(reason)
 
     def hold(child: Child) -> None:
-        child.legal_hold = reason
+        child.legal_hold = cleaned
 
     child = _change(deps, principal, child_id, hold)
     deps.audit(principal.setting_id, principal.user_id, "child.hold", child.child_id, "success")
@@ -107,9 +101,7 @@ def lift_hold(deps: Deps, principal: Principal, child_id: object) -> Child:
 
 def _change(deps: Deps, principal: Principal, child_id: object, change: Callable[[Child], None]) -> Child:
     """Read the child of the caller's setting, change it and save it under the ETag read."""
-    child = deps.children.get(principal.setting_id, clean_id(child_id, what=CHILD))
-    if child is None:
-        raise NotFound(f"{CHILD} was not found.")
+    child = access.setting_child(deps, principal, child_id)
     change(child)
     try:
         deps.children.save(child)

@@ -4,7 +4,6 @@ and reactivating it, and never leaving a setting without an active manager (S18,
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import datetime
 
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.identifiers import clean_id
@@ -84,13 +83,6 @@ def change_account(
     raise ConcurrencyConflict("Others are changing this account right now. Please try again.")
 
 
-def _deactivated(account: Account, now: datetime) -> None:
-    account.status = Status.DEACTIVATED
-    account.deactivated_at = now
-    account.void_links()  # S13: an outstanding activation or reset link dies with the account
-    account.void_challenges()
-
-
 def deactivate(
     deps: Deps, principal: Principal, user_id: object, roles: Collection[Role], what: str
 ) -> Account:
@@ -98,7 +90,7 @@ def deactivate(
     uid = clean_id(user_id, what=what)
     now = deps.clock.now()
     account = change_account(
-        deps, principal, uid, roles, what, lambda a: _deactivated(a, now), end_sessions=True
+        deps, principal, uid, roles, what, lambda a: a.deactivate(now), end_sessions=True
     )
     deps.audit(principal.setting_id, principal.user_id, "account.deactivate", account.user_id, "success")
     return account

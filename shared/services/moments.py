@@ -6,17 +6,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 
-from shared.domain.access import require_staff
-from shared.domain.children import readable_child_ids
-from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, InvalidInput, NotFound
-from shared.domain.journal import Moment, MomentStatus, clean_id, clean_text
+from shared.domain.access import NO_SUCH_CHILD, require_staff
+from shared.domain.errors import ConcurrencyConflict, Conflict, Forbidden, NotFound
+from shared.domain.journal import Moment, MomentStatus, clean_text
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
-from shared.services import observations  # a module: it imports the photo service, which imports this
+from shared.domain.photos import require_photo_consent
+from shared.services import access, observations
 from shared.services.deps import Deps
-from shared.services.journal import NO_SUCH_CHILD, require_staff_sees_child
 
-NO_SUCH_MOMENT = "We could not find that moment."
 ALREADY_ACCEPTED = "This moment is already in the journal."
 # A family shares a handful of pictures of a moment; more is a mistake (or someone filling storage).
 MAX_PHOTOS = 10
@@ -27,8 +25,8 @@ def share_moment(deps: Deps, principal: Principal, child_id: object, text: objec
     """A linked parent shares a moment from home (photos are attached later by the photo service)."""
     if principal.role is not Role.PARENT:
         raise Forbidden("Moments from home are shared by families.")
-    child = _child_id(child_id)
-    if child not in _readable(deps, principal):
+    child = access.child_id(child_id)
+    if child not in access.readable_children(deps, principal, [child]):
         raise NotFound(NO_SUCH_CHILD)
     moment = Moment(
         setting_id=principal.setting_id,
@@ -44,8 +42,8 @@ def share_moment(deps: Deps, principal: Principal, child_id: object, text: objec
 
 def list_moments(deps: Deps, principal: Principal, child_id: object) -> Sequence[Moment]:
     """A child's moments, newest first: for the child's parents and the staff who may see the child."""
-    child = _child_id(child_id)
-    _require_may_see(deps, principal, child)
+    child = access.child_id(child_id)
+    access.require_sees_child(deps, principal, child)
     return deps.moments.of(principal.setting_id, child)
 
 
@@ -56,18 +54,16 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
     never puts the moment in the journal twice.
     """
     require_staff(principal)
-    child = _child_id(child_id)
-    require_staff_sees_child(deps, principal, child)
-    moment = _moment(deps, principal.setting_id, child, moment_id)
+    child = access.staff_visible_child(deps, principal, access.child_id(child_id))
+    moment = access.stored_moment(deps, principal.setting_id, child.child_id, moment_id)
     if moment.status is MomentStatus.ACCEPTED:
         raise Conflict(ALREADY_ACCEPTED)
-    found = deps.children.get(principal.setting_id, child)
-    observations.check_photo_consent([found] if found else [], moment.photo_ids)
+    require_photo_consent([child], moment.photo_ids)
     now = deps.clock.now()
     observation = Observation(
         setting_id=principal.setting_id,
         observation_id=f"moment-{moment.moment_id}",
-        child_ids=[child],
+        child_ids=[child.child_id],
         author_id=moment.parent_id,
         text=moment.text,
         areas=[],
@@ -96,24 +92,17 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
     except ConcurrencyConflict:
         raise Conflict("This moment changed meanwhile. Reload and try again.") from None
     deps.audit(
-        principal.setting_id, principal.user_id, "moment.accept", child, "success",
+        principal.setting_id, principal.user_id, "moment.accept", child.child_id, "success",
         f"moment={moment.moment_id} observation={observation.observation_id}",
     )  # fmt: skip
     return observation
-
-
-def visible_moment(deps: Deps, principal: Principal, child_id: object, moment_id: object) -> Moment:
-    """The moment if the caller may see it: the child's linked parents, staff who may see the child."""
-    child = _child_id(child_id)
-    _require_may_see(deps, principal, child)
-    return _moment(deps, principal.setting_id, child, moment_id)
 
 
 def moment_taking_photos(deps: Deps, principal: Principal, child_id: object, moment_id: object) -> Moment:
     """A moment its author may still add photos to: shared by this parent and not yet accepted."""
     if principal.role is not Role.PARENT:  # before any lookup, so staff learn nothing of which ids exist
         raise Forbidden("Photos of a moment from home are added by the family who shared it.")
-    moment = visible_moment(deps, principal, child_id, moment_id)
+    moment = access.visible_moment(deps, principal, child_id, moment_id)
     if moment.parent_id != principal.user_id:
         raise Forbidden("Only the parent who shared this moment can add photos to it.")
     _require_room_for_a_photo(moment)
@@ -131,7 +120,7 @@ def attach_photo(deps: Deps, moment: Moment, photo_id: str) -> Moment:
         try:
             return deps.moments.save(replace(current, photo_ids=[*current.photo_ids, photo_id]))
         except ConcurrencyConflict:
-            current = _moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
+            current = access.stored_moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
     raise Conflict("This moment is changing right now. Please try again.")
 
 
@@ -145,7 +134,7 @@ def detach_photo(deps: Deps, moment: Moment, photo_id: str) -> Moment:
             kept = [p for p in current.photo_ids if p != photo_id]
             return deps.moments.save(replace(current, photo_ids=kept))
         except ConcurrencyConflict:
-            current = _moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
+            current = access.stored_moment(deps, moment.setting_id, moment.child_id, moment.moment_id)
     raise Conflict("This moment is changing right now. Please try again.")
 
 
@@ -154,36 +143,3 @@ def _require_room_for_a_photo(moment: Moment) -> None:
         raise Conflict(ALREADY_ACCEPTED)
     if len(moment.photo_ids) >= MAX_PHOTOS:
         raise Conflict(f"A moment can have at most {MAX_PHOTOS} photos.")
-
-
-def _moment(deps: Deps, setting_id: str, child_id: str, moment_id: object) -> Moment:
-    try:
-        moment_key = clean_id(moment_id, "momentId")
-    except InvalidInput:
-        raise NotFound(NO_SUCH_MOMENT) from None
-    moment = deps.moments.get(setting_id, child_id, moment_key)
-    if moment is None:
-        raise NotFound(NO_SUCH_MOMENT)
-    return moment
-
-
-def _require_may_see(deps: Deps, principal: Principal, child_id: str) -> None:
-    if principal.role is Role.PARENT:
-        if child_id not in _readable(deps, principal):
-            raise NotFound(NO_SUCH_CHILD)
-        return
-    require_staff_sees_child(deps, principal, child_id)
-
-
-def _readable(deps: Deps, principal: Principal) -> frozenset[str]:
-    """The parent's children readable now: a leaver's stop when the export window closes."""
-    return readable_child_ids(
-        deps.links.children_of(principal.setting_id, principal.user_id), deps.clock.now()
-    )
-
-
-def _child_id(raw: object) -> str:
-    try:
-        return clean_id(raw, "childId")
-    except InvalidInput:
-        raise NotFound(NO_SUCH_CHILD) from None

@@ -1,17 +1,22 @@
 """Observations: drafted by staff, submitted, approved and published into each child's journal.
 
-The photo service builds on five functions here, whose signatures are kept stable:
-`visible_observation`, `editable_observation`, `add_photo`, `attach_photo` and `detach_photo`.
+Who may see or change one is decided by shared.services.access. The photo service uses
+`add_photo`, `attach_photo` and `detach_photo` to list photos on an observation.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-from shared.domain.access import require_staff, staff_may_see_child
+from shared.domain.access import (
+    EDITABLE,
+    NO_SUCH_OBSERVATION,
+    NOT_EDITABLE,
+    require_staff,
+    staff_may_see_child,
+)
 from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import (
     ConcurrencyConflict,
@@ -21,59 +26,29 @@ from shared.domain.errors import (
     NotFound,
     PreconditionFailed,
 )
-from shared.domain.journal import clean_areas, clean_child_ids, clean_id, clean_observed_on, clean_text
+from shared.domain.journal import (
+    STALE_OBSERVATION,
+    clean_areas,
+    clean_child_ids,
+    clean_next_steps,
+    clean_observed_on,
+    clean_text,
+    require_version,
+)
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
-from shared.domain.photos import Photo
+from shared.domain.photos import Photo, require_photo_consent
 from shared.domain.redaction import NamedChild
 from shared.domain.settings import Setting
-from shared.services import photos
+from shared.services import access
 from shared.services.deps import Deps
 from shared.services.journal import ShownEntry, reader_for
-from shared.services.sessions import readable_children
 
-NO_SUCH_OBSERVATION = "We could not find that observation."
-NOT_EDITABLE = "A published observation cannot be changed."
-STALE = "Someone else changed this observation since you opened it. Reload it and try again."
-EDITABLE = (ObservationStatus.DRAFT, ObservationStatus.SUBMITTED)
+STALE = STALE_OBSERVATION
 _RETRIES = 3
 
 
-# -- what the photo service uses ------------------------------------------------------------------
-
-
-def visible_observation(deps: Deps, principal: Principal, observation_id: str) -> Observation:
-    """The observation if the caller may see it; NotFound otherwise, so existence never leaks (S24).
-
-    Parents: published, and about at least one child linked to them (links read now).
-    Managers: anything in their setting. Practitioners: their own, and published ones about a child
-    they may see (only their key children when the setting says so).
-    """
-    observation = _get(deps, principal, observation_id)
-    if principal.role is Role.PARENT:
-        linked = readable_children(deps, principal, observation.child_ids)
-        if observation.status is ObservationStatus.PUBLISHED and linked & set(observation.child_ids):
-            return observation
-        raise NotFound(NO_SUCH_OBSERVATION)
-    if principal.role is Role.MANAGER or observation.author_id == principal.user_id:
-        return observation
-    if observation.status is ObservationStatus.PUBLISHED:
-        setting = _setting(deps, principal)
-        children = _children(deps, observation.setting_id, observation.child_ids)
-        if any(staff_may_see_child(principal, c, setting) for c in children):
-            return observation
-    raise NotFound(NO_SUCH_OBSERVATION)
-
-
-def editable_observation(deps: Deps, principal: Principal, observation_id: str) -> Observation:
-    """A draft or submitted observation the caller may change: its author or a manager (staff only)."""
-    require_staff(principal)
-    observation = visible_observation(deps, principal, observation_id)
-    if observation.status not in EDITABLE:
-        raise Forbidden(NOT_EDITABLE)
-    if principal.role is not Role.MANAGER and observation.author_id != principal.user_id:
-        raise Forbidden("Only the author or a manager can change this observation.")
-    return observation
+# -- the photos an observation lists ------------------------------------------------------------------
 
 
 def add_photo(deps: Deps, observation: Observation, photo: Photo) -> Observation:
@@ -102,20 +77,31 @@ def detach_photo(deps: Deps, observation: Observation, photo_id: str) -> Observa
 # -- the routes' use cases ------------------------------------------------------------------------
 
 
-def create_observation(deps: Deps, principal: Principal, body: Mapping[str, Any]) -> Observation:
+@dataclass(frozen=True)
+class ObservationText:
+    """What staff write in an observation. In a change, None leaves a field as it is."""
+
+    child_ids: list[str] | None = None
+    text: str | None = None
+    areas: list[str] | None = None
+    next_steps: str | None = None
+    observed_on: str | None = None  # YYYY-MM-DD
+
+
+def create_observation(deps: Deps, principal: Principal, given: ObservationText) -> Observation:
     """A new draft about children of the caller's setting that the caller may observe."""
     require_staff(principal)
     now = deps.clock.now()
-    child_ids = clean_child_ids(body.get("childIds"))
+    child_ids = clean_child_ids(given.child_ids)
     draft = Observation(
         setting_id=principal.setting_id,
         observation_id=secrets.token_hex(12),
         child_ids=child_ids,
         author_id=principal.user_id,
-        text=clean_text(body.get("text"), "text"),
-        areas=clean_areas(body.get("areas")),
-        next_steps=clean_text(body.get("nextSteps"), "nextSteps", required=False),
-        observed_on=clean_observed_on(body.get("observedOn"), today=now.date()),
+        text=clean_text(given.text, "text"),
+        areas=clean_areas(given.areas),
+        next_steps=clean_next_steps(given.next_steps),
+        observed_on=clean_observed_on(given.observed_on, today=now.date()),
         status=ObservationStatus.DRAFT,
         created_at=now,
         updated_at=now,
@@ -137,23 +123,27 @@ def list_observations(deps: Deps, principal: Principal, status: object) -> Seque
 
 
 def update_observation(
-    deps: Deps, principal: Principal, observation_id: str, if_match: str | None, body: Mapping[str, Any]
+    deps: Deps,
+    principal: Principal,
+    observation_id: str,
+    expected_version: str | None,
+    changes: ObservationText,
 ) -> Observation:
-    """Change a draft or submitted observation, only from the version the caller read (If-Match)."""
-    observation = editable_observation(deps, principal, observation_id)
-    _check_etag(observation, if_match)
+    """Change a draft or submitted observation, only from the version the caller read."""
+    observation = access.editable_observation(deps, principal, observation_id)
+    require_version(expected_version, observation.etag)
     changed = replace(observation, updated_at=deps.clock.now())
-    if "childIds" in body:
-        changed.child_ids = clean_child_ids(body["childIds"])
+    if changes.child_ids is not None:
+        changed.child_ids = clean_child_ids(changes.child_ids)
         _check_children(deps, principal, changed.child_ids)
-    if "text" in body:
-        changed.text = clean_text(body["text"], "text")
-    if "areas" in body:
-        changed.areas = clean_areas(body["areas"])
-    if "nextSteps" in body:
-        changed.next_steps = clean_text(body["nextSteps"], "nextSteps", required=False)
-    if "observedOn" in body:
-        changed.observed_on = clean_observed_on(body["observedOn"], today=deps.clock.now().date())
+    if changes.text is not None:
+        changed.text = clean_text(changes.text, "text")
+    if changes.areas is not None:
+        changed.areas = clean_areas(changes.areas)
+    if changes.next_steps is not None:
+        changed.next_steps = clean_next_steps(changes.next_steps)
+    if changes.observed_on is not None:
+        changed.observed_on = clean_observed_on(changes.observed_on, today=deps.clock.now().date())
     try:
         return _save(deps, changed)
     except ConcurrencyConflict:  # changed between our read and our write: still never a lost update
@@ -162,7 +152,7 @@ def update_observation(
 
 def delete_observation(deps: Deps, principal: Principal, observation_id: str) -> None:
     """Delete a draft: its author or a manager. Audited (S29)."""
-    observation = editable_observation(deps, principal, observation_id)
+    observation = access.editable_observation(deps, principal, observation_id)
     if observation.status is not ObservationStatus.DRAFT:
         raise Conflict("Only a draft can be deleted.")
     try:
@@ -171,13 +161,13 @@ def delete_observation(deps: Deps, principal: Principal, observation_id: str) ->
         raise PreconditionFailed(STALE) from None
     # Its photos belong to nothing now; a photo left behind would be a child's picture kept
     # without purpose.
-    photos.discard_photos(deps, observation.setting_id, observation.photo_ids)
+    deps.photos.discard(observation.setting_id, observation.photo_ids)
     deps.audit(principal.setting_id, principal.user_id, "observation.delete", observation_id, "success")
 
 
 def submit_observation(deps: Deps, principal: Principal, observation_id: str) -> Observation:
     """Send a draft for a manager's approval."""
-    observation = editable_observation(deps, principal, observation_id)
+    observation = access.editable_observation(deps, principal, observation_id)
     if observation.status is not ObservationStatus.DRAFT:
         raise Conflict("This observation is already waiting for approval.")
     return _save_or_stale(
@@ -191,7 +181,7 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
     Refused (409) when it has photos and a child in it lacks consent for them (recorded by the setting).
     """
     require_staff(principal)
-    observation = visible_observation(deps, principal, observation_id)
+    observation = access.visible_observation(deps, principal, observation_id)
     if observation.status is ObservationStatus.PUBLISHED:
         raise Conflict("This observation is already published.")
     setting = _setting(deps, principal)
@@ -205,7 +195,7 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
         raise Conflict("A child in this observation is no longer on the register. Edit it first.")
     if any(c.status is not ChildStatus.ACTIVE for c in children):
         raise Conflict("A child in this observation has left (archived). Edit it first.")
-    check_photo_consent(children, observation.photo_ids)
+    require_photo_consent(children, observation.photo_ids)
     now = deps.clock.now()
     published = _save_or_stale(
         deps, replace(observation, status=ObservationStatus.PUBLISHED, published_at=now, updated_at=now)
@@ -219,7 +209,7 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
 
 def read_observation(deps: Deps, principal: Principal, observation_id: str) -> ShownEntry:
     """The observation with its comments, as the caller may see it (other children redacted for parents)."""
-    observation = visible_observation(deps, principal, observation_id)
+    observation = access.visible_observation(deps, principal, observation_id)
     setting = _setting(deps, principal)
     reader = reader_for(deps, principal, setting, wanted=observation.child_ids)
     children = named_children(deps, observation)
@@ -232,22 +222,6 @@ def read_observation(deps: Deps, principal: Principal, observation_id: str) -> S
     )  # fmt: skip
 
 
-def check_photo_consent(children: Sequence[Child], photo_ids: Sequence[str]) -> None:
-    """Conflict unless every child may appear in photos in this journal entry (consents are the setting's)."""
-    if not photo_ids:
-        return
-    for child in children:
-        if not child.photos_in_own_journal:
-            raise Conflict(
-                f"{child.full_name} has no consent for photos in their journal. Remove the photos to publish."
-            )
-        if len(children) > 1 and not child.photos_in_others_journals:
-            raise Conflict(
-                f"{child.full_name} has no consent for photos in other children's journals. "
-                "Remove the photos, or observe the children separately."
-            )
-
-
 def named_children(deps: Deps, observation: Observation) -> list[NamedChild]:
     """The children's names as stored now, in the observation's order."""
     children = _children(deps, observation.setting_id, observation.child_ids)
@@ -255,18 +229,6 @@ def named_children(deps: Deps, observation: Observation) -> list[NamedChild]:
 
 
 # -- helpers --------------------------------------------------------------------------------------
-
-
-def _get(deps: Deps, principal: Principal, observation_id: object) -> Observation:
-    try:
-        observation_id = clean_id(observation_id, "id")
-    except InvalidInput:
-        raise NotFound(NO_SUCH_OBSERVATION) from None
-    # S23/S24: looked up only in the caller's own setting, so another setting's id is simply unknown.
-    observation = deps.observations.get(principal.setting_id, observation_id)
-    if observation is None:
-        raise NotFound(NO_SUCH_OBSERVATION)
-    return observation
 
 
 def _setting(deps: Deps, principal: Principal) -> Setting:
@@ -296,13 +258,6 @@ def _check_children(deps: Deps, principal: Principal, child_ids: Sequence[str]) 
                 "One of the children is not on the register, or not one of the children you observe.",
                 field="childIds",
             )
-
-
-def _check_etag(observation: Observation, if_match: str | None) -> None:
-    if not if_match:
-        raise InvalidInput("Send the If-Match header with the ETag you read.", field="If-Match")
-    if if_match.strip() != (observation.etag or ""):
-        raise PreconditionFailed(STALE)
 
 
 def _save(deps: Deps, observation: Observation, new_photo: Photo | None = None) -> Observation:

@@ -1,45 +1,38 @@
 """Photos on observations and on moments from home: upload (checked and re-encoded), view through a
 short link, delete.
 
-Access is decided by what a photo belongs to. An observation's photos follow the observation rules
-(shared.services.observations): staff who may edit it may add and remove photos, and managers may
+Access is decided by what a photo belongs to (shared.services.access). An observation's photos
+follow the observation rules: staff who may edit it may add and remove photos, and managers may
 remove one from a published observation too (consent withdrawn); whoever may see it may view them,
 so a parent sees only photos of published observations of their own children. A moment's photos
 are added by the parent who shared it, while it is not yet accepted, and are seen by whoever may
 see the moment: the child's linked parents and the staff who may see the child. Accepting the
 moment puts its photos on the journal entry it becomes.
-
-The observation and moment rules are imported as modules, so that they in turn may import this
-one (to discard the photos of an observation they delete) without a circular import.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.domain.access import require_staff
-from shared.domain.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
-from shared.domain.identifiers import clean_id
-from shared.domain.observations import Observation
+from shared.domain.access import NO_SUCH_PHOTO, require_staff
+from shared.domain.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from shared.domain.people import Principal, Role
 from shared.domain.photos import (
     Photo,
     PhotoSize,
     StoredImage,
-    blobs_of,
     moment_owner,
     new_photo_id,
     owning_moment,
 )
 from shared.media.images import ProcessedPhoto, Rendition, process_photo
-from shared.services import moments, observations
+from shared.services import access, moments, observations
 from shared.services.deps import Deps
 
 log = logging.getLogger("journal")
 
-NO_SUCH_PHOTO = "We could not find that photo."
 _BODY_TYPES = ("application/octet-stream",)
 
 
@@ -62,7 +55,7 @@ def upload_photo(deps: Deps, principal: Principal, observation_id: str, upload: 
     """
     _refuse_oversized(deps.config.photo_max_bytes, upload)
     _refuse_declared_type(upload.declared_type)
-    observation = observations.editable_observation(deps, principal, observation_id)
+    observation = access.editable_observation(deps, principal, observation_id)
     processed = process_photo(upload.body)
     photo = _new_photo(deps, principal, observation.setting_id, observation.observation_id, processed)
     _store(deps, photo, processed, lambda: observations.add_photo(deps, observation, photo), own_row=False)
@@ -130,20 +123,7 @@ def photo_link(deps: Deps, principal: Principal, photo_id: object, size: PhotoSi
     A photo of another setting, another family or an unpublished observation is NotFound (S24).
     Parents' views are audited (S29); the link itself is never logged.
     """
-    photo = _photo(deps, principal, photo_id)
-    moment_of = owning_moment(photo.observation_id)
-    try:
-        if moment_of is not None:
-            moment = moments.visible_moment(deps, principal, *moment_of)
-            attached = moment.photo_ids
-            if moment.observation_id is not None:  # in the journal now: its entry's rules apply too
-                attached = observations.visible_observation(deps, principal, moment.observation_id).photo_ids
-        else:
-            attached = observations.visible_observation(deps, principal, photo.observation_id).photo_ids
-    except NotFound:
-        raise NotFound(NO_SUCH_PHOTO) from None
-    if photo.photo_id not in attached:
-        raise NotFound(NO_SUCH_PHOTO)
+    photo = access.visible_photo(deps, principal, photo_id)
     if principal.role is Role.PARENT:
         deps.audit(principal.setting_id, principal.user_id, "photo.view", photo.photo_id, "success")
     return deps.photo_blobs.read_url(photo.blob(size), photo.image(size).content_type)
@@ -156,13 +136,13 @@ def delete_photo(deps: Deps, principal: Principal, photo_id: object) -> None:
     moment from home (consent withdrawn): the child's journal no longer shows it from the next read.
     """
     require_staff(principal)  # before the lookup: a parent learns nothing of which photo ids exist (S24)
-    photo = _photo(deps, principal, photo_id)
+    photo = access.stored_photo(deps, principal, photo_id)
     moment_of = owning_moment(photo.observation_id)
     try:
         if moment_of is not None:
             _detach_from_moment(deps, principal, photo, *moment_of)
         else:
-            observation = _observation_to_remove_from(deps, principal, photo.observation_id)
+            observation = access.observation_losing_photo(deps, principal, photo.observation_id)
             # Detached first, so no observation ever points at a missing photo; the row goes last, so
             # a delete that fails halfway can be repeated and still finds what is left.
             observations.detach_photo(deps, observation, photo.photo_id)
@@ -173,41 +153,15 @@ def delete_photo(deps: Deps, principal: Principal, photo_id: object) -> None:
     deps.audit(principal.setting_id, principal.user_id, "photo.delete", photo.photo_id, "success")
 
 
-def discard_photos(deps: Deps, setting_id: str, photo_ids: Sequence[str]) -> None:
-    """Delete these photos' blobs and rows, for a use case deleting what they belong to (a draft
-    observation, a purge). Idempotent. Blob names are derived from the ids, so blobs are found even
-    when their row was never written."""
-    for photo_id in photo_ids:
-        deps.photo_blobs.delete(blobs_of(setting_id, [photo_id]))
-        deps.photos.remove(setting_id, photo_id)  # last: a failed discard can be run again
-
-
-def _observation_to_remove_from(deps: Deps, principal: Principal, observation_id: str) -> Observation:
-    """Managers may take a photo off any observation of their setting, a published one too; other
-    staff only off one they may edit."""
-    if principal.role is Role.MANAGER:
-        return observations.visible_observation(deps, principal, observation_id)
-    return observations.editable_observation(deps, principal, observation_id)
-
-
 def _detach_from_moment(
     deps: Deps, principal: Principal, photo: Photo, child_id: str, moment_id: str
 ) -> None:
     """A manager takes a photo off a moment, and off the journal entry the moment became, if any."""
-    moment = moments.visible_moment(deps, principal, child_id, moment_id)
-    if principal.role is not Role.MANAGER:
-        raise Forbidden("A manager removes photos that families shared.")
+    moment = access.moment_losing_photo(deps, principal, child_id, moment_id)
     if moment.observation_id is not None:
-        observation = observations.visible_observation(deps, principal, moment.observation_id)
+        observation = access.visible_observation(deps, principal, moment.observation_id)
         observations.detach_photo(deps, observation, photo.photo_id)
     moments.detach_photo(deps, moment, photo.photo_id)
-
-
-def _photo(deps: Deps, principal: Principal, photo_id: object) -> Photo:
-    found = deps.photos.get(principal.setting_id, clean_id(photo_id, what="That photo"))
-    if found is None:
-        raise NotFound(NO_SUCH_PHOTO)
-    return found
 
 
 def _refuse_oversized(limit: int, upload: Upload) -> None:

@@ -21,12 +21,12 @@ def read_setting(deps: Deps, principal: Principal) -> Setting:
 
 
 def update_policy(
-    deps: Deps, principal: Principal, changes: Mapping[str, Any], if_match: str | None
+    deps: Deps, principal: Principal, changes: Mapping[str, Any], expected_version: str | None
 ) -> Setting:
-    """Change policy fields from the version the manager saw (If-Match); every change is audited."""
+    """Change policy fields from the version the manager saw; every change is audited."""
     require_manager(principal)
     setting = membership.setting_of(deps, principal)
-    setting.etag = require_current(if_match, setting.etag)
+    setting.etag = require_current(expected_version, setting.etag)
     changed = apply_policy(setting, changes)
     if not changed:
         return setting

@@ -245,6 +245,10 @@ class PhotoRepository(Protocol):
     def remove(self, setting_id: str, photo_id: str) -> None:
         """Delete the row if present (removing twice is fine)."""
 
+    def discard(self, setting_id: str, photo_ids: Sequence[str]) -> None:
+        """Delete these photos' blobs, then their rows, for a use case deleting what they belong to.
+        Idempotent; blobs are found from the ids, so even when their row was never written."""
+
 
 class PhotoBlobs(Protocol):
     """Photo bytes in a private container, reachable only through short signed links (S28)."""

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
 
-from shared.domain.children import readable_child_ids
 from shared.domain.errors import NotFound, Unauthenticated
 from shared.domain.people import Principal, Session
 from shared.security.randomness import digest
@@ -50,18 +49,6 @@ def authenticate(deps: Deps, token: str | None) -> Principal:
         absolute_expires_at=session.expires_at,
         links=tuple(links),
     )
-
-
-def readable_children(deps: Deps, principal: Principal, wanted: Collection[str]) -> frozenset[str]:
-    """The ids of a parent's children readable now (S24): from the links the session check read
-    with this request's session, or from storage now when the principal carries none, or when
-    they include none of `wanted` (a principal made before a link was added still sees it)."""
-    now = deps.clock.now()
-    if principal.links is not None:
-        readable = readable_child_ids(principal.links, now)
-        if readable & set(wanted):
-            return readable
-    return readable_child_ids(deps.links.children_of(principal.setting_id, principal.user_id), now)
 
 
 def sign_out(deps: Deps, principal: Principal) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from shared.domain.access import require_manager
-from shared.domain.errors import Conflict, InvalidInput
+from shared.domain.errors import Conflict
 from shared.domain.families import clean_staff_role
 from shared.domain.identifiers import clean_id
-from shared.domain.people import Account, LinkKind, Principal, Status, clean_name
+from shared.domain.names import clean_name
+from shared.domain.people import Account, LinkKind, Principal, Status
 from shared.mail import templates
 from shared.services import membership
 from shared.services.deps import Deps
@@ -32,26 +32,26 @@ def invite_staff(deps: Deps, principal: Principal, *, name: object, email: objec
     return invite(deps, setting, email=email, name=name, role=chosen, actor=principal.user_id)
 
 
-def update_staff(deps: Deps, principal: Principal, staff_id: object, changes: Mapping[str, Any]) -> Account:
-    """Rename a member of staff or change their role; a demotion keeps one active manager."""
+def update_staff(
+    deps: Deps, principal: Principal, staff_id: object, *, name: str | None = None, role: str | None = None
+) -> Account:
+    """Rename a member of staff or change their role (None: unchanged); a demotion keeps one
+    active manager."""
     require_manager(principal)
     uid = clean_id(staff_id, what=STAFF_MEMBER)
-    unknown = sorted(set(changes) - {"name", "role"})
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} cannot be changed here.", field=unknown[0])
-    name = clean_name(changes["name"]) if "name" in changes else None
-    role = clean_staff_role(changes["role"]) if "role" in changes else None
+    new_name = clean_name(name) if name is not None else None
+    new_role = clean_staff_role(role) if role is not None else None
     before = membership.member(deps, principal, uid, membership.STAFF, STAFF_MEMBER)
 
     def change(account: Account) -> None:
-        account.name = name or account.name
-        account.role = role or account.role
+        account.name = new_name or account.name
+        account.role = new_role or account.role
 
     account = membership.change_account(deps, principal, uid, membership.STAFF, STAFF_MEMBER, change)
-    if role is not None and role is not before.role:
+    if new_role is not None and new_role is not before.role:
         # S24: the new role applies from the next request, which reads it from storage.
-        deps.audit(principal.setting_id, principal.user_id, f"staff.role.{role.value}", uid, "success")
-    if name is not None and name != before.name:
+        deps.audit(principal.setting_id, principal.user_id, f"staff.role.{new_role.value}", uid, "success")
+    if new_name is not None and new_name != before.name:
         deps.audit(principal.setting_id, principal.user_id, "staff.rename", uid, "success")
     return account
 

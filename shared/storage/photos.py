@@ -10,11 +10,12 @@ through a short signed link (S28), never a public container.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import suppress
 
 from shared.clock import Clock
 from shared.domain.errors import NotFound
-from shared.domain.photos import CONTAINER, Photo, StoredImage
+from shared.domain.photos import CONTAINER, Photo, StoredImage, blobs_of
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs, private_blobs
 from shared.storage.clients import StorageClients
@@ -22,10 +23,11 @@ from shared.storage.tables import Entity, Table
 
 
 class TablePhotos:
-    """The PhotoRepository port over the photo rows of the observations table."""
+    """The PhotoRepository port over the photo rows of the observations table, and their blobs."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, blobs: PrivateBlobs) -> None:
         self._table = table
+        self._blobs = blobs
 
     def add(self, photo: Photo) -> None:
         """A row on its own: a moment's photo (an observation's is written with its observation)."""
@@ -38,6 +40,11 @@ class TablePhotos:
     def remove(self, setting_id: str, photo_id: str) -> None:
         with suppress(NotFound):
             self._table.delete(setting_id, keys.photo_row(photo_id))
+
+    def discard(self, setting_id: str, photo_ids: Sequence[str]) -> None:
+        for photo_id in photo_ids:
+            self._blobs.delete(blobs_of(setting_id, [photo_id]))
+            self.remove(setting_id, photo_id)  # last: a failed discard can be run again
 
 
 def photo_entity(photo: Photo) -> Entity:

@@ -12,6 +12,7 @@ from shared.clock import FrozenClock
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.journal import JournalEntry
 from shared.domain.observations import Observation, ObservationStatus
+from shared.domain.photos import blobs_of
 from shared.domain.redaction import NamedChild
 from shared.services.deps import Deps
 from tests.contract.examples import observation, photo
@@ -119,6 +120,26 @@ def test_photo_rows_stand_alone_for_moments_and_removing_twice_is_fine(
     ports.photos.remove(setting_id, own.photo_id)
     ports.photos.remove(setting_id, own.photo_id)
     assert ports.photos.get(setting_id, own.photo_id) is None
+
+
+def test_discarding_photos_takes_their_blobs_then_their_rows_and_can_run_again(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    kept, gone = photo(setting_id, "moment-abc", clock.now()), photo(setting_id, "moment-abc", clock.now())
+    for each in (kept, gone):
+        ports.photos.add(each)
+        for name in blobs_of(setting_id, [each.photo_id]):
+            ports.photo_blobs.put(name, b"jpeg bytes", "image/jpeg")
+    ports.photos.discard(setting_id, [gone.photo_id])
+    ports.photos.discard(setting_id, [gone.photo_id])
+    assert ports.photos.get(setting_id, gone.photo_id) is None
+    assert ports.photos.get(setting_id, kept.photo_id) == kept
+    for name in blobs_of(setting_id, [gone.photo_id]):
+        with pytest.raises(NotFound):
+            ports.photo_bytes.read(name)
+    assert all(
+        ports.photo_bytes.read(name) == b"jpeg bytes" for name in blobs_of(setting_id, [kept.photo_id])
+    )
 
 
 def test_deleting_the_version_read_withdraws_it_from_every_journal(

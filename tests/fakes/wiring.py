@@ -47,11 +47,11 @@ class Fakes:
 def build(config: Config, clock: Clock) -> Fakes:
     """Every port as an in-memory fake; the hasher and tokens as configured."""
     links = MemoryLinks()
-    photos = MemoryPhotos()
+    photo_blobs = photo_container(clock)
+    photos = MemoryPhotos(photo_blobs)
     journal = MemoryJournal()
     audit = MemoryAudit()
     outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
-    photo_blobs = photo_container(clock)
     deps = Deps(
         config=config,
         clock=clock,

@@ -47,9 +47,16 @@ class Nursery:
         return member, signed_in(self.deps, member)
 
     def child(self, **fields: Any) -> Child:
+        """A child added by the manager; `fields` by their API names (firstName, keyPersonId, ...)."""
         body = {"firstName": "Ada", "lastName": "Lovelace", "dateOfBirth": date(2023, 3, 1).isoformat(),
                 "photosInOwnJournal": True, "photosInOthersJournals": False, **fields}  # fmt: skip
-        return children.add_child(self.deps, self.manager, body)
+        details = children.ChildDetails(**{_DETAILS[name]: value for name, value in body.items()})
+        return children.add_child(self.deps, self.manager, details)
+
+
+_DETAILS = {"firstName": "first_name", "lastName": "last_name", "dateOfBirth": "date_of_birth",
+            "keyPersonId": "key_person_id", "photosInOwnJournal": "photos_in_own_journal",
+            "photosInOthersJournals": "photos_in_others_journals"}  # fmt: skip
 
 
 def open_nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:

@@ -12,6 +12,7 @@ from shared.domain.errors import Forbidden, InvalidInput
 from shared.domain.people import Role
 from shared.services import children, families, staff
 from shared.services.audit_log import PAGE_SIZE, read_audit
+from shared.services.children import ChildDetails
 from shared.services.ports import AuditEvent
 from tests.integration.nurseries import Nursery
 
@@ -144,12 +145,12 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
 ) -> None:
     deps, manager = nursery.deps, nursery.manager
     child = nursery.child()
-    children.update_child(deps, manager, child.child_id, {"lastName": "Byron"}, child.etag)
+    children.update_child(deps, manager, child.child_id, ChildDetails(last_name="Byron"), child.etag)
     family = families.invite_parent(
         deps, manager, name="Pat", email="pat@audit.example", child_ids=[child.child_id]
     )
     parent_id = family.parent.user_id
-    families.update_parent(deps, manager, parent_id, {"email": "pat2@audit.example", "name": "Pat Q"})
+    families.update_parent(deps, manager, parent_id, email="pat2@audit.example", name="Pat Q")
     families.unlink_child(deps, manager, parent_id, child.child_id)
     families.link_child(deps, manager, parent_id, child.child_id)
     families.deactivate_parent(deps, manager, parent_id)
@@ -157,7 +158,7 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
         deps, manager, name="Kim", email="kim@audit.example", role="practitioner"
     )
     staff.resend_invitation(deps, manager, practitioner.user_id)
-    staff.update_staff(deps, manager, practitioner.user_id, {"name": "Kim Lee"})
+    staff.update_staff(deps, manager, practitioner.user_id, name="Kim Lee")
     staff.deactivate_staff(deps, manager, practitioner.user_id)
     staff.reactivate_staff(deps, manager, practitioner.user_id)
     events = read_audit(deps, manager, actor=manager.user_id).events

@@ -9,6 +9,7 @@ from shared.domain.errors import Forbidden, InvalidInput, NotFound, Precondition
 from shared.domain.people import Role
 from shared.domain.policy import apply_policy
 from shared.services import children, staff
+from shared.services.children import ChildDetails as Details
 from tests.integration.nurseries import Nursery
 
 
@@ -21,7 +22,7 @@ def test_a_manager_adds_a_child_and_reads_it_back_with_its_version(nursery: Nurs
 
 def test_a_child_needs_every_required_field(nursery: Nursery) -> None:
     with pytest.raises(InvalidInput) as refused:
-        children.add_child(nursery.deps, nursery.manager, {"firstName": "Ada"})
+        children.add_child(nursery.deps, nursery.manager, Details(first_name="Ada"))
     assert refused.value.field == "lastName"
 
 
@@ -40,18 +41,22 @@ def test_the_key_person_must_be_active_staff_of_the_same_setting(
 def test_an_edit_from_the_current_version_is_saved_and_gets_a_new_version(nursery: Nursery) -> None:
     child = nursery.child()
     edited = children.update_child(
-        nursery.deps, nursery.manager, child.child_id, {"lastName": "Byron"}, child.etag
+        nursery.deps, nursery.manager, child.child_id, Details(last_name="Byron"), child.etag
     )
     assert edited.last_name == "Byron" and edited.etag != child.etag
 
 
 def test_an_edit_from_a_stale_version_is_refused_with_precondition_failed(nursery: Nursery) -> None:
     child = nursery.child()
-    children.update_child(nursery.deps, nursery.manager, child.child_id, {"lastName": "Byron"}, child.etag)
+    children.update_child(
+        nursery.deps, nursery.manager, child.child_id, Details(last_name="Byron"), child.etag
+    )
     with pytest.raises(PreconditionFailed):
-        children.update_child(nursery.deps, nursery.manager, child.child_id, {"lastName": "King"}, child.etag)
+        children.update_child(
+            nursery.deps, nursery.manager, child.child_id, Details(last_name="King"), child.etag
+        )
     with pytest.raises(PreconditionFailed):
-        children.update_child(nursery.deps, nursery.manager, child.child_id, {"lastName": "King"}, None)
+        children.update_child(nursery.deps, nursery.manager, child.child_id, Details(last_name="King"), None)
     assert children.get_child(nursery.deps, nursery.manager, child.child_id).last_name == "Byron"
 
 
@@ -60,7 +65,9 @@ def test_s24_another_settings_child_is_not_found(nursery: Nursery, other_nursery
     with pytest.raises(NotFound):
         children.get_child(nursery.deps, nursery.manager, theirs.child_id)
     with pytest.raises(NotFound):
-        children.update_child(nursery.deps, nursery.manager, theirs.child_id, {"lastName": "X"}, theirs.etag)
+        children.update_child(
+            nursery.deps, nursery.manager, theirs.child_id, Details(last_name="X"), theirs.etag
+        )
     assert theirs.child_id not in {c.child_id for c in children.list_children(nursery.deps, nursery.manager)}
 
 
@@ -92,9 +99,9 @@ def test_s24_only_managers_add_or_edit_children(nursery: Nursery) -> None:
     _, practitioner = nursery.principal(Role.PRACTITIONER)
     child = nursery.child()
     with pytest.raises(Forbidden):
-        children.update_child(nursery.deps, practitioner, child.child_id, {"lastName": "X"}, child.etag)
+        children.update_child(nursery.deps, practitioner, child.child_id, Details(last_name="X"), child.etag)
     with pytest.raises(Forbidden):
-        children.add_child(nursery.deps, practitioner, {})
+        children.add_child(nursery.deps, practitioner, Details())
 
 
 def test_many_children_are_read_together_in_the_order_asked_and_only_from_the_callers_setting(

@@ -57,14 +57,14 @@ class Family:
 
 def observe(nursery: Nursery, children: Sequence[Child], text: str, observed_on: str, *, photo: bool) -> str:
     deps, manager = nursery.deps, nursery.manager
-    body = {
-        "childIds": [c.child_id for c in children],
-        "text": text,
-        "areas": ["mathematics"],
-        "nextSteps": f"Count to twenty with {children[-1].first_name}.",
-        "observedOn": observed_on,
-    }
-    created = observations.create_observation(deps, manager, body)
+    given = observations.ObservationText(
+        child_ids=[c.child_id for c in children],
+        text=text,
+        areas=["mathematics"],
+        next_steps=f"Count to twenty with {children[-1].first_name}.",
+        observed_on=observed_on,
+    )
+    created = observations.create_observation(deps, manager, given)
     if photo:
         photo_service.upload_photo(
             deps, manager, created.observation_id, photo_service.Upload(photos.jpeg_with_exif(200, 100))

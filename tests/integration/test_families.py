@@ -66,7 +66,7 @@ def test_s13_an_email_change_voids_links_and_tells_both_addresses(nursery: Nurse
     member, _ = nursery.principal(Role.PARENT)
     process_reset_request(nursery.deps, member.setting_id, member.email)
     link = mailbox.link(member.email, "reset")
-    families.update_parent(nursery.deps, nursery.manager, member.user_id, {"email": "New.Home@Mail.example"})
+    families.update_parent(nursery.deps, nursery.manager, member.user_id, email="New.Home@Mail.example")
     with pytest.raises(Unauthenticated):
         confirm_reset(nursery.deps, token=link, password="copper meadow lantern quill")
     old_mail = mailbox.to(member.email)[-1]
@@ -88,7 +88,7 @@ def test_an_invited_parent_whose_email_changes_gets_a_working_invitation_at_the_
         nursery.deps, nursery.manager, name="Jo", email="jo@old.example", child_ids=[child.child_id]
     )
     older = mailbox.link("jo@old.example", "activate")
-    families.update_parent(nursery.deps, nursery.manager, family.parent.user_id, {"email": "jo@new.example"})
+    families.update_parent(nursery.deps, nursery.manager, family.parent.user_id, email="jo@new.example")
     with pytest.raises(Unauthenticated):
         activate(nursery.deps, token=older, password=PASSWORD, pin=PIN)
     activate(nursery.deps, token=mailbox.link("jo@new.example", "activate"), password=PASSWORD, pin=PIN)
@@ -98,7 +98,7 @@ def test_an_email_already_used_in_the_setting_is_refused_and_nothing_moves(nurse
     first = nursery.member(Role.PARENT)
     second = nursery.member(Role.PARENT)
     with pytest.raises(Conflict):
-        families.update_parent(nursery.deps, nursery.manager, first.user_id, {"email": second.email})
+        families.update_parent(nursery.deps, nursery.manager, first.user_id, email=second.email)
     found = nursery.deps.accounts.find_by_email(first.setting_id, first.email)
     assert found is not None and found.user_id == first.user_id
 
@@ -116,7 +116,7 @@ def test_s24_staff_are_not_parents_for_the_parent_routes(nursery: Nursery, other
         families.deactivate_parent(nursery.deps, nursery.manager, nursery.manager.user_id)
     theirs = other_nursery.member(Role.PARENT)
     with pytest.raises(NotFound):
-        families.update_parent(nursery.deps, nursery.manager, theirs.user_id, {"name": "Mallory"})
+        families.update_parent(nursery.deps, nursery.manager, theirs.user_id, name="Mallory")
 
 
 def _member(nursery: Nursery, email: str, user_id: str) -> Member:

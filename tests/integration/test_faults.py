@@ -1,4 +1,4 @@
-"""Faults against Azurite (issue 8): a process that dies in the middle of a photo upload.
+"""Faults against Azurite: a process that dies in the middle of a photo upload.
 
 The purge killed midway is covered in test_retention_leavers.py
 (test_a_run_that_fails_after_some_deletions_and_a_normal_run_end_as_one_clean_run and
@@ -18,7 +18,7 @@ from PIL import Image
 from shared import bootstrap
 from shared.clock import FrozenClock
 from shared.domain.photos import CONTAINER
-from shared.services import observations, photos
+from shared.services import access, observations, photos
 from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from shared.services.retention import Budget, purge_setting
@@ -79,7 +79,7 @@ def test_an_upload_dying_between_blob_and_row_shows_no_photo_and_the_sweep_remov
     assert orphan in stored_blobs(clients, setting_id), "the crash came after the blob was written"
 
     # No half-observation: the observation lists no photo, there is no photo row, and the id is unknown.
-    seen = observations.visible_observation(deps, nursery.manager, observation.observation_id)
+    seen = access.visible_observation(deps, nursery.manager, observation.observation_id)
     assert seen.photo_ids == []
     assert deps.photos.get(setting_id, photo_id) is None
     published = observations.publish_observation(deps, nursery.manager, observation.observation_id)

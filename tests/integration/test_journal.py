@@ -281,7 +281,6 @@ def test_a_parents_journal_page_costs_three_storage_round_trips(
     who = sessions.authenticate(deps, token)
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check (which now reads the parent's links in the same query, issue 8: was four
-    # round trips with a separate links query), the privacy policy and the journal partition:
-    # nothing per entry.
+    # The session check (which reads the parent's links in the same query), the privacy policy
+    # and the journal partition: nothing per entry.
     assert sorted(calls) == ["get", "page", "query"]

@@ -20,7 +20,7 @@ from shared.domain.errors import (
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Role
 from shared.domain.settings import OtherChildren
-from shared.services import comments, moments, observations
+from shared.services import access, comments, moments, observations
 from shared.services.deps import Deps
 from shared.storage import keys
 from shared.storage.clients import StorageClients
@@ -46,7 +46,7 @@ def test_a_practitioner_drafts_an_observation_about_children_of_their_setting(
     author = principal(setting.setting_id, Role.PRACTITIONER, "Pat Practitioner")
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     created = draft(deps, author, mia, areas=["mathematics", "literacy"])
-    stored = observations.visible_observation(deps, author, created.observation_id)
+    stored = access.visible_observation(deps, author, created.observation_id)
     assert stored.status is ObservationStatus.DRAFT
     assert stored.child_ids == [mia.child_id]
     assert [a.value for a in stored.areas] == ["mathematics", "literacy"]
@@ -92,13 +92,13 @@ def test_a_concurrent_edit_gets_412_never_a_lost_update(deps: Deps, people: Peop
     author = principal(setting.setting_id, Role.MANAGER)
     created = draft(deps, author, add_child(deps, setting.setting_id, "Mia", "Rose"))
     first = observations.update_observation(
-        deps, author, created.observation_id, created.etag, {"text": "First edit"}
+        deps, author, created.observation_id, created.etag, observations.ObservationText(text="First edit")
     )
     with pytest.raises(PreconditionFailed):
         observations.update_observation(
-            deps, author, created.observation_id, created.etag, {"text": "Second"}
+            deps, author, created.observation_id, created.etag, observations.ObservationText(text="Second")
         )
-    stored = observations.visible_observation(deps, author, created.observation_id)
+    stored = access.visible_observation(deps, author, created.observation_id)
     assert stored.text == "First edit"
     assert stored.etag == first.etag != created.etag
 
@@ -120,16 +120,17 @@ def test_a_change_made_by_another_process_is_never_overwritten_by_a_save_from_an
     other.save(replace(theirs, text="Their edit"), [])
     with pytest.raises(ConcurrencyConflict):
         deps.observations.save(replace(read_here, text="Mine"), [])
-    stored = observations.visible_observation(deps, author, created.observation_id)
+    stored = access.visible_observation(deps, author, created.observation_id)
     assert stored.text == "Their edit"
 
 
-def test_an_edit_without_if_match_is_refused(deps: Deps, people: People) -> None:
+def test_an_edit_that_names_no_version_is_refused(deps: Deps, people: People) -> None:
     setting = people.setting()
     author = principal(setting.setting_id, Role.MANAGER)
     created = draft(deps, author, add_child(deps, setting.setting_id, "Mia", "Rose"))
     with pytest.raises(InvalidInput):
-        observations.update_observation(deps, author, created.observation_id, None, {"text": "x"})
+        changes = observations.ObservationText(text="x")
+        observations.update_observation(deps, author, created.observation_id, None, changes)
 
 
 def test_practitioners_list_their_own_drafts_and_managers_the_approvals_queue(
@@ -157,7 +158,7 @@ def test_s24_a_practitioner_cannot_see_another_practitioners_draft(deps: Deps, p
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     kims = draft(deps, principal(setting.setting_id, Role.PRACTITIONER), mia)
     with pytest.raises(NotFound):
-        observations.visible_observation(
+        access.visible_observation(
             deps, principal(setting.setting_id, Role.PRACTITIONER), kims.observation_id
         )
 
@@ -170,12 +171,12 @@ def test_s24_a_parent_never_sees_a_draft_or_a_submitted_observation(deps: Deps, 
     link(deps, parent, mia)
     created = draft(deps, manager, mia)
     with pytest.raises(NotFound):
-        observations.visible_observation(deps, parent, created.observation_id)
+        access.visible_observation(deps, parent, created.observation_id)
     observations.submit_observation(deps, manager, created.observation_id)
     with pytest.raises(NotFound):
-        observations.visible_observation(deps, parent, created.observation_id)
+        access.visible_observation(deps, parent, created.observation_id)
     observations.publish_observation(deps, manager, created.observation_id)
-    assert observations.visible_observation(deps, parent, created.observation_id).status is (
+    assert access.visible_observation(deps, parent, created.observation_id).status is (
         ObservationStatus.PUBLISHED
     )
 
@@ -186,9 +187,7 @@ def test_s24_an_observation_id_from_another_setting_is_not_found(deps: Deps, peo
     theirs_obs = published(deps, other_manager, add_child(deps, theirs.setting_id, "Ada", "Far"))
     for role in Role:
         with pytest.raises(NotFound):
-            observations.visible_observation(
-                deps, principal(mine.setting_id, role), theirs_obs.observation_id
-            )
+            access.visible_observation(deps, principal(mine.setting_id, role), theirs_obs.observation_id)
 
 
 def test_s24_a_parent_of_another_family_gets_not_found(deps: Deps, people: People) -> None:
@@ -202,7 +201,7 @@ def test_s24_a_parent_of_another_family_gets_not_found(deps: Deps, people: Peopl
     link(deps, ollies_parent, ollie)
     obs = published(deps, manager, mia)
     with pytest.raises(NotFound):
-        observations.visible_observation(deps, ollies_parent, obs.observation_id)
+        access.visible_observation(deps, ollies_parent, obs.observation_id)
 
 
 def test_a_manager_publishes_but_an_author_only_when_the_setting_needs_no_approval(
@@ -259,7 +258,7 @@ def test_attach_photo_with_a_stale_copy_keeps_both_photos(deps: Deps, people: Pe
     created = draft(deps, manager, add_child(deps, setting.setting_id, "Mia", "Rose"))
     observations.attach_photo(deps, created, "p1")
     observations.attach_photo(deps, created, "p2")  # `created` is stale now: re-read, not overwritten
-    assert observations.visible_observation(deps, manager, created.observation_id).photo_ids == ["p1", "p2"]
+    assert access.visible_observation(deps, manager, created.observation_id).photo_ids == ["p1", "p2"]
 
 
 def test_s29_publication_and_deletion_are_audited(
@@ -275,7 +274,7 @@ def test_s29_publication_and_deletion_are_audited(
     assert ("observation.publish", shown.observation_id) in trail
     assert ("observation.delete", doomed.observation_id) in trail
     with pytest.raises(NotFound):
-        observations.visible_observation(deps, manager, doomed.observation_id)
+        access.visible_observation(deps, manager, doomed.observation_id)
 
 
 def test_only_drafts_are_deleted_and_only_by_their_author_or_a_manager(deps: Deps, people: People) -> None:

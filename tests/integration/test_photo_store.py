@@ -9,7 +9,6 @@ import requests
 from shared.clock import FrozenClock
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage, blob_name, new_photo_id
 from shared.services.deps import Deps
-from shared.services.photos import discard_photos
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs
 from shared.storage.clients import StorageClients
@@ -103,7 +102,7 @@ def test_delete_removes_both_sizes_and_can_run_twice(clients: StorageClients, cl
 
 
 def test_s23_photo_rows_are_kept_per_setting(clients: StorageClients, clock: FrozenClock) -> None:
-    rows = TablePhotos(Table(clients.table(keys.OBSERVATIONS)))
+    rows = TablePhotos(Table(clients.table(keys.OBSERVATIONS)), store(clients, clock))
     photo = Photo(
         setting_id="s-rows",
         photo_id=new_photo_id(),
@@ -132,8 +131,8 @@ def test_discarding_photos_removes_their_blobs_and_rows_even_without_a_row(
         image = StoredImage(JPEG, 16, 16, 100)
         deps.photos.add(Photo("s-discard", photo_id, "o1", "u1", image, image, deps.clock.now()))
 
-    discard_photos(deps, "s-discard", [discarded, rowless])
-    discard_photos(deps, "s-discard", [discarded, rowless])  # a retry finds nothing and is fine
+    deps.photos.discard("s-discard", [discarded, rowless])
+    deps.photos.discard("s-discard", [discarded, rowless])  # a retry finds nothing and is fine
 
     left = {
         b.name.split("/")[1] for b in clients.container(CONTAINER).list_blobs(name_starts_with="s-discard/")

@@ -1,4 +1,4 @@
-"""Photo uploads against Azurite (issue 8): the photo's row and the observation listing it are one
+"""Photo uploads against Azurite: the photo's row and the observation listing it are one
 atomic write, so an upload that fails at that write leaves nothing anyone can see or that the purge
 would have to find; two uploads at once both stay; and an upload is at most five storage requests."""
 
@@ -15,7 +15,7 @@ from shared.clock import FrozenClock
 from shared.config import Config
 from shared.domain.errors import Forbidden, NotFound
 from shared.domain.photos import CONTAINER, Photo, PhotoSize
-from shared.services import observations, photos
+from shared.services import access, observations, photos
 from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from shared.services.sessions import authenticate
@@ -80,7 +80,7 @@ def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_incl
         photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
     assert upload.requests <= 5
 
-    seen = observations.visible_observation(counted, nursery.manager, observation.observation_id)
+    seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
     assert seen.photo_ids == [photo.photo_id]
     assert counted.photos.get(nursery.setting.setting_id, photo.photo_id) == photo
 
@@ -96,7 +96,7 @@ def test_s28_two_photos_uploaded_at_once_both_stay_and_both_open(deps: Deps, nur
         deps, Meanwhile(deps.photo_blobs, another_upload), nursery, observation.observation_id
     )
 
-    seen = observations.visible_observation(deps, nursery.manager, observation.observation_id)
+    seen = access.visible_observation(deps, nursery.manager, observation.observation_id)
     assert seen.photo_ids == [second[0], first.photo_id]
     for photo_id in seen.photo_ids:
         assert deps.photos.get(nursery.setting.setting_id, photo_id) is not None
@@ -115,7 +115,7 @@ def test_a_photo_whose_observation_was_published_meanwhile_is_refused_and_leaves
     with pytest.raises(Forbidden):
         upload_with(deps, racing, nursery, observation.observation_id)
 
-    published = observations.visible_observation(deps, nursery.manager, observation.observation_id)
+    published = access.visible_observation(deps, nursery.manager, observation.observation_id)
     assert published.photo_ids == []
     assert deps.photos.get(nursery.setting.setting_id, racing.photo_id) is None
     with pytest.raises(NotFound):

@@ -105,9 +105,7 @@ def build_world(nursery: Nursery) -> World:
 
 def archive(world: World) -> None:
     today = world.nursery.deps.clock.now().date().isoformat()
-    leaving.archive_child(
-        world.nursery.deps, world.nursery.manager, world.mia.child_id, {"leavingDate": today}
-    )
+    leaving.archive_child(world.nursery.deps, world.nursery.manager, world.mia.child_id, today)
 
 
 def rows(
@@ -250,9 +248,7 @@ def test_a_child_on_legal_hold_survives_the_purge_until_the_hold_is_lifted(
 ) -> None:
     world = build_world(nursery)
     archive(world)
-    leaving.place_hold(
-        deps, nursery.manager, world.mia.child_id, {"reason": "Requested by the local authority"}
-    )
+    leaving.place_hold(deps, nursery.manager, world.mia.child_id, "Requested by the local authority")
     before, before_blobs = rows(clients, world.setting_id, RECORDS), blobs(clients, world.setting_id)
     past_retention(world, clock, days_after=30)
     run(deps, clients, world.setting_id)
@@ -437,7 +433,7 @@ def test_ten_thousand_observations_of_one_leaver_are_purged_within_one_run(
     # A quarter published: Azurite deletes slowly from a large partition, and the drafts weigh the same.
     many(deps, clients, nursery.setting.setting_id, mia, 10_000, published_every=4)
     today = clock.now().date().isoformat()
-    leaving.archive_child(deps, nursery.manager, mia.child_id, {"leavingDate": today})
+    leaving.archive_child(deps, nursery.manager, mia.child_id, today)
     clock.advance(days=nursery.setting.retention_days + 1)
     report = run(deps, clients, nursery.setting.setting_id, budget=Budget(RUN_BUDGET_SECONDS))
     assert report.finished
@@ -483,9 +479,7 @@ def test_parents_are_mailed_the_day_the_journal_closes_when_their_child_is_archi
     mia = nursery.child(firstName="Mia", lastName="<b>Rose</b>")
     member, parent = nursery.principal(Role.PARENT)
     link(deps, parent, mia)
-    leaving.archive_child(
-        deps, nursery.manager, mia.child_id, {"leavingDate": deps.clock.now().date().isoformat()}
-    )
+    leaving.archive_child(deps, nursery.manager, mia.child_id, deps.clock.now().date().isoformat())
     mail = mailbox.to(member.email)[-1]
     closes = deps.clock.now() + timedelta(days=nursery.setting.export_window_days)
     assert "closes on" in mail.subject and str(closes.year) in mail.text
@@ -519,8 +513,8 @@ def test_a_leaver_past_retention_cannot_be_restored_unless_held(
     mia, ollie = nursery.child(firstName="Mia"), nursery.child(firstName="Ollie")
     today = clock.now().date().isoformat()
     for child in (mia, ollie):
-        leaving.archive_child(deps, nursery.manager, child.child_id, {"leavingDate": today})
-    leaving.place_hold(deps, nursery.manager, ollie.child_id, {"reason": "Inspection"})
+        leaving.archive_child(deps, nursery.manager, child.child_id, today)
+    leaving.place_hold(deps, nursery.manager, ollie.child_id, "Inspection")
     clock.advance(days=nursery.setting.retention_days + 1)
     with pytest.raises(Conflict):
         leaving.restore_child(deps, nursery.manager, mia.child_id)
@@ -531,8 +525,6 @@ def test_a_leaver_past_retention_cannot_be_restored_unless_held(
 def test_a_draft_about_a_child_who_has_since_left_cannot_be_published(deps: Deps, nursery: Nursery) -> None:
     mia, ollie = nursery.child(firstName="Mia"), nursery.child(firstName="Ollie")
     created = draft(deps, nursery.manager, mia, ollie, text="Mia and Ollie raced.")
-    leaving.archive_child(
-        deps, nursery.manager, mia.child_id, {"leavingDate": deps.clock.now().date().isoformat()}
-    )
+    leaving.archive_child(deps, nursery.manager, mia.child_id, deps.clock.now().date().isoformat())
     with pytest.raises(Conflict):
         observations.publish_observation(deps, nursery.manager, created.observation_id)

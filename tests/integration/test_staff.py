@@ -44,7 +44,7 @@ def test_s24_parents_and_practitioners_cannot_administer_staff(nursery: Nursery)
 
 def test_the_last_active_manager_cannot_be_demoted(nursery: Nursery) -> None:
     with pytest.raises(Conflict, match="at least one active manager"):
-        staff.update_staff(nursery.deps, nursery.manager, nursery.manager.user_id, {"role": "practitioner"})
+        staff.update_staff(nursery.deps, nursery.manager, nursery.manager.user_id, role="practitioner")
     account = nursery.deps.accounts.get(nursery.setting.setting_id, nursery.manager.user_id)
     assert account is not None and account.role is Role.MANAGER
 
@@ -61,13 +61,13 @@ def test_the_last_active_manager_cannot_be_deactivated(nursery: Nursery) -> None
 def test_an_invited_manager_does_not_count_as_the_active_one(nursery: Nursery) -> None:
     staff.invite_staff(nursery.deps, nursery.manager, name="Nina New", email="nina@x.example", role="manager")
     with pytest.raises(Conflict):
-        staff.update_staff(nursery.deps, nursery.manager, nursery.manager.user_id, {"role": "practitioner"})
+        staff.update_staff(nursery.deps, nursery.manager, nursery.manager.user_id, role="practitioner")
 
 
 def test_with_a_second_active_manager_one_may_step_down(nursery: Nursery) -> None:
     second = nursery.member(Role.MANAGER)
     demoted = staff.update_staff(
-        nursery.deps, nursery.manager, second.user_id, {"role": "practitioner", "name": "Sam Helper"}
+        nursery.deps, nursery.manager, second.user_id, role="practitioner", name="Sam Helper"
     )
     assert demoted.role is Role.PRACTITIONER and demoted.name == "Sam Helper"
 
@@ -79,7 +79,7 @@ def test_two_managers_demoting_each_other_at_once_leave_one_manager(nursery: Nur
     def demote(pair: tuple[Principal, str]) -> str:
         caller, target = pair
         try:
-            staff.update_staff(deps, caller, target, {"role": "practitioner"})
+            staff.update_staff(deps, caller, target, role="practitioner")
             return "demoted"
         except Conflict:
             return "refused"
@@ -145,7 +145,7 @@ def test_s24_another_settings_staff_and_parents_are_not_found(
         staff.deactivate_staff(nursery.deps, nursery.manager, other_nursery.manager.user_id)
     parent = nursery.member(Role.PARENT)
     with pytest.raises(NotFound):  # a parent is not staff, so the staff routes do not see them
-        staff.update_staff(nursery.deps, nursery.manager, parent.user_id, {"name": "X"})
+        staff.update_staff(nursery.deps, nursery.manager, parent.user_id, name="X")
 
 
 @pytest.mark.parametrize("bad", ["a/b", "a\\b", "a#b", "a?b", "a~child~b", "a\x00b", "", "x" * 65])
@@ -156,7 +156,7 @@ def test_s25_an_id_that_could_not_be_a_table_key_is_simply_not_found(nursery: Nu
 
 def test_s29_staff_changes_are_audited_with_ids_only(nursery: Nursery) -> None:
     member = nursery.member(Role.PRACTITIONER)
-    staff.update_staff(nursery.deps, nursery.manager, member.user_id, {"role": "manager"})
+    staff.update_staff(nursery.deps, nursery.manager, member.user_id, role="manager")
     staff.deactivate_staff(nursery.deps, nursery.manager, member.user_id)
     events = read_audit(nursery.deps, nursery.manager, actor=nursery.manager.user_id).events
     seen = {(e.action, e.target) for e in events}

@@ -10,7 +10,7 @@ from shared.services.credentials import activate
 from shared.services.deps import Deps
 from shared.services.families import invite_parent
 from shared.services.journal import list_journal
-from shared.services.observations import create_observation, publish_observation
+from shared.services.observations import ObservationText, create_observation, publish_observation
 from tests.conftest import PASSWORD, PIN, Member
 from tests.integration.nurseries import Nursery, signed_in
 from tests.service.conftest import OutboxMailbox
@@ -26,12 +26,12 @@ def test_s24_a_parent_sees_only_the_published_observations_of_their_own_child(
     parent = signed_in(deps, Member(nursery.setting.setting_id, family.parent.user_id, email))
 
     def observe(text: str, child_id: str) -> str:
-        body = {
-            "childIds": [child_id],
-            "text": text,
-            "areas": ["mathematics"],
-            "observedOn": clock.now().date().isoformat(),
-        }
+        body = ObservationText(
+            child_ids=[child_id],
+            text=text,
+            areas=["mathematics"],
+            observed_on=clock.now().date().isoformat(),
+        )
         return create_observation(deps, nursery.manager, body).observation_id
 
     published = observe("Counted to ten.", ada.child_id)

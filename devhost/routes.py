@@ -1,8 +1,9 @@
 """ASP.NET route templates, as HTTP triggers declare them, turned into werkzeug rule strings.
 
-`children/{id}`, `{id:int}`, `{id?}` (optional, only at the end) and `{*rest}` (catch-all) are
-supported. Route values reach the function as strings, as they do in Azure, so the converters here
-only decide what matches and never change the value.
+Only the two forms the app declares are supported: `children/{id}` (a parameter filling a segment)
+and a trailing `{*rest}` (catch-all, which also matches nothing). Anything else (constraints such
+as `{id:int}`, optional parameters, parameters inside a segment) stops the host at startup naming
+the route, rather than matching differently from Azure. Route values reach the function as strings.
 """
 
 from __future__ import annotations
@@ -10,50 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.routing import Map, Rule
 
 from devhost.functions import HttpFunction
 
-_PARAMETER = re.compile(r"\{([^{}]*)\}")
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class _Matching(BaseConverter):
-    """A converter that only constrains what matches; the value stays a string."""
-
-    part_isolating = True
-
-
-class IntConverter(_Matching):
-    regex = r"-?\d+"
-
-
-class AlphaConverter(_Matching):
-    regex = r"[A-Za-z]+"
-
-
-class BoolConverter(_Matching):
-    regex = r"(?i:true|false)"
-
-
-class GuidConverter(_Matching):
-    regex = r"\{?[0-9A-Fa-f]{8}-?(?:[0-9A-Fa-f]{4}-?){3}[0-9A-Fa-f]{12}\}?"
-
-
-CONVERTERS: dict[str, type[BaseConverter]] = {
-    "asp_int": IntConverter,
-    "asp_alpha": AlphaConverter,
-    "asp_bool": BoolConverter,
-    "asp_guid": GuidConverter,
-}
-_CONSTRAINTS = {
-    "int": "asp_int",
-    "long": "asp_int",
-    "alpha": "asp_alpha",
-    "bool": "asp_bool",
-    "guid": "asp_guid",
-}
-
+_PARAMETER = re.compile(r"\{(\*?)([A-Za-z_][A-Za-z0-9_]*)\}")
 
 ADMIN_ENDPOINT = ("admin",)
 
@@ -73,7 +35,7 @@ class _MatchedRule(Rule):
 def build_url_map(prefix: str, functions: Sequence[HttpFunction]) -> Map:
     """Rules for the admin API and every HTTP function; a function's endpoint is ("function", name)."""
     # No redirects for slashes: Azure does not redirect either, and a redirect would hide a wrong URL.
-    url_map = Map(strict_slashes=False, merge_slashes=False, converters=CONVERTERS)
+    url_map = Map(strict_slashes=False, merge_slashes=False)
     url_map.add(_MatchedRule("/admin/functions/<name>", endpoint=ADMIN_ENDPOINT, methods=["POST"]))
     for target in functions:
         methods = _methods(target)
@@ -89,19 +51,18 @@ def build_url_map(prefix: str, functions: Sequence[HttpFunction]) -> Map:
 def rule_paths(prefix: str, template: str) -> list[str]:
     """The werkzeug rule strings that together match what `prefix/template` matches in Azure.
 
-    werkzeug has no optional parts, so a template ending in optional or catch-all parameters
-    becomes one rule with them and one rule per shorter form without them.
+    werkzeug has no optional parts, so a trailing catch-all becomes one rule with it and one without.
     """
-    segments = [segment for segment in template.strip("/").split("/") if segment]
-    converted = [_segment(segment, template) for segment in segments]
-    shortest = len(converted)
-    while shortest > 0 and converted[shortest - 1][1]:
-        shortest -= 1
+    segments = [_segment(segment, template) for segment in template.strip("/").split("/") if segment]
+    for position, (_, catch_all) in enumerate(segments):
+        if catch_all and position != len(segments) - 1:
+            raise ValueError(f"route {template!r}: a catch-all parameter must come last")
     prefix_parts = [prefix.strip("/")] if prefix.strip("/") else []
-    return [
-        "/" + "/".join(prefix_parts + [rule for rule, _ in converted[:length]])
-        for length in range(len(converted), shortest - 1, -1)
-    ]
+    rules = [rule for rule, _ in segments]
+    paths = ["/" + "/".join(prefix_parts + rules)]
+    if segments and segments[-1][1]:
+        paths.append("/" + "/".join(prefix_parts + rules[:-1]))
+    return paths
 
 
 def _methods(target: HttpFunction) -> list[str] | None:
@@ -112,42 +73,13 @@ def _methods(target: HttpFunction) -> list[str] | None:
 
 
 def _segment(segment: str, template: str) -> tuple[str, bool]:
-    """One path segment as werkzeug syntax, and whether the segment may be left out."""
+    """One path segment as werkzeug syntax, and whether it is a catch-all."""
     whole = _PARAMETER.fullmatch(segment)
     if whole is not None:
-        rule, omissible = _parameter(whole.group(1), template)
-        return rule, omissible
-    pieces: list[str] = []
-    position = 0
-    for match in _PARAMETER.finditer(segment):
-        pieces.append(_literal(segment[position : match.start()], template))
-        rule, omissible = _parameter(match.group(1), template)
-        if omissible:
-            raise ValueError(f"route {template!r}: optional parameters must fill a whole segment")
-        pieces.append(rule)
-        position = match.end()
-    pieces.append(_literal(segment[position:], template))
-    return "".join(pieces), False
-
-
-def _parameter(body: str, template: str) -> tuple[str, bool]:
-    catch_all = body.startswith("*")
-    optional = body.endswith("?")
-    name, *constraints = body.lstrip("*").rstrip("?").split(":")
-    if not _NAME.match(name) or "=" in body:
-        raise ValueError(f"route {template!r}: unsupported parameter {{{body}}}")
-    if catch_all:
-        # A catch-all also matches nothing at all, hence omissible.
-        return f"<path:{name}>", True
-    converter = "default"
-    for constraint in constraints:
-        if constraint not in _CONSTRAINTS:
-            raise ValueError(f"route {template!r}: unsupported constraint {constraint!r} on {name!r}")
-        converter = _CONSTRAINTS[constraint]
-    return f"<{converter}:{name}>", optional
-
-
-def _literal(text: str, template: str) -> str:
-    if any(character in text for character in "<>{}"):
-        raise ValueError(f"route {template!r}: unexpected brace or angle bracket in {text!r}")
-    return text
+        catch_all, name = whole.groups()
+        return (f"<path:{name}>", True) if catch_all else (f"<{name}>", False)
+    if any(character in segment for character in "<>{}"):
+        raise ValueError(
+            f"route {template!r}: unsupported segment {segment!r} (only {{name}} and a final {{*name}})"
+        )
+    return segment, False

@@ -12,9 +12,9 @@ import azure.functions as func
 from functions.http import endpoint, json_response, principal
 from shared import bootstrap
 from shared.domain.exports import Export
+from shared.domain.links import SIGNED_LINK_LIFETIME
 from shared.services import exports
 from shared.storage.queues import EXPORT_QUEUE
-from shared.storage.sas import SAS_LIFETIME
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -46,7 +46,7 @@ def export_status(req: func.HttpRequest) -> func.HttpResponse:
     view = exports.export_status(bootstrap.deps(), principal(req), req.route_params.get("id"))
     body = _export(view.export)
     if view.zip_url and view.pdf_url:
-        lifetime = int(SAS_LIFETIME.total_seconds())
+        lifetime = int(SIGNED_LINK_LIFETIME.total_seconds())
         body["download"] = {"zip": view.zip_url, "pdf": view.pdf_url, "expiresInSeconds": lifetime}
     return json_response(body)
 

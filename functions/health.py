@@ -8,7 +8,6 @@ import azure.functions as func
 
 from functions.http import endpoint, json_response
 from shared import bootstrap
-from shared.storage.health import dependency_report
 
 bp = func.Blueprint()
 
@@ -16,5 +15,5 @@ bp = func.Blueprint()
 @bp.route(route="api/health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def health(req: func.HttpRequest) -> func.HttpResponse:
-    report = dependency_report(os.environ, bootstrap.config, bootstrap.storage)
+    report = bootstrap.health_report(os.environ)
     return json_response(report, status=200 if report["status"] == "ok" else 503)

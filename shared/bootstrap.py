@@ -7,6 +7,8 @@ and reads no secret (an import failure would stop Azure indexing every function)
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
+from typing import Any
 
 from shared.clock import Clock, SystemClock
 from shared.config import Config, load_config
@@ -21,6 +23,7 @@ from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
 from shared.storage.comments import TableComments
 from shared.storage.exports import TableExports, export_files
+from shared.storage.health import dependency_report
 from shared.storage.journal import TableJournal
 from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
@@ -128,3 +131,8 @@ def reset() -> None:
         _current = None
         _clients = None
         _config = None
+
+
+def health_report(environ: Mapping[str, str]) -> dict[str, Any]:
+    """What the health probe answers: each dependency (configuration, storage, mail) and its state."""
+    return dependency_report(environ, config, storage)

@@ -22,10 +22,11 @@ from urllib.parse import quote
 from azure.storage.blob import BlobSasPermissions, BlobServiceClient, UserDelegationKey, generate_blob_sas
 
 from shared.clock import Clock
+from shared.domain.links import SIGNED_LINK_LIFETIME
 from shared.storage.errors import translated
 
 # S28: a link lives at most 10 minutes. It is used at once by <img src> after a 302.
-SAS_LIFETIME = timedelta(minutes=10)
+SAS_LIFETIME = SIGNED_LINK_LIFETIME
 # What the browser may do with the photo it fetched: not keep it (S20, children's photos on shared devices).
 BLOB_CACHE_CONTROL = "private, no-store"
 

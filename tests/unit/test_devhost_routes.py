@@ -1,4 +1,4 @@
-"""Route templates the local host accepts: the forms the app declares, and nothing it would match unlike Azure."""
+"""Route templates the local host accepts: the forms the app declares, nothing it would match unlike Azure."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def test_only_whole_words_are_replaced() -> None:
 
 def test_word_boundaries_are_unicode_aware() -> None:
     text = "Zoë and Zoëlle; Ångström's Zoë Ångström; éZoë"
-    assert redact(text, [OLLIE], [ZOE], OtherChildren.INITIALS) == "Z. Å. and Zoëlle; Ångström's Z. Å.; éZoë"
+    assert redact(text, [OLLIE], [ZOE], OtherChildren.INITIALS) == "Z. Å. and Zoëlle; Å.'s Z. Å.; éZoë"
 
 
 def test_decomposed_accents_still_match_the_composed_name() -> None:

@@ -1,0 +1,380 @@
+"""Every name of a setting, found in any text a parent can read (S37): pure rules, no I/O.
+
+`SettingNames` is built once from every child of a setting (first name, surname, preferred name)
+and every parent or carer (their name, the children they are linked to). It knows nothing of the
+reader, holds nothing mutable and costs a few milliseconds for hundreds of families, so a caller
+may build it per request or cache it per setting (invalidated when a child or a parent link of the
+setting changes). `for_reader` gives the cheap, reusable view for one parent.
+
+A name is found in any of the forms people write it: full name ("Oliver Smith", "Jane Smith"),
+first or preferred name alone, surname alone ("the Smith twins"), initial and surname ("O. Smith",
+"O Smith"), possessive ("Oliver's", "Smiths'"), plural surname ("the Smiths"), a title with a
+surname ("Mrs Smith"), in any case, split over lines or extra spaces, with or without diacritics
+(names_text has how words are compared, and the rule for names that are ordinary words).
+The longest form wins: "Oliver Smith" is one mention, not "Oliver" then "Smith".
+
+What a mention shows a parent:
+  - a name of the parent's own children or of their own family's parents stays as written. When
+    the written form is ambiguous, the reading of the kind that was written decides: "Smith"
+    alone stays when one of the parent's children is a Smith (siblings, cousins); "Mia" alone stays
+    when one of them is called Mia; "Mia Brown" never does unless it is theirs. A word that is one
+    child's first name and another's surname is read as a first name.
+  - another child as the setting's `other_children` policy says: "names" shows their first (or
+    preferred) name and never their surname; "initials" shows "O. S." (a surname alone "S."); and
+    "hidden" shows "a friend". When the written form fits several children the parent could tell
+    apart, the mention falls back to what they share ("M.") or to "a friend".
+  - another family's parent as "a parent", in every form; a word that is a parent's name and also
+    a child's is read as the child's.
+The result is plain text: names are data, never markup, and the client escapes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+
+from shared.domain.names_text import (
+    ORDINARY_WORDS,
+    PARTICLES,
+    Word,
+    apostrophe_after,
+    possessive,
+    soft_gap,
+    stands_as_name,
+    starts_sentence,
+    words,
+)
+from shared.domain.settings import OtherChildren
+
+A_FRIEND = "a friend"
+A_PARENT = "a parent"
+_TITLES = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr"))
+
+
+@dataclass(frozen=True)
+class NamedChild:
+    """A child as the setting names them."""
+
+    child_id: str
+    first_name: str
+    last_name: str
+    preferred_name: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass(frozen=True)
+class NamedParent:
+    """A parent or carer of the setting and the children they are linked to (their family)."""
+
+    parent_id: str
+    name: str
+    child_ids: frozenset[str]
+
+
+def initials(child: NamedChild) -> str:
+    """ "Mia Rose" -> "M. R."; a child with no last name gets one initial."""
+    return _initials(child.first_name, child.last_name)
+
+
+def shown_name(child: NamedChild, policy: OtherChildren) -> str:
+    """How another family's child appears under the setting's policy."""
+    if policy is OtherChildren.NAMES:
+        return child.first_name
+    if policy is OtherChildren.INITIALS:
+        return initials(child)
+    return A_FRIEND
+
+
+class Kind(IntEnum):
+    """What part of a name a mention is; when one written form is several, the highest decides."""
+
+    SURNAME = 0
+    GIVEN = 1
+    FULL = 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    person: int  # index into SettingNames._people
+    kind: Kind
+    given: str  # what the "names" policy shows for it
+    initials: str  # what the "initials" policy shows for it
+
+
+@dataclass(frozen=True, slots=True)
+class _Person:
+    person_id: str
+    child: NamedChild | None  # None for a parent
+    family: frozenset[str]  # the child ids this person belongs with
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How a name of several words is punctuated, so "A.J. (Smith)" matches as written."""
+
+    prefix: str
+    gaps: tuple[str, ...]
+    suffix: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """Where a name of the setting is written, which people it may be, and what follows a
+    replacement (a possessive "'s")."""
+
+    start: int
+    end: int
+    forms: tuple[_Form, ...]
+    suffix: str
+
+
+class SettingNames:
+    """Every child's and parent's name in one setting, ready to be found in text. Immutable."""
+
+    __slots__ = ("_children", "_longest", "_people", "_sequences", "_shapes", "_single", "_starts")
+
+    def __init__(self, children: Iterable[NamedChild], parents: Iterable[NamedParent] = ()) -> None:
+        people: list[_Person] = []
+        single: dict[str, list[_Form]] = {}
+        sequences: dict[tuple[str, ...], list[_Form]] = {}
+        shapes: dict[tuple[str, ...], set[_Shape]] = {}
+
+        def add(name: str, form: _Form) -> None:
+            keys, shape = _split(name)
+            if len(keys) == 1:
+                if len(keys[0]) > 1 and keys[0] not in PARTICLES and not keys[0].isdigit():
+                    single.setdefault(keys[0], []).append(form)
+            elif keys:
+                sequences.setdefault(keys, []).append(form)
+                if shape is not None:
+                    shapes.setdefault(keys, set()).add(shape)
+
+        for child in children:
+            index = len(people)
+            people.append(_Person(child.child_id, child, frozenset((child.child_id,))))
+            last = child.last_name.strip()
+            for given in {child.first_name.strip(), child.preferred_name.strip()} - {""}:
+                full = _initials(given, last)
+                for part in [given, *given.split()]:
+                    add(part, _Form(index, Kind.GIVEN, given, full))
+                if last:
+                    add(f"{given} {last}", _Form(index, Kind.FULL, given, full))
+                    if letters := words(given):
+                        add(f"{letters[0].written[0]}. {last}", _Form(index, Kind.FULL, given, full))
+            if last:
+                for part in [last, *last.replace("-", " ").split()]:
+                    add(part, _Form(index, Kind.SURNAME, "", _initials(last, "")))
+        for parent in parents:
+            index = len(people)
+            people.append(_Person(parent.parent_id, None, parent.child_ids))
+            parts = parent.name.split()
+            if not parts:
+                continue
+            add(parent.name, _Form(index, Kind.FULL if len(parts) > 1 else Kind.GIVEN, "", ""))
+            add(parts[0], _Form(index, Kind.GIVEN, "", ""))
+            if len(parts) > 1:
+                add(f"{parts[0][0]}. {' '.join(parts[1:])}", _Form(index, Kind.FULL, "", ""))
+                add(f"{parts[0]} {parts[-1]}", _Form(index, Kind.FULL, "", ""))
+                add(" ".join(parts[1:]), _Form(index, Kind.SURNAME, "", ""))
+                for part in parts[1:]:
+                    add(part, _Form(index, Kind.SURNAME, "", ""))
+
+        self._people = tuple(people)
+        self._children = {p.child.child_id: p.child for p in people if p.child is not None}
+        self._single = {key: tuple(dict.fromkeys(forms)) for key, forms in single.items()}
+        self._sequences = {key: tuple(dict.fromkeys(forms)) for key, forms in sequences.items()}
+        self._shapes = {key: tuple(found) for key, found in shapes.items()}
+        self._starts = frozenset(key[0] for key in sequences)
+        self._longest = max((len(key) for key in sequences), default=0)
+
+    def for_reader(
+        self, own_child_ids: Iterable[str], policy: OtherChildren, reader_id: str | None = None
+    ) -> NameMatcher:
+        """The view for a parent whose linked children are `own_child_ids`."""
+        return NameMatcher(self, frozenset(own_child_ids), policy, reader_id)
+
+    def untagged(self, text: str, tagged_ids: Iterable[str]) -> list[NamedChild]:
+        """The children of the setting named in staff text but not tagged, in order of first
+        mention. A mention that may be a tagged child (a shared first name) lists nobody."""
+        tagged = frozenset(tagged_ids)
+        found: dict[str, NamedChild] = {}
+        for mention in self.mentions(text):
+            children = [self._people[f.person].child for f in mention.forms]
+            named = [c for c in children if c is not None]
+            if named and not any(c.child_id in tagged for c in named):
+                for child in named:
+                    found.setdefault(child.child_id, child)
+        return list(found.values())
+
+    def mentions(self, text: str) -> Iterator[Mention]:
+        """Every mention of a name of the setting in `text` (composed to NFC first), in order."""
+        text = unicodedata.normalize("NFC", text)
+        found = words(text)
+        at = 0
+        while at < len(found):
+            mention, after = self._at(text, found, at)
+            if mention is None:
+                at += 1
+                continue
+            yield mention
+            at = after
+
+    def _at(self, text: str, found: list[Word], at: int) -> tuple[Mention | None, int]:
+        word = found[at]
+        if word.key in self._starts:
+            for count in range(min(self._longest, len(found) - at), 1, -1):
+                mention = self._sequence(text, found, at, count)
+                if mention is not None:
+                    return self._titled(text, found, at, mention), at + count
+        return self._word(text, found, at), at + 1
+
+    def _sequence(self, text: str, found: list[Word], at: int, count: int) -> Mention | None:
+        span = found[at : at + count]
+        if any(len(w.key) == 1 and w.key.isalpha() and not w.written.isupper() for w in span):
+            return None  # an initial is written as a capital: "a smith" is not "A. Smith"
+        last, suffix = span[-1].key, ""
+        keys = tuple(w.key for w in span[:-1])
+        forms = self._sequences.get((*keys, last))
+        if forms is None and (stem := possessive(span[-1])) is not None:
+            last, suffix = stem
+            forms = self._sequences.get((*keys, last))
+        if forms is None:
+            return None
+        if all(w.key in ORDINARY_WORDS or len(w.key) == 1 for w in span[:-1]) and (
+            last in ORDINARY_WORDS and not all(w.capitalised for w in span)
+        ):
+            return None  # "will stone" in lower case is two ordinary words
+        gaps = [text[a.end : b.start] for a, b in itertools.pairwise(span)]
+        start, end = span[0].start, span[-1].end
+        if not all(soft_gap(gap, w) for gap, w in zip(gaps, span, strict=False)):
+            shape = self._shape(text, (*keys, last), span, gaps)
+            if shape is None:
+                return None
+            start, end = start - len(shape.prefix), end + (0 if suffix else len(shape.suffix))
+        return _mention(start, end, forms, suffix)
+
+    def _shape(self, text: str, keys: tuple[str, ...], span: list[Word], gaps: list[str]) -> _Shape | None:
+        """The punctuation of a name of the setting that the written words have, if any."""
+        start, end = span[0].start, span[-1].end
+        written = [(" ".join(gap.split()), gap, word) for gap, word in zip(gaps, span, strict=False)]
+        for shape in self._shapes.get(keys, ()):
+            if all(g == s or soft_gap(raw, w) for (g, raw, w), s in zip(written, shape.gaps, strict=True)):
+                prefix_ok = text[max(0, start - len(shape.prefix)) : start] == shape.prefix
+                suffix_ok = text[end : end + len(shape.suffix)] == shape.suffix
+                if prefix_ok and suffix_ok:
+                    return shape
+        return None
+
+    def _word(self, text: str, found: list[Word], at: int) -> Mention | None:
+        word = found[at]
+        key, suffix = word.key, ""
+        forms = self._single.get(key)
+        if forms is None and (stem := possessive(word)) is not None:
+            key, suffix = stem
+            forms = self._single.get(key)
+        end = word.end
+        if forms is None and key.endswith("s") and not suffix:
+            surnames = tuple(f for f in self._single.get(key[:-1], ()) if f.kind is Kind.SURNAME)
+            if surnames:
+                forms, key = surnames, key[:-1]
+                if apostrophe := apostrophe_after(text, word):
+                    suffix, end = apostrophe + "s", end + 1
+        if forms is None:
+            return None
+        mention = _mention(word.start, end, forms, suffix)
+        if key in ORDINARY_WORDS:
+            surname = mention.forms[0].kind is Kind.SURNAME
+            if not stands_as_name(text, found, at, at, surname=surname):
+                return None
+        return self._titled(text, found, at, mention)
+
+    def _titled(self, text: str, found: list[Word], at: int, mention: Mention) -> Mention:
+        """ "Mrs Smith" is one mention: the title alone would say a parent is being named."""
+        if at == 0 or mention.forms[0].kind is Kind.GIVEN or found[at - 1].key not in _TITLES:
+            return mention
+        if text[found[at - 1].end : found[at].start].strip() not in ("", "."):
+            return mention
+        return Mention(found[at - 1].start, mention.end, mention.forms, mention.suffix)
+
+
+class NameMatcher:
+    """What one parent may read of the setting's names. Immutable; reuse it for every text of a
+    request."""
+
+    __slots__ = ("_names", "_own", "_policy")
+
+    def __init__(
+        self, names: SettingNames, own_child_ids: frozenset[str], policy: OtherChildren, reader_id: str | None
+    ) -> None:
+        self._names = names
+        self._policy = policy
+        people = names._people
+        self._own = frozenset(
+            i for i, p in enumerate(people) if p.family & own_child_ids or p.person_id == reader_id
+        )
+
+    def text(self, text: str) -> str:
+        """The text with every other child's and other family's parent's name replaced."""
+        text = unicodedata.normalize("NFC", text)
+        out: list[str] = []
+        at = 0
+        for mention in self._names.mentions(text):
+            if any(form.person in self._own for form in mention.forms):
+                continue
+            out += [text[at : mention.start], self._shown(text, mention)]
+            at = mention.end
+        out.append(text[at:])
+        return "".join(out)
+
+    def _shown(self, text: str, mention: Mention) -> str:
+        people = self._names._people
+        forms = [f for f in mention.forms if people[f.person].child is not None]
+        shown = _for_children(forms, self._policy) if forms else A_PARENT
+        if shown in (A_FRIEND, A_PARENT) and starts_sentence(text, mention.start):
+            shown = shown[0].upper() + shown[1:]
+        return shown + mention.suffix
+
+
+def _for_children(forms: Sequence[_Form], policy: OtherChildren) -> str:
+    kind = forms[0].kind
+    if policy is OtherChildren.NAMES and kind is not Kind.SURNAME:
+        given = {f.given for f in forms}
+        return given.pop() if len(given) == 1 else A_FRIEND
+    if policy is OtherChildren.INITIALS:
+        shown = {f.initials for f in forms}
+        if len(shown) == 1:
+            return shown.pop()
+        first = {s[:2] for s in shown}
+        # Two other children called Mia with different initials: "M." names neither wrongly.
+        return first.pop() if len(first) == 1 and kind is not Kind.SURNAME else A_FRIEND
+    return A_FRIEND
+
+
+def _mention(start: int, end: int, forms: tuple[_Form, ...], suffix: str) -> Mention:
+    top = max(f.kind for f in forms)
+    return Mention(start, end, tuple(f for f in forms if f.kind is top), suffix)
+
+
+def _split(name: str) -> tuple[tuple[str, ...], _Shape | None]:
+    """A name's word keys, and its punctuation when that is more than spaces and hyphens."""
+    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    found = words(name)
+    keys = tuple(w.key for w in found)
+    if not found:
+        return keys, None
+    gaps = tuple(name[a.end : b.start] for a, b in itertools.pairwise(found))
+    prefix, suffix = name[: found[0].start], name[found[-1].end :]
+    if not prefix and not suffix and all(soft_gap(g, w) for g, w in zip(gaps, found, strict=False)):
+        return keys, None
+    return keys, _Shape(prefix, tuple(" ".join(g.split()) for g in gaps), suffix)
+
+
+def _initials(first: str, last: str) -> str:
+    letters = [part[0].upper() for part in (first.strip(), last.strip()) if part]
+    return " ".join(f"{letter}." for letter in letters)

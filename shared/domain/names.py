@@ -24,7 +24,7 @@ What a mention shows a parent:
     "hidden" shows "a friend". When the written form fits several children the parent could tell
     apart, the mention falls back to what they share ("M.") or to "a friend".
   - another family's parent as "a parent", in every form; a word that is a parent's name and also
-    a child's is read as the child's.
+    a child's is read as the child's, unless a title ("Mrs Smith") says it is an adult.
 The result is plain text: names are data, never markup, and the client escapes them.
 """
 
@@ -300,7 +300,9 @@ class SettingNames:
             return mention
         if text[found[at - 1].end : found[at].start].strip() not in ("", "."):
             return mention
-        return Mention(found[at - 1].start, mention.end, mention.forms, mention.suffix)
+        # "Mrs Smith" is an adult: read it as the parent when a parent has that name.
+        parents = tuple(f for f in mention.forms if self._people[f.person].child is None)
+        return Mention(found[at - 1].start, mention.end, parents or mention.forms, mention.suffix)
 
 
 class NameMatcher:

@@ -17,8 +17,9 @@ are listed in ORDINARY_WORDS. Such a word is read as a name only where it stands
 Everywhere else, a capitalised ordinary word is read as a name, sentence-initial included:
 "May painted" and "Will built a den." are redacted, and so is "Rose petals fell." When a reading is
 in doubt the rule leans to hiding the name: privacy outweighs the prose.
-A name written with the child's surname ("Will Stone"), or any other name that is not an ordinary
-word, is a name in any case and position.
+A full name counts in any case and position unless all its words are ordinary ones, which then
+need their capitals ("Will Brown" is a name, "we will brown the onions" is not); any other name
+("Oliver", "mia") is a name in any case and position.
 """
 
 from __future__ import annotations

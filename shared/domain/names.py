@@ -31,16 +31,20 @@ The result is plain text: names are data, never markup, and the client escapes t
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
+from typing import Generic, NamedTuple, TypeVar
 
 from shared.domain.names_text import (
     ORDINARY_WORDS,
     PARTICLES,
     Word,
     apostrophe_after,
+    fold,
     possessive,
     soft_gap,
     stands_as_name,
@@ -51,6 +55,9 @@ from shared.domain.settings import OtherChildren
 
 A_FRIEND = "a friend"
 A_PARENT = "a parent"
+# A name of letters, apostrophes, spaces and hyphens splits into its words without the tokenizer.
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019]?[^\W\d_]+)*(?:[ -][^\W\d_]+(?:['\u2019][^\W\d_]+)*)*")
+_PLAIN_PARTS = re.compile(r"[ -]")
 _TITLES = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr"))
 
 
@@ -99,19 +106,33 @@ class Kind(IntEnum):
     FULL = 2
 
 
-@dataclass(frozen=True, slots=True)
-class _Form:
+_KINDS = (Kind.SURNAME, Kind.GIVEN, Kind.FULL)
+
+
+class _Form(NamedTuple):
     person: int  # index into SettingNames._people
     kind: Kind
     given: str  # what the "names" policy shows for it
     initials: str  # what the "initials" policy shows for it
 
 
-@dataclass(frozen=True, slots=True)
-class _Person:
+class _Person(NamedTuple):
     person_id: str
     child: NamedChild | None  # None for a parent
     family: frozenset[str]  # the child ids this person belongs with
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """Everyone one written form may be, of the kind that decides (the highest Kind), worked out
+    when the names are built so that finding a mention costs a dictionary look-up."""
+
+    forms: tuple[_Form, ...]
+    people: frozenset[int]
+    children: tuple[NamedChild, ...]
+    child_forms: tuple[_Form, ...]
+    ordinary: bool  # every word of it is an ordinary word (or an initial)
+    surname: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,19 +146,52 @@ class _Shape:
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """Where a name of the setting is written, which people it may be, and what follows a
-    replacement (a possessive "'s")."""
+    """Where a name of the setting is written, whom it may be, and what follows a replacement
+    (a possessive "'s")."""
 
     start: int
     end: int
-    forms: tuple[_Form, ...]
+    entry: _Entry
     suffix: str
+
+
+_Key = TypeVar("_Key", str, tuple[str, ...])
+
+
+class _Entries(Generic[_Key]):
+    """Entries by key, each worked out on first use: working them all out would cost most of the
+    build, and a page reads a few dozen. Two threads racing on one key make equal entries."""
+
+    __slots__ = ("_forms", "_made", "_make")
+    _forms: Mapping[_Key, list[_Form]]
+    _make: Callable[[_Key, list[_Form]], _Entry | None]
+
+    def __init__(
+        self, forms: Mapping[_Key, list[_Form]], make: Callable[[_Key, list[_Form]], _Entry | None]
+    ) -> None:
+        self._forms = forms
+        self._make = make
+        self._made: dict[_Key, _Entry | None] = {}
+
+    @property
+    def forms(self) -> Mapping[_Key, list[_Form]]:
+        return self._forms
+
+    def get(self, key: _Key) -> _Entry | None:
+        try:
+            return self._made[key]
+        except KeyError:
+            forms = self._forms.get(key)
+            if forms is None:
+                return None  # not remembered: the words of texts are not a setting's names
+            entry = self._made[key] = self._make(key, forms)
+            return entry
 
 
 class SettingNames:
     """Every child's and parent's name in one setting, ready to be found in text. Immutable."""
 
-    __slots__ = ("_children", "_longest", "_people", "_sequences", "_shapes", "_single", "_starts")
+    __slots__ = ("_longest", "_people", "_plural", "_sequences", "_shapes", "_single", "_starts")
 
     def __init__(self, children: Iterable[NamedChild], parents: Iterable[NamedParent] = ()) -> None:
         people: list[_Person] = []
@@ -145,53 +199,80 @@ class SettingNames:
         sequences: dict[tuple[str, ...], list[_Form]] = {}
         shapes: dict[tuple[str, ...], set[_Shape]] = {}
 
-        def add(name: str, form: _Form) -> None:
-            keys, shape = _split(name)
-            if len(keys) == 1:
-                if len(keys[0]) > 1 and keys[0] not in PARTICLES and not keys[0].isdigit():
-                    single.setdefault(keys[0], []).append(form)
-            elif keys:
-                sequences.setdefault(keys, []).append(form)
-                if shape is not None:
-                    shapes.setdefault(keys, set()).add(shape)
+        def add(forms: dict[str, _Form]) -> None:
+            for name, form in forms.items():
+                keys, shape = _split(name)
+                if len(keys) == 1:
+                    if _alone(keys[0]):
+                        single.setdefault(keys[0], []).append(form)
+                elif keys:
+                    sequences.setdefault(keys, []).append(form)
+                    if shape is not None:
+                        shapes.setdefault(keys, set()).add(shape)
 
         for child in children:
             index = len(people)
             people.append(_Person(child.child_id, child, frozenset((child.child_id,))))
             last = child.last_name.strip()
-            for given in {child.first_name.strip(), child.preferred_name.strip()} - {""}:
+            forms: dict[str, _Form] = {}
+            for given in dict.fromkeys((child.first_name.strip(), child.preferred_name.strip())):
+                if not given:
+                    continue
                 full = _initials(given, last)
-                for part in [given, *given.split()]:
-                    add(part, _Form(index, Kind.GIVEN, given, full))
+                for part in (given, *given.split()):
+                    forms.setdefault(part, _Form(index, Kind.GIVEN, given, full))
                 if last:
-                    add(f"{given} {last}", _Form(index, Kind.FULL, given, full))
-                    if letters := words(given):
-                        add(f"{letters[0].written[0]}. {last}", _Form(index, Kind.FULL, given, full))
+                    forms[f"{given} {last}"] = _Form(index, Kind.FULL, given, full)
+                    if initial := _initial(given):
+                        forms[f"{initial}. {last}"] = _Form(index, Kind.FULL, given, full)
             if last:
-                for part in [last, *last.replace("-", " ").split()]:
-                    add(part, _Form(index, Kind.SURNAME, "", _initials(last, "")))
+                surname = _Form(index, Kind.SURNAME, "", _initials(last, ""))
+                for part in (last, *last.replace("-", " ").split()):
+                    forms.setdefault(part, surname)
+            add(forms)
         for parent in parents:
             index = len(people)
             people.append(_Person(parent.parent_id, None, parent.child_ids))
             parts = parent.name.split()
             if not parts:
                 continue
-            add(parent.name, _Form(index, Kind.FULL if len(parts) > 1 else Kind.GIVEN, "", ""))
-            add(parts[0], _Form(index, Kind.GIVEN, "", ""))
+            as_surname, as_given, as_full = (_Form(index, k, "", "") for k in _KINDS)
+            forms = {parts[0]: as_given}
             if len(parts) > 1:
-                add(f"{parts[0][0]}. {' '.join(parts[1:])}", _Form(index, Kind.FULL, "", ""))
-                add(f"{parts[0]} {parts[-1]}", _Form(index, Kind.FULL, "", ""))
-                add(" ".join(parts[1:]), _Form(index, Kind.SURNAME, "", ""))
-                for part in parts[1:]:
-                    add(part, _Form(index, Kind.SURNAME, "", ""))
+                forms[" ".join(parts)] = as_full
+                forms[f"{parts[0]} {parts[-1]}"] = as_full
+                if initial := _initial(parts[0]):
+                    forms[f"{initial}. {' '.join(parts[1:])}"] = as_full
+                for part in (" ".join(parts[1:]), *parts[1:]):
+                    forms.setdefault(part, as_surname)
+            add(forms)
 
         self._people = tuple(people)
-        self._children = {p.child.child_id: p.child for p in people if p.child is not None}
-        self._single = {key: tuple(dict.fromkeys(forms)) for key, forms in single.items()}
-        self._sequences = {key: tuple(dict.fromkeys(forms)) for key, forms in sequences.items()}
+        self._single = _Entries(single, lambda key, forms: self._entry(forms, key in ORDINARY_WORDS))
+        self._sequences = _Entries(
+            sequences,
+            lambda key, forms: self._entry(forms, all(k in ORDINARY_WORDS or len(k) == 1 for k in key)),
+        )
+        # "the Smiths": the plural of a surname, looked up by its singular.
+        self._plural = _Entries(
+            single, lambda key, forms: self._entry(forms, key in ORDINARY_WORDS, Kind.SURNAME)
+        )
         self._shapes = {key: tuple(found) for key, found in shapes.items()}
         self._starts = frozenset(key[0] for key in sequences)
         self._longest = max((len(key) for key in sequences), default=0)
+
+    def _entry(self, forms: Sequence[_Form], ordinary: bool, only: Kind | None = None) -> _Entry | None:
+        if only is not None:
+            forms = [f for f in forms if f.kind is only]
+            if not forms:
+                return None
+        top = max(f.kind for f in forms)
+        chosen = tuple(f for f in forms if f.kind == top) if len(forms) > 1 else tuple(forms)
+        everyone = self._people
+        child_forms = tuple(f for f in chosen if everyone[f.person].child is not None)
+        children = {c.child_id: c for f in child_forms if (c := everyone[f.person].child) is not None}
+        people = frozenset(f.person for f in chosen)
+        return _Entry(chosen, people, tuple(children.values()), child_forms, ordinary, top == Kind.SURNAME)
 
     def for_reader(
         self, own_child_ids: Iterable[str], policy: OtherChildren, reader_id: str | None = None
@@ -205,8 +286,7 @@ class SettingNames:
         tagged = frozenset(tagged_ids)
         found: dict[str, NamedChild] = {}
         for mention in self.mentions(text):
-            children = [self._people[f.person].child for f in mention.forms]
-            named = [c for c in children if c is not None]
+            named = mention.entry.children
             if named and not any(c.child_id in tagged for c in named):
                 for child in named:
                     found.setdefault(child.child_id, child)
@@ -214,10 +294,16 @@ class SettingNames:
 
     def mentions(self, text: str) -> Iterator[Mention]:
         """Every mention of a name of the setting in `text` (composed to NFC first), in order."""
-        text = unicodedata.normalize("NFC", text)
+        text = _nfc(text)
         found = words(text)
+        names, starts = self._single.forms, self._starts
         at = 0
         while at < len(found):
+            key = found[at].key
+            # Most words name nobody: one look-up or two decide that before any other work.
+            if not (key in names or key in starts or "'" in key or (key[-1] == "s" and key[:-1] in names)):
+                at += 1
+                continue
             mention, after = self._at(text, found, at)
             if mention is None:
                 at += 1
@@ -236,28 +322,26 @@ class SettingNames:
 
     def _sequence(self, text: str, found: list[Word], at: int, count: int) -> Mention | None:
         span = found[at : at + count]
+        keys = tuple(w.key for w in span)
+        suffix = ""
+        entry = self._sequences.get(keys)
+        if entry is None and (stem := possessive(span[-1])) is not None:
+            keys, suffix = (*keys[:-1], stem[0]), stem[1]
+            entry = self._sequences.get(keys)
+        if entry is None:
+            return None
         if any(len(w.key) == 1 and w.key.isalpha() and not w.written.isupper() for w in span):
             return None  # an initial is written as a capital: "a smith" is not "A. Smith"
-        last, suffix = span[-1].key, ""
-        keys = tuple(w.key for w in span[:-1])
-        forms = self._sequences.get((*keys, last))
-        if forms is None and (stem := possessive(span[-1])) is not None:
-            last, suffix = stem
-            forms = self._sequences.get((*keys, last))
-        if forms is None:
-            return None
-        if all(w.key in ORDINARY_WORDS or len(w.key) == 1 for w in span[:-1]) and (
-            last in ORDINARY_WORDS and not all(w.capitalised for w in span)
-        ):
-            return None  # "will stone" in lower case is two ordinary words
+        if entry.ordinary and not all(w.capitalised for w in span):
+            return None  # "will brown" in lower case is two ordinary words
         gaps = [text[a.end : b.start] for a, b in itertools.pairwise(span)]
         start, end = span[0].start, span[-1].end
         if not all(soft_gap(gap, w) for gap, w in zip(gaps, span, strict=False)):
-            shape = self._shape(text, (*keys, last), span, gaps)
+            shape = self._shape(text, keys, span, gaps)
             if shape is None:
                 return None
             start, end = start - len(shape.prefix), end + (0 if suffix else len(shape.suffix))
-        return _mention(start, end, forms, suffix)
+        return Mention(start, end, entry, suffix)
 
     def _shape(self, text: str, keys: tuple[str, ...], span: list[Word], gaps: list[str]) -> _Shape | None:
         """The punctuation of a name of the setting that the written words have, if any."""
@@ -273,36 +357,35 @@ class SettingNames:
 
     def _word(self, text: str, found: list[Word], at: int) -> Mention | None:
         word = found[at]
-        key, suffix = word.key, ""
-        forms = self._single.get(key)
-        if forms is None and (stem := possessive(word)) is not None:
-            key, suffix = stem
-            forms = self._single.get(key)
-        end = word.end
-        if forms is None and key.endswith("s") and not suffix:
-            surnames = tuple(f for f in self._single.get(key[:-1], ()) if f.kind is Kind.SURNAME)
-            if surnames:
-                forms, key = surnames, key[:-1]
-                if apostrophe := apostrophe_after(text, word):
-                    suffix, end = apostrophe + "s", end + 1
-        if forms is None:
+        suffix, end = "", word.end
+        entry = self._single.get(word.key)
+        if entry is None and (stem := possessive(word)) is not None:
+            entry, suffix = self._single.get(stem[0]), stem[1]
+        if (
+            entry is None
+            and word.key.endswith("s")
+            and (entry := self._plural.get(word.key[:-1]))
+            and (apostrophe := apostrophe_after(text, word))
+        ):
+            suffix, end = apostrophe + "s", end + 1
+        if entry is None:
             return None
-        mention = _mention(word.start, end, forms, suffix)
-        if key in ORDINARY_WORDS:
-            surname = mention.forms[0].kind is Kind.SURNAME
-            if not stands_as_name(text, found, at, at, surname=surname):
-                return None
-        return self._titled(text, found, at, mention)
+        if entry.ordinary and not stands_as_name(text, found, at, at, surname=entry.surname):
+            return None
+        return self._titled(text, found, at, Mention(word.start, end, entry, suffix))
 
     def _titled(self, text: str, found: list[Word], at: int, mention: Mention) -> Mention:
         """ "Mrs Smith" is one mention: the title alone would say a parent is being named."""
-        if at == 0 or mention.forms[0].kind is Kind.GIVEN or found[at - 1].key not in _TITLES:
+        entry = mention.entry
+        if at == 0 or entry.forms[0].kind is Kind.GIVEN or found[at - 1].key not in _TITLES:
             return mention
         if text[found[at - 1].end : found[at].start].strip() not in ("", "."):
             return mention
         # "Mrs Smith" is an adult: read it as the parent when a parent has that name.
-        parents = tuple(f for f in mention.forms if self._people[f.person].child is None)
-        return Mention(found[at - 1].start, mention.end, parents or mention.forms, mention.suffix)
+        if entry.children and len(entry.children) < len(entry.forms):
+            parents = [f for f in entry.forms if self._people[f.person].child is None]
+            entry = self._entry(parents, entry.ordinary) or entry
+        return Mention(found[at - 1].start, mention.end, entry, mention.suffix)
 
 
 class NameMatcher:
@@ -316,18 +399,19 @@ class NameMatcher:
     ) -> None:
         self._names = names
         self._policy = policy
-        people = names._people
         self._own = frozenset(
-            i for i, p in enumerate(people) if p.family & own_child_ids or p.person_id == reader_id
+            i
+            for i, p in enumerate(names._people)
+            if p.person_id == reader_id or not p.family.isdisjoint(own_child_ids)
         )
 
     def text(self, text: str) -> str:
         """The text with every other child's and other family's parent's name replaced."""
-        text = unicodedata.normalize("NFC", text)
+        text = _nfc(text)
         out: list[str] = []
         at = 0
         for mention in self._names.mentions(text):
-            if any(form.person in self._own for form in mention.forms):
+            if not mention.entry.people.isdisjoint(self._own):
                 continue
             out += [text[at : mention.start], self._shown(text, mention)]
             at = mention.end
@@ -335,8 +419,7 @@ class NameMatcher:
         return "".join(out)
 
     def _shown(self, text: str, mention: Mention) -> str:
-        people = self._names._people
-        forms = [f for f in mention.forms if people[f.person].child is not None]
+        forms = mention.entry.child_forms
         shown = _for_children(forms, self._policy) if forms else A_PARENT
         if shown in (A_FRIEND, A_PARENT) and starts_sentence(text, mention.start):
             shown = shown[0].upper() + shown[1:]
@@ -358,14 +441,12 @@ def _for_children(forms: Sequence[_Form], policy: OtherChildren) -> str:
     return A_FRIEND
 
 
-def _mention(start: int, end: int, forms: tuple[_Form, ...], suffix: str) -> Mention:
-    top = max(f.kind for f in forms)
-    return Mention(start, end, tuple(f for f in forms if f.kind is top), suffix)
-
-
+@lru_cache(maxsize=65536)
 def _split(name: str) -> tuple[tuple[str, ...], _Shape | None]:
     """A name's word keys, and its punctuation when that is more than spaces and hyphens."""
-    name = unicodedata.normalize("NFC", " ".join(name.split()))
+    name = _nfc(" ".join(name.split()))
+    if _PLAIN_NAME.fullmatch(name):
+        return tuple(fold(part) for part in _PLAIN_PARTS.split(name)), None
     found = words(name)
     keys = tuple(w.key for w in found)
     if not found:
@@ -377,6 +458,23 @@ def _split(name: str) -> tuple[tuple[str, ...], _Shape | None]:
     return keys, _Shape(prefix, tuple(" ".join(g.split()) for g in gaps), suffix)
 
 
+@lru_cache(maxsize=65536)
 def _initials(first: str, last: str) -> str:
     letters = [part[0].upper() for part in (first.strip(), last.strip()) if part]
     return " ".join(f"{letter}." for letter in letters)
+
+
+@lru_cache(maxsize=65536)
+def _alone(key: str) -> bool:
+    """Whether one word of a name stands alone as a name: not "A" of "A.J.", nor "Le" of "Le Roux"."""
+    return len(key) > 1 and key not in PARTICLES and not key.isdigit()
+
+
+@lru_cache(maxsize=65536)
+def _initial(given: str) -> str:
+    found = words(_nfc(given))
+    return found[0].written[0] if found else ""
+
+
+def _nfc(text: str) -> str:
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _APOSTROPHES = "'\u2019"
@@ -73,8 +73,7 @@ _PRONOUNS_AFTER = _wordset("i you we he she they it there")
 PARTICLES = _wordset("de da di du del della der den des la le van von ter st ste mc mac al el bin bt")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """One word of a text: where it is, as written, and its key."""
 
     start: int
@@ -87,7 +86,7 @@ class Word:
         return self.written[:1].isupper()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def fold(word: str) -> str:
     """The key a written word is compared by: no case, no diacritics, straight apostrophes."""
     if word.isascii():

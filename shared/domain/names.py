@@ -2,15 +2,17 @@
 
 `SettingNames` is built once from every child of a setting (first name, surname, preferred name)
 and every parent or carer (their name, the children they are linked to). It knows nothing of the
-reader, holds nothing mutable and costs a few milliseconds for hundreds of families, so a caller
-may build it per request or cache it per setting (invalidated when a child or a parent link of the
-setting changes). `for_reader` gives the cheap, reusable view for one parent.
+reader, its answers never change (what it works out on first use it only remembers), and it costs
+a few milliseconds for hundreds of families, so a caller may build it per request or cache it per
+setting (invalidated when a child, a child's name or a parent link of the setting changes; safe to
+share between threads). `for_reader` gives the cheap, reusable view for one parent.
 
 A name is found in any of the forms people write it: full name ("Oliver Smith", "Jane Smith"),
 first or preferred name alone, surname alone ("the Smith twins"), initial and surname ("O. Smith",
 "O Smith"), possessive ("Oliver's", "Smiths'"), plural surname ("the Smiths"), a title with a
-surname ("Mrs Smith"), in any case, split over lines or extra spaces, with or without diacritics
-(names_text has how words are compared, and the rule for names that are ordinary words).
+surname ("Mrs Smith"), each part of a hyphenated name ("Mary" of "Mary-Jane"), in any case, split
+over lines or extra spaces, with or without diacritics (names_text has how words are compared,
+and the rule for names that are ordinary words).
 The longest form wins: "Oliver Smith" is one mention, not "Oliver" then "Smith".
 
 What a mention shows a parent:
@@ -34,7 +36,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from functools import lru_cache
 from typing import Generic, NamedTuple, TypeVar
@@ -153,6 +155,7 @@ class Mention:
     end: int
     entry: _Entry
     suffix: str
+    stop: bool = False  # it took the full stop after an initial, which may also end a sentence
 
 
 _Key = TypeVar("_Key", str, tuple[str, ...])
@@ -219,7 +222,7 @@ class SettingNames:
                 if not given:
                     continue
                 full = _initials(given, last)
-                for part in (given, *given.split()):
+                for part in (given, *given.replace("-", " ").split()):
                     forms.setdefault(part, _Form(index, Kind.GIVEN, given, full))
                 if last:
                     forms[f"{given} {last}"] = _Form(index, Kind.FULL, given, full)
@@ -234,6 +237,8 @@ class SettingNames:
             index = len(people)
             people.append(_Person(parent.parent_id, None, parent.child_ids))
             parts = parent.name.split()
+            while parts and parts[0].rstrip(".").casefold() in _TITLES:
+                parts = parts[1:]  # "Dr Anna Smith": the title is not a name of hers
             if not parts:
                 continue
             as_surname, as_given, as_full = (_Form(index, k, "", "") for k in _KINDS)
@@ -297,7 +302,7 @@ class SettingNames:
         text = _nfc(text)
         found = words(text)
         names, starts = self._single.forms, self._starts
-        at = 0
+        at, last_end = 0, 0
         while at < len(found):
             key = found[at].key
             # Most words name nobody: one look-up or two decide that before any other work.
@@ -308,8 +313,10 @@ class SettingNames:
             if mention is None:
                 at += 1
                 continue
+            if mention.start < last_end:  # a title already read as a name of its own
+                mention = replace(mention, start=last_end)
             yield mention
-            at = after
+            at, last_end = after, mention.end
 
     def _at(self, text: str, found: list[Word], at: int) -> tuple[Mention | None, int]:
         word = found[at]
@@ -336,12 +343,14 @@ class SettingNames:
             return None  # "will brown" in lower case is two ordinary words
         gaps = [text[a.end : b.start] for a, b in itertools.pairwise(span)]
         start, end = span[0].start, span[-1].end
+        stop = len(span[-1].key) == 1 and text[end : end + 1] == "."
+        end += stop  # "A.J." is one mention with its last full stop
         if not all(soft_gap(gap, w) for gap, w in zip(gaps, span, strict=False)):
             shape = self._shape(text, keys, span, gaps)
             if shape is None:
                 return None
-            start, end = start - len(shape.prefix), end + (0 if suffix else len(shape.suffix))
-        return Mention(start, end, entry, suffix)
+            start, end = start - len(shape.prefix), end + (0 if suffix or stop else len(shape.suffix))
+        return Mention(start, end, entry, suffix, stop)
 
     def _shape(self, text: str, keys: tuple[str, ...], span: list[Word], gaps: list[str]) -> _Shape | None:
         """The punctuation of a name of the setting that the written words have, if any."""
@@ -423,7 +432,9 @@ class NameMatcher:
         shown = _for_children(forms, self._policy) if forms else A_PARENT
         if shown in (A_FRIEND, A_PARENT) and starts_sentence(text, mention.start):
             shown = shown[0].upper() + shown[1:]
-        return shown + mention.suffix
+        after = text[mention.end :].lstrip()
+        ends_sentence = mention.stop and not shown.endswith(".") and (not after or after[0].isupper())
+        return shown + mention.suffix + ("." if ends_sentence else "")
 
 
 def _for_children(forms: Sequence[_Form], policy: OtherChildren) -> str:

@@ -495,3 +495,28 @@ def test_s37_staff_are_asked_about_every_untagged_child_their_text_names(
     for child in others:
         if plain(child.first_name).casefold() in named:
             assert child.child_id in asked
+
+
+def test_s37_each_part_of_a_hyphenated_name_is_a_name_too() -> None:
+    names = SettingNames([NamedChild("c-mj", "Mary-Jane", "Smith-Jones"), MIA], [])
+    text = "Mary-Jane Smith-Jones, Mary-Jane, Mary, Jones and Smith-Jones's hat"
+    assert (
+        names.for_reader({"c-mia"}, OtherChildren.INITIALS).text(text)
+        == "M. S., M. S., M. S., S. and S.'s hat"
+    )
+
+
+def test_s37_initials_as_a_first_name_are_one_mention_with_their_full_stops() -> None:
+    names = SettingNames([NamedChild("c-aj", "A.J.", "O'Brien"), MIA], [])
+    text = "A.J., A. O'Brien and O'Brien's coat. With A.J. Then A.J. and a cat."
+    assert names.for_reader({"c-mia"}, OtherChildren.HIDDEN).text(text) == (
+        "A friend, a friend and a friend's coat. With a friend. Then a friend and a cat."
+    )
+
+
+def test_s37_a_title_in_a_parents_name_is_not_a_name_and_a_title_before_it_goes_with_it() -> None:
+    names = SettingNames([MIA], [NamedParent("p-anna", "Dr Anna Kaur", frozenset({"c-x"}))])
+    matcher = names.for_reader({"c-mia"}, OtherChildren.NAMES)
+    assert matcher.text("Dr. Kaur, Dr Anna Kaur and Anna came; the Dr said hi.") == (
+        "A parent, a parent and a parent came; the Dr said hi."
+    )

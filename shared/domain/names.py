@@ -58,7 +58,8 @@ from shared.domain.settings import OtherChildren
 A_FRIEND = "a friend"
 A_PARENT = "a parent"
 # A name of letters, apostrophes, spaces and hyphens splits into its words without the tokenizer.
-_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019]?[^\W\d_]+)*(?:[ -][^\W\d_]+(?:['\u2019][^\W\d_]+)*)*")
+# Each repetition starts with a separator, so a failing match cannot backtrack without end.
+_PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*(?:[ -][^\W\d_]+(?:['\u2019][^\W\d_]+)*)*")
 _PLAIN_PARTS = re.compile(r"[ -]")
 _TITLES = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr"))
 
@@ -391,10 +392,10 @@ class SettingNames:
         if text[found[at - 1].end : found[at].start].strip() not in ("", "."):
             return mention
         # "Mrs Smith" is an adult: read it as the parent when a parent has that name.
-        if entry.children and len(entry.children) < len(entry.forms):
+        if entry.child_forms and len(entry.child_forms) < len(entry.forms):
             parents = [f for f in entry.forms if self._people[f.person].child is None]
             entry = self._entry(parents, entry.ordinary) or entry
-        return Mention(found[at - 1].start, mention.end, entry, mention.suffix)
+        return replace(mention, start=found[at - 1].start, entry=entry)
 
 
 class NameMatcher:

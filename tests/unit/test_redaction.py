@@ -520,3 +520,13 @@ def test_s37_a_title_in_a_parents_name_is_not_a_name_and_a_title_before_it_goes_
     assert matcher.text("Dr. Kaur, Dr Anna Kaur and Anna came; the Dr said hi.") == (
         "A parent, a parent and a parent came; the Dr said hi."
     )
+
+
+def test_s37_a_title_before_a_surname_of_several_parts_that_no_parent_has_stays_a_child() -> None:
+    names = SettingNames([NamedChild("c-mj", "Mary", "Smith-Jones"), MIA], [])
+    assert names.for_reader({"c-mia"}, OtherChildren.HIDDEN).text("Mrs Smith-Jones came.") == "A friend came."
+
+
+def test_a_long_name_that_is_not_plain_letters_is_split_in_linear_time() -> None:
+    odd = NamedChild("c-odd", "a" * 5000 + "1", "b" * 5000)
+    assert SettingNames([odd, MIA], []).for_reader({"c-mia"}, OtherChildren.HIDDEN).text("Mia") == "Mia"

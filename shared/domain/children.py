@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from shared.domain.display_names import clean_name
 from shared.domain.errors import InvalidInput
-from shared.domain.names import clean_name
 
 
 class ChildStatus(StrEnum):

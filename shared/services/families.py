@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus, ParentLink
+from shared.domain.display_names import clean_name
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.families import mask_email
 from shared.domain.identifiers import is_id
-from shared.domain.names import clean_name
 from shared.domain.people import Account, LinkKind, Principal, Role, Status, normalise_email
 from shared.mail import templates
 from shared.services import access, membership

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from shared.domain.names import clean_name
+from shared.domain.display_names import clean_name
 from shared.domain.people import Account, LinkKind, Role, Status, normalise_email
 from shared.domain.settings import Setting
 from shared.mail import templates

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.domain.names import clean_name
+from shared.domain.display_names import clean_name
 from shared.domain.people import Account, Role, normalise_email
 from shared.domain.settings import Setting, clean_email_domain, clean_retention_days, clean_slug
 from shared.services.deps import Deps

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from shared.domain.access import require_manager
+from shared.domain.display_names import clean_name
 from shared.domain.errors import Conflict
 from shared.domain.families import clean_staff_role
 from shared.domain.identifiers import clean_id
-from shared.domain.names import clean_name
 from shared.domain.people import Account, LinkKind, Principal, Status
 from shared.mail import templates
 from shared.services import membership

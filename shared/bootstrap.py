@@ -13,6 +13,7 @@ from typing import Any
 from shared.clock import Clock, SystemClock
 from shared.config import Config, load_config
 from shared.security.hashing import SecretHasher
+from shared.security.pwned import breached_passwords
 from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from shared.storage import keys
@@ -73,6 +74,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         export_files=export_files(clients, clock, https_only=not config.is_local),
         export_requests=QueueExportRequests(clients),
         photo_bytes=photo_blobs,
+        breaches=breached_passwords(config.pwned_passwords_url),
     )
 
 

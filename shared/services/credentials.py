@@ -32,10 +32,16 @@ def _setting_name(deps: Deps, setting_id: str) -> str:
 def _new_password(deps: Deps, account: Account, password: object, *, field: str = "password") -> str:
     if not isinstance(password, str):
         raise InvalidInput("Choose a password.", field=field)
+    personal = _personal_words(deps, account)
     try:
-        check_password(
-            password, min_length=deps.config.password_min_length, personal=_personal_words(deps, account)
-        )
+        check_password(password, min_length=deps.config.password_min_length, personal=personal)
+        # Asked only for a password the offline rules accept, so nothing about a refused one leaves
+        # the app; no answer (None) leaves the decision to the offline lists (S2).
+        breached = deps.breaches.is_breached(password)
+        if breached:
+            check_password(
+                password, min_length=deps.config.password_min_length, personal=personal, breached=True
+            )
     except InvalidInput as error:
         raise InvalidInput(error.message, field=field) from None
     return password

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shared.clock import Clock
 from shared.config import Config
+from shared.domain.passwords import BreachedPasswords
 from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.ports import (
@@ -55,6 +56,7 @@ class Deps:
     export_files: ExportFiles
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
+    breaches: BreachedPasswords
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

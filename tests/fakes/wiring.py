@@ -22,6 +22,7 @@ from tests.fakes.blobs import (
     export_container,
     photo_container,
 )
+from tests.fakes.breaches import MemoryBreaches
 from tests.fakes.children import MemoryChildren, MemoryLinks
 from tests.fakes.comments import MemoryComments
 from tests.fakes.exports import MemoryExports
@@ -75,5 +76,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         export_files=MemoryExportFiles(export_container(clock)),
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
+        breaches=MemoryBreaches(),
     )
     return Fakes(deps, outbox, resets, export_requests, audit)

@@ -4,21 +4,51 @@ from __future__ import annotations
 
 import azure.functions as func
 
-from functions.forms import expected_version
+from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
+from shared.domain.errors import InvalidInput
 from shared.domain.people import Role
-from shared.domain.policy import visible_policy
+from shared.domain.policy import PolicyChange, visible_policy
 from shared.domain.settings import Setting
 from shared.services import policy
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
 
+# The policy's API names, and the field each one sets.
+POLICY_FIELDS = {
+    "otherChildren": "other_children",
+    "approvalRequired": "approval_required",
+    "keyChildrenOnly": "key_children_only",
+    "exportWindowDays": "export_window_days",
+    "retentionDays": "retention_days",
+    "deactivatedRetentionDays": "deactivated_retention_days",
+    "auditRetentionDays": "audit_retention_days",
+}
+API_NAMES = {field: key for key, field in POLICY_FIELDS.items()}
+_FLAGS = ("approvalRequired", "keyChildrenOnly")
+_TEXTS = ("otherChildren",)
+NOT_A_POLICY_FIELD = "{} is not a policy setting that can be changed."
+
+
+def policy_change(req: func.HttpRequest) -> PolicyChange:
+    """The fields the manager sent; a key sent as null is refused like any value of the wrong type."""
+    body = Body(read_json(req), known=POLICY_FIELDS, unknown=NOT_A_POLICY_FIELD)
+    values: dict[str, object] = {}
+    for key, field in POLICY_FIELDS.items():
+        if not body.has(key):
+            continue
+        value = body.text(key) if key in _TEXTS else body.flag(key) if key in _FLAGS else body.number(key)
+        if value is None:
+            raise InvalidInput("Send a value, or leave the field out to keep it as it is.", field=key)
+        values[field] = value
+    return PolicyChange(**values)  # type: ignore[arg-type]
+
 
 def _setting(setting: Setting, role: Role) -> func.HttpResponse:
-    body: dict[str, object] = {"id": setting.setting_id, "name": setting.name,
-                               "policy": visible_policy(setting, role)}  # fmt: skip
+    shown = {API_NAMES[name]: value for name, value in visible_policy(setting, role).items()}
+    body: dict[str, object] = {"id": setting.setting_id, "name": setting.name, "policy": shown}
     headers = {}
     if role is Role.MANAGER:  # only managers edit, so only they need the version
         body["etag"] = setting.etag
@@ -37,6 +67,9 @@ def get_setting(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_setting(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = read_json(req)
-    updated = policy.update_policy(bootstrap.deps(), who, body, expected_version(req))
+    change = policy_change(req)
+    try:
+        updated = policy.update_policy(bootstrap.deps(), who, change, expected_version(req))
+    except InvalidInput as refused:
+        raise InvalidInput(refused.message, field=API_NAMES.get(refused.field or "", refused.field)) from None
     return _setting(updated, who.role)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
 from shared.domain.errors import InvalidInput
 from shared.domain.people import Role
@@ -14,52 +13,51 @@ RETENTION_DAYS = (RETENTION_MIN_DAYS, RETENTION_MAX_DAYS)
 # An audit log is kept at least a year, so a complaint raised a year later can still be checked.
 AUDIT_RETENTION_DAYS = (365, 3650)
 
-_DAYS_FIELDS: dict[str, tuple[str, tuple[int, int], str]] = {
-    "exportWindowDays": ("export_window_days", EXPORT_WINDOW_DAYS, "how many days an export link works"),
-    "retentionDays": ("retention_days", RETENTION_DAYS, "how many days to keep archived children's records"),
-    "deactivatedRetentionDays": (
-        "deactivated_retention_days",
-        RETENTION_DAYS,
-        "how many days to keep a deactivated account",
-    ),
-    "auditRetentionDays": (
-        "audit_retention_days",
-        AUDIT_RETENTION_DAYS,
-        "how many days to keep the audit log",
-    ),
+_DAYS_FIELDS: dict[str, tuple[tuple[int, int], str]] = {
+    "export_window_days": (EXPORT_WINDOW_DAYS, "how many days an export link works"),
+    "retention_days": (RETENTION_DAYS, "how many days to keep archived children's records"),
+    "deactivated_retention_days": (RETENTION_DAYS, "how many days to keep a deactivated account"),
+    "audit_retention_days": (AUDIT_RETENTION_DAYS, "how many days to keep the audit log"),
 }
-_FLAGS = {"approvalRequired": "approval_required", "keyChildrenOnly": "key_children_only"}
-FIELDS = frozenset({"otherChildren", *_DAYS_FIELDS, *_FLAGS})
+_FLAGS = ("approval_required", "key_children_only")
 
 
-def apply_policy(setting: Setting, changes: Mapping[str, Any]) -> list[str]:
-    """Apply a manager's policy changes to `setting`; returns the names of the fields that changed.
+@dataclass(frozen=True)
+class PolicyChange:
+    """A manager's change to the setting's policy; a field left None stays as it is."""
+
+    other_children: str | None = None
+    approval_required: bool | None = None
+    key_children_only: bool | None = None
+    export_window_days: int | None = None
+    retention_days: int | None = None
+    deactivated_retention_days: int | None = None
+    audit_retention_days: int | None = None
+
+
+def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:
+    """Apply a manager's policy change to `setting`; returns the names of the fields that changed.
 
     Every field is checked before any is applied, so a refused request changes nothing.
     """
-    unknown = sorted(set(changes) - FIELDS)
-    if unknown:
-        raise InvalidInput(f"{unknown[0]} is not a policy setting that can be changed.", field=unknown[0])
     updates: dict[str, object] = {}
-    if "otherChildren" in changes:
+    if change.other_children is not None:
         try:
-            updates["other_children"] = OtherChildren(changes["otherChildren"])
+            updates["other_children"] = OtherChildren(change.other_children)
         except ValueError:
             raise InvalidInput(
                 "Choose how other children appear to parents: names, initials or hidden.",
-                field="otherChildren",
+                field="other_children",
             ) from None
-    for name, attribute in _FLAGS.items():
-        if name in changes:
-            if not isinstance(changes[name], bool):
-                raise InvalidInput(f"{name} must be true or false.", field=name)
-            updates[attribute] = changes[name]
-    for name, (attribute, (low, high), meaning) in _DAYS_FIELDS.items():
-        if name in changes:
-            value = changes[name]
-            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+    for name in _FLAGS:
+        if (flag := getattr(change, name)) is not None:
+            updates[name] = flag
+    for name, ((low, high), meaning) in _DAYS_FIELDS.items():
+        value = getattr(change, name)
+        if value is not None:
+            if not low <= value <= high:
                 raise InvalidInput(f"Choose {meaning}: a whole number from {low} to {high}.", field=name)
-            updates[attribute] = value
+            updates[name] = value
     changed = [a for a, v in updates.items() if getattr(setting, a) != v]
     for attribute in changed:
         setattr(setting, attribute, updates[attribute])
@@ -68,19 +66,16 @@ def apply_policy(setting: Setting, changes: Mapping[str, Any]) -> list[str]:
 
 # What each role reads of the policy: parents only what shapes what they see; staff what shapes
 # their work; managers everything (S24: least information).
-_VISIBLE: dict[Role, frozenset[str]] = {
-    Role.PARENT: frozenset({"otherChildren"}),
-    Role.PRACTITIONER: frozenset({"otherChildren", "approvalRequired", "keyChildrenOnly"}),
-    Role.MANAGER: FIELDS,
+_VISIBLE: dict[Role, tuple[str, ...]] = {
+    Role.PARENT: ("other_children",),
+    Role.PRACTITIONER: ("other_children", "approval_required", "key_children_only"),
+    Role.MANAGER: ("other_children", *_FLAGS, *_DAYS_FIELDS),
 }
 
 
 def visible_policy(setting: Setting, role: Role) -> dict[str, object]:
-    """The policy fields someone in `role` may read, by their API names."""
-    every: dict[str, object] = {
-        "otherChildren": setting.other_children.value,
-        "approvalRequired": setting.approval_required,
-        "keyChildrenOnly": setting.key_children_only,
-        **{name: getattr(setting, attribute) for name, (attribute, _, _) in _DAYS_FIELDS.items()},
+    """The policy fields someone in `role` may read, by field name."""
+    return {
+        name: setting.other_children.value if name == "other_children" else getattr(setting, name)
+        for name in _VISIBLE[role]
     }
-    return {name: value for name, value in every.items() if name in _VISIBLE[role]}

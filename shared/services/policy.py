@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from shared.domain.access import require_manager
 from shared.domain.errors import ConcurrencyConflict, PreconditionFailed
 from shared.domain.people import Principal
-from shared.domain.policy import apply_policy
+from shared.domain.policy import PolicyChange, apply_policy
 from shared.domain.settings import Setting
 from shared.domain.versions import STALE, require_current
 from shared.services import membership
@@ -21,7 +18,7 @@ def read_setting(deps: Deps, principal: Principal) -> Setting:
 
 
 def update_policy(
-    deps: Deps, principal: Principal, changes: Mapping[str, Any], expected_version: str | None
+    deps: Deps, principal: Principal, changes: PolicyChange, expected_version: str | None
 ) -> Setting:
     """Change policy fields from the version the manager saw; every change is audited."""
     require_manager(principal)

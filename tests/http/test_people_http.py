@@ -5,6 +5,8 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from shared import bootstrap
 from shared.services.ports import AuditEvent
 from tests.conftest import PASSWORD, PIN
@@ -163,6 +165,31 @@ def test_the_setting_policy_is_read_by_role_and_changed_under_its_etag(api: Api)
     parent, _ = join(api, manager, "/api/parents", {"childIds": [child["id"]]})
     seen = parent.get("/api/setting").json()
     assert seen["policy"] == {"otherChildren": "hidden"} and "etag" not in seen
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("otherChildren", "everyone"),
+        ("otherChildren", None),
+        ("approvalRequired", "yes"),
+        ("retentionDays", 29),
+        ("auditRetentionDays", True),
+        ("auditRetentionDays", "400"),
+        ("name", "A new name"),
+    ],
+)
+def test_each_refused_policy_value_is_a_400_naming_its_field_and_changes_nothing(
+    api: Api, field: str, value: object
+) -> None:
+    signed_in_manager(api)
+    current = api.get("/api/setting")
+    refused = api.call(
+        "PATCH", "/api/setting", {"keyChildrenOnly": True, field: value},
+        headers={"If-Match": current.headers["ETag"]},
+    )  # fmt: skip
+    assert refused.status_code == 400 and refused.json()["error"]["field"] == field
+    assert api.get("/api/setting").json()["policy"]["keyChildrenOnly"] is False
 
 
 def test_s29_the_audit_log_pages_and_refuses_a_cursor_from_another_setting(api: Api) -> None:

@@ -7,7 +7,7 @@ import pytest
 from shared.domain.children import ChildStatus
 from shared.domain.errors import Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.people import Role
-from shared.domain.policy import apply_policy
+from shared.domain.policy import PolicyChange, apply_policy
 from shared.services import children, staff
 from shared.services.children import ChildDetails as Details
 from tests.integration.nurseries import Nursery
@@ -78,7 +78,7 @@ def test_s24_practitioners_see_only_their_key_children_when_the_setting_says_so(
     assert len(children.list_children(nursery.deps, practitioner)) == 2
     setting = nursery.deps.settings.get(nursery.setting.setting_id)
     assert setting is not None
-    apply_policy(setting, {"keyChildrenOnly": True})
+    apply_policy(setting, PolicyChange(key_children_only=True))
     nursery.deps.settings.save(setting)
     assert [c.child_id for c in children.list_children(nursery.deps, practitioner)] == [mine.child_id]
     assert len(children.list_children(nursery.deps, nursery.manager)) == 2  # managers see everyone

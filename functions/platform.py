@@ -4,26 +4,40 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions.forms import Body
 from functions.http import endpoint, json_response, read_json
 from shared import bootstrap
+from shared.domain.errors import InvalidInput
 from shared.services.platform import create_setting as create_setting_service
 
 bp = func.Blueprint()
+
+NEW_SETTING = ("name", "slug", "emailDomain", "retentionDays", "managerName", "managerEmail")
+# The fields the use case names, by the body keys they came from.
+API_NAMES = {
+    "email_domain": "emailDomain",
+    "retention_days": "retentionDays",
+    "manager_email": "managerEmail",
+    "manager_name": "managerName",
+}
 
 
 @bp.route(route="api/platform/settings", methods=["POST"], auth_level=func.AuthLevel.ADMIN)
 @endpoint
 def create_setting(req: func.HttpRequest) -> func.HttpResponse:
-    body = read_json(req)
-    created = create_setting_service(
-        bootstrap.deps(),
-        name=body.get("name"),
-        slug=body.get("slug"),
-        email_domain=body.get("emailDomain"),
-        retention_days=body.get("retentionDays"),
-        manager_name=body.get("managerName"),
-        manager_email=body.get("managerEmail"),
-    )
+    body = Body(read_json(req), known=NEW_SETTING)
+    try:
+        created = create_setting_service(
+            bootstrap.deps(),
+            name=body.text("name"),
+            slug=body.text("slug"),
+            email_domain=body.text("emailDomain"),
+            retention_days=body.number("retentionDays"),
+            manager_name=body.text("managerName"),
+            manager_email=body.text("managerEmail"),
+        )
+    except InvalidInput as refused:
+        raise InvalidInput(refused.message, field=API_NAMES.get(refused.field or "", refused.field)) from None
     return json_response(
         {
             "setting": {"id": created.setting.setting_id, "name": created.setting.name},

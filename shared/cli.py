@@ -1,6 +1,7 @@
 """Operator commands: `python -m shared.cli create-setting ...`.
 
-Runs with the same settings as the app (in Azure: storage endpoints and DefaultAzureCredential,
+Runs with the same settings as the app (in Azure: storage endpoints and the operator's Azure CLI
+sign-in, since no managed identity is set on a laptop,
 plus the JWT key ring that signs the manager's activation link). The admin route
 POST /api/platform/settings does the same with the host's master key and needs no local secrets.
 """
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             manager_email=args.manager_email,
         )
     except JournalError as error:
-        where = f" ({error.field})" if error.field else ""
+        where = f" (--{error.field.replace('_', '-')})" if error.field else ""
         print(f"error{where}: {error.message}", file=sys.stderr)
         return 2
     print(json.dumps({"setting": created.setting.setting_id, "manager": created.manager.user_id}))

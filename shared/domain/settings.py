@@ -67,7 +67,7 @@ def clean_email_domain(raw: object) -> str | None:
     if raw is None or raw == "":
         return None
     if not isinstance(raw, str) or not _DOMAIN.fullmatch(raw.strip().lower()):
-        raise InvalidInput("Enter a domain like sunflower.example, or leave it empty.", field="emailDomain")
+        raise InvalidInput("Enter a domain like sunflower.example, or leave it empty.", field="email_domain")
     return raw.strip().lower()
 
 
@@ -80,6 +80,6 @@ def clean_retention_days(raw: object) -> int:
         raise InvalidInput(
             f"Choose how many days to keep archived children's records: "
             f"{RETENTION_MIN_DAYS} to {RETENTION_MAX_DAYS}.",
-            field="retentionDays",
+            field="retention_days",
         )
     return raw

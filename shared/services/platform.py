@@ -20,12 +20,12 @@ class NewSetting:
 def create_setting(
     deps: Deps,
     *,
-    name: object,
-    slug: object,
-    email_domain: object,
-    retention_days: object,
-    manager_name: object,
-    manager_email: object,
+    name: str | None,
+    slug: str | None,
+    email_domain: str | None,
+    retention_days: int | None,
+    manager_name: str | None,
+    manager_email: str | None,
 ) -> NewSetting:
     """Create a setting and invite its first manager; the activation mail goes through the queue."""
     setting = Setting(
@@ -36,8 +36,8 @@ def create_setting(
         created_at=deps.clock.now(),
     )
     # Check the manager's details before anything is written, so bad input leaves nothing behind.
-    email = normalise_email(manager_email, field_name="managerEmail")
-    person = clean_name(manager_name, field_name="managerName")
+    email = normalise_email(manager_email, field_name="manager_email")
+    person = clean_name(manager_name, field_name="manager_name")
     deps.settings.add(setting)
     try:
         manager = invite(deps, setting, email=email, name=person, role=Role.MANAGER, actor="platform")

@@ -44,4 +44,4 @@ def test_bad_input_is_a_clear_error_and_creates_nothing(local_env: dict[str, str
         local_env, "create-setting", "--name", "X", "--slug", "good-slug-cli", "--retention-days", "5",
         "--manager-name", "Bea", "--manager-email", "bea2@bluebell.example",
     )  # fmt: skip
-    assert again.returncode == 2 and "retentionDays" in again.stderr
+    assert again.returncode == 2 and "(--retention-days)" in again.stderr

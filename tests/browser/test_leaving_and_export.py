@@ -1,4 +1,4 @@
-"""Issue 6 in real Chromium: a child's record (archive, restore, legal hold), the journal download,
+"""In real Chromium: a child's record (archive, restore, legal hold), the journal download,
 staff and parent administration, the journal's area filter, editing drafts and removing photos."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The full schemathesis run (`make fuzz`, issue 8): many more examples per operation than the smoke
+"""The full schemathesis run (`make fuzz`): many more examples per operation than the smoke
 set in `make test`, valid and deliberately invalid, unauthenticated and as each role; at least
 1,000 cases in all. Not collected by `make test` (the file name does not start with test_)."""
 

@@ -1,4 +1,4 @@
-"""Schemathesis against the running local host (issue 8): generated requests from openapi.yaml, sent
+"""Schemathesis against the running local host: generated requests from openapi.yaml, sent
 unauthenticated and as a signed-in manager, practitioner and parent, each answer checked against the
 specification (status documented, content type, response schema) and for 5xx (S30).
 

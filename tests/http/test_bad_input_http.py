@@ -1,4 +1,4 @@
-"""Bad input on every documented route (issue 8, S26, S30): oversized, truncated and mistyped
+"""Bad input on every documented route (S26, S30): oversized, truncated and mistyped
 bodies, the wrong content type and garbage path ids, each answered with a 4xx in our error shape,
 never a 500. The routes and their bodies come from openapi.yaml, the callers and real ids from the
 tenant-isolation world, so a new route is covered without touching this file."""

@@ -1,4 +1,4 @@
-"""Storage going away while the app serves requests (issue 8, S30): every caller gets a 503 in our
+"""Storage going away while the app serves requests (S30): every caller gets a 503 in our
 error shape with code storage_unavailable, and the app serves again by itself once storage is back.
 
 The served host stays up throughout; the app is wired to an Azurite of this test's own (persistent

@@ -1,4 +1,4 @@
-"""A bounded schemathesis run in `make test` (issue 8, S30): a few deterministic examples of every
+"""A bounded schemathesis run in `make test` (S30): a few deterministic examples of every
 documented operation, unauthenticated and as each role; `make fuzz` runs the full set."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Photos of moments from home over real HTTP (issue 4): a family adds them, staff see them, and
+"""Photos of moments from home over real HTTP: a family adds them, staff see them, and
 accepting the moment brings them into the journal. Bytes are read back from Azurite (S24, S26-S28)."""
 
 from __future__ import annotations

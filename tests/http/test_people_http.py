@@ -1,4 +1,4 @@
-"""People and permissions over real HTTP through the local host (issue 4A): S13, S18, S23-S25, S29."""
+"""People and permissions over real HTTP through the local host: S13, S18, S23-S25, S29."""
 
 from __future__ import annotations
 

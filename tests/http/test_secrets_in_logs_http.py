@@ -1,4 +1,4 @@
-"""No secret reaches any log (issue 8, S29): whole journeys over HTTP with every logger at DEBUG,
+"""No secret reaches any log (S29): whole journeys over HTTP with every logger at DEBUG,
 the app's, the local host's request log and the Azure SDK's included.
 
 (The local mail transport echoes mailed links to the developer's terminal with print(); that is

@@ -1,4 +1,4 @@
-"""Tenant isolation over real HTTP (issue 4, S24): every documented route, called by five outsiders.
+"""Tenant isolation over real HTTP (S24): every documented route, called by five outsiders.
 
 The routes come from openapi.yaml, so a route added there is covered here without touching this
 file, or the test fails and says what it needs (a target object for a new path parameter, say).

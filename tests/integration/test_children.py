@@ -1,4 +1,4 @@
-"""Children as staff see and edit them (issue 4A): versions (If-Match), key people, S24 visibility."""
+"""Children as staff see and edit them: versions (If-Match), key people, S24 visibility."""
 
 from __future__ import annotations
 

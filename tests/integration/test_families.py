@@ -1,4 +1,4 @@
-"""Managers administer parents and their links (issue 4A): S13, S18, S24."""
+"""Managers administer parents and their links: S13, S18, S24."""
 
 from __future__ import annotations
 

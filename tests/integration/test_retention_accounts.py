@@ -1,4 +1,4 @@
-"""The purge removes expired sessions and links, leavers' accounts and old audit entries (issue 5, S29)."""
+"""The purge removes expired sessions and links, leavers' accounts and old audit entries (S29)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The purge of leavers against Azurite (issue 5): export windows end, archived children's records go
+"""The purge of leavers against Azurite: export windows end, archived children's records go
 after the retention period unless held, group observations survive without the leaver's name, and
 a run that stops anywhere is finished by the next. Checked by reading tables and blobs directly."""
 

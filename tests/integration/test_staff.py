@@ -1,4 +1,4 @@
-"""Managers administer staff (issue 4A): roles, the last manager, deactivation (S13, S18, S24)."""
+"""Managers administer staff: roles, the last manager, deactivation (S13, S18, S24)."""
 
 from __future__ import annotations
 

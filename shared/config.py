@@ -135,8 +135,8 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     return Config(
         environment=environment,
         public_base_url=public_base_url.rstrip("/"),
-        storage=_storage(env, local),
-        mail=_mail(env, local, var_dir),
+        storage=storage_config(env, local),
+        mail=mail_config(env, local, var_dir),
         jwt_keys=jwt_keys,
         jwt_current_kid=jwt_current,
         peppers=peppers,
@@ -163,7 +163,7 @@ def _pwned_passwords_url(env: Mapping[str, str], local: bool) -> str | None:
     return raw.rstrip("/")
 
 
-def _storage(env: Mapping[str, str], local: bool) -> StorageConfig:
+def storage_config(env: Mapping[str, str], local: bool) -> StorageConfig:
     # "JournalStorage" is also the connection name the queue triggers use, so the Functions host
     # and our own clients read the same settings (identity-based: JournalStorage__queueServiceUri).
     connection = env.get("JournalStorage")
@@ -190,7 +190,7 @@ def _storage(env: Mapping[str, str], local: bool) -> StorageConfig:
     )
 
 
-def _mail(env: Mapping[str, str], local: bool, var_dir: Path) -> MailConfig:
+def mail_config(env: Mapping[str, str], local: bool, var_dir: Path) -> MailConfig:
     transport = env.get("JOURNAL_MAIL_TRANSPORT", "folder" if local else "smtp")
     if transport not in {"smtp", "folder"}:
         raise ConfigError("JOURNAL_MAIL_TRANSPORT must be 'smtp' or 'folder'")

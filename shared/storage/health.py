@@ -17,12 +17,15 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from shared.config import ROOT, Config, ConfigError, _mail, _storage
+from shared.config import ROOT, Config, ConfigError, mail_config
+from shared.config import storage_config as read_storage_config
 from shared.domain.errors import JournalError
+from shared.domain.photos import CONTAINER as PHOTOS_CONTAINER
+from shared.storage import keys
 from shared.storage.clients import StorageClients
 from shared.storage.queues import MAIL_QUEUE
 
-HEALTH_CONTAINER = "photos"
+HEALTH_CONTAINER = PHOTOS_CONTAINER
 
 # The platform leaves a Key Vault reference's own text in the setting when it cannot resolve it.
 KEY_VAULT_REFERENCE = "@Microsoft.KeyVault("
@@ -35,7 +38,9 @@ OK, MISSING, REFUSED, UNAVAILABLE = "ok", "missing", "refused", "unavailable"
 def storage_answers(clients: StorageClients) -> dict[str, str]:
     """Each service's name mapped to "ok", "unavailable" (no answer) or "refused" (no access)."""
     checks: dict[str, Callable[[], object]] = {
-        "tables": lambda: clients.table_service.get_table_client("settings").get_entity("~health", "~health"),
+        "tables": lambda: clients.table_service.get_table_client(keys.SETTINGS).get_entity(
+            "~health", "~health"
+        ),
         "blobs": lambda: clients.blob_service.get_container_client(HEALTH_CONTAINER).exists(),
         "queues": lambda: clients.queue_service.get_queue_client(MAIL_QUEUE).get_queue_properties(),
     }
@@ -95,9 +100,9 @@ def dependency_report(
     try:
         config = load()
     except ConfigError as error:
-        storage_config, storage_error = _section(lambda: _storage(env, local))
+        storage_config, storage_error = _section(lambda: read_storage_config(env, local))
         _, mail_error = _section(
-            lambda: _mail(env, local, Path(env.get("JOURNAL_VAR_DIR", str(ROOT / "var"))))
+            lambda: mail_config(env, local, Path(env.get("JOURNAL_VAR_DIR", str(ROOT / "var"))))
         )
         if storage_error is not None:
             _config_problem(problem, "storage", storage_error)

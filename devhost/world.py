@@ -17,6 +17,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.identifiers import new_child_id
@@ -24,6 +25,7 @@ from shared.domain.observations import Observation
 from shared.domain.people import Account, Principal, Role, Status
 from shared.domain.settings import Setting
 from shared.services import access, observations
+from shared.services.children import ChildDetails, add_child
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
@@ -54,16 +56,44 @@ class Person:
 Someone = Person | Principal
 
 
+def acting_as(
+    setting_id: str,
+    role: Role,
+    now: datetime,
+    *,
+    name: str = "Sam Parent",
+    user_id: str | None = None,
+    email: str | None = None,
+    session_digest: str = "0" * 64,
+) -> Principal:
+    """Who a session check would return; for use cases that read only the principal, the account
+    need not be stored."""
+    email = email or f"{secrets.token_hex(3)}@family.example"
+    end = now + _SESSION
+    return Principal(setting_id, user_id or new_user_id(), name, email, role, session_digest, end, end)
+
+
 class Place:
     """One setting of the world, and the people, children and journal built in it."""
 
-    def __init__(self, deps: Deps, setting: Setting) -> None:
+    def __init__(self, deps: Deps, setting_id: str) -> None:
         self.deps = deps
-        self.setting = setting
+        self.setting_id = setting_id
 
     @property
-    def setting_id(self) -> str:
-        return self.setting.setting_id
+    def setting(self) -> Setting:
+        found = self.deps.settings.get(self.setting_id)
+        if found is None:
+            raise LookupError(f"no setting {self.setting_id!r} in this world")
+        return found
+
+    def update_setting(self, **changes: Any) -> Setting:
+        """The setting with these fields changed (its privacy policy, retention, ...), saved."""
+        setting = self.setting
+        for name, value in changes.items():
+            setattr(setting, name, value)
+        self.deps.settings.save(setting)
+        return setting
 
     # -- people -------------------------------------------------------------------------------
 
@@ -134,9 +164,23 @@ class Place:
         others_photos: bool = True,
         status: ChildStatus = ChildStatus.ACTIVE,
         archived_at: datetime | None = None,
+        by: Someone | None = None,
     ) -> Child:
-        """A child on the setting's roll, with the photo consents the setting recorded."""
+        """A child on the setting's roll, with the photo consents the setting recorded: added
+        `by` a manager through the use case (checked and audited), or else written directly."""
         key = key_person if isinstance(key_person, str | None) else key_person.user_id
+        if by is not None:
+            if status is not ChildStatus.ACTIVE or archived_at is not None:
+                raise ValueError("a child added through the use case starts on the roll")
+            details = ChildDetails(
+                first_name=first,
+                last_name=last,
+                date_of_birth=born.isoformat(),
+                key_person_id=key,
+                photos_in_own_journal=own_photos,
+                photos_in_others_journals=others_photos,
+            )
+            return add_child(self.deps, self._principal(by), details)
         child = Child(
             self.setting_id,
             new_child_id(),
@@ -221,7 +265,7 @@ class World:
                 created_at=self.deps.clock.now(),
             )
             self.deps.settings.add(found)
-        return Place(self.deps, found)
+        return Place(self.deps, setting_id)
 
     def created_setting(
         self, *, name: str, slug: str, manager_name: str, manager_email: str, retention_days: int = 365
@@ -236,10 +280,8 @@ class World:
             manager_name=manager_name,
             manager_email=manager_email,
         )
-        return Place(self.deps, created.setting), created.manager
+        return Place(self.deps, created.setting.setting_id), created.manager
 
     def place(self, setting_id: str) -> Place:
-        found = self.deps.settings.get(setting_id)
-        if found is None:
-            raise LookupError(f"no setting {setting_id!r} in this world")
-        return Place(self.deps, found)
+        """A setting already in the world (its record is read when asked for)."""
+        return Place(self.deps, setting_id)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from devhost.azurite import Azurite, start_azurite
+from devhost.world import World
 from shared import bootstrap
 from shared.clock import FrozenClock
 from shared.config import Config, load_config
@@ -24,7 +25,6 @@ from shared.mail.message import Mail
 from shared.services.credentials import activate, process_reset_request
 from shared.services.deps import Deps
 from shared.services.invitations import invite
-from shared.services.platform import create_setting
 from shared.storage.clients import StorageClients
 from shared.storage.queues import MAIL_QUEUE, RESET_QUEUE
 
@@ -144,16 +144,10 @@ class People:
 
     def setting(self) -> Setting:
         slug = f"nursery-{secrets.token_hex(4)}"
-        created = create_setting(
-            self.deps,
-            name="Little Acorns",
-            slug=slug,
-            email_domain=None,
-            retention_days=365,
-            manager_name="Maya Manager",
-            manager_email=f"maya@{slug}.example",
+        place, _ = World(self.deps).created_setting(
+            name="Little Acorns", slug=slug, manager_name="Maya Manager", manager_email=f"maya@{slug}.example"
         )
-        return created.setting
+        return place.setting
 
     def member(self, role: Role = Role.PARENT, *, setting: Setting | None = None) -> Member:
         setting = setting or self.setting()

@@ -53,7 +53,8 @@ class Person:
         return self.account.email
 
 
-Someone = Person | Principal
+# Anyone the world may act as or link: a person it built, an account, or a session's principal.
+Someone = Person | Principal | Account
 
 
 def acting_as(

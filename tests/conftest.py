@@ -29,7 +29,7 @@ from shared.storage.clients import StorageClients
 from shared.storage.queues import MAIL_QUEUE, RESET_QUEUE
 
 if TYPE_CHECKING:
-    from tests.integration.nurseries import Nursery
+    from tests.nurseries import Nursery
 
 
 @pytest.fixture(scope="session")
@@ -165,7 +165,7 @@ def people(deps: Deps, mailbox: Mailbox) -> People:
 @pytest.fixture
 def nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
     """A setting whose first manager has activated and signed in."""
-    from tests.integration.nurseries import open_nursery  # it imports this module
+    from tests.nurseries import open_nursery  # it imports this module
 
     return open_nursery(deps, people, mailbox)
 
@@ -173,6 +173,6 @@ def nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
 @pytest.fixture
 def other_nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
     """A second, unrelated setting: its ids must be invisible from the first (S24)."""
-    from tests.integration.nurseries import open_nursery
+    from tests.nurseries import open_nursery
 
     return open_nursery(deps, people, mailbox)

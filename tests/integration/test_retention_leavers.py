@@ -33,8 +33,8 @@ from shared.storage.observations import observation_entity
 from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
-from tests.integration.nurseries import Nursery
 from tests.journal_support import draft, link
+from tests.nurseries import Nursery
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
 TABLES = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS, keys.ACCOUNTS)

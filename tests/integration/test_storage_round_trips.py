@@ -21,8 +21,8 @@ from shared.storage.clients import StorageClients
 from shared.storage.tables import Table
 from tests import photos as images
 from tests.conftest import People
-from tests.integration.nurseries import Nursery, session_token
 from tests.journal_support import add_child, draft, link, principal, published
+from tests.nurseries import Nursery, session_token
 
 
 def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenClock, people: People) -> None:

@@ -28,8 +28,8 @@ from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
 from tests import photos
 from tests.fakes.wiring import Fakes
-from tests.integration.nurseries import Nursery
 from tests.journal_support import link, set_policy
+from tests.nurseries import Nursery
 
 OWN = ("Ada", "Lovelace")
 OTHER = ("Grace", "Hopper")

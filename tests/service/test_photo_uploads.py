@@ -16,8 +16,8 @@ from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from tests import photos as images
 from tests.fakes.wiring import Fakes
-from tests.integration.nurseries import Nursery
 from tests.journal_support import draft
+from tests.nurseries import Nursery
 
 
 class Meanwhile:

@@ -11,7 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
 from bench.world import World
-from shared.domain.children import Child, ChildStatus
+from devhost.world import World as BuiltWorld
+from shared.domain.children import ChildStatus
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
 from shared.domain.settings import Setting
@@ -41,22 +42,15 @@ def _leaver(world: World, count: int) -> Leaver:
     """A setting whose one child left long ago, with `count` published observations, each with one
     photo (its row and both sizes' blobs) and a journal row; returns what was written."""
     deps, now = world.deps, world.deps.clock.now()
-    setting = Setting("purge-" + secrets.token_hex(4), "Purge Bench", None, retention_days=30, created_at=now)
-    deps.settings.add(setting)
-    child = Child(
-        setting.setting_id,
-        "c" + secrets.token_hex(8),
+    place = BuiltWorld(deps).setting("purge-" + secrets.token_hex(4), "Purge Bench", retention_days=30)
+    setting = place.setting
+    child = place.child(
         "Mia",
         "Rose",
-        date(2022, 1, 1),
-        None,
-        True,
-        True,
-        ChildStatus.ARCHIVED,
-        now,
+        born=date(2022, 1, 1),
+        status=ChildStatus.ARCHIVED,
         archived_at=now - timedelta(days=400),
     )
-    deps.children.add(child)
     names = json.dumps([[child.child_id, child.first_name, child.last_name]])
     leaver = Leaver(setting)
     observations, journal = leaver.rows[keys.OBSERVATIONS], leaver.rows[keys.JOURNAL]

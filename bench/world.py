@@ -18,15 +18,14 @@ from PIL import Image
 from bench.counting import RequestCounter
 from devhost.azurite import start_azurite
 from devhost.host import LocalHost
+from devhost.world import World as BuiltWorld
 from shared import bootstrap
 from shared.config import load_config
-from shared.domain.children import Child, ChildStatus, ParentLink
-from shared.domain.people import Account, Principal, Role, Status
-from shared.domain.settings import Setting
+from shared.domain.children import Child
+from shared.domain.people import Role
 from shared.media.images import process_photo
 from shared.services import observations
 from shared.services.deps import Deps
-from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
 from shared.storage import keys
 from shared.storage.clients import StorageClients
@@ -225,76 +224,41 @@ def build_world(var: Path) -> Iterator[World]:
 
 
 def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCounter) -> World:
-    now = deps.clock.now()
-    setting_id = "bench-" + secrets.token_hex(3)
-    deps.settings.add(Setting(setting_id, "Bench Nursery", None, retention_days=365, created_at=now))
-    people = {}
-    for role in (Role.MANAGER, Role.PARENT):
-        email = f"{role.value}@bench.example"
-        account = Account(
-            setting_id,
-            new_user_id(),
-            email,
-            f"Bench {role.value.title()}",
-            role,
-            Status.ACTIVE,
-            now,
-            password_hash=deps.hasher.hash(PASSWORD),
-            pin_hash=deps.hasher.hash(PIN),
+    place = BuiltWorld(deps).setting("bench-" + secrets.token_hex(3), "Bench Nursery", retention_days=365)
+    manager, parent = (
+        place.person(
+            role, f"Bench {role.value.title()}", f"{role.value}@bench.example", password=PASSWORD, pin=PIN
         )
-        deps.accounts.add(account)
-        people[role] = {"id": account.user_id, "email": email}
-    children = []
-    for first in ("Mia", "Ollie"):
-        child = Child(
-            setting_id,
-            "c" + secrets.token_hex(8),
-            first,
-            "Bench",
-            date(2023, 1, 1),
-            None,
-            True,
-            True,
-            ChildStatus.ACTIVE,
-            now,
-        )
-        deps.children.add(child)
-        children.append(child)
-    deps.links.link(ParentLink(setting_id, people[Role.PARENT]["id"], children[0].child_id, now))
-    manager = _principal(deps, setting_id, people[Role.MANAGER]["id"])
-    made: list[str] = []
-    for index in range(25):
-        given = observations.ObservationText(
-            child_ids=[c.child_id for c in children],
+        for role in (Role.MANAGER, Role.PARENT)
+    )
+    mia, ollie = (place.child(first, "Bench", born=date(2023, 1, 1)) for first in ("Mia", "Ollie"))
+    place.link(parent, mia)
+    made = [
+        place.observe(
+            manager,
+            mia,
+            ollie,
             text=f"Mia and Ollie built tower {index}.",
-            areas=["mathematics"],
-            observed_on=date(2026, 1, 1 + index % 28).isoformat(),
-        )
-        made.append(observations.create_observation(deps, manager, given).observation_id)
-    first_observation = made[0]
+            observed_on=date(2026, 1, 1 + index % 28),
+        ).observation_id
+        for index in range(25)
+    ]
     small = photo(640, 480)
-    photo_id = upload_photo(deps, manager, first_observation, Upload(small)).photo_id
+    photo_id = upload_photo(deps, place.acting(manager), made[0], Upload(small)).photo_id
     for observation_id in made:
-        observations.publish_observation(deps, manager, observation_id)
+        observations.publish_observation(deps, place.acting(manager), observation_id)
     return World(
         base,
         deps,
         clients,
         counter,
-        setting_id,
-        people[Role.MANAGER],
-        people[Role.PARENT],
-        children[0],
-        children[1],
-        first_observation,
+        place.setting_id,
+        {"id": manager.user_id, "email": manager.email},
+        {"id": parent.user_id, "email": parent.email},
+        mia,
+        ollie,
+        made[0],
         photo_id,
         photo(4000, 3000),
         small,
     )
-
-
-def _principal(deps: Deps, setting_id: str, user_id: str) -> Principal:
-    account = deps.accounts.get(setting_id, user_id)
-    assert account is not None
-    now = deps.clock.now()
-    return Principal(setting_id, user_id, account.name, account.email, account.role, "0" * 64, now, now)

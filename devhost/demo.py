@@ -10,22 +10,18 @@ import io
 import json
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from shared.domain.children import Child, ChildStatus, ParentLink
+from devhost.world import Person, Place, World
+from shared.domain.children import Child
 from shared.domain.errors import InvalidInput
-from shared.domain.identifiers import new_child_id
 from shared.domain.passwords import check_password
-from shared.domain.people import Account, Principal, Role, Status
+from shared.domain.people import Role
 from shared.domain.pins import check_pin
-from shared.domain.settings import Setting
-from shared.services import observations
 from shared.services.deps import Deps
-from shared.services.invitations import new_user_id
-from shared.services.photos import Upload, upload_photo
 
 DEMO_SETTING = "sunflower-demo"
 DEMO_NAME = "Sunflower Nursery (demo)"
@@ -75,25 +71,16 @@ def seed_demo(deps: Deps, accounts_file: Path) -> list[DemoAccount]:
     """Create the demo setting once; afterwards return the accounts written the first time."""
     if deps.settings.get(DEMO_SETTING) is not None and accounts_file.exists():
         return [DemoAccount(**row) for row in json.loads(accounts_file.read_text())]
-    now = deps.clock.now()
-    if deps.settings.get(DEMO_SETTING) is None:
-        deps.settings.add(Setting(DEMO_SETTING, DEMO_NAME, None, retention_days=365, created_at=now))
-    created = []
+    place = World(deps).setting(DEMO_SETTING, DEMO_NAME, retention_days=365)
+    people = {}
     for name, email, role in _PEOPLE:
-        password, pin = _passphrase(name, email), _pin()
-        existing = deps.accounts.find_by_email(DEMO_SETTING, email)
-        account = existing or Account(DEMO_SETTING, new_user_id(), email, name, role, Status.ACTIVE, now)
-        account.password_hash = deps.hasher.hash(password)
-        account.pin_hash = deps.hasher.hash(pin)
-        account.failed_logins = account.failed_pins = 0
-        account.pin_locked = False
-        if existing:
-            deps.accounts.save(account)
-        else:
-            deps.accounts.add(account)
-        created.append(DemoAccount(name, role.value, DEMO_SETTING, email, password, pin))
+        people[email] = place.person(role, name, email, password=_passphrase(name, email), pin=_pin())
     if not deps.children.list(DEMO_SETTING):
-        _seed_journal(deps)
+        _seed_journal(place, people)
+    created = [
+        DemoAccount(p.account.name, p.account.role.value, DEMO_SETTING, p.email, p.password, p.pin)
+        for p in people.values()
+    ]
     accounts_file.parent.mkdir(parents=True, exist_ok=True)
     accounts_file.write_text(json.dumps([asdict(a) for a in created], indent=2))
     accounts_file.chmod(0o600)
@@ -109,80 +96,38 @@ _CHILDREN = (
 )
 
 
-def _seed_journal(deps: Deps) -> None:
+def _seed_journal(place: Place, people: dict[str, Person]) -> None:
     """Four children, their families' links, and observations: one of them a group observation
     with a photo, so a parent sees the other child shown as the setting's policy says."""
-    now = deps.clock.now()
-    staff = {a.role: a for a in deps.accounts.in_setting(DEMO_SETTING) if a.role is not Role.PARENT}
-    tom = deps.accounts.find_by_email(DEMO_SETTING, "tom@sunflower.example")
-    assert tom is not None
+    tom, manager = people["tom@sunflower.example"], people["manager@sunflower.example"]
     children: dict[str, Child] = {}
     for first, last, parent_email, others in _CHILDREN:
-        child = Child(
-            DEMO_SETTING,
-            new_child_id(),
-            first,
-            last,
-            date(2023, 4, 2 + len(children)),
-            tom.user_id,
-            True,
-            others,
-            ChildStatus.ACTIVE,
-            now,
-        )
-        deps.children.add(child)
-        children[first] = child
-        parent = deps.accounts.find_by_email(DEMO_SETTING, parent_email)
-        if parent is not None:
-            deps.links.link(ParentLink(DEMO_SETTING, parent.user_id, child.child_id, now))
-    author, manager = _acting(tom, now), _acting(staff[Role.MANAGER], now)
-    group = observations.create_observation(
-        deps,
-        author,
-        observations.ObservationText(
-            child_ids=[children["Poppy"].child_id, children["Arlo"].child_id],
-            text="Poppy and Arlo Wilson built a bridge of blocks and drove the cars across it, "
-            "taking turns and counting each car.",
-            areas=["mathematics", "personal-social-emotional", "playing-and-exploring"],
-            next_steps="Poppy: count beyond ten. Arlo: describe what happens when the bridge falls.",
-            observed_on=now.date().isoformat(),
-        ),
+        born = date(2023, 4, 2 + len(children))
+        children[first] = place.child(first, last, born=born, key_person=tom, others_photos=others)
+        if parent_email in people:
+            place.link(people[parent_email], children[first])
+    place.observe(
+        tom,
+        children["Poppy"],
+        children["Arlo"],
+        text="Poppy and Arlo Wilson built a bridge of blocks and drove the cars across it, "
+        "taking turns and counting each car.",
+        areas=["mathematics", "personal-social-emotional", "playing-and-exploring"],
+        next_steps="Poppy: count beyond ten. Arlo: describe what happens when the bridge falls.",
+        photos=[_picture()],
+        publish=manager,
     )
-    upload_photo(deps, author, group.observation_id, Upload(_picture()))
-    observations.publish_observation(deps, manager, group.observation_id)
     for first, text, area in (
         ("Poppy", "Poppy painted a sunflower and named its colours.", "expressive-arts-and-design"),
         ("Isla", "Isla listened to 'The Gruffalo' and joined in with the repeated lines.", "literacy"),
     ):
-        single = observations.create_observation(
-            deps,
-            author,
-            observations.ObservationText(
-                child_ids=[children[first].child_id],
-                text=text,
-                areas=[area],
-                observed_on=now.date().isoformat(),
-            ),
-        )
-        observations.publish_observation(deps, manager, single.observation_id)
-    waiting = observations.create_observation(
-        deps,
-        author,
-        observations.ObservationText(
-            child_ids=[children["Leo"].child_id],
-            text="Leo climbed the A-frame on his own for the first time.",
-            areas=["physical-development"],
-            observed_on=now.date().isoformat(),
-        ),
-    )
-    observations.submit_observation(deps, author, waiting.observation_id)
-
-
-def _acting(account: Account, now: datetime) -> Principal:
-    """The account as a session check would present it, for seeding through the use cases."""
-    end = now + timedelta(hours=1)
-    return Principal(
-        account.setting_id, account.user_id, account.name, account.email, account.role, "", end, end
+        place.observe(tom, children[first], text=text, areas=[area], publish=manager)
+    place.observe(
+        tom,
+        children["Leo"],
+        text="Leo climbed the A-frame on his own for the first time.",
+        areas=["physical-development"],
+        submit=True,
     )
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from devhost.azurite import Azurite, start_azurite
+from devhost.world import World
 from shared import bootstrap
 from shared.clock import FrozenClock
 from shared.config import Config, load_config
@@ -24,12 +25,11 @@ from shared.mail.message import Mail
 from shared.services.credentials import activate, process_reset_request
 from shared.services.deps import Deps
 from shared.services.invitations import invite
-from shared.services.platform import create_setting
 from shared.storage.clients import StorageClients
 from shared.storage.queues import MAIL_QUEUE, RESET_QUEUE
 
 if TYPE_CHECKING:
-    from tests.integration.nurseries import Nursery
+    from tests.nurseries import Nursery
 
 
 @pytest.fixture(scope="session")
@@ -144,16 +144,10 @@ class People:
 
     def setting(self) -> Setting:
         slug = f"nursery-{secrets.token_hex(4)}"
-        created = create_setting(
-            self.deps,
-            name="Little Acorns",
-            slug=slug,
-            email_domain=None,
-            retention_days=365,
-            manager_name="Maya Manager",
-            manager_email=f"maya@{slug}.example",
+        place, _ = World(self.deps).created_setting(
+            name="Little Acorns", slug=slug, manager_name="Maya Manager", manager_email=f"maya@{slug}.example"
         )
-        return created.setting
+        return place.setting
 
     def member(self, role: Role = Role.PARENT, *, setting: Setting | None = None) -> Member:
         setting = setting or self.setting()
@@ -171,7 +165,7 @@ def people(deps: Deps, mailbox: Mailbox) -> People:
 @pytest.fixture
 def nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
     """A setting whose first manager has activated and signed in."""
-    from tests.integration.nurseries import open_nursery  # it imports this module
+    from tests.nurseries import open_nursery  # it imports this module
 
     return open_nursery(deps, people, mailbox)
 
@@ -179,6 +173,6 @@ def nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
 @pytest.fixture
 def other_nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
     """A second, unrelated setting: its ids must be invisible from the first (S24)."""
-    from tests.integration.nurseries import open_nursery
+    from tests.nurseries import open_nursery
 
     return open_nursery(deps, people, mailbox)

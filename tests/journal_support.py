@@ -1,33 +1,23 @@
-"""Helpers for the journal tests: children and links written through the repositories directly
-(without the administration services), and principals as a session check yields them."""
+"""The world builder (devhost/world.py) under the short names the journal tests use: children and
+links written through the ports (without the administration services), observations through the
+use cases, and principals as a session check yields them."""
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
-from shared.domain.children import Child, ChildStatus, ParentLink
+from devhost.world import Place, acting_as
+from shared.domain.children import Child, ChildStatus
 from shared.domain.observations import Observation
 from shared.domain.people import Principal, Role
 from shared.domain.settings import OtherChildren
-from shared.services import observations
 from shared.services.deps import Deps
 
 
 def principal(setting_id: str, role: Role, name: str = "Sam Parent", user_id: str | None = None) -> Principal:
     """Who a session check would return; role and setting come from storage in real requests."""
-    now = datetime.now(UTC)
-    return Principal(
-        setting_id=setting_id,
-        user_id=user_id or "u" + secrets.token_hex(10),
-        name=name,
-        email=f"{secrets.token_hex(3)}@family.example",
-        role=role,
-        session_digest="0" * 64,
-        idle_expires_at=now + timedelta(minutes=30),
-        absolute_expires_at=now + timedelta(hours=12),
-    )
+    return acting_as(setting_id, role, datetime.now(UTC), name=name, user_id=user_id)
 
 
 def add_child(
@@ -41,33 +31,17 @@ def add_child(
     others_photos: bool = True,
     status: ChildStatus = ChildStatus.ACTIVE,
 ) -> Child:
-    child = Child(
-        setting_id=setting_id,
-        child_id="c" + secrets.token_hex(8),
-        first_name=first,
-        last_name=last,
-        date_of_birth=date(2023, 3, 14),
-        key_person_id=key_person,
-        photos_in_own_journal=own_photos,
-        photos_in_others_journals=others_photos,
-        status=status,
-        created_at=deps.clock.now(),
+    return Place(deps, setting_id).child(
+        first, last, key_person=key_person, own_photos=own_photos, others_photos=others_photos, status=status
     )
-    deps.children.add(child)
-    return child
 
 
 def link(deps: Deps, parent: Principal, *children: Child) -> None:
-    for child in children:
-        deps.links.link(ParentLink(parent.setting_id, parent.user_id, child.child_id, deps.clock.now()))
+    Place(deps, parent.setting_id).link(parent, *children)
 
 
 def set_policy(deps: Deps, setting_id: str, **changes: Any) -> None:
-    setting = deps.settings.get(setting_id)
-    assert setting is not None
-    for name, value in changes.items():
-        setattr(setting, name, value)
-    deps.settings.save(setting)
+    Place(deps, setting_id).update_setting(**changes)
 
 
 def draft(
@@ -79,19 +53,18 @@ def draft(
     observed_on: date | None = None,
     next_steps: str = "",
 ) -> Observation:
-    given = observations.ObservationText(
-        child_ids=[c.child_id for c in children],
+    return Place(deps, author.setting_id).observe(
+        author,
+        *children,
         text=text,
         areas=areas if areas is not None else ["mathematics"],
+        observed_on=observed_on,
         next_steps=next_steps,
-        observed_on=(observed_on or deps.clock.now().date()).isoformat(),
     )
-    return observations.create_observation(deps, author, given)
 
 
 def published(deps: Deps, manager: Principal, *children: Child, **kwargs: Any) -> Observation:
-    created = draft(deps, manager, *children, **kwargs)
-    return observations.publish_observation(deps, manager, created.observation_id)
+    return Place(deps, manager.setting_id).observe(manager, *children, publish=True, **kwargs)
 
 
 __all__ = ["OtherChildren", "add_child", "draft", "link", "principal", "published", "set_policy"]

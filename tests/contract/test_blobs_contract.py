@@ -52,5 +52,6 @@ def test_s28_an_export_link_fixes_its_download_name_and_refuses_an_unsafe_one(
     ports.export_files.put(name, b"%PDF-1", "application/pdf")
     url = unquote(ports.export_files.download_url(name, "application/pdf", "journal-ada.pdf"))
     assert f"/exports/{name}?" in url and 'filename="journal-ada.pdf"' in url
+    assert "sp=r&" in url and "sr=b" in url  # read-only, one blob
     with pytest.raises(ValueError):
         ports.export_files.download_url(name, "application/pdf", 'x"; evil=.pdf')

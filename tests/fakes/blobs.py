@@ -48,7 +48,7 @@ class MemoryContainer:
                 self.blobs.pop(name, None)
 
     def link(self, name: str, content_type: str, download_name: str | None = None) -> str:
-        query = {"sp": "r", "se": (self._clock.now().astimezone(UTC) + LINK_LIFETIME).isoformat()}
+        query = {"sp": "r", "sr": "b", "se": (self._clock.now().astimezone(UTC) + LINK_LIFETIME).isoformat()}
         query["rsct"] = content_type
         if download_name is not None:
             if not _DOWNLOAD_NAME.fullmatch(download_name):

@@ -16,6 +16,7 @@ from shared.services.deps import Deps
 from tests.fakes.accounts import MemoryAccounts
 from tests.fakes.audit import MemoryAudit
 from tests.fakes.blobs import (
+    MemoryContainer,
     MemoryExportFiles,
     MemoryPhotoBlobs,
     MemoryPhotoBytes,
@@ -43,12 +44,14 @@ class Fakes:
     resets: MemoryResetRequests
     export_requests: MemoryExportRequests
     audit: MemoryAudit
+    photo_files: MemoryContainer
+    export_files: MemoryContainer
 
 
 def build(config: Config, clock: Clock) -> Fakes:
     """Every port as an in-memory fake; the hasher and tokens as configured."""
     links = MemoryLinks()
-    photo_blobs = photo_container(clock)
+    photo_blobs, export_blobs = photo_container(clock), export_container(clock)
     photos = MemoryPhotos(photo_blobs)
     journal = MemoryJournal()
     audit = MemoryAudit()
@@ -73,9 +76,9 @@ def build(config: Config, clock: Clock) -> Fakes:
         comments=MemoryComments(),
         moments=MemoryMoments(),
         exports=MemoryExports(),
-        export_files=MemoryExportFiles(export_container(clock)),
+        export_files=MemoryExportFiles(export_blobs),
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
     )
-    return Fakes(deps, outbox, resets, export_requests, audit)
+    return Fakes(deps, outbox, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from devhost.world import Place
 from shared import bootstrap
-from shared.domain.children import Child, ParentLink
+from shared.domain.children import Child
 from shared.domain.people import Role
 from shared.services.invitations import invite
 from tests.conftest import PASSWORD, PIN
@@ -39,10 +40,7 @@ class Nursery:
             {"setting": self.setting_id, "email": email, "password": PASSWORD, "pin": PIN}
         )
         assert signed_in.status_code == 200
-        for child in children:
-            self.deps.links.link(
-                ParentLink(self.setting_id, account.user_id, child.child_id, self.deps.clock.now())
-            )
+        Place(self.deps, self.setting_id).link(account, *children)
         return browser
 
     def publish(self, *children: Child, text: str = "We built a tower.", **extra: Any) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from devhost.world import Place
 from shared import bootstrap
 from shared.clock import FrozenClock
-from shared.domain.children import Child, ParentLink
+from shared.domain.children import Child
 from shared.domain.people import Role
 from shared.services.invitations import invite
 from shared.services.retention import Budget, purge
@@ -50,10 +51,7 @@ class Nursery:
         assert browser.post("/api/auth/activate", {"token": token, "password": PASSWORD, "pin": PIN}).ok
         login = {"setting": self.setting_id, "email": email, "password": PASSWORD, "pin": PIN}
         assert browser.sign_in(login).status_code == 200
-        for child in children:
-            self.deps.links.link(
-                ParentLink(self.setting_id, account.user_id, child.child_id, self.deps.clock.now())
-            )
+        Place(self.deps, self.setting_id).link(account, *children)
         return Person(browser, account.user_id, login)
 
     def publish(self, child: Child, text: str) -> str:

@@ -23,8 +23,8 @@ from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from shared.services.retention import Budget, purge_setting
 from shared.storage.clients import StorageClients
-from tests.integration.nurseries import Nursery
 from tests.journal_support import draft
+from tests.nurseries import Nursery
 
 
 class ProcessDied(BaseException):

@@ -22,7 +22,7 @@ from shared.domain.errors import Conflict
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Principal, Role, Status
 from shared.domain.photos import CONTAINER, PhotoSize, blob_name
-from shared.services import comments, leaving, moments, observations, photos
+from shared.services import comments, leaving, moments, observations
 from shared.services.deps import Deps
 from shared.services.retention import Budget, PurgeReport, purge, purge_setting
 from shared.storage import keys
@@ -33,8 +33,8 @@ from shared.storage.observations import observation_entity
 from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
-from tests.integration.nurseries import Nursery
 from tests.journal_support import draft, link
+from tests.nurseries import Nursery
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
 TABLES = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS, keys.ACCOUNTS)
@@ -67,10 +67,6 @@ class World:
         return self.nursery.setting.setting_id
 
 
-def with_photo(deps: Deps, manager: Principal, observation: Observation) -> str:
-    return photos.upload_photo(deps, manager, observation.observation_id, photos.Upload(jpeg())).photo_id
-
-
 def build_world(nursery: Nursery) -> World:
     deps, manager = nursery.deps, nursery.manager
     mia = nursery.child(firstName="Mia", lastName="Rose", photosInOthersJournals=True)
@@ -80,27 +76,25 @@ def build_world(nursery: Nursery) -> World:
     link(deps, mias_parent, mia)
     link(deps, ollies_parent, ollie)
 
-    solo = draft(deps, manager, mia, text="Mia painted a yellow sun.")
-    solo_photo = with_photo(deps, manager, solo)
-    observations.publish_observation(deps, manager, solo.observation_id)
+    place = nursery.place
+    solo = place.observe(manager, mia, text="Mia painted a yellow sun.", photos=[jpeg()], publish=True)
     comments.add_comment(deps, mias_parent, solo.observation_id, "She told us all about it.")
 
-    group = draft(deps, manager, mia, ollie, text="Mia and Ollie built a den. Mia Rose found the blanket.",
-                  next_steps="Invite Mia to count the pegs.")  # fmt: skip
-    group_photo = with_photo(deps, manager, group)
-    observations.publish_observation(deps, manager, group.observation_id)
+    group = place.observe(
+        manager, mia, ollie, text="Mia and Ollie built a den. Mia Rose found the blanket.",
+        next_steps="Invite Mia to count the pegs.", photos=[jpeg()], publish=True,
+    )  # fmt: skip
     comments.add_comment(deps, ollies_parent, group.observation_id, "Ollie loved playing with Mia!")
     comments.add_comment(deps, manager, group.observation_id, "They worked well together.")
 
     moment = moments.share_moment(deps, mias_parent, mia.child_id, "Mia baked bread at home.")
     moments.accept_moment(deps, manager, mia.child_id, moment.moment_id)
     moments.share_moment(deps, mias_parent, mia.child_id, "Mia went swimming.")
-    mia_draft = draft(deps, manager, mia, text="A draft about Mia.").observation_id
-    ollies_own = observations.publish_observation(
-        deps, manager, draft(deps, manager, ollie, text="Ollie climbed the frame.").observation_id
-    ).observation_id
+    mia_draft = place.observe(manager, mia, text="A draft about Mia.").observation_id
+    ollies_own = place.observe(manager, ollie, text="Ollie climbed the frame.", publish=True).observation_id
+    photo_ids = [*solo.photo_ids, *group.photo_ids]
     return World(nursery, mia, ollie, mias_parent, ollies_parent, solo.observation_id,
-                 group.observation_id, mia_draft, ollies_own, [solo_photo, group_photo])  # fmt: skip
+                 group.observation_id, mia_draft, ollies_own, photo_ids)  # fmt: skip
 
 
 def archive(world: World) -> None:

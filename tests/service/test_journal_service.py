@@ -12,7 +12,7 @@ from shared.services.families import invite_parent
 from shared.services.journal import list_journal
 from shared.services.observations import ObservationText, create_observation, publish_observation
 from tests.conftest import PASSWORD, PIN, Member
-from tests.integration.nurseries import Nursery, signed_in
+from tests.nurseries import Nursery, signed_in
 from tests.service.conftest import OutboxMailbox
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from devhost.world import Place
 from shared.domain.children import Child
 from shared.domain.people import Principal, Role
 from shared.domain.settings import Setting
-from shared.services import children
 from shared.services.credentials import activate
 from shared.services.deps import Deps
 from shared.services.sessions import authenticate
@@ -46,20 +45,29 @@ class Nursery:
         member = self.member(role)
         return member, signed_in(self.deps, member)
 
-    def child(self, **fields: Any) -> Child:
-        """A child added by the manager; `fields` by their API names (firstName, keyPersonId, ...)."""
-        body = {"firstName": "Ada", "lastName": "Lovelace", "dateOfBirth": date(2023, 3, 1).isoformat(),
-                "photosInOwnJournal": True, "photosInOthersJournals": False, **fields}  # fmt: skip
-        details = children.ChildDetails(**{_DETAILS[name]: value for name, value in body.items()})
-        return children.add_child(self.deps, self.manager, details)
+    @property
+    def place(self) -> Place:
+        return Place(self.deps, self.setting.setting_id)
 
-
-_DETAILS = {"firstName": "first_name", "lastName": "last_name", "dateOfBirth": "date_of_birth",
-            "keyPersonId": "key_person_id", "photosInOwnJournal": "photos_in_own_journal",
-            "photosInOthersJournals": "photos_in_others_journals"}  # fmt: skip
+    def child(
+        self,
+        *,
+        firstName: str = "Ada",
+        lastName: str = "Lovelace",
+        keyPersonId: str | None = None,
+        photosInOwnJournal: bool = True,
+        photosInOthersJournals: bool = False,
+    ) -> Child:
+        """A child added by the manager through the use case (so checked and audited); the
+        arguments have the API's names, as the tests that call it write them."""
+        return self.place.child(
+            firstName, lastName, born=date(2023, 3, 1), key_person=keyPersonId,
+            own_photos=photosInOwnJournal, others_photos=photosInOthersJournals, by=self.manager,
+        )  # fmt: skip
 
 
 def open_nursery(deps: Deps, people: People, mailbox: Mailbox) -> Nursery:
+    """A setting made by the platform use case, whose manager activates from the mail and signs in."""
     setting = people.setting()
     email = f"maya@{setting.setting_id}.example"
     account = activate(deps, token=mailbox.link(email, "activate"), password=PASSWORD, pin=PIN)

@@ -3,14 +3,11 @@ moments from home and the audit trail (S23, S24, S25, S29)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from shared.clock import FrozenClock
 from shared.domain.children import ChildStatus
 from shared.domain.errors import (
-    ConcurrencyConflict,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -22,21 +19,13 @@ from shared.domain.people import Role
 from shared.domain.settings import OtherChildren
 from shared.services import access, comments, moments, observations
 from shared.services.deps import Deps
-from shared.storage import keys
-from shared.storage.clients import StorageClients
-from shared.storage.journal import TableJournal
-from shared.storage.observations import TableObservations
-from shared.storage.tables import Table
 from tests.conftest import People
+from tests.fakes.wiring import Fakes
 from tests.journal_support import add_child, draft, link, principal, published, set_policy
 
 
-def audited(clients: StorageClients, clock: FrozenClock, setting_id: str) -> list[tuple[str, str]]:
-    now = clock.now()
-    rows = Table(clients.table(keys.AUDIT)).query(
-        "PartitionKey eq @pk", {"pk": keys.audit_partition(setting_id, now.year, now.month)}
-    )
-    return [(r["Action"], r["Target"]) for r in rows]
+def audited(fakes: Fakes, setting_id: str) -> list[tuple[str, str]]:
+    return [(e.action, e.target) for e in fakes.audit.events(setting_id)]
 
 
 def test_a_practitioner_drafts_an_observation_about_children_of_their_setting(
@@ -101,27 +90,6 @@ def test_a_concurrent_edit_gets_412_never_a_lost_update(deps: Deps, people: Peop
     stored = access.visible_observation(deps, author, created.observation_id)
     assert stored.text == "First edit"
     assert stored.etag == first.etag != created.etag
-
-
-def test_a_change_made_by_another_process_is_never_overwritten_by_a_save_from_an_older_read(
-    deps: Deps, people: People, clients: StorageClients
-) -> None:
-    setting = people.setting()
-    author = principal(setting.setting_id, Role.MANAGER)
-    created = draft(deps, author, add_child(deps, setting.setting_id, "Mia", "Rose"))
-    read_here = deps.observations.get(setting.setting_id, created.observation_id)
-    assert read_here is not None
-    # Another instance of the app, with nothing remembered, edits it in between.
-    other = TableObservations(
-        Table(clients.table(keys.OBSERVATIONS)), TableJournal(Table(clients.table(keys.JOURNAL)))
-    )
-    theirs = other.get(setting.setting_id, created.observation_id)
-    assert theirs is not None
-    other.save(replace(theirs, text="Their edit"), [])
-    with pytest.raises(ConcurrencyConflict):
-        deps.observations.save(replace(read_here, text="Mine"), [])
-    stored = access.visible_observation(deps, author, created.observation_id)
-    assert stored.text == "Their edit"
 
 
 def test_an_edit_that_names_no_version_is_refused(deps: Deps, people: People) -> None:
@@ -261,16 +229,14 @@ def test_attach_photo_with_a_stale_copy_keeps_both_photos(deps: Deps, people: Pe
     assert access.visible_observation(deps, manager, created.observation_id).photo_ids == ["p1", "p2"]
 
 
-def test_s29_publication_and_deletion_are_audited(
-    deps: Deps, people: People, clients: StorageClients, clock: FrozenClock
-) -> None:
+def test_s29_publication_and_deletion_are_audited(deps: Deps, people: People, fakes: Fakes) -> None:
     setting = people.setting()
     manager = principal(setting.setting_id, Role.MANAGER)
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     shown = published(deps, manager, mia)
     doomed = draft(deps, manager, mia)
     observations.delete_observation(deps, manager, doomed.observation_id)
-    trail = audited(clients, clock, setting.setting_id)
+    trail = audited(fakes, setting.setting_id)
     assert ("observation.publish", shown.observation_id) in trail
     assert ("observation.delete", doomed.observation_id) in trail
     with pytest.raises(NotFound):
@@ -331,7 +297,7 @@ def test_s24_a_parent_cannot_comment_on_another_familys_observation(deps: Deps, 
 
 
 def test_s29_a_comment_and_an_accepted_moment_are_audited_and_the_moment_joins_the_journal(
-    deps: Deps, people: People, clients: StorageClients, clock: FrozenClock
+    deps: Deps, people: People, fakes: Fakes
 ) -> None:
     setting = people.setting()
     manager = principal(setting.setting_id, Role.MANAGER)
@@ -348,7 +314,7 @@ def test_s29_a_comment_and_an_accepted_moment_are_audited_and_the_moment_joins_t
     comment = comments.add_comment(deps, parent, accepted.observation_id, "Thank you!")
     page = deps.journal.page(setting.setting_id, mia.child_id, area=None, size=20, cursor=None)[0]
     assert [e.text for e in page] == ["Mia planted beans at home."]
-    trail = audited(clients, clock, setting.setting_id)
+    trail = audited(fakes, setting.setting_id)
     assert ("moment.accept", mia.child_id) in trail
     assert ("comment.add", comment.observation_id) in trail
 

@@ -10,7 +10,7 @@ from shared.domain.people import Role
 from shared.domain.policy import PolicyChange, apply_policy
 from shared.services import children, staff
 from shared.services.children import ChildDetails as Details
-from tests.integration.nurseries import Nursery
+from tests.nurseries import Nursery
 
 
 def test_a_manager_adds_a_child_and_reads_it_back_with_its_version(nursery: Nursery) -> None:

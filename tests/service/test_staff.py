@@ -13,7 +13,7 @@ from shared.services.audit_log import read_audit
 from shared.services.credentials import activate, confirm_reset, process_reset_request
 from shared.services.sessions import authenticate
 from tests.conftest import PASSWORD, PIN, Mailbox
-from tests.integration.nurseries import Nursery, session_token, signed_in
+from tests.nurseries import Nursery, session_token, signed_in
 
 
 def test_a_manager_invites_a_practitioner_who_gets_an_activation_mail(

@@ -26,11 +26,10 @@ from shared.services import comments, exports, observations
 from shared.services import photos as photo_service
 from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
-from shared.storage.clients import StorageClients
-from shared.storage.queues import EXPORT_QUEUE
 from tests import photos
-from tests.integration.nurseries import Nursery
+from tests.fakes.wiring import Fakes
 from tests.journal_support import link, set_policy
+from tests.nurseries import Nursery
 
 OWN = ("Ada", "Lovelace")
 OTHER = ("Grace", "Hopper")
@@ -98,12 +97,12 @@ def built(family: Family, who: Principal, child: Child | None = None) -> Export:
     return found
 
 
-def blob(clients: StorageClients, name: str) -> bytes:
-    return bytes(clients.container(CONTAINER).download_blob(name).readall())
+def blob(fakes: Fakes, name: str) -> bytes:
+    return fakes.export_files.read(name)
 
 
-def blob_exists(clients: StorageClients, name: str) -> bool:
-    return bool(clients.container(CONTAINER).get_blob_client(name).exists())
+def blob_exists(fakes: Fakes, name: str) -> bool:
+    return name in fakes.export_files.blobs
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -127,18 +126,18 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 
 def test_a_managers_export_holds_every_name_in_date_order_with_photos_and_comments(
-    family: Family, clients: StorageClients
+    family: Family, fakes: Fakes
 ) -> None:
     export = built(family, family.manager)
     assert export.status is ExportStatus.READY and export.ready_at is not None
-    pdf = blob(clients, export.blob("pdf"))
+    pdf = blob(fakes, export.blob("pdf"))
     assert pdf.startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert "Ada Lovelace" in text and "Grace Hopper built a tower" in text
     assert text.index("painted a boat") < text.index("built a tower")  # oldest first
     assert "Mathematics" in text and "Count to twenty" in text
     assert "She told us about Grace all evening." in text
-    files = unzip(blob(clients, export.blob("zip")))
+    files = unzip(blob(fakes, export.blob("zip")))
     assert files["journal.pdf"] == pdf
     document = json.loads(files["journal.json"])
     assert [o["text"] for o in document["observations"]] == [
@@ -148,11 +147,11 @@ def test_a_managers_export_holds_every_name_in_date_order_with_photos_and_commen
     assert {c["name"] for c in document["observations"][1]["children"]} == {"Ada Lovelace", "Grace Hopper"}
 
 
-def test_a_parents_export_never_holds_the_other_childs_name(family: Family, clients: StorageClients) -> None:
+def test_a_parents_export_never_holds_the_other_childs_name(family: Family, fakes: Fakes) -> None:
     export = built(family, family.parent)
     assert export.status is ExportStatus.READY
-    pdf = blob(clients, export.blob("pdf"))
-    files = unzip(blob(clients, export.blob("zip")))
+    pdf = blob(fakes, export.blob("pdf"))
+    files = unzip(blob(fakes, export.blob("zip")))
     for readable in (pdf_text(pdf), files["journal.json"].decode("utf-8")):
         assert "Ada Lovelace" in readable
         assert "Grace" not in readable and "Hopper" not in readable
@@ -163,10 +162,10 @@ def test_a_parents_export_never_holds_the_other_childs_name(family: Family, clie
 
 
 def test_the_zip_holds_the_pdf_the_json_and_the_photos_named_by_date_without_exif(
-    family: Family, clients: StorageClients
+    family: Family, fakes: Fakes
 ) -> None:
     export = built(family, family.parent)
-    files = unzip(blob(clients, export.blob("zip")))
+    files = unzip(blob(fakes, export.blob("zip")))
     today = family.deps.clock.now().date()
     earlier = today - timedelta(days=3)
     assert sorted(files) == sorted(
@@ -190,9 +189,7 @@ def test_the_zip_holds_the_pdf_the_json_and_the_photos_named_by_date_without_exi
             assert b"Exif" not in data
 
 
-def test_any_unicode_name_builds_and_the_json_keeps_it_exactly(
-    nursery: Nursery, clients: StorageClients
-) -> None:
+def test_any_unicode_name_builds_and_the_json_keeps_it_exactly(nursery: Nursery, fakes: Fakes) -> None:
     child = nursery.child(firstName="Zoë-李", lastName="Łukasz 🌻 O'Brien")
     today = nursery.deps.clock.now().date().isoformat()
     observe(nursery, [child], "Zoë-李 sang « bonjour » 👋 and counted to 五.", today, photo=False)
@@ -200,27 +197,26 @@ def test_any_unicode_name_builds_and_the_json_keeps_it_exactly(
     exports.build_export(nursery.deps, export.setting_id, export.export_id)
     ready = nursery.deps.exports.get(export.setting_id, export.export_id)
     assert ready is not None and ready.status is ExportStatus.READY
-    files = unzip(blob(clients, export.blob("zip")))
+    files = unzip(blob(fakes, export.blob("zip")))
     document = json.loads(files["journal.json"])
     assert document["child"]["name"] == "Zoë-李 Łukasz 🌻 O'Brien"
     assert "Zoë-? Lukasz ? O'Brien" in pdf_text(files["journal.pdf"])
 
 
-def test_an_empty_journal_still_builds(nursery: Nursery, clients: StorageClients) -> None:
+def test_an_empty_journal_still_builds(nursery: Nursery, fakes: Fakes) -> None:
     child = nursery.child()
     export = exports.request_export(nursery.deps, nursery.manager, child.child_id)
     exports.build_export(nursery.deps, export.setting_id, export.export_id)
-    assert "No published observations yet." in pdf_text(blob(clients, export.blob("pdf")))
+    assert "No published observations yet." in pdf_text(blob(fakes, export.blob("pdf")))
 
 
-def test_the_request_queues_a_base64_message_naming_only_ids(family: Family, clients: StorageClients) -> None:
+def test_the_request_queues_a_base64_message_naming_only_ids(family: Family, fakes: Fakes) -> None:
     export = exports.request_export(family.deps, family.parent, family.ada.child_id)
-    queue = clients.queue(EXPORT_QUEUE)
-    bodies = [json.loads(m.content) for m in queue.peek_messages(max_messages=32)]
-    assert {"setting": export.setting_id, "export": export.export_id} in bodies
+    # The queue adapter's base64 JSON body is proved against Azurite in tests/contract.
+    assert (export.setting_id, export.export_id) in fakes.export_requests.requests
     stored = family.deps.exports.get(export.setting_id, export.export_id)
     assert stored is not None and stored.status is ExportStatus.QUEUED
-    assert not blob_exists(clients, export.blob("zip"))  # nothing is built inside the request
+    assert not blob_exists(fakes, export.blob("zip"))  # nothing is built inside the request
 
 
 def test_a_failed_build_marks_the_export_failed_and_raises_for_a_retry(family: Family) -> None:
@@ -246,14 +242,14 @@ def test_a_failed_build_marks_the_export_failed_and_raises_for_a_retry(family: F
 
 
 def test_a_parent_unlinked_before_the_build_gets_a_failed_export_not_the_journal(
-    family: Family, clients: StorageClients
+    family: Family, fakes: Fakes
 ) -> None:
     export = exports.request_export(family.deps, family.parent, family.ada.child_id)
     family.deps.links.unlink(family.parent.setting_id, family.parent.user_id, family.ada.child_id)
     exports.build_export(family.deps, export.setting_id, export.export_id)  # no retry: it cannot help
     failed = family.deps.exports.get(export.setting_id, export.export_id)
     assert failed is not None and failed.status is ExportStatus.FAILED
-    assert not blob_exists(clients, export.blob("zip"))
+    assert not blob_exists(fakes, export.blob("zip"))
 
 
 # -- who may ask, and how often ------------------------------------------------------------------
@@ -367,17 +363,17 @@ def test_requests_builds_and_downloads_are_audited_with_ids_only(family: Family)
 
 
 def test_exports_are_purged_after_seven_days_and_not_before(
-    family: Family, clients: StorageClients, clock: FrozenClock
+    family: Family, fakes: Fakes, clock: FrozenClock
 ) -> None:
     export = built(family, family.parent)
     setting_id = export.setting_id
     before = clock.now() + timedelta(days=7) - timedelta(minutes=1)
     assert exports.purge_expired_exports(family.deps, setting_id, before) == 0
-    assert blob_exists(clients, export.blob("zip")) and blob_exists(clients, export.blob("pdf"))
+    assert blob_exists(fakes, export.blob("zip")) and blob_exists(fakes, export.blob("pdf"))
     assert family.deps.exports.get(setting_id, export.export_id) is not None
     after = clock.now() + timedelta(days=7, minutes=1)
     assert exports.purge_expired_exports(family.deps, setting_id, after) == 1
-    assert not blob_exists(clients, export.blob("zip")) and not blob_exists(clients, export.blob("pdf"))
+    assert not blob_exists(fakes, export.blob("zip")) and not blob_exists(fakes, export.blob("pdf"))
     assert family.deps.exports.get(setting_id, export.export_id) is None
     assert exports.purge_expired_exports(family.deps, setting_id, after) == 0  # idempotent
 

@@ -15,13 +15,8 @@ from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Role
 from shared.domain.redaction import NamedChild
 from shared.domain.settings import OtherChildren, Setting
-from shared.services import journal, observations, sessions
+from shared.services import journal, observations
 from shared.services.deps import Deps
-from shared.services.signin import complete_sign_in, start_sign_in
-from shared.storage import keys, tables
-from shared.storage.clients import StorageClients
-from shared.storage.journal import TableJournal
-from shared.storage.tables import Table
 from tests.conftest import People
 from tests.journal_support import add_child, draft, link, principal, published, set_policy
 
@@ -216,71 +211,3 @@ def test_attaching_a_photo_to_a_published_observation_updates_every_projection(
     for child in (mia, ollie):
         entry = journal.list_journal(deps, manager, child.child_id, cursor=None, area=None).entries[0]
         assert entry.photo_ids == ["photo-1"]
-
-
-def test_a_projection_left_behind_by_a_crash_is_detected_and_repaired(
-    deps: Deps, people: People, clients: StorageClients
-) -> None:
-    setting = people.setting()
-    manager = principal(setting.setting_id, Role.MANAGER)
-    mia = add_child(deps, setting.setting_id, "Mia", "Rose")
-    shown = published(deps, manager, mia)
-    # As if the process died after the canonical write: a newer version the journal never saw.
-    canonical = Table(clients.table(keys.OBSERVATIONS))
-    row = canonical.get(setting.setting_id, shown.observation_id)
-    assert row is not None
-    canonical.update({**row, "Version": row["Version"] + 1, "Text": "Corrected"}, etag=row["_etag"])
-    names = observations.named_children(deps, shown)
-    assert deps.observations.repair(setting.setting_id, shown.observation_id, names) is True
-    assert (
-        journal.list_journal(deps, manager, mia.child_id, cursor=None, area=None).entries[0].text
-        == "Corrected"
-    )
-    assert deps.observations.repair(setting.setting_id, shown.observation_id, names) is False
-
-
-def test_an_older_version_never_overwrites_a_newer_projection(
-    deps: Deps, people: People, clients: StorageClients
-) -> None:
-    setting = people.setting()
-    manager = principal(setting.setting_id, Role.MANAGER)
-    mia = add_child(deps, setting.setting_id, "Mia", "Rose")
-    shown = observations.attach_photo(deps, published(deps, manager, mia), "p1")
-    names = observations.named_children(deps, shown)
-    # A slow writer of version 1 arrives after version 3 (published, then the photo) was projected.
-    TableJournal(Table(clients.table(keys.JOURNAL))).project(
-        Observation(**{**shown.__dict__, "photo_ids": [], "text": "old"}), 1, names
-    )
-    entry = journal.list_journal(deps, manager, mia.child_id, cursor=None, area=None).entries[0]
-    assert entry.photo_ids == ["p1"]
-
-
-def test_a_parents_journal_page_costs_three_storage_round_trips(
-    deps: Deps, people: People, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    setting = people.setting()
-    member = people.member(Role.PARENT, setting=setting)
-    challenge = start_sign_in(deps, setting=setting.setting_id, email=member.email, password=member.password)
-    token = complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="test").token
-    mia, ollie = (
-        add_child(deps, setting.setting_id, "Mia", "Rose"),
-        add_child(deps, setting.setting_id, "Ollie", "S"),
-    )
-    parent = sessions.authenticate(deps, token)
-    link(deps, parent, mia)
-    published(deps, principal(setting.setting_id, Role.MANAGER), mia, ollie, text="Mia and Ollie")
-    calls: list[str] = []
-    for name in ("get", "query", "page", "create", "update", "upsert", "delete", "transact"):
-        original = getattr(tables.Table, name)
-
-        def counted(self: Table, *args: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
-            calls.append(_name)
-            return _original(self, *args, **kw)
-
-        monkeypatch.setattr(tables.Table, name, counted)
-    who = sessions.authenticate(deps, token)
-    page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
-    assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check (which reads the parent's links in the same query), the privacy policy
-    # and the journal partition: nothing per entry.
-    assert sorted(calls) == ["get", "page", "query"]

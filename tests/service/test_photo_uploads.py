@@ -9,20 +9,15 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from bench.counting import RequestCounter
-from shared import bootstrap
-from shared.clock import FrozenClock
-from shared.config import Config
 from shared.domain.errors import Forbidden, NotFound
-from shared.domain.photos import CONTAINER, Photo, PhotoSize
+from shared.domain.photos import Photo, PhotoSize
 from shared.services import access, observations, photos
 from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
-from shared.services.sessions import authenticate
-from shared.storage.clients import StorageClients
 from tests import photos as images
-from tests.integration.nurseries import Nursery, session_token
+from tests.fakes.wiring import Fakes
 from tests.journal_support import draft
+from tests.nurseries import Nursery
 
 
 class Meanwhile:
@@ -58,31 +53,8 @@ def upload_with(deps: Deps, blobs: PhotoBlobs, nursery: Nursery, observation_id:
     )
 
 
-def stored_blobs(clients: StorageClients, setting_id: str) -> list[str]:
-    return sorted(b.name for b in clients.container(CONTAINER).list_blobs(name_starts_with=f"{setting_id}/"))
-
-
-def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_included(
-    config: Config, clock: FrozenClock, nursery: Nursery
-) -> None:
-    """The session check, the observation read, two blobs (S27) and one write for row and observation."""
-    counter = RequestCounter()
-    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
-    token = session_token(counted, nursery.manager_member)
-    child = nursery.child(firstName="Ada", lastName="Count")
-    jpeg = images.plain_jpeg(640, 480)
-    warm = draft(counted, nursery.manager, child)  # first use creates the container: not the upload
-    photos.upload_photo(counted, authenticate(counted, token), warm.observation_id, photos.Upload(jpeg))
-    observation = draft(counted, nursery.manager, child)
-
-    with counter.during() as upload:
-        manager = authenticate(counted, token)
-        photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
-    assert upload.requests <= 5
-
-    seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
-    assert seen.photo_ids == [photo.photo_id]
-    assert counted.photos.get(nursery.setting.setting_id, photo.photo_id) == photo
+def stored_blobs(fakes: Fakes, setting_id: str) -> list[str]:
+    return sorted(name for name in fakes.photo_files.blobs if name.startswith(f"{setting_id}/"))
 
 
 def test_s28_two_photos_uploaded_at_once_both_stay_and_both_open(deps: Deps, nursery: Nursery) -> None:
@@ -104,7 +76,7 @@ def test_s28_two_photos_uploaded_at_once_both_stay_and_both_open(deps: Deps, nur
 
 
 def test_a_photo_whose_observation_was_published_meanwhile_is_refused_and_leaves_no_row_and_no_blob(
-    deps: Deps, clients: StorageClients, nursery: Nursery
+    deps: Deps, fakes: Fakes, nursery: Nursery
 ) -> None:
     """Published while the photo was on its way: it would have skipped the consent check at publish."""
     observation = draft(deps, nursery.manager, nursery.child(firstName="Ada", lastName="Late"))
@@ -120,11 +92,11 @@ def test_a_photo_whose_observation_was_published_meanwhile_is_refused_and_leaves
     assert deps.photos.get(nursery.setting.setting_id, racing.photo_id) is None
     with pytest.raises(NotFound):
         photos.photo_link(deps, nursery.manager, racing.photo_id, PhotoSize.DISPLAY)
-    assert stored_blobs(clients, nursery.setting.setting_id) == []
+    assert stored_blobs(fakes, nursery.setting.setting_id) == []
 
 
 def test_a_photo_whose_observation_was_deleted_meanwhile_is_not_found_and_leaves_no_row_and_no_blob(
-    deps: Deps, clients: StorageClients, nursery: Nursery
+    deps: Deps, fakes: Fakes, nursery: Nursery
 ) -> None:
     observation = draft(deps, nursery.manager, nursery.child(firstName="Ada", lastName="Gone"))
     racing = Meanwhile(
@@ -136,4 +108,4 @@ def test_a_photo_whose_observation_was_deleted_meanwhile_is_not_found_and_leaves
 
     assert deps.observations.get(nursery.setting.setting_id, observation.observation_id) is None
     assert deps.photos.get(nursery.setting.setting_id, racing.photo_id) is None
-    assert stored_blobs(clients, nursery.setting.setting_id) == []
+    assert stored_blobs(fakes, nursery.setting.setting_id) == []

@@ -14,7 +14,7 @@ from shared.services import children, families, staff
 from shared.services.audit_log import PAGE_SIZE, read_audit
 from shared.services.children import ChildDetails
 from shared.services.ports import AuditEvent
-from tests.integration.nurseries import Nursery
+from tests.nurseries import Nursery
 
 
 def record(

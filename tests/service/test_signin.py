@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.counting import RequestCounter
-from shared import bootstrap
 from shared.clock import FrozenClock
-from shared.config import Config
 from shared.domain.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from shared.domain.people import Role, Status
 from shared.security.tokens import TokenKind
@@ -15,7 +12,6 @@ from shared.services import sessions
 from shared.services.credentials import confirm_reset, process_reset_request
 from shared.services.deps import Deps
 from shared.services.signin import GENERIC_FAILURE, PIN_LOCKED, complete_sign_in, start_sign_in
-from shared.storage.clients import StorageClients
 from tests.conftest import Mailbox, Member, People
 
 
@@ -194,21 +190,6 @@ def test_s11_a_deactivated_account_cannot_finish_signing_in(deps: Deps, people: 
     deps.accounts.save(account, end_sessions=True)
     with pytest.raises(Unauthenticated):
         complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
-
-
-def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenClock, people: People) -> None:
-    """The account lookup and the S29 audit append: the challenge itself needs no write (#8 goal)."""
-    member = people.member()
-    counter = RequestCounter()
-    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
-    start_sign_in(counted, setting=member.setting_id, email=member.email, password=member.password)  # warm
-    with counter.during() as password_step:
-        challenge = start_sign_in(
-            counted, setting=member.setting_id, email=member.email, password=member.password
-        )
-    assert password_step.requests == 2
-    signed_in = complete_sign_in(counted, challenge=challenge.token, pin=member.pin, device="x")
-    assert sessions.authenticate(counted, signed_in.token).user_id == member.user_id
 
 
 def test_s16_every_sign_in_creates_a_new_session(deps: Deps, people: People) -> None:

@@ -11,7 +11,7 @@ from shared.services.credentials import activate, confirm_reset, process_reset_r
 from shared.services.sessions import authenticate
 from shared.services.signin import start_sign_in
 from tests.conftest import PASSWORD, PIN, Mailbox, Member
-from tests.integration.nurseries import Nursery, session_token, signed_in
+from tests.nurseries import Nursery, session_token, signed_in
 
 
 def test_a_parent_is_invited_with_their_children_and_sees_them_after_activating(

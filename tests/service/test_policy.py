@@ -10,7 +10,7 @@ from shared.domain.policy import PolicyChange, visible_policy
 from shared.domain.settings import OtherChildren
 from shared.services import policy
 from shared.services.audit_log import read_audit
-from tests.integration.nurseries import Nursery
+from tests.nurseries import Nursery
 
 
 def test_a_manager_changes_the_policy_and_the_change_is_audited(nursery: Nursery) -> None:

@@ -255,7 +255,7 @@ def test_an_older_version_never_overwrites_a_newer_projection(
     assert entry.photo_ids == ["p1"]
 
 
-def test_a_parents_journal_page_costs_three_storage_round_trips(
+def test_s37_a_parents_journal_page_costs_five_storage_queries_and_none_per_entry(
     deps: Deps, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setting = people.setting()
@@ -281,6 +281,10 @@ def test_a_parents_journal_page_costs_three_storage_round_trips(
     who = sessions.authenticate(deps, token)
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check (which reads the parent's links in the same query), the privacy policy
-    # and the journal partition: nothing per entry.
-    assert sorted(calls) == ["get", "page", "query"]
+    # The session check (which reads the parent's links in the same query), the privacy policy,
+    # the journal partition, and the setting's names (its children, its families): nothing per entry.
+    assert sorted(calls) == ["get", "page", "query", "query", "query"]
+    calls.clear()
+    empty = journal.list_journal(deps, who, mia.child_id, cursor=None, area="communication-and-language")
+    assert empty.entries == []
+    assert sorted(calls) == ["get", "page"]  # the policy and the partition; no entry, no names

@@ -433,6 +433,8 @@ class NameMatcher:
             at = mention.end
             if not shown:  # "The Smith twins" -> "The twins": one space goes with the name
                 at += len(text[at:]) - len(text[at:].lstrip(" \t"))
+            elif shown.endswith(".") and text.startswith(".", at):
+                at += 1  # "and Oliver." -> "and O. S.": the initials' stop ends the sentence
         out.append(text[at:])
         return "".join(out)
 

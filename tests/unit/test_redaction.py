@@ -348,6 +348,11 @@ def test_s37_a_surname_alone_after_the_reads_naturally_and_names_nobody(
     assert "smith" not in shown.lower()
 
 
+def test_s37_initials_that_end_a_sentence_take_its_full_stop() -> None:
+    shown = as_mias_parent("Build again with Harry Jones and Oliver. Then rest.", OtherChildren.INITIALS)
+    assert shown == "Build again with H. J. and O. S. Then rest."
+
+
 def test_s37_a_parents_surname_alone_after_the_reads_as_the_parents() -> None:
     names = SettingNames([MIA_P], [TOMASZ])
     matcher = names.for_reader({"c-mia-p"}, OtherChildren.HIDDEN)

@@ -144,6 +144,21 @@ class World:
             results_per_page=21,
         ).by_page()
         assert len(list(next(pages))) >= 20
+        # The setting's names (S37): its children, and its parents with their links.
+        list(
+            self.clients.table(keys.CHILDREN).query_entities(
+                "PartitionKey eq @s", parameters={"s": self.setting_id}
+            )
+        )
+        low, high = keys.prefix_bounds(keys.every_child_link())
+        list(
+            accounts.query_entities(
+                "PartitionKey eq @s and ( ( Kind eq @k and Role eq @r )"
+                " or ( RowKey gt @a and RowKey lt @b ) )",
+                parameters={"s": self.setting_id, "k": "account", "r": "parent", "a": low, "b": high},
+                select=["RowKey", "Kind", "UserId", "Name", "ParentId", "ChildId"],
+            )
+        )
 
     # -- writing ------------------------------------------------------------------------------
 

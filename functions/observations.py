@@ -12,6 +12,7 @@ from functions.journal import entry_view
 from shared import bootstrap
 from shared.domain.journal import Comment
 from shared.domain.observations import Observation
+from shared.domain.people import Principal
 from shared.services import comments, observations
 
 bp = func.Blueprint()
@@ -39,6 +40,16 @@ def observation_view(o: Observation) -> dict[str, Any]:
 
 def _with_etag(o: Observation, status: int = 200) -> func.HttpResponse:
     return json_response({"observation": observation_view(o)}, status=status, headers={"ETag": o.etag or ""})
+
+
+def _with_untagged(who: Principal, o: Observation, status: int = 200) -> func.HttpResponse:
+    """The observation, and the children its text names but does not tag (S37)."""
+    untagged = observations.untagged_names(bootstrap.deps(), who, o)
+    body = {
+        "observation": observation_view(o),
+        "untaggedNames": [{"childId": c.child_id, "name": c.full_name} for c in untagged],
+    }
+    return json_response(body, status=status, headers={"ETag": o.etag or ""})
 
 
 def _observation_text(req: func.HttpRequest) -> observations.ObservationText:
@@ -70,7 +81,7 @@ def _comment_view(c: Comment) -> dict[str, Any]:
 def create_observation(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     given = _observation_text(req)
-    return _with_etag(observations.create_observation(bootstrap.deps(), who, given), status=201)
+    return _with_untagged(who, observations.create_observation(bootstrap.deps(), who, given), status=201)
 
 
 @bp.route(route="api/observations", methods=["GET"], auth_level=ANON)
@@ -97,7 +108,7 @@ def update_observation(req: func.HttpRequest) -> func.HttpResponse:
     changed = observations.update_observation(
         bootstrap.deps(), who, req.route_params.get("id", ""), expected_version(req), changes
     )
-    return _with_etag(changed)
+    return _with_untagged(who, changed)
 
 
 @bp.route(route="api/observations/{id}", methods=["DELETE"], auth_level=ANON)
@@ -112,7 +123,8 @@ def delete_observation(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def submit_observation(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _with_etag(observations.submit_observation(bootstrap.deps(), who, req.route_params.get("id", "")))
+    submitted = observations.submit_observation(bootstrap.deps(), who, req.route_params.get("id", ""))
+    return _with_untagged(who, submitted)
 
 
 @bp.route(route="api/observations/{id}/publish", methods=["POST"], auth_level=ANON)

@@ -24,7 +24,9 @@ What a mention shows a parent:
   - another child as the setting's `other_children` policy says: "names" shows their first (or
     preferred) name and never their surname; "initials" shows "O. S." (a surname alone "S."); and
     "hidden" shows "a friend". When the written form fits several children the parent could tell
-    apart, the mention falls back to what they share ("M.") or to "a friend".
+    apart, the mention falls back to what they share ("M.") or to "a friend". A surname alone
+    after "the" reads as what it stands for: "the Smiths" -> "the friends", "The Smith twins" ->
+    "The twins" (never "the a friend").
   - another family's parent as "a parent", in every form; a word that is a parent's name and also
     a child's is read as the child's, unless a title ("Mrs Smith") says it is an adult.
 The result is plain text: names are data, never markup, and the client escapes them.
@@ -61,6 +63,10 @@ A_PARENT = "a parent"
 # Each repetition starts with a separator, so a failing match cannot backtrack without end.
 _PLAIN_NAME = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)*(?:[ -][^\W\d_]+(?:['\u2019][^\W\d_]+)*)*")
 _PLAIN_PARTS = re.compile(r"[ -]")
+# "the" right before a mention (the search is bounded to the few characters before it).
+_THE_BEFORE = re.compile(r"(?<![^\W\d_])the\s+\Z", re.IGNORECASE)
+# A word follows the mention in the same sentence ("the Smith twins").
+_WORD_NEXT = re.compile(r"[ \t]+[^\W\d_]")
 _TITLES = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr"))
 
 
@@ -157,6 +163,7 @@ class Mention:
     entry: _Entry
     suffix: str
     stop: bool = False  # it took the full stop after an initial, which may also end a sentence
+    plural: bool = False  # a surname written as a plural: "the Smiths"
 
 
 _Key = TypeVar("_Key", str, tuple[str, ...])
@@ -371,18 +378,16 @@ class SettingNames:
         entry = self._single.get(word.key)
         if entry is None and (stem := possessive(word)) is not None:
             entry, suffix = self._single.get(stem[0]), stem[1]
-        if (
-            entry is None
-            and word.key.endswith("s")
-            and (entry := self._plural.get(word.key[:-1]))
-            and (apostrophe := apostrophe_after(text, word))
-        ):
-            suffix, end = apostrophe + "s", end + 1
+        plural = False
+        if entry is None and word.key.endswith("s") and (entry := self._plural.get(word.key[:-1])):
+            plural = True
+            if apostrophe := apostrophe_after(text, word):
+                suffix, end = apostrophe + "s", end + 1
         if entry is None:
             return None
         if entry.ordinary and not stands_as_name(text, found, at, at, surname=entry.surname):
             return None
-        return self._titled(text, found, at, Mention(word.start, end, entry, suffix))
+        return self._titled(text, found, at, Mention(word.start, end, entry, suffix, plural=plural))
 
     def _titled(self, text: str, found: list[Word], at: int, mention: Mention) -> Mention:
         """ "Mrs Smith" is one mention: the title alone would say a parent is being named."""
@@ -423,19 +428,42 @@ class NameMatcher:
         for mention in self._names.mentions(text):
             if not mention.entry.people.isdisjoint(self._own):
                 continue
-            out += [text[at : mention.start], self._shown(text, mention)]
+            shown = self._shown(text, mention)
+            out += [text[at : mention.start], shown]
             at = mention.end
+            if not shown:  # "The Smith twins" -> "The twins": one space goes with the name
+                at += len(text[at:]) - len(text[at:].lstrip(" \t"))
+            elif shown.endswith(".") and text.startswith(".", at):
+                at += 1  # "and Oliver." -> "and O. S.": the initials' stop ends the sentence
         out.append(text[at:])
         return "".join(out)
 
     def _shown(self, text: str, mention: Mention) -> str:
         forms = mention.entry.child_forms
         shown = _for_children(forms, self._policy) if forms else A_PARENT
+        if (
+            mention.entry.surname
+            and shown in (A_FRIEND, A_PARENT)
+            and _THE_BEFORE.search(text, max(0, mention.start - 8), mention.start)
+        ):
+            return _after_the(text, mention, shown)
         if shown in (A_FRIEND, A_PARENT) and starts_sentence(text, mention.start):
             shown = shown[0].upper() + shown[1:]
         after = text[mention.end :].lstrip()
         ends_sentence = mention.stop and not shown.endswith(".") and (not after or after[0].isupper())
         return shown + mention.suffix + ("." if ends_sentence else "")
+
+
+def _after_the(text: str, mention: Mention, shown: str) -> str:
+    """A surname alone after "the" reads as a family or a noun's label, not as "the a friend":
+    "the Smiths" -> "the friends", "the Smiths' car" -> "the friends' car", "the Smith's coat" ->
+    "the friend's coat", "The Smith twins" -> "The twins" (the name goes, the noun stays)."""
+    noun = shown.removeprefix("a ")
+    if mention.plural:
+        return noun + "s" + mention.suffix[:-1]
+    if mention.suffix or not _WORD_NEXT.match(text, mention.end):
+        return noun + mention.suffix
+    return ""
 
 
 def _for_children(forms: Sequence[_Form], policy: OtherChildren) -> str:

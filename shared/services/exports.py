@@ -41,7 +41,7 @@ from shared.media.journal_export import (
 )
 from shared.services import access, journal, observations
 from shared.services.deps import Deps
-from shared.services.journal import ShownEntry
+from shared.services.journal import Reader, ShownEntry
 
 log = logging.getLogger("journal")
 
@@ -175,10 +175,12 @@ def journal_record(
     deps: Deps, principal: Principal, export: Export, child: Child, setting: Setting
 ) -> JournalRecord:
     """The child's published journal, oldest first, as `principal` sees it on screen."""
+    # One reader for the whole build: the setting's names are read once, not once per page.
+    reader = journal.reader_for(deps, principal, setting, wanted=[child.child_id])
     listed: list[ShownEntry] = []
     cursor: str | None = None
     for _ in range(_MAX_PAGES):
-        page = journal.list_journal(deps, principal, child.child_id, cursor=cursor, area=None)
+        page = journal.list_journal(deps, principal, child.child_id, cursor=cursor, area=None, reader=reader)
         listed += page.entries
         cursor = page.cursor
         if cursor is None:
@@ -186,7 +188,7 @@ def journal_record(
     shown: list[ShownEntry] = []
     for entry in listed:
         try:
-            shown.append(observations.read_observation(deps, principal, entry.observation_id))
+            shown.append(_observation(deps, principal, reader, entry.observation_id))
         except NotFound:
             continue  # withdrawn since the page was read
     shown.sort(key=lambda e: (e.observed_on, e.published_at or export.created_at, e.observation_id))
@@ -200,6 +202,20 @@ def journal_record(
         redacted=principal.role is Role.PARENT,
         entries=entries,
     )
+
+
+def _observation(deps: Deps, principal: Principal, reader: Reader, observation_id: str) -> ShownEntry:
+    """The observation with its comments as `reader` sees it: the single observation's view
+    (`observations.read_observation`), with the names read once for the export."""
+    observation = access.visible_observation(deps, principal, observation_id)
+    return reader.show(
+        observation_id=observation.observation_id, status=observation.status,
+        children=observations.named_children(deps, observation), author_id=observation.author_id,
+        text=observation.text, next_steps=observation.next_steps, areas=observation.areas,
+        observed_on=observation.observed_on, published_at=observation.published_at,
+        photo_ids=observation.photo_ids, etag=observation.etag,
+        comments=deps.comments.of(principal.setting_id, observation.observation_id),
+    )  # fmt: skip
 
 
 def _entry(deps: Deps, setting_id: str, entry: ShownEntry, per_day: Counter[str]) -> EntryRecord:

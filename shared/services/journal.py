@@ -1,23 +1,27 @@
 """A child's journal, and how any observation is shown to one reader (redacted for parents).
 
-A parent's journal page costs three storage round trips: the session check (which reads the
-parent's links in the same query, S24), the setting's privacy policy and one query of the child's
-journal partition. The policy is read every time, not cached: a manager who tightens it (names to
-"a friend") protects the other children from the very next page, as links and roles do.
+A parent's journal page costs three storage round trips for the journal itself: the session
+check (which reads the parent's links in the same query, S24), the setting's privacy policy and
+one query of the child's journal partition. A page that has entries to show adds the names of the
+setting (S37): the children (one query of the setting's partition) and its families (one query of
+the accounts partition, a page per thousand rows). Names, like the policy, are read on every request
+and never cached: a manager who tightens the policy or adds a child protects the other children
+from the very next page, as links and roles do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 
 from shared.domain.access import NO_SUCH_CHILD
 from shared.domain.errors import NotFound
-from shared.domain.journal import JOURNAL_PAGE, Comment, clean_area
+from shared.domain.journal import JOURNAL_PAGE, Comment, Moment, clean_area
 from shared.domain.observations import Area, ObservationStatus
 from shared.domain.people import Principal, Role
-from shared.domain.redaction import NamedChild, ShownChild, redactor_for, shown_children
+from shared.domain.redaction import NamedChild, NameMatcher, SettingNames, ShownChild, shown_children
 from shared.domain.settings import OtherChildren, Setting
 from shared.services import access
 from shared.services.deps import Deps
@@ -59,14 +63,37 @@ class JournalPage:
     cursor: str | None
 
 
+def _no_names() -> SettingNames:
+    return SettingNames(())
+
+
 @dataclass(frozen=True)
 class Reader:
-    """Who is reading, and what they may read of names: parents see their own children only."""
+    """Who is reading, and what they may read of names: parents see their own children only.
+
+    `names` reads the setting's names when a text is first shown to a parent, so a page with
+    nothing to show costs no more than before; one Reader serves every text of a request."""
 
     user_id: str
     parent: bool
     own_child_ids: frozenset[str]
     policy: OtherChildren
+    names: Callable[[], SettingNames] = field(default=_no_names, compare=False, repr=False)
+
+    @cached_property
+    def matcher(self) -> NameMatcher:
+        """The parent's view of every name of the setting, read once per Reader."""
+        return self.names().for_reader(self.own_child_ids, self.policy, reader_id=self.user_id)
+
+    def text(self, text: str) -> str:
+        """Any text as this reader may read it: for a parent, no other family's names (S37)."""
+        return self.matcher.text(text) if self.parent and text else text
+
+    def moment(self, moment: Moment) -> Moment:
+        """A moment from home as this reader may read it."""
+        if not self.parent:
+            return moment
+        return replace(moment, text=self.text(moment.text), parent_name=self.text(moment.parent_name))
 
     def show(
         self,
@@ -91,12 +118,11 @@ class Reader:
                 published_at, list(photo_ids), etag,
                 None if comments is None else [self._comment(c, lambda t: t) for c in comments],
             )  # fmt: skip
-        redactor = redactor_for(children, self.own_child_ids, self.policy)
         return ShownEntry(
             observation_id, status, shown_children(children, self.own_child_ids, self.policy), author_id,
-            redactor.text(text), redactor.text(next_steps), list(areas), observed_on, published_at,
+            self.text(text), self.text(next_steps), list(areas), observed_on, published_at,
             list(photo_ids), etag,
-            None if comments is None else [self._comment(c, redactor.text) for c in comments],
+            None if comments is None else [self._comment(c, self.text) for c in comments],
         )  # fmt: skip
 
     def _comment(self, comment: Comment, redact: Callable[[str], str]) -> ShownComment:
@@ -117,16 +143,29 @@ def reader_for(
         return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
     own = access.readable_children(deps, principal, wanted)
     policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
-    return Reader(principal.user_id, True, own, policy)
+    return Reader(principal.user_id, True, own, policy, lambda: setting_names(deps, principal.setting_id))
+
+
+def setting_names(deps: Deps, setting_id: str) -> SettingNames:
+    """Every child of the setting (active and archived) and every family, as stored now."""
+    children = [NamedChild(c.child_id, c.first_name, c.last_name) for c in deps.children.list(setting_id)]
+    return SettingNames(children, deps.accounts.families(setting_id))
 
 
 def list_journal(
-    deps: Deps, principal: Principal, child_id: object, *, cursor: str | None, area: object
+    deps: Deps,
+    principal: Principal,
+    child_id: object,
+    *,
+    cursor: str | None,
+    area: object,
+    reader: Reader | None = None,
 ) -> JournalPage:
-    """A page of a child's published journal, newest first; 404 for a child the caller may not see."""
+    """A page of a child's published journal, newest first; 404 for a child the caller may not see.
+    `reader` lets a caller reading many pages (an export) read the setting's names once."""
     child_id = access.child_id(child_id)
     chosen: Area | None = clean_area(area)
-    reader = reader_for(deps, principal, wanted=[child_id])
+    reader = reader or reader_for(deps, principal, wanted=[child_id])
     if reader.parent:
         if child_id not in reader.own_child_ids:
             raise NotFound(NO_SUCH_CHILD)

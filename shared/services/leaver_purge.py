@@ -13,7 +13,10 @@ that stops anywhere is found and finished by the next run:
 
 1. Group observations that also include other children survive for them. For each: its photos
    are marked for discard (we cannot tell who is in a group photo, so none is kept); its comments
-   are redacted (the child's full and first name become "a friend"); then ONE canonical write
+   are redacted as for a reader whose own children are the ones remaining, with every name of the
+   setting known (S37): the leaver's full name, first name, surname alone, initials, possessive and
+   their parents' names become "a friend" or "a parent" (a surname a remaining child shares stays);
+   the setting's names are read once per leaver, not per observation; then ONE canonical write
    removes the child from its children, redacts its text and next steps and drops its photos, and
    the journal projections follow that write (the other children's rows rewritten, this child's
    row removed). Comments go before the canonical write because the canonical row still naming the
@@ -50,9 +53,10 @@ from shared.domain.leaving import due_for_purge, export_closes_at, parents_may_r
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Role, Status
 from shared.domain.photos import owning_moment
-from shared.domain.redaction import NamedChild, Redactor
+from shared.domain.redaction import SettingNames
 from shared.domain.settings import OtherChildren, Setting
 from shared.services.deps import Deps
+from shared.services.journal import setting_names
 from shared.services.observations import named_children
 from shared.services.ports import LeaverStore
 
@@ -103,8 +107,10 @@ def purge_child(
     alone = [o for o in mine if o.child_ids == [child.child_id]]
     complete = True
     still_listed: set[str] = set()  # photos of group observations that could not be saved this run
-    for observation in (o for o in mine if o.child_ids != [child.child_id]):
-        if _leave_group(deps, store, child, observation, now, count):
+    groups = [o for o in mine if o.child_ids != [child.child_id]]
+    names = setting_names(deps, setting_id) if groups else SettingNames(())
+    for observation in groups:
+        if _leave_group(deps, store, names, child, observation, now, count):
             continue
         complete = False
         still_listed.update(observation.photo_ids)
@@ -161,14 +167,18 @@ def discard_marked_photos(
 
 
 def _leave_group(
-    deps: Deps, store: LeaverStore, child: Child, observation: Observation, now: datetime, count: Count
+    deps: Deps,
+    store: LeaverStore,
+    names: SettingNames,
+    child: Child,
+    observation: Observation,
+    now: datetime,
+    count: Count,
 ) -> bool:
     """Take the child out of an observation that also includes others; False if it changed meanwhile."""
-    gone = NamedChild(child.child_id, child.first_name, child.last_name)
     remaining = [c for c in observation.child_ids if c != child.child_id]
-    others = [c for c in named_children(deps, observation) if c.child_id != child.child_id]
-    # The remaining children count as "own": a shared first name stays, only the full name goes.
-    redact = Redactor(others, [gone], OtherChildren.HIDDEN).text
+    # The remaining children count as "own": their names and a surname they share stay.
+    redact = names.for_reader(remaining, OtherChildren.HIDDEN).text
     store.mark_photos(child.setting_id, observation.photo_ids)
     store.rewrite_comments(child.setting_id, observation.observation_id, redact)
     changed = replace(

@@ -12,7 +12,7 @@ from shared.domain.journal import Moment, MomentStatus, clean_text
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
 from shared.domain.photos import require_photo_consent
-from shared.services import access, observations
+from shared.services import access, journal, observations
 from shared.services.deps import Deps
 
 ALREADY_ACCEPTED = "This moment is already in the journal."
@@ -41,10 +41,16 @@ def share_moment(deps: Deps, principal: Principal, child_id: object, text: objec
 
 
 def list_moments(deps: Deps, principal: Principal, child_id: object) -> Sequence[Moment]:
-    """A child's moments, newest first: for the child's parents and the staff who may see the child."""
+    """A child's moments, newest first: for the child's parents (other families' names redacted)
+    and the staff who may see the child."""
     child = access.child_id(child_id)
     access.require_sees_child(deps, principal, child)
-    return deps.moments.of(principal.setting_id, child)
+    found = deps.moments.of(principal.setting_id, child)
+    if not found:
+        return found
+    # A family writes about their day, and may name other children or their parents (S37).
+    reader = journal.reader_for(deps, principal, wanted=[child])
+    return [reader.moment(m) for m in found]
 
 
 def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id: object) -> Observation:

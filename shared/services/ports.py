@@ -13,7 +13,7 @@ from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session
 from shared.domain.photos import Photo
-from shared.domain.redaction import NamedChild
+from shared.domain.redaction import NamedChild, NamedParent
 from shared.domain.settings import Setting
 from shared.mail.message import Mail
 
@@ -62,6 +62,12 @@ class AccountRepository(Protocol):
 
     def in_setting(self, setting_id: str) -> Sequence[Account]:
         """Every account of the setting, staff and parents, sorted by name."""
+        ...
+
+    def families(self, setting_id: str) -> Sequence[NamedParent]:
+        """Every parent or carer of the setting (active or not) with the children linked to them,
+        read in one query of the setting's partition: the names a parent must never read of
+        another family (S37)."""
         ...
 
     def change_email(self, account: Account, old_email: str) -> None:

@@ -241,6 +241,11 @@ def link_rows(parent_id: str, child_id: str) -> tuple[str, str]:
     return parent_link_row(parent_id, child_id), child_link_row(child_id, parent_id)
 
 
+def every_child_link() -> str:
+    """The prefix of the links seen from the children: each link of the setting once."""
+    return _LINK
+
+
 def parents_of(child_id: str) -> str:
     """The prefix of a child's links to parents."""
     return f"{_LINK}{child_id}{SEP}"

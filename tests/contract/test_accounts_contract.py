@@ -10,7 +10,8 @@ import pytest
 from shared.clock import FrozenClock
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account
+from shared.domain.people import Account, Role
+from shared.domain.redaction import NamedParent
 from shared.services.deps import Deps
 from tests.contract.examples import account, session
 
@@ -201,3 +202,21 @@ def test_a_guarded_save_of_a_stale_account_leaves_the_guard_alone(
     with pytest.raises(ConcurrencyConflict):
         ports.accounts.save_guarded(replace(read, name="Stale"), guard, end_sessions=True)
     assert ports.accounts.manager_guard(setting_id) == guard
+
+
+def test_s37_families_are_every_parent_with_their_linked_children_and_no_staff(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    jane = _added(ports, setting_id, clock, name="Jane Smith")
+    lone = _added(ports, setting_id, clock, name="Tomasz Nowak")
+    staff = account(setting_id, clock.now(), name="Kim Keyworker")
+    ports.accounts.add(replace(staff, role=Role.PRACTITIONER))
+    for child_id in ("c-oliver", "c-ava"):
+        ports.links.link(ParentLink(setting_id, jane.user_id, child_id, clock.now()))
+    ports.accounts.add(
+        replace(account(setting_id, clock.now(), name="Elsewhere"), setting_id=setting_id + "x")
+    )
+    found = {p.parent_id: p for p in ports.accounts.families(setting_id)}
+    assert set(found) == {jane.user_id, lone.user_id}
+    assert found[jane.user_id] == NamedParent(jane.user_id, "Jane Smith", frozenset({"c-oliver", "c-ava"}))
+    assert found[lone.user_id].child_ids == frozenset()

@@ -13,7 +13,8 @@ from datetime import datetime
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account, Session
+from shared.domain.people import Account, Role, Session
+from shared.domain.redaction import NamedParent
 from tests.fakes.children import MemoryLinks
 from tests.fakes.rows import copied, new_etag
 
@@ -95,6 +96,18 @@ class MemoryAccounts:
         with self._lock:
             found = [copied(a) for (s, _), a in self._accounts.items() if s == setting_id]
         return sorted(found, key=lambda a: (a.name.lower(), a.user_id))
+
+    def families(self, setting_id: str) -> Sequence[NamedParent]:
+        with self._lock:
+            parents = [a for (s, _), a in self._accounts.items() if s == setting_id and a.role is Role.PARENT]
+            return [
+                NamedParent(
+                    a.user_id,
+                    a.name,
+                    frozenset(k.child_id for k in self._links.children_of(setting_id, a.user_id)),
+                )
+                for a in parents
+            ]
 
     def change_email(self, account: Account, old_email: str) -> None:
         with self._lock:

@@ -522,3 +522,37 @@ def test_a_draft_about_a_child_who_has_since_left_cannot_be_published(deps: Deps
     leaving.archive_child(deps, nursery.manager, mia.child_id, deps.clock.now().date().isoformat())
     with pytest.raises(Conflict):
         observations.publish_observation(deps, nursery.manager, created.observation_id)
+
+
+def test_s37_after_a_leavers_purge_the_kept_group_observation_holds_no_name_of_the_leaver_or_their_family(
+    deps: Deps, clients: StorageClients, clock: FrozenClock, nursery: Nursery
+) -> None:
+    manager = nursery.manager
+    mia = nursery.child(firstName="Mia", lastName="Patel")
+    oliver = nursery.child(firstName="Oliver", lastName="Smith")
+    _, mias_parent = nursery.principal(Role.PARENT)
+    _, jane = nursery.principal(Role.PARENT)
+    account = deps.accounts.get(jane.setting_id, jane.user_id)
+    assert account is not None
+    account.name = "Jane Smith"
+    deps.accounts.save(account)
+    link(deps, mias_parent, mia)
+    link(deps, jane, oliver)
+    text = "Mia and Oliver Smith built a tower. The Smith twins joined in. Oliver's tower was tallest."
+    group = draft(deps, manager, mia, oliver, text=text, next_steps="Ask O. Smith and Mia to rebuild it.")
+    observations.publish_observation(deps, manager, group.observation_id)
+    comments.add_comment(deps, jane, group.observation_id, "Love from Jane Smith (Oliver's mum)")
+    leaving.archive_child(deps, manager, oliver.child_id, clock.now().date().isoformat())
+    clock.advance(days=nursery.setting.retention_days + 1)
+    run(deps, clients, nursery.setting.setting_id)
+    kept = deps.observations.get(nursery.setting.setting_id, group.observation_id)
+    assert kept is not None and kept.child_ids == [mia.child_id]
+    assert kept.text == "Mia and a friend built a tower. The twins joined in. A friend's tower was tallest."
+    assert kept.next_steps == "Ask a friend and Mia to rebuild it."
+    stored = [
+        kept.text,
+        kept.next_steps,
+        *(c.text for c in deps.comments.of(kept.setting_id, kept.observation_id)),
+    ]
+    assert stored[-1] == "Love from a parent (a friend's mum)"
+    assert not any(word in " ".join(stored).lower() for word in ("oliver", "smith", "jane"))

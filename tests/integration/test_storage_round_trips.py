@@ -40,7 +40,30 @@ def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenCl
     assert sessions.authenticate(counted, signed_in.token).user_id == member.user_id
 
 
-def test_a_parents_journal_page_costs_three_storage_round_trips(
+def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_included(
+    config: Config, clock: FrozenClock, nursery: Nursery
+) -> None:
+    """The session check, the observation read, two blobs (S27) and one write for row and observation."""
+    counter = RequestCounter()
+    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
+    token = session_token(counted, nursery.manager_member)
+    child = nursery.child(firstName="Ada", lastName="Count")
+    jpeg = images.plain_jpeg(640, 480)
+    warm = draft(counted, nursery.manager, child)  # first use creates the container: not the upload
+    photos.upload_photo(counted, authenticate(counted, token), warm.observation_id, photos.Upload(jpeg))
+    observation = draft(counted, nursery.manager, child)
+
+    with counter.during() as upload:
+        manager = authenticate(counted, token)
+        photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
+    assert upload.requests <= 5
+
+    seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
+    assert seen.photo_ids == [photo.photo_id]
+    assert counted.photos.get(nursery.setting.setting_id, photo.photo_id) == photo
+
+
+def test_s37_a_parents_journal_page_costs_five_storage_queries_and_none_per_entry(
     deps: Deps, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setting = people.setting()
@@ -66,29 +89,10 @@ def test_a_parents_journal_page_costs_three_storage_round_trips(
     who = sessions.authenticate(deps, token)
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check (which reads the parent's links in the same query), the privacy policy
-    # and the journal partition: nothing per entry.
-    assert sorted(calls) == ["get", "page", "query"]
-
-
-def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_included(
-    config: Config, clock: FrozenClock, nursery: Nursery
-) -> None:
-    """The session check, the observation read, two blobs (S27) and one write for row and observation."""
-    counter = RequestCounter()
-    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
-    token = session_token(counted, nursery.manager_member)
-    child = nursery.child(firstName="Ada", lastName="Count")
-    jpeg = images.plain_jpeg(640, 480)
-    warm = draft(counted, nursery.manager, child)  # first use creates the container: not the upload
-    photos.upload_photo(counted, authenticate(counted, token), warm.observation_id, photos.Upload(jpeg))
-    observation = draft(counted, nursery.manager, child)
-
-    with counter.during() as upload:
-        manager = authenticate(counted, token)
-        photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
-    assert upload.requests <= 5
-
-    seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
-    assert seen.photo_ids == [photo.photo_id]
-    assert counted.photos.get(nursery.setting.setting_id, photo.photo_id) == photo
+    # The session check (which reads the parent's links in the same query), the privacy policy,
+    # the journal partition, and the setting's names (its children, its families): nothing per entry.
+    assert sorted(calls) == ["get", "page", "query", "query", "query"]
+    calls.clear()
+    empty = journal.list_journal(deps, who, mia.child_id, cursor=None, area="communication-and-language")
+    assert empty.entries == []
+    assert sorted(calls) == ["get", "page"]  # the policy and the partition; no entry, no names

@@ -172,11 +172,11 @@ def as_mias_parent(text: str, policy: OtherChildren) -> str:
         ),
         (
             OtherChildren.HIDDEN,
-            "Mia and a friend built a tower. The a friend twins joined in, and a friend knocked it down.",
+            "Mia and a friend built a tower. The twins joined in, and a friend knocked it down.",
         ),
         (
             OtherChildren.NAMES,
-            "Mia and Oliver built a tower. The a friend twins joined in, and Harry knocked it down.",
+            "Mia and Oliver built a tower. The twins joined in, and Harry knocked it down.",
         ),
     ],
 )
@@ -224,8 +224,8 @@ def test_s37_the_readers_own_family_keeps_its_names() -> None:
     [
         ("Mia held Oliver's hand.", "Mia held a friend's hand."),
         ("Mia held Oliver\u2019s hand.", "Mia held a friend\u2019s hand."),
-        ("The Smiths' car was late.", "The a friend's car was late."),
-        ("We waved to the Smiths.", "We waved to the a friend."),
+        ("The Smiths' car was late.", "The friends' car was late."),
+        ("We waved to the Smiths.", "We waved to the friends."),
         ("Smith's tower fell.", "A friend's tower fell."),
     ],
 )
@@ -304,7 +304,7 @@ def test_s37_a_cousin_sharing_the_surname_keeps_it_but_not_the_other_childs_full
         ),
         ("Will Brown came", "A friend came"),
         ("we will brown the onions", "we will brown the onions"),
-        ("The Green twins and May Green.", "The a friend twins and a friend."),
+        ("The Green twins and May Green.", "The twins and a friend."),
     ],
 )
 def test_s37_names_that_are_ordinary_words_are_redacted_only_where_they_stand_as_names(
@@ -318,7 +318,46 @@ def test_s37_the_leavers_surname_leaves_kept_group_observations() -> None:
     gone = NamedChild("c-gone", "Ivy", "Marsh")
     text = "Ivy Marsh and Mia Rose; the Marsh family; I. Marsh's coat; Marsh."
     assert Redactor([MIA], [gone], OtherChildren.HIDDEN).text(text) == (
-        "A friend and Mia Rose; the a friend family; a friend's coat; a friend."
+        "A friend and Mia Rose; the family; a friend's coat; a friend."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "policy", "expected"),
+    [
+        ("The Smith twins waved.", OtherChildren.HIDDEN, "The twins waved."),
+        ("The Smith twins waved.", OtherChildren.NAMES, "The twins waved."),
+        ("The Smith twins waved.", OtherChildren.INITIALS, "The S. twins waved."),
+        ("We met the Smiths.", OtherChildren.HIDDEN, "We met the friends."),
+        (
+            "the Smiths' dog and the Smith's hat",
+            OtherChildren.HIDDEN,
+            "the friends' dog and the friend's hat",
+        ),
+        ("Mia thanked the Smith.", OtherChildren.HIDDEN, "Mia thanked the friend."),
+        ("Mia came, then Smith.", OtherChildren.HIDDEN, "Mia came, then a friend."),
+        ("Mia bathed the\nSmith twins.", OtherChildren.HIDDEN, "Mia bathed the\ntwins."),
+        ("Mia and Smith", OtherChildren.HIDDEN, "Mia and a friend"),
+    ],
+)
+def test_s37_a_surname_alone_after_the_reads_naturally_and_names_nobody(
+    text: str, policy: OtherChildren, expected: str
+) -> None:
+    shown = as_mias_parent(text, policy)
+    assert shown == expected
+    assert "smith" not in shown.lower()
+
+
+def test_s37_initials_that_end_a_sentence_take_its_full_stop() -> None:
+    shown = as_mias_parent("Build again with Harry Jones and Oliver. Then rest.", OtherChildren.INITIALS)
+    assert shown == "Build again with H. J. and O. S. Then rest."
+
+
+def test_s37_a_parents_surname_alone_after_the_reads_as_the_parents() -> None:
+    names = SettingNames([MIA_P], [TOMASZ])
+    matcher = names.for_reader({"c-mia-p"}, OtherChildren.HIDDEN)
+    assert matcher.text("We thanked the Nowaks and the Nowak family.") == (
+        "We thanked the parents and the family."
     )
 
 

@@ -71,12 +71,50 @@ function observationForm(children, message) {
     (picked('child').length === 0 && [form.querySelector('input[name=child]') || save, 'Please choose at least one child.']) ||
     (!text.value.trim() && [text, 'Please describe what you saw.']) ||
     null;
+  // The draft once saved: later sends change it (from the version saved) rather than add another.
+  let saved = null;
+  let asWritten = false; // the author chose to keep names of children they did not tag
+  const untagged = h('div', { class: 'message info', role: 'alert', hidden: true });
+  form.insertBefore(untagged, form.querySelector('.actions'));
+  /** S37: the text names children it does not tag; ask before photos or approval go further. */
+  function askAboutUntagged(names, submitter) {
+    const tag = h('button', { type: 'button', class: 'primary' }, 'Tag them');
+    const keep = h('button', { type: 'button' }, 'Keep as written');
+    tag.addEventListener('click', () => {
+      for (const { childId } of names) {
+        const box = form.querySelector(`input[name=child][value="${CSS.escape(childId)}"]`);
+        if (box) box.checked = true;
+      }
+      untagged.hidden = true;
+      form.requestSubmit(submitter);
+    });
+    keep.addEventListener('click', () => {
+      asWritten = true;
+      untagged.hidden = true;
+      form.requestSubmit(submitter);
+    });
+    replace(untagged,
+      h('p', {}, `These children are named but not tagged: ${names.map((n) => n.name).join(', ')}. Tag them, or rephrase?`),
+      h('p', { class: 'hint' }, 'Your draft is kept. Families only ever see other children as the setting’s privacy policy says.'),
+      h('div', { class: 'inline' }, tag, keep));
+    untagged.hidden = false;
+    tag.focus();
+  }
   submits(form, message, async (submitter) => {
     const childIds = picked('child');
     const areas = picked('area');
     const submitting = submitter === submit;
-    const created = await api('POST', '/api/observations', { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value });
-    const id = created.observation.id;
+    const fields = { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value };
+    const answer = saved
+      ? await api('PATCH', `/api/observations/${encodeURIComponent(saved.id)}`, fields, { headers: { 'If-Match': saved.etag } })
+      : await api('POST', '/api/observations', fields);
+    saved = answer.observation;
+    if ((answer.untaggedNames || []).length && !asWritten) {
+      askAboutUntagged(answer.untaggedNames, submitter);
+      return;
+    }
+    untagged.hidden = true;
+    const id = saved.id;
     for (const item of chosen) {
       await upload(`/api/observations/${encodeURIComponent(id)}/photos`, item.file, (share) => {
         item.bar.value = share;

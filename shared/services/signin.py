@@ -42,6 +42,13 @@ PIN_LOCKED = (
 # Beyond any real password (S1 allows 128 characters); longer input fails without hashing it.
 MAX_SECRET_INPUT = 1024
 MAX_WRITE_RETRIES = 100
+ANONYMOUS = "-"  # the counter of a challenge that no known device asked for
+TOO_MANY = (
+    "Too many attempts. Please wait a moment before trying again, or use 'Forgotten your password or PIN?'."
+)
+# S10: one budget of verifies per client address in this process (see ClientBudget for why).
+_BUDGETS: dict[int, ClientBudget] = {}
+_BUDGETS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,6 @@ def start_sign_in(
     )
     if account is None:
         _unknown_address(deps, setting_id, address, probe, password)
-    assert account is not None
     device = _known_device(deps, account, device_token)
     account, reserved = reserve_attempt(deps, account, device)
     if not account.can_sign_in:
@@ -100,16 +106,6 @@ def start_sign_in(
         claims={"epoch": str(account.challenge_epoch), "dev": device or ANONYMOUS, "n": str(reserved)},
     )
     return Challenge(token, now + timedelta(seconds=CHALLENGE_SECONDS))
-
-
-ANONYMOUS = "-"
-TOO_MANY = (
-    "Too many attempts. Please wait a moment before trying again, or use 'Forgotten your password or PIN?'."
-)
-
-
-_BUDGETS: dict[int, ClientBudget] = {}
-_BUDGETS_LOCK = threading.Lock()
 
 
 def spend_verify(deps: Deps, client: str) -> None:

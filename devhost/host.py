@@ -183,7 +183,7 @@ class LocalHost:
         http_request = func.HttpRequest(
             method=request.method,
             url=request.url,
-            headers=dict(request.headers),
+            headers=_with_client_address(request),
             params=request.args.to_dict(),
             route_params={name: str(value) for name, value in route.items()},
             body=body,
@@ -256,3 +256,14 @@ def _run_and_log(target: Indexed, value: object) -> None:
         logger.exception("on-demand run of %s failed", target.name)
     else:
         logger.info("on-demand run of %s finished", target.name)
+
+
+def _with_client_address(request: Request) -> dict[str, str]:
+    """The request's headers with X-Forwarded-For set from the socket, as Azure's front end sets
+    it for the app (S10's per-client budget reads its first entry). The host listens on loopback
+    only, so a value already present came from a local proxy or test driver standing in for that
+    front end and is kept."""
+    headers = dict(request.headers)
+    if not headers.get("X-Forwarded-For"):
+        headers["X-Forwarded-For"] = request.remote_addr or "unknown"
+    return headers

@@ -6,6 +6,10 @@ import azure.functions as func
 
 from functions.http import (
     clear_session_cookie,
+    client_address,
+    cookie_value,
+    device_cookie,
+    device_cookie_name,
     endpoint,
     json_response,
     principal,
@@ -15,6 +19,7 @@ from functions.http import (
 from shared import bootstrap
 from shared.domain.devices import describe_device
 from shared.domain.people import Principal, Session
+from shared.domain.throttle import DEVICE_COOKIE_SECONDS
 from shared.services import credentials, sessions, signin
 
 bp = func.Blueprint()
@@ -39,6 +44,7 @@ def _session_view(session: Session, current: str) -> dict[str, object]:
 @endpoint
 def activate(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
+    signin.spend_verify(bootstrap.deps(), client_address(req))
     credentials.activate(
         bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin")
     )
@@ -49,8 +55,14 @@ def activate(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def login(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
+    deps = bootstrap.deps()
+    signin.spend_verify(deps, client_address(req))
     challenge = signin.start_sign_in(
-        bootstrap.deps(), setting=body.get("setting"), email=body.get("email"), password=body.get("password")
+        deps,
+        setting=body.get("setting"),
+        email=body.get("email"),
+        password=body.get("password"),
+        device_token=cookie_value(req, device_cookie_name()),
     )
     return json_response({"challenge": challenge.token, "expiresAt": challenge.expires_at.isoformat()})
 
@@ -60,12 +72,15 @@ def login(req: func.HttpRequest) -> func.HttpResponse:
 def pin(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
     deps = bootstrap.deps()
+    signin.spend_verify(deps, client_address(req))
     device = describe_device(req.headers.get("User-Agent"))
     done = signin.complete_sign_in(deps, challenge=body.get("challenge"), pin=body.get("pin"), device=device)
     user = {"id": done.account.user_id, "name": done.account.name, "role": done.account.role.value,
             "setting": done.account.setting_id}  # fmt: skip
-    cookie = session_cookie(done.token, deps.config.session_absolute_seconds)
-    return json_response({"user": user}, headers={"Set-Cookie": cookie})
+    response = json_response({"user": user})
+    response.headers.add("Set-Cookie", session_cookie(done.token, deps.config.session_absolute_seconds))
+    response.headers.add("Set-Cookie", device_cookie(done.device_token, DEVICE_COOKIE_SECONDS))
+    return response
 
 
 @bp.route(route="api/auth/session", methods=["GET"], auth_level=ANON)
@@ -112,6 +127,7 @@ def request_reset(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def confirm_reset(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
+    signin.spend_verify(bootstrap.deps(), client_address(req))
     credentials.confirm_reset(
         bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin")
     )

@@ -27,6 +27,8 @@ UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # S19: the __Host- prefix pins the cookie to this origin, path / and Secure.
 SECURE_COOKIE = "__Host-journal-session"
 LOCAL_COOKIE = "journal-session"
+SECURE_DEVICE_COOKIE = "__Host-journal-device"
+LOCAL_DEVICE_COOKIE = "journal-device"
 
 STATUS: Mapping[type[errors.JournalError], int] = {
     errors.InvalidInput: 400,
@@ -156,6 +158,35 @@ def session_token(req: func.HttpRequest) -> str | None:
     header = req.headers.get("Cookie") or ""
     name = cookie_name()
     for part in header.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name and value:
+            return value
+    return None
+
+
+def client_address(req: func.HttpRequest) -> str:
+    """The caller's address as the platform reports it: the first entry of X-Forwarded-For, which
+    Azure's front end sets to the client it accepted the connection from (the local host sets it
+    from the socket). Without one, every such request shares one budget: safe, never bypassed."""
+    forwarded = (req.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+    # Azure may add the client's port ("203.0.113.7:51234"); the address alone is the client.
+    if forwarded.count(":") == 1:
+        forwarded = forwarded.split(":")[0]
+    return forwarded[:64] or "unknown"
+
+
+def device_cookie_name() -> str:
+    return SECURE_DEVICE_COOKIE if bootstrap.config().secure_cookies else LOCAL_DEVICE_COOKIE
+
+
+def device_cookie(token: str, max_age: int) -> str:
+    """S10: the long-lived device cookie of a browser that completed sign-in."""
+    secure = "; Secure" if bootstrap.config().secure_cookies else ""
+    return f"{device_cookie_name()}={token}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+
+
+def cookie_value(req: func.HttpRequest, name: str) -> str | None:
+    for part in (req.headers.get("Cookie") or "").split(";"):
         key, _, value = part.strip().partition("=")
         if key == name and value:
             return value

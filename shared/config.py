@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.domain.errors import JournalError
+from shared.domain.throttle import VERIFIES_PER_CLIENT_MINUTE
 
 AZURITE_CONNECTION = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
@@ -88,6 +89,7 @@ class Config:
     activation_link_seconds: int = 72 * 60 * 60
     photo_max_bytes: int = 10 * 1024 * 1024
     pwned_passwords_url: str | None = None  # None: no breach API is asked
+    verifies_per_client_minute: int = VERIFIES_PER_CLIENT_MINUTE  # S10, per instance
     var_dir: Path = field(default=ROOT / "var")
 
     @property
@@ -148,6 +150,9 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         reset_link_seconds=_int(env, "JOURNAL_RESET_LINK_SECONDS", 60 * 60),
         activation_link_seconds=_int(env, "JOURNAL_ACTIVATION_LINK_SECONDS", 72 * 60 * 60),
         photo_max_bytes=_int(env, "JOURNAL_PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        verifies_per_client_minute=_int(
+            env, "JOURNAL_VERIFIES_PER_CLIENT_MINUTE", VERIFIES_PER_CLIENT_MINUTE
+        ),
         pwned_passwords_url=_pwned_passwords_url(env, local),
         var_dir=var_dir,
     )

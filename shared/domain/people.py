@@ -59,7 +59,34 @@ class Account:
     link_expires: datetime | None = None
     reset_mails: list[datetime] = field(default_factory=list)
     deactivated_at: datetime | None = None  # starts the retention clock of a leaver's record
+    # S10: the owner's known browsers (device cookies), each with its own failure counter, so a
+    # flood of anonymous guesses cannot lock them out. Only the most recent few are kept.
+    devices: list[KnownDevice] = field(default_factory=list)
     etag: str | None = None
+
+    def attempts(self, device: str | None) -> tuple[int, datetime | None]:
+        """The consecutive failures and the wait of one counter: a known device's, or anonymous."""
+        known = self.known_device(device)
+        if known is not None:
+            return known.failures, known.until
+        return self.failed_logins, self.throttled_until
+
+    def record_attempts(self, device: str | None, failures: int, until: datetime | None) -> None:
+        known = self.known_device(device)
+        if known is not None:
+            known.failures, known.until = failures, until
+        else:
+            self.failed_logins, self.throttled_until = failures, until
+
+    def known_device(self, device: str | None) -> KnownDevice | None:
+        return next((d for d in self.devices if device and d.device_id == device), None)
+
+    def remember_device(self, device: str, now: datetime, keep: int) -> None:
+        """Mark `device` as one of the owner's browsers, seen now; keep only the `keep` most recent."""
+        known = self.known_device(device) or KnownDevice(device)
+        known.seen_at = now
+        others = [d for d in self.devices if d.device_id != device]
+        self.devices = sorted([known, *others], key=lambda d: d.seen_at or now, reverse=True)[:keep]
 
     @property
     def can_sign_in(self) -> bool:
@@ -80,6 +107,35 @@ class Account:
         """End every PIN challenge handed out so far (used, failed three times, reset, deactivated)."""
         self.challenge_epoch += 1
         self.challenge_failures = 0
+
+
+@dataclass
+class KnownDevice:
+    """A browser that completed sign-in for the account and holds its device cookie (S10)."""
+
+    device_id: str
+    failures: int = 0
+    until: datetime | None = None
+    seen_at: datetime | None = None
+
+
+@dataclass
+class SignInProbe:
+    """Failed attempts on an address with no live account, kept so it answers exactly as a live
+    one would (S9, S10). Keyed by a keyed hash of the address, never the address itself."""
+
+    setting_id: str
+    digest: str
+    failures: int = 0
+    until: datetime | None = None
+    expires_at: datetime | None = None
+    etag: str | None = None
+
+    def attempts(self, device: str | None) -> tuple[int, datetime | None]:
+        return self.failures, self.until
+
+    def record_attempts(self, device: str | None, failures: int, until: datetime | None) -> None:
+        self.failures, self.until = failures, until
 
 
 @dataclass(frozen=True)

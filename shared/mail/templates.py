@@ -134,6 +134,43 @@ def pin_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
     )
 
 
+def sign_in_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
+    """Tell the owner that sign-in from unknown browsers is locked after many wrong passwords (S10)."""
+    return _compose(
+        to,
+        subject="Sign-in to your {setting} learning journal has been locked",
+        values={"name": name, "setting": setting_name},
+        blocks=[
+            _Para(
+                "Someone entered a wrong password for your {setting} learning journal account "
+                "100 times in a row, so we have locked sign-in from browsers you have not used before."
+            ),
+            _Para(
+                "Browsers where you have signed in before still work. To unlock every other "
+                "browser, use the link below to ask for a password reset email."
+            ),
+            _Action("Ask for a reset link", reset_hint),
+            _Para("If this was not you, please let {setting} know."),
+        ],
+    )
+
+
+def pin_changed(to: str, name: str, setting_name: str) -> Mail:
+    """Tell the owner their PIN was changed, so a change they did not make is noticed."""
+    return _compose(
+        to,
+        subject="Your {setting} learning journal PIN has been changed",
+        values={"name": name, "setting": setting_name},
+        blocks=[
+            _Para("The PIN for your {setting} learning journal account has just been changed."),
+            _Para(
+                "If this was not you, someone may know your password: please ask for a password "
+                "reset from the sign-in page and let {setting} know."
+            ),
+        ],
+    )
+
+
 def email_changed(to: str, name: str, setting_name: str, new_address_masked: str) -> Mail:
     """Tell the owner, at the old address, that their email address changed."""
     return _compose(

@@ -1,4 +1,4 @@
-"""Signed tokens for sessions, PIN challenges, reset and activation links (S21, S22).
+"""Signed tokens for sessions, PIN challenges, device cookies, reset and activation links (S21, S22).
 
 HS256 only, with keys of at least 256 bits picked by key id from an allow-list so they can rotate.
 Every kind of token has its own `typ` claim and its own audience, and `read` accepts only the kind
@@ -48,6 +48,8 @@ class TokenKind(enum.Enum):
     PIN_CHALLENGE = "pin-challenge"
     RESET = "reset"
     ACTIVATION = "activation"
+    # S10: a browser that completed sign-in; names the account and a random device id.
+    DEVICE = "device"
 
     @property
     def typ(self) -> str:
@@ -64,7 +66,11 @@ class TokenKind(enum.Enum):
         return _EXTRA_CLAIMS.get(self, ())
 
 
-_EXTRA_CLAIMS = {TokenKind.SESSION: ("sid",), TokenKind.PIN_CHALLENGE: ("epoch",)}
+_EXTRA_CLAIMS = {
+    TokenKind.SESSION: ("sid",),
+    TokenKind.PIN_CHALLENGE: ("epoch",),
+    TokenKind.DEVICE: ("dev",),
+}
 
 
 @dataclass(frozen=True)

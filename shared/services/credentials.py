@@ -17,6 +17,7 @@ from shared.domain.throttle import RESET_MAILS_PER_HOUR
 from shared.mail import templates
 from shared.services.deps import Deps
 from shared.services.links import INVALID_LINK, account_for_link, issue_link, lifetime
+from shared.services.signin import check_current_password
 
 
 def _personal_words(deps: Deps, account: Account) -> list[str]:
@@ -142,6 +143,7 @@ def change_password(deps: Deps, principal: Principal, *, current: object, new: o
     account = _verified(deps, principal, current, field="currentPassword")
     account.password_hash = deps.hasher.hash(_new_password(deps, account, new, field="newPassword"))
     account.void_links()
+    account.void_challenges()  # S11: a challenge issued under the old password dies with it
     deps.accounts.save(account)
     deps.accounts.end_sessions(account.setting_id, account.user_id, keep=principal.session_digest)
     deps.outbox.send(
@@ -156,14 +158,15 @@ def change_pin(deps: Deps, principal: Principal, *, password: object, new_pin: o
     account.pin_hash = deps.hasher.hash(_new_pin(new_pin, field="newPin"))
     account.failed_pins = 0
     deps.accounts.save(account)
+    deps.outbox.send(
+        templates.pin_changed(account.email, account.name, _setting_name(deps, account.setting_id))
+    )
     deps.audit(account.setting_id, account.user_id, "pin.change", account.user_id, "success")
 
 
 def _verified(deps: Deps, principal: Principal, password: object, *, field: str) -> Account:
+    """The caller's account once its current password is checked under the sign-in throttle (S10)."""
     account = deps.accounts.get(principal.setting_id, principal.user_id)
     if account is None:
         raise Unauthenticated("You are signed out. Please sign in again.")
-    if not isinstance(password, str) or not deps.hasher.verify(account.password_hash or "", password):
-        deps.audit(account.setting_id, account.user_id, "password.check", account.user_id, "failure")
-        raise InvalidInput("Your current password is not right.", field=field)
-    return account
+    return check_current_password(deps, account, password, field=field)

@@ -11,7 +11,7 @@ from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.observations import Area, Observation, ObservationStatus
-from shared.domain.people import Account, Session
+from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild, NamedParent
 from shared.domain.settings import Setting
@@ -36,6 +36,17 @@ class AccountRepository(Protocol):
     def get(self, setting_id: str, user_id: str) -> Account | None: ...
 
     def find_by_email(self, setting_id: str, email: str) -> Account | None: ...
+
+    def find_for_sign_in(
+        self, setting_id: str, email: str, probe_digest: str
+    ) -> tuple[Account | None, SignInProbe | None]:
+        """The account owning `email` and the probe row of that address's keyed hash: one query."""
+        ...
+
+    def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None: ...
+
+    def save_probe(self, probe: SignInProbe) -> None:
+        """Create (no ETag) or replace (under its ETag) a probe row; ConcurrencyConflict if it changed."""
 
     def save(
         self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
@@ -163,6 +174,7 @@ class AccountSweep:
     sessions_ended: int
     links_cleared: int
     deactivated: list[tuple[str, datetime | None]]
+    probes_removed: int = 0  # expired rows of failed sign-ins on addresses with no account
 
 
 class RetentionStore(Protocol):

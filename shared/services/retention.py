@@ -100,6 +100,7 @@ def _sweep_accounts(
     swept = store.sweep_accounts(setting.setting_id, now, deps.config.session_idle_seconds)
     report.add("sessions", swept.sessions_ended)
     report.add("links", swept.links_cleared)
+    report.add("probes", swept.probes_removed)
     for user_id, deactivated_at in swept.deactivated:
         if deactivated_at is None:
             store.mark_deactivated(setting.setting_id, user_id, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import timedelta
 
-from shared.domain.errors import NotFound, Unauthenticated
+from shared.domain.errors import ConcurrencyConflict, NotFound, Unauthenticated
 from shared.domain.people import Principal, Session
 from shared.security.randomness import digest
 from shared.security.tokens import TokenKind
@@ -57,6 +57,17 @@ def sign_out(deps: Deps, principal: Principal) -> None:
 
 
 def sign_out_everywhere(deps: Deps, principal: Principal) -> int:
+    """End every session of the caller and every outstanding PIN challenge (S11, S18)."""
+    for _ in range(10):
+        account = deps.accounts.get(principal.setting_id, principal.user_id)
+        if account is None:
+            break
+        account.void_challenges()
+        try:
+            deps.accounts.save(account)
+            break
+        except ConcurrencyConflict:
+            continue
     ended = deps.accounts.end_sessions(principal.setting_id, principal.user_id)
     deps.audit(principal.setting_id, principal.user_id, "sign-out.everywhere", principal.user_id, "success")
     return ended

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
+import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn, Protocol, TypeVar
 
 from shared.domain.errors import ConcurrencyConflict, InvalidInput, TooManyAttempts, Unauthenticated
-from shared.domain.people import Account, Session
+from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.settings import clean_setting_ref
 from shared.domain.throttle import (
     CHALLENGE_PIN_TRIES,
     CHALLENGE_SECONDS,
+    DEVICE_COOKIE_SECONDS,
+    KNOWN_DEVICES,
     LOCK_AT,
     PIN_LOCK_AT,
+    PROBE_SECONDS,
+    ClientBudget,
+    next_until,
+    refusal,
     wait_after,
 )
 from shared.mail import templates
@@ -32,6 +42,13 @@ PIN_LOCKED = (
 # Beyond any real password (S1 allows 128 characters); longer input fails without hashing it.
 MAX_SECRET_INPUT = 1024
 MAX_WRITE_RETRIES = 100
+ANONYMOUS = "-"  # the counter of a challenge that no known device asked for
+TOO_MANY = (
+    "Too many attempts. Please wait a moment before trying again, or use 'Forgotten your password or PIN?'."
+)
+# S10: one budget of verifies per client address in this process (see ClientBudget for why).
+_BUDGETS: dict[int, ClientBudget] = {}
+_BUDGETS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -45,10 +62,17 @@ class SignedIn:
     token: str
     account: Account
     session: Session
+    device_token: str = ""  # S10: the device cookie that keeps this browser out of the anonymous count
 
 
-def start_sign_in(deps: Deps, *, setting: object, email: object, password: object) -> Challenge:
-    """Check the password; on success hand out a PIN challenge living 5 minutes (S11)."""
+def start_sign_in(
+    deps: Deps, *, setting: object, email: object, password: object, device_token: str | None = None
+) -> Challenge:
+    """Check the password; on success hand out a PIN challenge living 5 minutes (S11).
+
+    The attempt is counted before the password is checked (S10), so of any burst on one account
+    at most 5 are ever verified; a throttled attempt is refused with 429 unchecked and uncounted.
+    """
     setting_id = clean_setting_ref(setting)
     if not isinstance(email, str) or not isinstance(password, str) or not email or not password:
         raise InvalidInput("Enter your e-mail address and password.", field="password")
@@ -56,69 +80,202 @@ def start_sign_in(deps: Deps, *, setting: object, email: object, password: objec
         deps.hasher.verify_dummy("")
         raise Unauthenticated(GENERIC_FAILURE)
 
-    account = deps.accounts.find_by_email(setting_id, email.strip().lower())
-    if account is None or not account.can_sign_in or account.failed_logins >= LOCK_AT:
-        # S9: the same Argon2 work as a real check, so timing does not reveal the account.
-        deps.hasher.verify_dummy(password)
-        target = account.user_id if account else "unknown"
-        deps.audit(setting_id, "anonymous", "sign-in.password", target, "refused")
-        raise Unauthenticated(GENERIC_FAILURE)
-
-    now = deps.clock.now()
-    if account.throttled_until and account.throttled_until > now:
-        # Refused without checking the password, and counted, so guessing while throttled
-        # gets nowhere and only lengthens the wait (S10).
-        _count_failed_password(deps, account)
+    address = email.strip().lower()
+    account, probe = deps.accounts.find_for_sign_in(
+        setting_id, address, probe_digest(deps, setting_id, address)
+    )
+    if account is None:
+        _unknown_address(deps, setting_id, address, probe, password)
+    device = _known_device(deps, account, device_token)
+    account, reserved = reserve_attempt(deps, account, device)
+    if not account.can_sign_in:
+        deps.hasher.verify_dummy(password)  # S9: the same work and the same answers as a live account
+        _refuse_after_check(deps, account, account.user_id, reserved)
     if not deps.hasher.verify(account.password_hash or "", password):
-        _count_failed_password(deps, account)
-
-    def succeed(fresh: Account) -> None:
-        fresh.failed_logins = 0  # S10: a success resets the counter
-        fresh.throttled_until = None
-        if deps.hasher.needs_rehash(fresh.password_hash or ""):
-            fresh.password_hash = deps.hasher.hash(password)  # S7
-
-    # The challenge is a signed token naming the account's challenge epoch, so a successful
-    # password step writes only when there is a failure count to reset or a hash to renew.
-    stale_hash = deps.hasher.needs_rehash(account.password_hash or "")
-    if account.failed_logins or account.throttled_until or stale_hash:
-        account = _save_with_retry(deps, account, succeed)
-    deps.audit(setting_id, account.user_id, "sign-in.password", account.user_id, "success")
+        _refuse_after_check(deps, account, account.user_id, reserved)
+    if deps.hasher.needs_rehash(account.password_hash or ""):
+        renew_hash(deps, account, password)
+    # No write and no audit row here: the PIN step resets the counter in the write that starts the
+    # session, and its audit row records the sign-in, so this step is two storage requests.
+    now = deps.clock.now()
     token = deps.tokens.issue(
         TokenKind.PIN_CHALLENGE,
         subject=account.user_id,
         setting=setting_id,
         lifetime_seconds=CHALLENGE_SECONDS,
-        claims={"epoch": str(account.challenge_epoch)},
+        claims={"epoch": str(account.challenge_epoch), "dev": device or ANONYMOUS, "n": str(reserved)},
     )
     return Challenge(token, now + timedelta(seconds=CHALLENGE_SECONDS))
 
 
-def _count_failed_password(deps: Deps, account: Account) -> None:
-    """Add one to the account's failure counter without losing a concurrent failure (S10); raise."""
-    now = deps.clock.now()
-    result: dict[str, int] = {}
-
-    def fail(fresh: Account) -> None:
-        fresh.failed_logins += 1
-        wait = wait_after(fresh.failed_logins)
-        fresh.throttled_until = now + timedelta(seconds=wait) if wait else None
-        result["failures"] = fresh.failed_logins
-        result["wait"] = wait
-
-    _save_with_retry(deps, account, fail)
-    failures, wait = result["failures"], result["wait"]
-    outcome = "locked" if failures >= LOCK_AT else ("throttled" if wait else "failure")
-    deps.audit(account.setting_id, "anonymous", "sign-in.password", account.user_id, outcome)
-    if failures >= LOCK_AT:
-        raise Unauthenticated(GENERIC_FAILURE)
+def spend_verify(deps: Deps, client: str) -> None:
+    """S10: one client address may cause only so many Argon2 verifies a minute across the
+    anonymous routes; beyond that, 429 before any work is done."""
+    limit = deps.config.verifies_per_client_minute
+    with _BUDGETS_LOCK:
+        budget = _BUDGETS.setdefault(limit, ClientBudget(limit))
+    # Real time, not the injected clock: this bounds CPU work per wall-clock minute.
+    wait = budget.spend(client, time.monotonic())
     if wait:
-        raise TooManyAttempts(
-            "Too many attempts. Please wait a moment before trying again, "
-            "or use 'Forgotten your password or PIN?'.",
-            retry_after=wait,
+        raise TooManyAttempts(TOO_MANY, retry_after=wait)
+
+
+def probe_digest(deps: Deps, setting_id: str, email: str) -> str:
+    """A keyed hash of an address, so a probe row never names it (S10). The key is derived from
+    the current token-signing key: a rotation simply starts new rows, and old ones expire."""
+    key = hmac.new(deps.config.jwt_keys[deps.config.jwt_current_kid], b"sign-in-probe", "sha256").digest()
+    return hmac.new(key, f"{setting_id}\n{email}".encode(), "sha256").hexdigest()
+
+
+def _unknown_address(
+    deps: Deps, setting_id: str, email: str, probe: SignInProbe | None, password: str
+) -> NoReturn:
+    """Answer for an address with no account exactly as a live account would (S9, S10)."""
+    if deps.settings.get(setting_id) is None:
+        # Nothing is stored for a setting that does not exist: no probe row, no audit row in a
+        # partition the caller chose and the purge would never visit.
+        deps.hasher.verify_dummy(password)
+        raise Unauthenticated(GENERIC_FAILURE)
+    now = deps.clock.now()
+    current = probe or SignInProbe(setting_id, probe_digest(deps, setting_id, email))
+
+    def save(item: SignInProbe) -> None:
+        item.expires_at = now + timedelta(seconds=PROBE_SECONDS)
+        deps.accounts.save_probe(item)
+
+    def reread() -> SignInProbe:
+        return deps.accounts.get_probe(setting_id, current.digest) or SignInProbe(setting_id, current.digest)
+
+    _, reserved = _reserve(deps, current, None, save, reread, locks=True)
+    deps.hasher.verify_dummy(password)
+    _refuse_after_check(deps, None, "unknown", reserved, setting_id=setting_id)
+
+
+def _known_device(deps: Deps, account: Account, device_token: str | None) -> str | None:
+    """The device id of a valid device cookie naming this account and a device it still knows."""
+    if not device_token:
+        return None
+    try:
+        claims = deps.tokens.read(device_token, TokenKind.DEVICE)
+    except Unauthenticated:
+        return None
+    if claims.subject != account.user_id or claims.setting != account.setting_id:
+        return None
+    device = claims.extra["dev"]
+    return device if account.known_device(device) else None
+
+
+class _Counted(Protocol):
+    def attempts(self, device: str | None) -> tuple[int, datetime | None]: ...
+
+    def record_attempts(self, device: str | None, failures: int, until: datetime | None) -> None: ...
+
+
+def reserve_attempt(deps: Deps, account: Account, device: str | None = None) -> tuple[Account, int]:
+    """Count one attempt on the account's counter (the device's, or the anonymous one) BEFORE its
+    secret is checked (S10); TooManyAttempts (or the generic answer when locked) refuses it unchecked
+    and uncounted. Returns the saved account and the count this attempt holds.
+
+    Every check of a current password goes through here, so they all share one throttle.
+    """
+
+    def reread() -> Account:
+        fresh = deps.accounts.get(account.setting_id, account.user_id)
+        if fresh is None:
+            raise Unauthenticated(GENERIC_FAILURE)
+        return fresh
+
+    saved, reserved = _reserve(deps, account, device, deps.accounts.save, reread, locks=device is None)
+    if device is None and reserved == LOCK_AT and saved.can_sign_in:
+        # Sent once: from here anonymous attempts are refused uncounted, so the count stays at 100.
+        deps.audit(saved.setting_id, "anonymous", "sign-in.password", saved.user_id, "locked")
+        deps.outbox.send(
+            templates.sign_in_locked(
+                saved.email,
+                saved.name,
+                _setting_name(deps, saved.setting_id),
+                f"{deps.config.public_base_url}/forgot",
+            )
         )
+    return saved, reserved
+
+
+C = TypeVar("C", bound=_Counted)
+
+
+def _reserve(
+    deps: Deps,
+    item: C,
+    device: str | None,
+    save: Callable[[C], None],
+    reread: Callable[[], C],
+    *,
+    locks: bool,
+) -> tuple[C, int]:
+    """Check the throttle and add one to the counter under the row's ETag; on a lost race re-read
+    and check again, so parallel attempts are counted one after another and none is lost."""
+    now = deps.clock.now()
+    current = item
+    for _ in range(MAX_WRITE_RETRIES):
+        failures, until = current.attempts(device)
+        wait = refusal(failures, until, now, locks=locks)
+        if wait == 0:
+            raise Unauthenticated(GENERIC_FAILURE)
+        if wait is not None:
+            raise TooManyAttempts(TOO_MANY, retry_after=wait)
+        current.record_attempts(device, failures + 1, next_until(failures + 1, now))
+        try:
+            save(current)
+            return current, failures + 1
+        except ConcurrencyConflict:
+            # A little jitter stops the losers of one race from colliding again in lockstep.
+            time.sleep(secrets.randbelow(20) / 1000)
+            current = reread()
+    raise ConcurrencyConflict("the account is busy; please try again")
+
+
+def _refuse_after_check(
+    deps: Deps, account: Account | None, target: str, reserved: int, *, setting_id: str = ""
+) -> NoReturn:
+    """The answer to a checked, wrong attempt that holds count `reserved`: 401, or 429 from the 5th."""
+    deps.audit(setting_id or (account.setting_id if account else ""), "anonymous", "sign-in.password", target,
+               "throttled" if wait_after(reserved) else "failure")  # fmt: skip
+    if reserved >= LOCK_AT:
+        raise Unauthenticated(GENERIC_FAILURE)
+    wait = wait_after(reserved)
+    if wait:
+        raise TooManyAttempts(TOO_MANY, retry_after=wait)
     raise Unauthenticated(GENERIC_FAILURE)
+
+
+def check_current_password(
+    deps: Deps, principal_account: Account, password: object, *, field: str
+) -> Account:
+    """Check a signed-in person's current password under the same counter and throttle as
+    sign-in (S10), and clear the counter on success (the caller's save writes it)."""
+    if not isinstance(password, str) or not password or len(password) > MAX_SECRET_INPUT:
+        raise InvalidInput("Your current password is not right.", field=field)
+    account, reserved = reserve_attempt(deps, principal_account)
+    if not deps.hasher.verify(account.password_hash or "", password):
+        deps.audit(account.setting_id, account.user_id, "password.check", account.user_id, "failure")
+        wait = wait_after(reserved)
+        if wait:
+            raise TooManyAttempts(TOO_MANY, retry_after=wait)
+        raise InvalidInput("Your current password is not right.", field=field)
+    account.record_attempts(None, 0, None)
+    return account
+
+
+def renew_hash(deps: Deps, account: Account, password: str) -> None:
+    """S7: store a fresh hash when the parameters or pepper are out of date (best effort)."""
+    account.password_hash = deps.hasher.hash(password)
+    with suppress(ConcurrencyConflict):
+        deps.accounts.save(account)
+
+
+def _setting_name(deps: Deps, setting_id: str) -> str:
+    setting = deps.settings.get(setting_id)
+    return setting.name if setting else setting_id
 
 
 def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str) -> SignedIn:
@@ -135,6 +292,9 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
     now = deps.clock.now()
     if now >= claims.expires_at:  # exactly 5 minutes: the token check allows 30 s of clock skew
         raise Unauthenticated(CHALLENGE_FAILURE)
+    device = claims.extra.get("dev", ANONYMOUS)
+    slot = None if device == ANONYMOUS else device
+    reserved = int(claims.extra.get("n", "0") or 0)
     account = deps.accounts.get(claims.setting, claims.subject)
 
     def live(candidate: Account | None) -> Account:
@@ -142,12 +302,22 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
             raise Unauthenticated(CHALLENGE_FAILURE)
         if candidate.pin_locked:
             raise Unauthenticated(PIN_LOCKED)
+        # The password step's lock and throttle, checked again: attempts counted after this
+        # challenge's own (a burst it was part of) stop it, as they would have stopped it there.
+        failures, until = candidate.attempts(slot)
+        if failures > reserved:
+            wait = refusal(failures, until, now, locks=slot is None)
+            if wait == 0:
+                raise Unauthenticated(CHALLENGE_FAILURE)
+            if wait is not None:
+                raise TooManyAttempts(TOO_MANY, retry_after=wait)
         return candidate
 
     account = live(account)
     if not deps.hasher.verify(account.pin_hash or "", pin):
         _count_failed_pin(deps, account, live)
 
+    device_id = slot or new_secret(16)
     sid = new_secret()
     session = Session(
         setting_id=account.setting_id,
@@ -163,6 +333,8 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         live(fresh)  # the challenge must still be live at the moment of writing: single use
         fresh.void_challenges()
         fresh.failed_pins = 0
+        fresh.record_attempts(slot, 0, None)  # S10: a success resets the counter
+        fresh.remember_device(device_id, now, KNOWN_DEVICES)
         if deps.hasher.needs_rehash(fresh.pin_hash or ""):
             fresh.pin_hash = deps.hasher.hash(pin)  # S7
 
@@ -175,7 +347,14 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         lifetime_seconds=deps.config.session_absolute_seconds,
         claims={"sid": sid},
     )
-    return SignedIn(token, saved, session)
+    device_token = deps.tokens.issue(
+        TokenKind.DEVICE,
+        subject=account.user_id,
+        setting=account.setting_id,
+        lifetime_seconds=DEVICE_COOKIE_SECONDS,
+        claims={"dev": device_id},
+    )
+    return SignedIn(token, saved, session, device_token)
 
 
 def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | None], Account]) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account, LinkKind, Role, Session, Status
+from shared.domain.people import Account, KnownDevice, LinkKind, Role, Session, SignInProbe, Status
 from shared.domain.redaction import NamedParent
 from shared.storage import keys
 from shared.storage.links import to_link
@@ -42,25 +42,56 @@ class TableAccounts:
         return _to_account(found) if found else None
 
     def find_by_email(self, setting_id: str, email: str) -> Account | None:
-        """The account owning `email` in this setting: the index row and the account in one query.
+        return self.find_for_sign_in(setting_id, email, "")[0]
+
+    def find_for_sign_in(
+        self, setting_id: str, email: str, probe_digest: str
+    ) -> tuple[Account | None, SignInProbe | None]:
+        """The account owning `email` in this setting: the index row and the account in one query,
+        which also brings the probe row of the address's keyed hash (S10), if there is one.
 
         The index row decides who owns the address (it is what keeps addresses unique); the account
         row is matched by its stored e-mail in the same round trip, and read on its own only when
         the two disagree (an address stored before it was normalised).
         """
+        probe_key = keys.probe_row(probe_digest) if probe_digest else keys.email_row(email)
         rows = list(
             self._table.query(
-                "PartitionKey eq @setting and ( RowKey eq @index or ( Kind eq @kind and Email eq @email ) )",
-                {"setting": setting_id, "index": keys.email_row(email), "kind": "account", "email": email},
+                "PartitionKey eq @setting and ( RowKey eq @index or RowKey eq @probe"
+                " or ( Kind eq @kind and Email eq @email ) )",
+                {"setting": setting_id, "index": keys.email_row(email), "probe": probe_key,
+                 "kind": "account", "email": email},
             )
-        )
+        )  # fmt: skip
+        probe = next((_to_probe(r) for r in rows if probe_digest and r["RowKey"] == probe_key), None)
         index = next((r for r in rows if keys.is_email_row(r["RowKey"])), None)
         if index is None:
-            return None
+            return None, probe
         for row in rows:
             if row["RowKey"] == keys.account_row(index["UserId"]):
-                return _to_account(row)
-        return self.get(setting_id, index["UserId"])
+                return _to_account(row), probe
+        return self.get(setting_id, index["UserId"]), probe
+
+    def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None:
+        found = self._table.get(setting_id, keys.probe_row(digest))
+        return _to_probe(found) if found else None
+
+    def save_probe(self, probe: SignInProbe) -> None:
+        entity = {
+            "PartitionKey": probe.setting_id,
+            "RowKey": keys.probe_row(probe.digest),
+            "Kind": "probe",
+            "FailedLogins": probe.failures,
+            "ThrottledUntil": probe.until,
+            "ExpiresAt": probe.expires_at,
+        }
+        if probe.etag is None:
+            try:
+                probe.etag = self._table.create(entity)
+            except Conflict:
+                raise ConcurrencyConflict("another attempt created the row first") from None
+        else:
+            probe.etag = self._table.update(entity, etag=probe.etag, replace=True)
 
     def save(
         self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
@@ -68,7 +99,9 @@ class TableAccounts:
         steps = self._account_steps(account, end_sessions)
         if new_session is not None:
             steps.append(Operation("create", _session_entity(new_session)))
-        self._table.transact(steps)
+        # The saved account carries its new ETag, so a use case can write it again (S10 reserves
+        # an attempt, then the change that follows a right password is saved on top of it).
+        account.etag = self._table.transact(steps)[0]
 
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
@@ -236,7 +269,37 @@ def _to_entity(account: Account) -> Entity:
         "LinkExpires": account.link_expires,
         "ResetMails": json.dumps([t.isoformat() for t in account.reset_mails]),
         "DeactivatedAt": account.deactivated_at,
+        "Devices": json.dumps([_device_json(d) for d in account.devices]),
     }
+
+
+def _device_json(device: KnownDevice) -> dict[str, object]:
+    return {
+        "id": device.device_id,
+        "failures": device.failures,
+        "until": device.until.isoformat() if device.until else None,
+        "seen": device.seen_at.isoformat() if device.seen_at else None,
+    }
+
+
+def _to_device(raw: dict[str, Any]) -> KnownDevice:
+    def when(value: object) -> datetime | None:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    return KnownDevice(
+        str(raw["id"]), int(raw.get("failures", 0)), when(raw.get("until")), when(raw.get("seen"))
+    )
+
+
+def _to_probe(row: Entity) -> SignInProbe:
+    return SignInProbe(
+        setting_id=row["PartitionKey"],
+        digest=keys.probe_digest_of(row["RowKey"]),
+        failures=int(row.get("FailedLogins", 0)),
+        until=row.get("ThrottledUntil"),
+        expires_at=row.get("ExpiresAt"),
+        etag=row["_etag"],
+    )
 
 
 def _to_account(row: Entity) -> Account:
@@ -261,6 +324,7 @@ def _to_account(row: Entity) -> Account:
         link_expires=row.get("LinkExpires"),
         reset_mails=[datetime.fromisoformat(t) for t in json.loads(row.get("ResetMails") or "[]")],
         deactivated_at=row.get("DeactivatedAt"),
+        devices=[_to_device(d) for d in json.loads(row.get("Devices") or "[]")],
         etag=row["_etag"],
     )
 

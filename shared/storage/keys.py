@@ -23,6 +23,7 @@ accounts
                   link~{child}~{parent}                the parents of a child (for managers)
                   email~{sha256(email)}                who owns an address in the setting
                   guard~managers                       serialises every loss of a manager
+                  probe~{hmac(address)}                failed sign-ins on an address with no account
     A setting's people share one partition: an account with its e-mail index row is one
     transaction (addresses stay unique), "end every session" goes in the same transaction as
     the account change that requires it (S18), both rows of a link are written together, and
@@ -34,6 +35,9 @@ accounts
     setting's partition: hundreds to a few thousand rows, expired sessions purged nightly);
     a user's sessions, a parent's children, a child's parents, everything keyed under a user
     for its erasure (range).
+    A probe row (S9, S10) is keyed by an HMAC of the address under a key from config, so it
+    never names the address; it lives in the setting's partition, is read in the same query as
+    the account by e-mail, expires, and the nightly sweep of the partition removes it.
 
 children
     PartitionKey  {setting}
@@ -184,6 +188,16 @@ _CHILD = "~child~"
 _LINK = "link~"
 _EMAIL = "email~"
 MANAGER_GUARD_ROW = "guard~managers"
+_PROBE = "probe~"
+
+
+def probe_row(digest: str) -> str:
+    """The row counting failed sign-ins on an address with no live account (a keyed hash of it)."""
+    return f"{_PROBE}{digest}"
+
+
+def probe_digest_of(row_key: str) -> str:
+    return row_key.removeprefix(_PROBE)
 
 
 def account_row(user_id: str) -> str:

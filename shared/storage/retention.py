@@ -36,14 +36,16 @@ class TableRetention:
 
     def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
         """One read of the setting's accounts and sessions: end the expired sessions (S17), forget
-        expired link digests (S8: nothing usable lingers) and list the deactivated accounts."""
+        expired link digests (S8: nothing usable lingers), remove expired rows of failed sign-ins
+        on unknown addresses (S10) and list the deactivated accounts."""
         sessions: list[Entity] = []
         accounts: list[Entity] = []
+        probes: list[Entity] = []
         for row in self._accounts.query(
-            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account )",
-            {"setting": setting_id, "session": "session", "account": "account"},
+            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account or Kind eq @probe )",
+            {"setting": setting_id, "session": "session", "account": "account", "probe": "probe"},
         ):
-            (sessions if row["Kind"] == "session" else accounts).append(row)
+            {"session": sessions, "account": accounts}.get(row["Kind"], probes).append(row)
         expired = [
             row
             for row in sessions
@@ -51,6 +53,9 @@ class TableRetention:
         ]
         return AccountSweep(
             sessions_ended=self._delete(setting_id, expired),
+            probes_removed=self._delete(
+                setting_id, [row for row in probes if not row.get("ExpiresAt") or row["ExpiresAt"] <= now]
+            ),
             links_cleared=sum(self._forget_expired_link(row, now) for row in accounts),
             deactivated=[
                 (row["UserId"], row.get("DeactivatedAt"))

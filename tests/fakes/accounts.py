@@ -13,7 +13,7 @@ from datetime import datetime
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account, Role, Session
+from shared.domain.people import Account, Role, Session, SignInProbe
 from shared.domain.redaction import NamedParent
 from tests.fakes.children import MemoryLinks
 from tests.fakes.rows import copied, new_etag
@@ -30,6 +30,7 @@ class MemoryAccounts:
         self._emails: dict[tuple[str, str], str] = {}  # (setting, e-mail) -> user id
         self._sessions: dict[tuple[str, str, str], Session] = {}  # (setting, user, digest)
         self._guards: dict[str, str] = {}  # setting -> ETag of its manager guard
+        self._probes: dict[tuple[str, str], SignInProbe] = {}  # (setting, keyed hash of an address)
 
     def add(self, account: Account) -> None:
         with self._lock:
@@ -48,6 +49,26 @@ class MemoryAccounts:
         with self._lock:
             user_id = self._emails.get((setting_id, email))
             return self.get(setting_id, user_id) if user_id is not None else None
+
+    def find_for_sign_in(
+        self, setting_id: str, email: str, probe_digest: str
+    ) -> tuple[Account | None, SignInProbe | None]:
+        with self._lock:
+            return self.find_by_email(setting_id, email), self.get_probe(setting_id, probe_digest)
+
+    def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None:
+        with self._lock:
+            found = self._probes.get((setting_id, digest))
+            return copied(found) if found else None
+
+    def save_probe(self, probe: SignInProbe) -> None:
+        with self._lock:
+            key = (probe.setting_id, probe.digest)
+            current = self._probes.get(key)
+            if (current.etag if current else None) != probe.etag:
+                raise ConcurrencyConflict(CHANGED)
+            probe.etag = new_etag()
+            self._probes[key] = copied(probe)
 
     def save(
         self, account: Account, *, end_sessions: bool = False, new_session: Session | None = None
@@ -143,7 +164,8 @@ class MemoryAccounts:
             raise ConcurrencyConflict(CHANGED)
 
     def _write(self, account: Account, end_sessions: bool) -> None:
-        self._accounts[(account.setting_id, account.user_id)] = replace(copied(account), etag=new_etag())
+        account.etag = new_etag()  # as the adapter does: the saved account carries its new ETag
+        self._accounts[(account.setting_id, account.user_id)] = copied(account)
         if end_sessions:
             self.end_sessions(account.setting_id, account.user_id)
 

@@ -7,9 +7,13 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from functions.http import LOCAL_COOKIE
+import pytest
+
+from functions.http import LOCAL_COOKIE, LOCAL_DEVICE_COOKIE
 from shared import bootstrap
 from shared.clock import FrozenClock
+from shared.domain.errors import Unauthenticated
+from shared.security.tokens import TokenKind
 from tests.http.conftest import Api
 
 
@@ -34,14 +38,86 @@ def test_s9_unknown_email_wrong_password_and_bad_setting_look_identical(api: Api
     assert len({r.content for r in answers}) == 1
 
 
-def test_s10_parallel_failures_are_all_counted(api: Api) -> None:
+def test_s10_of_50_parallel_failures_only_5_are_counted_and_checked(api: Api) -> None:
     manager = api.activate_manager()
     wrong = {**{k: manager[k] for k in ("setting", "email")}, "password": "definitely not it"}
     with ThreadPoolExecutor(max_workers=50) as pool:
         statuses = list(pool.map(lambda _: api.fresh().post("/api/auth/login", wrong).status_code, range(50)))
-    assert set(statuses) <= {401, 429}
+    assert statuses.count(401) == 4 and statuses.count(429) == 46
     account = bootstrap.deps().accounts.find_by_email(manager["setting"], manager["email"])
-    assert account is not None and account.failed_logins == 50
+    assert account is not None and account.failed_logins == 5
+
+
+def test_s9_an_unknown_address_answers_exactly_as_a_live_one(api: Api, clock: FrozenClock) -> None:
+    manager = api.activate_manager()
+
+    def six_wrong(email: str) -> list[tuple[int, str | None, bytes]]:
+        answers = []
+        for _ in range(6):
+            r = api.post("/api/auth/login", {**manager, "email": email, "password": "definitely not it"})
+            answers.append((r.status_code, r.headers.get("Retry-After"), r.content))
+            if r.status_code == 429:
+                clock.advance(seconds=int(r.headers["Retry-After"]))
+        return answers
+
+    live, unknown = six_wrong(manager["email"]), six_wrong("nobody-at-all@nowhere.example")
+    assert live == unknown
+    assert [(status, wait) for status, wait, _ in live] == [(401, None)] * 4 + [(429, "1"), (429, "2")]
+
+
+def test_s10_a_completed_sign_in_leaves_a_long_lived_strict_device_cookie(api: Api) -> None:
+    manager = api.activate_manager()
+    response = api.sign_in(manager)
+    cookies = [c for c in response.raw.headers.getlist("Set-Cookie") if c.startswith(LOCAL_DEVICE_COOKIE)]
+    assert len(cookies) == 1
+    cookie = cookies[0]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
+    max_age = int(cookie.split("Max-Age=")[1].split(";")[0])
+    assert max_age >= 365 * 24 * 60 * 60
+    token = cookie.split(";")[0].split("=", 1)[1]
+    claims = bootstrap.deps().tokens.read(token, TokenKind.DEVICE)
+    assert claims.setting == manager["setting"] and claims.extra["dev"]
+    with pytest.raises(Unauthenticated):
+        bootstrap.deps().tokens.read(token, TokenKind.SESSION)
+
+
+def test_s10_the_owners_browser_signs_in_while_others_are_throttled(api: Api) -> None:
+    manager = api.activate_manager()
+    assert api.sign_in(manager).status_code == 200  # this browser now holds a device cookie
+    wrong = {**manager, "password": "definitely not it"}
+    for _ in range(6):
+        api.fresh().post("/api/auth/login", wrong)
+    assert api.fresh().post("/api/auth/login", manager).status_code == 429
+    assert api.sign_in(manager).status_code == 200
+
+
+def test_s10_one_client_address_gets_at_most_30_verifies_a_minute(api: Api) -> None:
+    manager = api.activate_manager()
+    client = api.fresh()
+    answers = [
+        client.post("/api/auth/login", {**manager, "email": f"nobody-{n}@nowhere.example"}) for n in range(31)
+    ]
+    assert [r.status_code for r in answers[:30]] == [401] * 30
+    assert answers[30].status_code == 429 and int(answers[30].headers["Retry-After"]) >= 1
+    # Another client is not affected.
+    assert (
+        api.fresh().post("/api/auth/login", {**manager, "email": "nobody@nowhere.example"}).status_code == 401
+    )
+
+
+def test_s10_fifty_wrong_current_passwords_with_a_stolen_session_are_throttled(api: Api) -> None:
+    manager = api.activate_manager()
+    assert api.sign_in(manager).status_code == 200
+    statuses = []
+    for n in range(25):
+        statuses.append(
+            api.post(
+                "/api/auth/password", {"currentPassword": f"guess {n}", "newPassword": "a new passphrase 42"}
+            )
+        )
+        statuses.append(api.post("/api/auth/pin/change", {"password": f"guess {n}", "newPin": "402918"}))
+    assert [r.status_code for r in statuses] == [400] * 4 + [429] * 46
+    assert all("Retry-After" in r.headers for r in statuses[4:])
 
 
 def test_s10_the_fifth_failure_answers_429_with_retry_after(api: Api) -> None:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
 import pytest
 
 from shared.clock import FrozenClock
 from shared.domain.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from shared.domain.people import Role, Status
+from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenKind
 from shared.services import sessions
-from shared.services.credentials import confirm_reset, process_reset_request
+from shared.services.credentials import change_password, change_pin, confirm_reset, process_reset_request
 from shared.services.deps import Deps
-from shared.services.signin import GENERIC_FAILURE, PIN_LOCKED, complete_sign_in, start_sign_in
+from shared.services.signin import (
+    GENERIC_FAILURE,
+    PIN_LOCKED,
+    Challenge,
+    complete_sign_in,
+    start_sign_in,
+)
 from tests.conftest import Mailbox, Member, People
 
 
@@ -78,12 +90,14 @@ def test_s10_the_right_password_while_throttled_is_still_refused(deps: Deps, peo
 
 
 def test_s10_a_success_resets_the_counter(deps: Deps, people: People) -> None:
+    """The PIN step completes the sign-in and resets the counter in the write that starts the session."""
     member = people.member()
     for _ in range(4):
         wrong_password(deps, member)
-    start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    sign_in(deps, member)
     account = deps.accounts.get(member.setting_id, member.user_id)
     assert account is not None and account.failed_logins == 0
+    assert [type(wrong_password(deps, member)) for _ in range(4)] == [Unauthenticated] * 4
 
 
 def test_s10_the_wait_never_exceeds_fifteen_minutes_and_100_failures_lock(
@@ -274,3 +288,230 @@ def test_an_empty_pin_is_a_clear_input_error(deps: Deps, people: People) -> None
     challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
     with pytest.raises(InvalidInput):
         complete_sign_in(deps, challenge=challenge.token, pin="", device="x")
+
+
+class CountingHasher:
+    """The real hasher, counting every Argon2 verify (real or dummy) made through it."""
+
+    def __init__(self, inner: SecretHasher) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.verifies = 0
+
+    def _count(self) -> None:
+        with self._lock:
+            self.verifies += 1
+
+    def verify(self, record: str, secret: str) -> bool:
+        self._count()
+        return self._inner.verify(record, secret)
+
+    def verify_dummy(self, secret: str) -> None:
+        self._count()
+        self._inner.verify_dummy(secret)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def counting(deps: Deps) -> tuple[Deps, CountingHasher]:
+    hasher = CountingHasher(deps.hasher)
+    return dataclasses.replace(deps, hasher=hasher), hasher  # type: ignore[arg-type]
+
+
+def attempt(deps: Deps, member: Member, password: str, device_token: str | None = None) -> object:
+    """What one password step answers: a challenge, or the error, or its Retry-After."""
+    try:
+        return start_sign_in(
+            deps, setting=member.setting_id, email=member.email, password=password, device_token=device_token
+        )
+    except TooManyAttempts as error:
+        return ("429", error.retry_after)
+    except Unauthenticated as error:
+        return ("401", str(error))
+
+
+def test_s10_a_burst_of_40_wrong_and_1_right_verifies_at_most_five(deps: Deps, people: People) -> None:
+    member = people.member()
+    counted, hasher = counting(deps)
+    passwords = ["not my password at all"] * 20 + [member.password] + ["not my password at all"] * 20
+    start = threading.Barrier(len(passwords))
+
+    def send(password: str) -> object:
+        start.wait()
+        return attempt(counted, member, password)
+
+    with ThreadPoolExecutor(max_workers=len(passwords)) as pool:
+        answers = list(pool.map(send, passwords))
+
+    assert hasher.verifies <= 5
+    challenges = [a for a in answers if isinstance(a, Challenge)]
+    wrong_401 = [a for a in answers if isinstance(a, tuple) and a[0] == "401"]
+    waited = [a for a in answers if a == ("429", 1)]
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None
+    # Every checked attempt was counted first and nothing else was: the counter holds exactly
+    # the verifies; counts 1-4 answered 401 (or a challenge), and everyone else was told to wait.
+    assert account.failed_logins == hasher.verifies == 5
+    assert len(wrong_401) + len(challenges) == 4 + (1 if challenges and len(wrong_401) == 4 else 0)
+    assert len(waited) == 41 - len(wrong_401) - len(challenges)
+    for challenge in challenges:
+        held = deps.tokens.read(challenge.token, TokenKind.PIN_CHALLENGE).extra["n"]
+        if held == "5":  # the last one counted: nobody failed after it, its sign-in may finish
+            complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+        else:  # failures counted after it set off the throttle, which the PIN step checks again
+            with pytest.raises(TooManyAttempts):
+                complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s10_attempts_refused_while_throttled_are_neither_checked_nor_counted(
+    deps: Deps, clock: FrozenClock, people: People
+) -> None:
+    member = people.member()
+    counted, hasher = counting(deps)
+    for _ in range(5):
+        attempt(counted, member, "not my password at all")
+    assert hasher.verifies == 5
+    answers = [attempt(counted, member, pw) for pw in ("still wrong", member.password, "wrong again")]
+    assert answers == [("429", 1)] * 3
+    assert hasher.verifies == 5
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None and account.failed_logins == 5
+    clock.advance(seconds=1)
+    assert attempt(counted, member, "wrong once more") == ("429", 2)
+
+
+def test_s10_the_pin_step_rechecks_the_throttle(deps: Deps, people: People) -> None:
+    member = people.member()
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    for _ in range(5):
+        wrong_password(deps, member)
+    with pytest.raises(TooManyAttempts):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s10_the_pin_step_rechecks_the_lock(deps: Deps, clock: FrozenClock, people: People) -> None:
+    member = people.member()
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None
+    account.failed_logins = 100
+    deps.accounts.save(account)
+    with pytest.raises(Unauthenticated):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s10_a_flood_cannot_lock_the_owners_device_out_and_the_owner_is_mailed_once(
+    deps: Deps, clock: FrozenClock, people: People, mailbox: Mailbox
+) -> None:
+    member = people.member()
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    device_token = complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x").device_token
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None and len(account.devices) == 1
+    account.failed_logins = 97  # most of a flood from elsewhere, counted already
+    deps.accounts.save(account)
+    for _ in range(5):
+        clock.advance(minutes=16)
+        attempt(deps, member, "a flood of guesses")
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None and account.failed_logins == 100
+    assert attempt(deps, member, member.password) == ("401", GENERIC_FAILURE)  # unknown browsers: locked
+    locked = [m for m in mailbox.to(member.email) if "locked" in m.subject]
+    assert len(locked) == 1
+    owner = attempt(deps, member, member.password, device_token)
+    assert isinstance(owner, Challenge)
+    done = complete_sign_in(deps, challenge=owner.token, pin=member.pin, device="x")
+    assert sessions.authenticate(deps, done.token).user_id == member.user_id
+    assert len([m for m in mailbox.to(member.email) if "locked" in m.subject]) == 1  # once, not per attempt
+
+
+def test_s10_a_device_cookie_for_another_account_counts_as_anonymous(deps: Deps, people: People) -> None:
+    member, other = people.member(), people.member()
+    challenge = start_sign_in(deps, setting=other.setting_id, email=other.email, password=other.password)
+    other_device = complete_sign_in(deps, challenge=challenge.token, pin=other.pin, device="x").device_token
+    for _ in range(5):
+        attempt(deps, member, "not my password at all", other_device)
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None and account.failed_logins == 5 and account.devices == []
+
+
+def _six_wrong(deps: Deps, clock: FrozenClock, member: Member) -> list[object]:
+    answers = []
+    for _ in range(7):
+        answer = attempt(deps, member, "not my password at all")
+        answers.append(answer)
+        if isinstance(answer, tuple) and answer[0] == "429":
+            clock.advance(seconds=int(answer[1]))
+    return answers
+
+
+def test_s9_unknown_and_deactivated_addresses_answer_exactly_as_a_live_account(
+    deps: Deps, clock: FrozenClock, people: People
+) -> None:
+    live = people.member()
+    leaver = people.member()
+    account = deps.accounts.get(leaver.setting_id, leaver.user_id)
+    assert account is not None
+    account.deactivate(clock.now())
+    deps.accounts.save(account)
+    unknown = Member(live.setting_id, "nobody", "nobody-here@family.example")
+    expected = [("401", GENERIC_FAILURE)] * 4 + [("429", 1), ("429", 2), ("429", 4)]
+    for member in (live, unknown, leaver):
+        assert _six_wrong(deps, clock, member) == expected
+
+
+def test_s10_wrong_current_passwords_with_a_stolen_session_are_throttled(deps: Deps, people: People) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    counted, hasher = counting(deps)
+    answers = []
+    for n in range(50):
+        try:
+            if n % 2:
+                change_password(counted, who, current=f"guess {n}", new="a brand new passphrase 42")
+            else:
+                change_pin(counted, who, password=f"guess {n}", new_pin="402918")
+        except TooManyAttempts:
+            answers.append(429)
+        except InvalidInput:
+            answers.append(400)
+    assert answers == [400] * 4 + [429] * 46
+    assert hasher.verifies == 5
+
+
+def test_s10_a_right_current_password_resets_the_shared_counter(deps: Deps, people: People) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    for _ in range(3):
+        with pytest.raises(InvalidInput):
+            change_pin(deps, who, password="a wrong guess", new_pin="402918")
+    change_pin(deps, who, password=member.password, new_pin="402918")
+    account = deps.accounts.get(member.setting_id, member.user_id)
+    assert account is not None and account.failed_logins == 0
+
+
+def test_s10_a_pin_change_mails_the_owner(deps: Deps, people: People, mailbox: Mailbox) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    mailbox.to(member.email)
+    change_pin(deps, who, password=member.password, new_pin="402918")
+    assert any("PIN has been changed" in m.subject for m in mailbox.to(member.email))
+
+
+def test_s11_a_password_change_ends_outstanding_challenges(deps: Deps, people: People) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    change_password(deps, who, current=member.password, new="a brand new passphrase 42")
+    with pytest.raises(Unauthenticated):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s11_signing_out_everywhere_ends_outstanding_challenges(deps: Deps, people: People) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
+    sessions.sign_out_everywhere(deps, who)
+    with pytest.raises(Unauthenticated):
+        complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")

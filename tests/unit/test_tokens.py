@@ -115,7 +115,7 @@ def test_the_header_names_the_current_key_and_hs256(service: TokenService) -> No
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
 def test_each_kind_reads_back_as_itself(service: TokenService, kind: TokenKind) -> None:
-    claims = {"sid": "s-1", "epoch": "0"}
+    claims = {"sid": "s-1", "epoch": "0", "dev": "d-1"}
     token = service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=60, claims=claims)
     payload = jwt.decode(token, options={"verify_signature": False})
     assert (payload["typ"], payload["aud"]) == (kind.typ, kind.audience)
@@ -275,8 +275,8 @@ def test_s22_wrong_audience_is_refused(service: TokenService, clock: FrozenClock
 
 
 def issue(service: TokenService, kind: TokenKind) -> str:
-    # Every kind carries a sid and an epoch here, so only typ and audience can tell them apart.
-    claims = {"sid": "session-1", "epoch": "0"}
+    # Every kind carries a sid, an epoch and a device here, so only typ and audience can tell them apart.
+    claims = {"sid": "session-1", "epoch": "0", "dev": "device-1"}
     return service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=300, claims=claims)
 
 
@@ -427,3 +427,14 @@ def test_s21_rotated_key_still_valid_and_removed_key_invalid(clock: FrozenClock)
 def test_s21_a_kid_cannot_borrow_another_keys_signature(clock: FrozenClock) -> None:
     ring = TokenService({"k-1": KEY, "k-2": secrets.token_bytes(32)}, "k-1", ISSUER, clock)
     assert refused(ring, forge({**HEADER, "kid": "k-2"}, payload_for(clock)))
+
+
+def test_s10_a_device_token_must_name_its_device_and_is_no_session(service: TokenService) -> None:
+    with pytest.raises(ValueError, match="dev"):
+        service.issue(TokenKind.DEVICE, subject="user-1", setting="setting-1", lifetime_seconds=60)
+    device = service.issue(
+        TokenKind.DEVICE, subject="user-1", setting="setting-1", lifetime_seconds=60, claims={"dev": "d-1"}
+    )
+    assert service.read(device, TokenKind.DEVICE).extra["dev"] == "d-1"
+    assert refused(service, device, TokenKind.SESSION)
+    assert refused(service, device, TokenKind.PIN_CHALLENGE)

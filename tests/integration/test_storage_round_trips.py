@@ -26,7 +26,7 @@ from tests.nurseries import Nursery, session_token
 
 
 def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenClock, people: People) -> None:
-    """The account lookup and the write that reserves the attempt (S10): the challenge itself needs no write."""
+    """The account lookup and the write that reserves the attempt (S10); the challenge needs no write."""
     member = people.member()
     counter = RequestCounter()
     counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)

@@ -48,6 +48,8 @@ class TokenKind(enum.Enum):
     PIN_CHALLENGE = "pin-challenge"
     RESET = "reset"
     ACTIVATION = "activation"
+    EMAIL_CONFIRM = "email-confirm"
+    EMAIL_OBJECT = "email-object"
 
     @property
     def typ(self) -> str:

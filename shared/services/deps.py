@@ -19,6 +19,7 @@ from shared.services.ports import (
     ExportRepository,
     ExportRequests,
     JournalReader,
+    LinkMails,
     LinkRepository,
     MailOutbox,
     MomentRepository,
@@ -42,6 +43,7 @@ class Deps:
     audit_log: AuditLog
     audit_reader: AuditReader
     outbox: MailOutbox
+    link_mails: LinkMails
     resets: ResetRequests
     hasher: SecretHasher
     tokens: TokenService

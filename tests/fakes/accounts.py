@@ -96,7 +96,7 @@ class MemoryAccounts:
             found = [copied(a) for (s, _), a in self._accounts.items() if s == setting_id]
         return sorted(found, key=lambda a: (a.name.lower(), a.user_id))
 
-    def change_email(self, account: Account, old_email: str) -> None:
+    def change_email(self, account: Account, old_email: str, *, end_sessions: bool = False) -> None:
         with self._lock:
             if (account.setting_id, account.email) in self._emails:
                 raise Conflict(TAKEN, field="email")
@@ -105,7 +105,7 @@ class MemoryAccounts:
             if self._emails.get(old) == account.user_id:
                 del self._emails[old]
             self._emails[(account.setting_id, account.email)] = account.user_id
-            self._write(account, end_sessions=False)
+            self._write(account, end_sessions=end_sessions)
 
     def manager_guard(self, setting_id: str) -> str:
         with self._lock:

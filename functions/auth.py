@@ -169,7 +169,8 @@ def request_email_change(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/auth/email/confirm", methods=["POST"], auth_level=ANON)
 @endpoint
 def confirm_email_change(req: func.HttpRequest) -> func.HttpResponse:
-    email_change.confirm(bootstrap.deps(), token=read_json(req).get("token"))
+    body = read_json(req)
+    email_change.confirm(bootstrap.deps(), token=body.get("token"), password=body.get("password"))
     return json_response({"status": "changed", "message": "Your e-mail address is changed. Please sign in."})
 
 

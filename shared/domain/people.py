@@ -48,6 +48,7 @@ class EmailChange:
     confirm_expires: datetime | None = None
     object_digest: str | None = None
     object_expires: datetime | None = None
+    wrong_passwords: int = 0  # at the confirm step; too many cancels the change
 
 
 @dataclass

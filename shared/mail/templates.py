@@ -165,7 +165,10 @@ def email_change_confirm(to: str, name: str, setting_name: str, link: str, expir
                 "Someone asked for this address to become the email address of your {setting} "
                 "learning journal account."
             ),
-            _Para("Nothing changes until you confirm it. Confirming signs the account out everywhere."),
+            _Para(
+                "Nothing changes until you confirm it with the account's password. Confirming signs "
+                "the account out everywhere."
+            ),
             _Action("Confirm this address", link),
             _Para("The link works once, for the next {expiry}."),
             _Para("If you were not expecting this email, ignore it and nothing will change."),

@@ -6,6 +6,10 @@ with a link minted by the mail worker (S39): the new address gets a confirm link
 object link that cancels the change and signs the account out everywhere. Confirming moves the
 address, ends every session and voids outstanding reset and activation links, in one write. A
 second request replaces the first (its links die with it). Every step is audited (S29).
+
+Confirming also needs the account's current password when it has one: a manager who points a
+parent's account at an address of their own controls that inbox, so the confirm link alone would
+not stop them; only the owner knows the password. Too many wrong passwords cancel the change.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ _TOKEN = {
 }
 # Client pages outside /admin (the Functions host owns it), so they survive a reload.
 _PAGE = {LinkMailKind.EMAIL_CONFIRM: "email-confirm", LinkMailKind.EMAIL_OBJECT: "email-object"}
+# Wrong passwords at the confirm step before the change is cancelled (the S10 threshold).
+CONFIRM_PASSWORD_ATTEMPTS = 5
 SAME_ADDRESS = "That is already the address of this account."
 TAKEN = "Someone in this setting already uses that e-mail address."
 
@@ -129,9 +135,14 @@ def _pending(deps: Deps, token: object, kind: LinkMailKind) -> tuple[Account, Em
     return account, change
 
 
-def confirm(deps: Deps, *, token: object) -> Account:
-    """Move the account to its confirmed new address; every session ends, open links die (S13, S38)."""
+def confirm(deps: Deps, *, token: object, password: object = None) -> Account:
+    """Move the account to its confirmed new address; every session ends, open links die (S13, S38).
+
+    An account with a password must give it: the owner proves it is them, not only the inbox.
+    """
     account, change = _pending(deps, token, LinkMailKind.EMAIL_CONFIRM)
+    if account.password_hash is not None:
+        _check_owner(deps, account, change, password)
     old_email = account.email
     account.email = change.new_email
     account.email_change = None
@@ -153,6 +164,24 @@ def confirm(deps: Deps, *, token: object) -> Account:
         deps.link_mails.submit(invitation)
     deps.audit(account.setting_id, account.user_id, "email-change.confirm", account.user_id, "success")
     return account
+
+
+def _check_owner(deps: Deps, account: Account, change: EmailChange, password: object) -> None:
+    if isinstance(password, str) and deps.hasher.verify(account.password_hash or "", password):
+        return
+    change.wrong_passwords += 1
+    cancelled = change.wrong_passwords >= CONFIRM_PASSWORD_ATTEMPTS
+    if cancelled:
+        account.email_change = None
+    try:
+        deps.accounts.save(account)
+    except ConcurrencyConflict:
+        raise Unauthenticated(INVALID_LINK) from None
+    deps.audit(account.setting_id, account.user_id, "email-change.confirm", account.user_id,
+               "refused" if cancelled else "failure", "wrong password")  # fmt: skip
+    if cancelled:
+        raise Unauthenticated(INVALID_LINK)
+    raise InvalidInput("That is not the password of this account.", field="password")
 
 
 def object_to(deps: Deps, *, token: object) -> Account:

@@ -146,7 +146,8 @@ def test_s38_an_email_change_is_confirmed_from_the_new_address_and_both_are_told
     assert "asked to change" in asked["Subject"]
     assert new not in asked.get_body(preferencelist=("plain",)).get_content()
     token = api.link(new, "email-confirm")
-    assert api.fresh().post("/api/auth/email/confirm", {"token": token}).status_code == 200
+    confirmed = api.fresh().post("/api/auth/email/confirm", {"token": token, "password": PASSWORD})
+    assert confirmed.status_code == 200, confirmed.text
     done = api.wait_for_mail(who["email"], count=3)[-1]
     assert "email address has been changed" in done["Subject"]
     assert api.fresh().sign_in({**who, "email": new}).status_code == 200

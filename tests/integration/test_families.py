@@ -78,7 +78,8 @@ def test_s38_an_email_change_waits_for_the_new_address_then_voids_links(
     assert "/email-object#" in told.text
     found = nursery.deps.accounts.find_by_email(setting, member.email)
     assert found is not None and found.user_id == member.user_id
-    email_change.confirm(nursery.deps, token=mailbox.link("new.home@mail.example", "email-confirm"))
+    token = mailbox.link("new.home@mail.example", "email-confirm")
+    email_change.confirm(nursery.deps, token=token, password=PASSWORD)
     with pytest.raises(Unauthenticated):  # S13: the confirmed change voids the outstanding link
         confirm_reset(nursery.deps, token=link, password="copper meadow lantern quill")
     assert "changed" in mailbox.to(member.email)[-1].subject

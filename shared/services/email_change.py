@@ -25,7 +25,7 @@ from shared.security.randomness import digest, same_digest
 from shared.security.tokens import TokenKind
 from shared.services import membership
 from shared.services.deps import Deps
-from shared.services.links import INVALID_LINK, Send, arm_link, link_url, mint
+from shared.services.links import INVALID_LINK, MINT_ATTEMPTS, Send, arm_link, link_url, mint
 from shared.services.ports import LinkMail, LinkMailKind
 
 # Long enough to reach a second inbox, short enough that a forgotten request does not linger.
@@ -81,7 +81,20 @@ def _request(deps: Deps, actor: str, account: Account, raw_email: object) -> Acc
 
 
 def deliver_change_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
-    """Mint the confirm or object link of the pending change and mail it; False if stale."""
+    """Mint the confirm or object link of the pending change and mail it; False if stale.
+
+    The confirm and object mails of one request are minted at the same moment by two workers
+    writing the same account row: the loser of the ETag race reads again and tries again.
+    """
+    for _ in range(MINT_ATTEMPTS):
+        try:
+            return _deliver_change_mail(deps, instruction, send)
+        except ConcurrencyConflict:
+            continue
+    raise ConcurrencyConflict("The account kept changing; the queue will try again.")
+
+
+def _deliver_change_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
     account = deps.accounts.get(instruction.setting_id, instruction.user_id)
     change = account.email_change if account else None
     if account is None or change is None or change.epoch != instruction.epoch:
@@ -94,7 +107,7 @@ def deliver_change_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
         change.confirm_digest, change.confirm_expires = nonce_digest, expires
     else:
         change.object_digest, change.object_expires = nonce_digest, expires
-    deps.accounts.save(account)  # ConcurrencyConflict: the queue retries with a fresh read
+    deps.accounts.save(account)  # ConcurrencyConflict: read again and mint anew
     setting = deps.settings.get(account.setting_id)
     name = setting.name if setting else account.setting_id
     url = link_url(deps, _PAGE[instruction.kind], token)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from shared.domain.errors import Unauthenticated
+from shared.domain.errors import ConcurrencyConflict, Unauthenticated
 from shared.domain.people import Account, LinkKind, Status
 from shared.mail import templates
 from shared.mail.message import Mail
@@ -30,6 +30,9 @@ _PAGE = {LinkKind.ACTIVATION: "activate", LinkKind.RESET: "reset"}
 INVALID_LINK = "This link has expired or has already been used. Please ask for a new one."
 
 Send = Callable[[Mail], None]
+# Lost ETag races in a row (a sign-in, the other mail of the same request) before a mint gives up
+# and leaves the retry to the queue.
+MINT_ATTEMPTS = 5
 
 
 def lifetime(deps: Deps, kind: LinkKind) -> int:
@@ -65,6 +68,15 @@ def deliver_link_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
     The token is saved (as a digest) before the mail is sent; a failed send raises so the queue
     retries, and the retry mints a fresh token that replaces the undelivered one.
     """
+    for _ in range(MINT_ATTEMPTS):
+        try:
+            return _deliver_link_mail(deps, instruction, send)
+        except ConcurrencyConflict:
+            continue
+    raise ConcurrencyConflict("The account kept changing; the queue will try again.")
+
+
+def _deliver_link_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
     kind = LinkKind.RESET if instruction.kind is LinkMailKind.RESET else LinkKind.ACTIVATION
     wanted = Status.ACTIVE if kind is LinkKind.RESET else Status.INVITED
     account = deps.accounts.get(instruction.setting_id, instruction.user_id)
@@ -80,7 +92,7 @@ def deliver_link_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:
     token, nonce_digest = mint(deps, _TOKEN_KIND[kind], account, seconds, instruction.epoch)
     account.link_digest = nonce_digest
     account.link_expires = deps.clock.now() + timedelta(seconds=seconds)
-    deps.accounts.save(account)  # ConcurrencyConflict: the queue retries with a fresh read
+    deps.accounts.save(account)  # ConcurrencyConflict: read again and mint anew
     setting = deps.settings.get(account.setting_id)
     setting_name = setting.name if setting else account.setting_id
     url = link_url(deps, _PAGE[kind], token)

@@ -121,3 +121,19 @@ def test_s38_a_user_changes_their_own_address_in_my_account(api: Api) -> None:
     assert parent.post("/api/auth/email/confirm", {"token": token, "password": PASSWORD}).status_code == 200
     assert parent.get("/api/auth/session").status_code == 401
     assert api.fresh().sign_in({**who, "email": new}).status_code == 200
+
+
+def test_s38_a_managers_change_of_a_staff_address_also_waits_for_confirmation(api: Api) -> None:
+    manager = signed_in_manager(api)
+    staff, who = join(api, manager, "/api/staff", {"role": "practitioner"})
+    new = _new_address()
+    changed = api.call("PATCH", f"/api/staff/{who['id']}", {"email": new})
+    assert changed.status_code == 200 and changed.json()["pendingEmail"] == new
+    assert changed.json()["email"] == who["email"]
+    assert staff.get("/api/auth/session").status_code == 200
+    token = api.link(new, "email-confirm")
+    assert (
+        api.fresh().post("/api/auth/email/confirm", {"token": token, "password": PASSWORD}).status_code == 200
+    )
+    assert staff.get("/api/auth/session").status_code == 401
+    assert api.fresh().sign_in({**who, "email": new}).status_code == 200

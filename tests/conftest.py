@@ -80,10 +80,10 @@ class Mailbox:
     """Reads the mail queues the app writes to, as the mail functions would: link mail
     instructions are delivered through the real worker, which mints the link as it sends."""
 
-    def __init__(self, clients: StorageClients) -> None:
+    def __init__(self, clients: StorageClients, deps: Deps | None = None) -> None:
         self._clients = clients
         self._seen: list[Mail] = []
-        self.deps: Deps | None = None
+        self.deps = deps
 
     def _drain(self) -> None:
         queue = self._clients.queue(MAIL_QUEUE)

@@ -20,7 +20,7 @@ from shared import bootstrap
 from shared.domain.devices import describe_device
 from shared.domain.people import Principal, Session
 from shared.domain.throttle import DEVICE_COOKIE_SECONDS
-from shared.services import credentials, sessions, signin
+from shared.services import credentials, email_change, sessions, signin
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -168,3 +168,35 @@ def end_session(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     sessions.end_session(bootstrap.deps(), who, req.route_params.get("id", ""))
     return json_response({"status": "ended"})
+
+
+@bp.route(route="api/auth/email", methods=["POST"], auth_level=ANON)
+@endpoint
+def request_email_change(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    body = read_json(req)
+    email_change.request_own(bootstrap.deps(), who, email=body.get("email"), password=body.get("password"))
+    return json_response(
+        {"status": "pending", "message": "Check the new address: the change needs confirming from there."},
+        status=202,
+    )
+
+
+@bp.route(route="api/auth/email/confirm", methods=["POST"], auth_level=ANON)
+@endpoint
+def confirm_email_change(req: func.HttpRequest) -> func.HttpResponse:
+    body = read_json(req)
+    email_change.confirm(bootstrap.deps(), token=body.get("token"), password=body.get("password"))
+    return json_response({"status": "changed", "message": "Your e-mail address is changed. Please sign in."})
+
+
+@bp.route(route="api/auth/email/object", methods=["POST"], auth_level=ANON)
+@endpoint
+def object_to_email_change(req: func.HttpRequest) -> func.HttpResponse:
+    email_change.object_to(bootstrap.deps(), token=read_json(req).get("token"))
+    return json_response(
+        {
+            "status": "cancelled",
+            "message": "The change is cancelled and your account is signed out everywhere.",
+        }
+    )

@@ -16,8 +16,10 @@ UNCHANGEABLE = "{} cannot be changed here."
 
 
 def _person(account: Account) -> dict[str, object]:
+    pending = account.email_change.new_email if account.email_change else None
     return {"id": account.user_id, "name": account.name, "email": account.email,
-            "role": account.role.value, "status": account.status.value}  # fmt: skip
+            "role": account.role.value, "status": account.status.value,
+            "pendingEmail": pending}  # fmt: skip
 
 
 def _family(family: families.Family) -> dict[str, object]:
@@ -46,9 +48,11 @@ def invite_staff(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def update_staff(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    body = Body(read_json(req), known={"name", "role"}, unknown=UNCHANGEABLE)
-    name, role = body.changed_text("name"), body.changed_text("role")
-    account = staff.update_staff(bootstrap.deps(), who, req.route_params.get("id"), name=name, role=role)
+    body = Body(read_json(req), known={"name", "role", "email"}, unknown=UNCHANGEABLE)
+    name, role, email = body.changed_text("name"), body.changed_text("role"), body.changed_text("email")
+    account = staff.update_staff(
+        bootstrap.deps(), who, req.route_params.get("id"), name=name, role=role, email=email
+    )
     return json_response(_person(account))
 
 

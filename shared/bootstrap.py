@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from shared.clock import Clock, SystemClock
@@ -31,7 +32,13 @@ from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
 from shared.storage.observations import TableObservations
 from shared.storage.photos import TablePhotos, photo_store
-from shared.storage.queues import QueueExportRequests, QueueMailOutbox, QueueResetRequests
+from shared.storage.queues import (
+    QueueExportRequests,
+    QueueLinkMails,
+    QueueMailOutbox,
+    QueueResetRequests,
+    sweep_poison,
+)
 from shared.storage.retention import TableRetention
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
@@ -59,6 +66,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         outbox=QueueMailOutbox(
             clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)
         ),
+        link_mails=QueueLinkMails(clients),
         resets=QueueResetRequests(clients),
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
@@ -86,6 +94,11 @@ def retention_store(clients: StorageClients) -> TableRetention:
         Table(clients.table(keys.AUDIT)),
         leaver_store(clients),
     )
+
+
+def sweep_poison_queues(older_than: timedelta) -> int:
+    """Empty the app's poison queues of messages older than `older_than` (S39)."""
+    return sweep_poison(storage(), deps().clock.now(), older_than)
 
 
 def config() -> Config:

@@ -25,8 +25,9 @@ from shared.mail.message import Mail
 from shared.services.credentials import activate, process_reset_request
 from shared.services.deps import Deps
 from shared.services.invitations import invite
+from shared.services.link_mails import deliver as deliver_link_mail
 from shared.storage.clients import StorageClients
-from shared.storage.queues import MAIL_QUEUE, RESET_QUEUE
+from shared.storage.queues import LINK_QUEUE, MAIL_QUEUE, RESET_QUEUE
 
 if TYPE_CHECKING:
     from tests.nurseries import Nursery
@@ -76,17 +77,24 @@ def deps(config: Config, clients: StorageClients, clock: FrozenClock) -> Deps:
 
 
 class Mailbox:
-    """Reads the mail queue the app writes to, as the mail function would."""
+    """Reads the mail queues the app writes to, as the mail functions would: link mail
+    instructions are delivered through the real worker, which mints the link as it sends."""
 
-    def __init__(self, clients: StorageClients) -> None:
+    def __init__(self, clients: StorageClients, deps: Deps | None = None) -> None:
         self._clients = clients
         self._seen: list[Mail] = []
+        self.deps = deps
 
     def _drain(self) -> None:
         queue = self._clients.queue(MAIL_QUEUE)
         for message in queue.receive_messages(messages_per_page=32, visibility_timeout=60):
             self._seen.append(Mail.from_json(message.content.decode("utf-8")))
             queue.delete_message(message)
+        links = self._clients.queue(LINK_QUEUE)
+        for message in links.receive_messages(messages_per_page=32, visibility_timeout=60):
+            assert self.deps is not None
+            deliver_link_mail(self.deps, message.content.decode("utf-8"), self._seen.append)
+            links.delete_message(message)
 
     def to(self, address: str) -> list[Mail]:
         self._drain()
@@ -105,9 +113,11 @@ _MAILBOXES: dict[int, Mailbox] = {}
 
 
 @pytest.fixture
-def mailbox(clients: StorageClients, azurite: Azurite) -> Mailbox:
+def mailbox(clients: StorageClients, azurite: Azurite, deps: Deps) -> Mailbox:
     # One per emulator: the queue is shared, so every test's mail is kept, filtered by address.
-    return _MAILBOXES.setdefault(id(azurite), Mailbox(clients))
+    box = _MAILBOXES.setdefault(id(azurite), Mailbox(clients))
+    box.deps = deps  # links are minted with this test's clock
+    return box
 
 
 def run_reset_worker(deps: Deps, clients: StorageClients) -> int:

@@ -33,6 +33,25 @@ class LinkKind(StrEnum):
 
 
 @dataclass
+class EmailChange:
+    """A requested new address, waiting to be confirmed from that address (S38).
+
+    Only SHA-256 digests of the confirm and object link nonces are kept (S8, S39); the links
+    themselves are minted by the mail worker and exist only in the mails it sends.
+    """
+
+    new_email: str
+    requested_by: str
+    requested_at: datetime
+    epoch: int  # the account's link epoch when requested: older mail instructions are stale
+    confirm_digest: str | None = None
+    confirm_expires: datetime | None = None
+    object_digest: str | None = None
+    object_expires: datetime | None = None
+    wrong_passwords: int = 0  # at the confirm step; too many cancels the change
+
+
+@dataclass
 class Account:
     """One person's account in one setting, including the state that guards their sign-in."""
 
@@ -57,6 +76,11 @@ class Account:
     link_kind: LinkKind | None = None
     link_digest: str | None = None
     link_expires: datetime | None = None
+    # Every link mail asked for takes the next epoch; a queued mail instruction names its epoch
+    # and is dropped unless it is still the one armed (link_armed, or email_change.epoch).
+    link_epoch: int = 0
+    link_armed: int = 0
+    email_change: EmailChange | None = None
     reset_mails: list[datetime] = field(default_factory=list)
     deactivated_at: datetime | None = None  # starts the retention clock of a leaver's record
     # S10: the owner's known browsers (device cookies), each with its own failure counter, so a
@@ -95,6 +119,18 @@ class Account:
     def void_links(self) -> None:
         """Forget any outstanding activation or reset link (S13)."""
         self.link_kind = self.link_digest = self.link_expires = None
+
+    def arm_link(self, kind: LinkKind) -> int:
+        """Void older links and arm one of `kind`; its token is minted when its mail is sent (S39)."""
+        self.void_links()
+        self.link_kind = kind
+        self.link_epoch += 1
+        self.link_armed = self.link_epoch
+        return self.link_armed
+
+    def next_link_epoch(self) -> int:
+        self.link_epoch += 1
+        return self.link_epoch
 
     def deactivate(self, now: datetime) -> None:
         """Stop this account signing in; `now` starts the retention clock of a leaver's record."""

@@ -191,6 +191,57 @@ def email_changed(to: str, name: str, setting_name: str, new_address_masked: str
     )
 
 
+def email_change_confirm(to: str, name: str, setting_name: str, link: str, expires_hours: int) -> Mail:
+    """Ask the new address to confirm an e-mail change; nothing changes until it does (S38)."""
+    return _compose(
+        to,
+        subject="Confirm your new {setting} learning journal email address",
+        values={"name": name, "setting": setting_name, "expiry": _hours(expires_hours)},
+        blocks=[
+            _Para(
+                "Someone asked for this address to become the email address of your {setting} "
+                "learning journal account."
+            ),
+            _Para(
+                "Nothing changes until you confirm it with the account's password. Confirming signs "
+                "the account out everywhere."
+            ),
+            _Action("Confirm this address", link),
+            _Para("The link works once, for the next {expiry}."),
+            _Para("If you were not expecting this email, ignore it and nothing will change."),
+        ],
+    )
+
+
+def email_change_requested(
+    to: str, name: str, setting_name: str, new_address_masked: str, link: str, expires_hours: int
+) -> Mail:
+    """Tell the current address that a change to another address is waiting; it can object (S38)."""
+    return _compose(
+        to,
+        subject="Someone asked to change your {setting} learning journal email address",
+        values={
+            "name": name,
+            "setting": setting_name,
+            "address": new_address_masked,
+            "expiry": _hours(expires_hours),
+        },
+        blocks=[
+            _Para(
+                "Someone asked to change the email address of your {setting} learning journal "
+                "account to {address}. It changes only if that address confirms it."
+            ),
+            _Para("If you asked for this, there is nothing more to do."),
+            _Para(
+                "If you did not, use the link below: it cancels the change and signs your account "
+                "out everywhere. Then let {setting} know."
+            ),
+            _Action("This was not me: cancel the change", link),
+            _Para("The link works once, for the next {expiry}."),
+        ],
+    )
+
+
 def new_sign_in(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:
     """Tell the owner about a sign-in, with the device and the time in UK time."""
     return _compose(

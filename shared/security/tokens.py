@@ -50,6 +50,8 @@ class TokenKind(enum.Enum):
     ACTIVATION = "activation"
     # S10: a browser that completed sign-in; names the account and a random device id.
     DEVICE = "device"
+    EMAIL_CONFIRM = "email-confirm"
+    EMAIL_OBJECT = "email-object"
 
     @property
     def typ(self) -> str:

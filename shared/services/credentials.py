@@ -16,7 +16,7 @@ from shared.domain.settings import clean_setting_ref
 from shared.domain.throttle import RESET_MAILS_PER_HOUR
 from shared.mail import templates
 from shared.services.deps import Deps
-from shared.services.links import INVALID_LINK, account_for_link, issue_link, lifetime
+from shared.services.links import INVALID_LINK, account_for_link, arm_link
 from shared.services.signin import check_current_password
 
 
@@ -93,17 +93,11 @@ def process_reset_request(deps: Deps, setting_id: str, email: str) -> None:
         deps.audit(setting_id, "anonymous", "reset.request", account.user_id, "throttled")
         return
     account.reset_mails = [*recent, now]
-    link = issue_link(deps, account, LinkKind.RESET)  # a newer link voids the older ones (S13)
+    instruction = arm_link(account, LinkKind.RESET)  # a newer link voids the older ones (S13)
     deps.accounts.save(account)
-    deps.outbox.send(
-        templates.password_reset(
-            account.email,
-            account.name,
-            _setting_name(deps, setting_id),
-            link,
-            lifetime(deps, LinkKind.RESET) // 60,
-        )
-    )
+    # The reset mail goes to the account's current address: a pending e-mail change is not
+    # in effect until the new address confirms it (S38).
+    deps.link_mails.submit(instruction)
     deps.audit(setting_id, "anonymous", "reset.request", account.user_id, "success")
 
 

@@ -20,6 +20,7 @@ from shared.services.ports import (
     ExportRepository,
     ExportRequests,
     JournalReader,
+    LinkMails,
     LinkRepository,
     MailOutbox,
     MomentRepository,
@@ -43,6 +44,7 @@ class Deps:
     audit_log: AuditLog
     audit_reader: AuditReader
     outbox: MailOutbox
+    link_mails: LinkMails
     resets: ResetRequests
     hasher: SecretHasher
     tokens: TokenService

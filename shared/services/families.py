@@ -13,14 +13,11 @@ from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.display_names import clean_name
 from shared.domain.errors import InvalidInput, NotFound
-from shared.domain.families import mask_email
 from shared.domain.identifiers import is_id
-from shared.domain.people import Account, LinkKind, Principal, Role, Status, normalise_email
-from shared.mail import templates
-from shared.services import access, membership
+from shared.domain.people import Account, Principal, Role, normalise_email
+from shared.services import access, email_change, membership
 from shared.services.deps import Deps
 from shared.services.invitations import invite
-from shared.services.links import issue_link, lifetime
 
 PARENT = "That parent"
 # A family with more children than this in one setting is a data-entry mistake.
@@ -58,38 +55,22 @@ def invite_parent(
 def update_parent(
     deps: Deps, principal: Principal, parent_id: object, *, name: str | None = None, email: str | None = None
 ) -> Account:
-    """Rename a parent or change their e-mail address (None: unchanged).
+    """Rename a parent or ask to change their e-mail address (None: unchanged).
 
-    A new address moves the e-mail index in the same transaction as the account, voids every
-    outstanding link (S13), and both addresses are told, so a change the parent did not ask for
-    is noticed at the old one.
+    A new address is only requested: it takes effect when the parent confirms it from that
+    address, and the current address is told and can object (S38, shared.services.email_change).
     """
     require_manager(principal)
     name = clean_name(name) if name is not None else None
-    email = normalise_email(email) if email is not None else None
     account = membership.member(deps, principal, parent_id, membership.PARENTS, PARENT)
-    old_name, old_email = account.name, account.email
-    account.name = name or account.name
-    if email is None or email == old_email:
-        if account.name != old_name:
-            deps.accounts.save(account)
-            deps.audit(principal.setting_id, principal.user_id, "parent.rename", account.user_id, "success")
-        return account
-    setting = membership.setting_of(deps, principal)
-    account.email = email
-    account.void_links()
-    # Someone still invited needs a working activation link at the new address.
-    link = issue_link(deps, account, LinkKind.ACTIVATION) if account.status is Status.INVITED else None
-    deps.accounts.change_email(account, old_email)
-    deps.outbox.send(templates.email_changed(old_email, account.name, setting.name, mask_email(email)))
-    if link is not None:
-        hours = lifetime(deps, LinkKind.ACTIVATION) // 3600
-        deps.outbox.send(templates.invitation(email, account.name, setting.name, link, hours))
-    else:
-        deps.outbox.send(templates.email_changed(email, account.name, setting.name, mask_email(email)))
-    deps.audit(principal.setting_id, principal.user_id, "parent.email-change", account.user_id, "success")
-    if account.name != old_name:
+    if name is not None and name != account.name:
+        account.name = name
+        deps.accounts.save(account)
         deps.audit(principal.setting_id, principal.user_id, "parent.rename", account.user_id, "success")
+    if email is not None and normalise_email(email) != account.email:
+        account = email_change.request_for_member(
+            deps, principal, account.user_id, membership.PARENTS, PARENT, email
+        )
     return account
 
 

@@ -7,9 +7,8 @@ import secrets
 from shared.domain.display_names import clean_name
 from shared.domain.people import Account, LinkKind, Role, Status, normalise_email
 from shared.domain.settings import Setting
-from shared.mail import templates
 from shared.services.deps import Deps
-from shared.services.links import issue_link, lifetime
+from shared.services.links import arm_link
 
 
 def new_user_id() -> str:
@@ -27,11 +26,8 @@ def invite(deps: Deps, setting: Setting, *, email: object, name: object, role: R
         status=Status.INVITED,
         created_at=deps.clock.now(),
     )
-    link = issue_link(deps, account, LinkKind.ACTIVATION)
-    mail = templates.invitation(
-        account.email, account.name, setting.name, link, lifetime(deps, LinkKind.ACTIVATION) // 3600
-    )
+    instruction = arm_link(account, LinkKind.ACTIVATION)
     deps.accounts.add(account)
-    deps.outbox.send(mail)
+    deps.link_mails.submit(instruction)  # the worker mints the link as it sends (S39)
     deps.audit(setting.setting_id, actor, "account.invite", account.user_id, "success")
     return account

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from shared.domain.children import Child, ParentLink
@@ -81,7 +83,7 @@ class AccountRepository(Protocol):
         another family (S37)."""
         ...
 
-    def change_email(self, account: Account, old_email: str) -> None:
+    def change_email(self, account: Account, old_email: str, *, end_sessions: bool = False) -> None:
         """Save the account under its new e-mail and move its e-mail index row, atomically."""
 
     def manager_guard(self, setting_id: str) -> str:
@@ -284,6 +286,53 @@ class PhotoBlobs(Protocol):
 class MailOutbox(Protocol):
     def send(self, mail: Mail) -> None:
         """Queue a mail; it is sent later by the mail function, never inside a request (S12)."""
+
+
+class LinkMailKind(StrEnum):
+    INVITATION = "invitation"  # the activation link
+    RESET = "reset"
+    EMAIL_CONFIRM = "email-confirm"  # to the new address of a pending change (S38)
+    EMAIL_OBJECT = "email-object"  # to the old address: cancel the change, sign out everywhere
+
+
+@dataclass(frozen=True)
+class LinkMail:
+    """An instruction to mail one link: ids and an epoch only, never a token (S39).
+
+    The worker that sends the mail mints the token then, and only if `epoch` is still the one
+    armed on the account; a newer request or a voiding change makes the instruction stale.
+    """
+
+    kind: LinkMailKind
+    setting_id: str
+    user_id: str
+    epoch: int
+
+    def to_json(self) -> str:
+        return json.dumps({"kind": self.kind.value, "setting": self.setting_id, "user": self.user_id,
+                           "epoch": self.epoch})  # fmt: skip
+
+    @classmethod
+    def from_json(cls, raw: str) -> LinkMail:
+        """Parse an instruction; ValueError on anything else."""
+        try:
+            data = json.loads(raw)
+            kind, setting, user, epoch = (
+                LinkMailKind(data["kind"]),
+                data["setting"],
+                data["user"],
+                data["epoch"],
+            )
+        except (TypeError, ValueError, KeyError):
+            raise ValueError("not a link mail instruction") from None
+        if not isinstance(epoch, int) or not isinstance(setting, str) or not isinstance(user, str):
+            raise ValueError("not a link mail instruction")
+        return cls(kind, setting, user, epoch)
+
+
+class LinkMails(Protocol):
+    def submit(self, mail: LinkMail) -> None:
+        """Queue a link mail instruction for the mail worker."""
 
 
 class ResetRequests(Protocol):

@@ -9,12 +9,11 @@ from shared.domain.display_names import clean_name
 from shared.domain.errors import Conflict
 from shared.domain.families import clean_staff_role
 from shared.domain.identifiers import clean_id
-from shared.domain.people import Account, LinkKind, Principal, Status
-from shared.mail import templates
-from shared.services import membership
+from shared.domain.people import Account, LinkKind, Principal, Status, normalise_email
+from shared.services import email_change, membership
 from shared.services.deps import Deps
 from shared.services.invitations import invite
-from shared.services.links import issue_link, lifetime
+from shared.services.links import arm_link
 
 STAFF_MEMBER = "That member of staff"
 
@@ -33,10 +32,17 @@ def invite_staff(deps: Deps, principal: Principal, *, name: object, email: objec
 
 
 def update_staff(
-    deps: Deps, principal: Principal, staff_id: object, *, name: str | None = None, role: str | None = None
+    deps: Deps,
+    principal: Principal,
+    staff_id: object,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    email: str | None = None,
 ) -> Account:
-    """Rename a member of staff or change their role (None: unchanged); a demotion keeps one
-    active manager."""
+    """Rename a member of staff, change their role or ask to change their address (None:
+    unchanged); a demotion keeps one active manager. A new address takes effect only when it is
+    confirmed from that address (S38)."""
     require_manager(principal)
     uid = clean_id(staff_id, what=STAFF_MEMBER)
     new_name = clean_name(name) if name is not None else None
@@ -53,6 +59,8 @@ def update_staff(
         deps.audit(principal.setting_id, principal.user_id, f"staff.role.{new_role.value}", uid, "success")
     if new_name is not None and new_name != before.name:
         deps.audit(principal.setting_id, principal.user_id, "staff.rename", uid, "success")
+    if email is not None and normalise_email(email) != account.email:
+        account = email_change.request_for_member(deps, principal, uid, membership.STAFF, STAFF_MEMBER, email)
     return account
 
 
@@ -75,14 +83,9 @@ def resend_invitation(deps: Deps, principal: Principal, staff_id: object) -> Acc
             "Only someone who has not activated their account yet can be sent a new invitation. "
             "Others can use \u201cForgotten your password?\u201d on the sign-in page."
         )
-    setting = membership.setting_of(deps, principal)
-    link = issue_link(deps, account, LinkKind.ACTIVATION)
+    instruction = arm_link(account, LinkKind.ACTIVATION)
     deps.accounts.save(account)  # ConcurrencyConflict (409) if it changed meanwhile: try again
-    deps.outbox.send(
-        templates.invitation(
-            account.email, account.name, setting.name, link, lifetime(deps, LinkKind.ACTIVATION) // 3600
-        )
-    )
+    deps.link_mails.submit(instruction)
     deps.audit(
         principal.setting_id, principal.user_id, "account.invitation-resend", account.user_id, "success"
     )

@@ -8,12 +8,22 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account, KnownDevice, LinkKind, Role, Session, SignInProbe, Status
+from shared.domain.people import (
+    Account,
+    EmailChange,
+    KnownDevice,
+    LinkKind,
+    Role,
+    Session,
+    SignInProbe,
+    Status,
+)
 from shared.domain.redaction import NamedParent
 from shared.storage import keys
 from shared.storage.links import to_link
@@ -179,8 +189,9 @@ class TableAccounts:
             for user_id, name in names.items()
         ]
 
-    def change_email(self, account: Account, old_email: str) -> None:
-        """Save `account` under its new e-mail and move the index row, in one transaction.
+    def change_email(self, account: Account, old_email: str, *, end_sessions: bool = False) -> None:
+        """Save `account` under its new e-mail and move the index row, in one transaction (and end
+        every session of the account in it, if asked).
 
         Conflict when someone in the setting already uses the new address; ConcurrencyConflict when
         the account or the old index row changed since they were read. Nothing is written then.
@@ -189,10 +200,7 @@ class TableAccounts:
         old_index = self._table.get(account.setting_id, old_key)
         index = {"PartitionKey": account.setting_id, "RowKey": keys.email_row(account.email),
                  "UserId": account.user_id}  # fmt: skip
-        steps = [
-            Operation("create", index),
-            Operation("replace", _to_entity(account), etag=account.etag),
-        ]
+        steps = [Operation("create", index), *self._account_steps(account, end_sessions)]
         if old_index is not None and old_index["UserId"] == account.user_id:
             steps.insert(0, Operation("delete", old_index, etag=old_index["_etag"]))
         try:
@@ -267,6 +275,9 @@ def _to_entity(account: Account) -> Entity:
         "LinkKind": account.link_kind.value if account.link_kind else "",
         "LinkDigest": account.link_digest or "",
         "LinkExpires": account.link_expires,
+        "LinkEpoch": account.link_epoch,
+        "LinkArmed": account.link_armed,
+        "EmailChange": _change_json(account.email_change),
         "ResetMails": json.dumps([t.isoformat() for t in account.reset_mails]),
         "DeactivatedAt": account.deactivated_at,
         "Devices": json.dumps([_device_json(d) for d in account.devices]),
@@ -322,11 +333,32 @@ def _to_account(row: Entity) -> Account:
         link_kind=LinkKind(row["LinkKind"]) if row.get("LinkKind") else None,
         link_digest=row.get("LinkDigest") or None,
         link_expires=row.get("LinkExpires"),
+        link_epoch=int(row.get("LinkEpoch", 0)),
+        link_armed=int(row.get("LinkArmed", 0)),
+        email_change=_change_of(row.get("EmailChange") or ""),
         reset_mails=[datetime.fromisoformat(t) for t in json.loads(row.get("ResetMails") or "[]")],
         deactivated_at=row.get("DeactivatedAt"),
         devices=[_to_device(d) for d in json.loads(row.get("Devices") or "[]")],
         etag=row["_etag"],
     )
+
+
+def _change_json(change: EmailChange | None) -> str:
+    if change is None:
+        return ""
+    data = asdict(change)
+    for name in ("requested_at", "confirm_expires", "object_expires"):
+        data[name] = data[name].isoformat() if data[name] else None
+    return json.dumps(data)
+
+
+def _change_of(raw: str) -> EmailChange | None:
+    if not raw:
+        return None
+    data = json.loads(raw)
+    for name in ("requested_at", "confirm_expires", "object_expires"):
+        data[name] = datetime.fromisoformat(data[name]) if data[name] else None
+    return EmailChange(**data)
 
 
 def _session_entity(session: Session) -> dict[str, Any]:

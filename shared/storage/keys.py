@@ -17,7 +17,8 @@ settings
 
 accounts
     PartitionKey  {setting}
-    RowKey        user~{user}                          the account
+    RowKey        user~{user}                          the account (with its link digests and
+                                                       any pending e-mail change, S38)
                   user~{user}~session~{sha256(sid)}    one signed-in browser
                   user~{parent}~child~{child}          the children a parent may see
                   link~{child}~{parent}                the parents of a child (for managers)
@@ -27,7 +28,10 @@ accounts
     A setting's people share one partition: an account with its e-mail index row is one
     transaction (addresses stay unique), "end every session" goes in the same transaction as
     the account change that requires it (S18), both rows of a link are written together, and
-    the guard row makes "never lose the last manager" one ETag-guarded transaction. Sessions
+    the guard row makes "never lose the last manager" one ETag-guarded transaction. A pending
+    e-mail change lives on the account row rather than a row of its own, so its confirmation,
+    an objection and a newer request all race on one ETag, and confirming moves the address,
+    the index row and ends the sessions in one transaction. Sessions
     and a parent's links sort under the account, so the session check is one query that still
     sees a demotion, a deactivation or an unlinked child at once (S24).
     Queries: an account, a link, the guard (point); the session check, an account by e-mail,

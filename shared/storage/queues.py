@@ -1,23 +1,32 @@
-"""Work handed to queue-triggered functions: outgoing mail and password reset requests."""
+"""Work handed to queue-triggered functions: outgoing mail, link mail instructions, reset requests.
+
+No message carries a link token, session id or challenge (S39): link mails travel as
+instructions (kind, setting, account, epoch) and the worker mints the token as it sends.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 from shared.mail.message import Mail
+from shared.services.ports import LinkMail
 from shared.storage.clients import StorageClients
 from shared.storage.errors import translated
 
 MAIL_QUEUE = "mail-outbox"
 RESET_QUEUE = "password-resets"
 EXPORT_QUEUE = "journal-exports"
+LINK_QUEUE = "link-mails"
+QUEUES = (MAIL_QUEUE, LINK_QUEUE, RESET_QUEUE, EXPORT_QUEUE)
+POISON_SUFFIX = "-poison"  # where the Functions host moves a message after maxDequeueCount failures
 
 
 class QueueMailOutbox:
     """The MailOutbox port: one queue message per e-mail.
 
-    A queued mail may hold a live link, so it expires when the longest link would: a mail that
-    could not be sent by then is useless, and should not linger in the queue.
+    Mails queued here hold no link (link mails go through QueueLinkMails, S39). They expire
+    when the longest link would: a notice that could not be sent by then is stale.
     """
 
     def __init__(self, clients: StorageClients, *, time_to_live: int) -> None:
@@ -27,6 +36,31 @@ class QueueMailOutbox:
     def send(self, mail: Mail) -> None:
         with translated():
             self._clients.queue(MAIL_QUEUE).send_message(mail.to_json().encode(), time_to_live=self._ttl)
+
+
+class QueueLinkMails:
+    """The LinkMails port: one small instruction per link mail, ids and an epoch only (S39)."""
+
+    def __init__(self, clients: StorageClients) -> None:
+        self._clients = clients
+
+    def submit(self, mail: LinkMail) -> None:
+        with translated():
+            self._clients.queue(LINK_QUEUE).send_message(mail.to_json().encode())
+
+
+def sweep_poison(clients: StorageClients, now: datetime, older_than: timedelta) -> int:
+    """Delete every message older than `older_than` from each of the app's poison queues."""
+    removed = 0
+    for name in QUEUES:
+        queue = clients.queue(name + POISON_SUFFIX)
+        with translated():
+            # Received messages are hidden briefly; the ones kept reappear a few seconds later.
+            for message in queue.receive_messages(messages_per_page=32, visibility_timeout=5):
+                if message.inserted_on is None or message.inserted_on <= now - older_than:
+                    queue.delete_message(message)
+                    removed += 1
+    return removed
 
 
 class QueueResetRequests:

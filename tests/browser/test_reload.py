@@ -53,9 +53,12 @@ SIGNED_OUT = [
     ("/forgot", "Forgotten your password or PIN?"),
     ("/activate", "Welcome! Set up your account"),
     ("/reset", "Choose a new password"),
+    ("/email-confirm", "Confirm your new e-mail address"),
+    ("/email-object", "Cancel the change of e-mail address"),
 ]
 # A link's token leaves the address at once (S14), so a reload of /activate or /reset has none.
 NO_TOKEN = "This link is incomplete. Please open it again from your e-mail, or ask for a new one."
+NO_CHANGE_TOKEN = "This link is incomplete. Please open it again from your e-mail."
 
 
 def registered_routes() -> set[str]:
@@ -123,6 +126,7 @@ def test_the_signed_out_pages_survive_a_reload(browser_page: Page) -> None:
     tab = browser_page.page
     for path, heading in SIGNED_OUT:
         alert = NO_TOKEN if path in {"/activate", "/reset"} else ""
+        alert = NO_CHANGE_TOKEN if path.startswith("/email-") else alert
         assert_screen(browser_page, tab.goto(browser_page.base + path), path, heading, alert=alert)
         assert_screen(browser_page, tab.reload(), path, heading, alert=alert)
 

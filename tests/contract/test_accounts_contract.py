@@ -10,7 +10,7 @@ import pytest
 from shared.clock import FrozenClock
 from shared.domain.children import ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.people import Account, Role
+from shared.domain.people import Account, EmailChange, Role
 from shared.domain.redaction import NamedParent
 from shared.services.deps import Deps
 from tests.contract.examples import account, session
@@ -152,6 +152,31 @@ def test_changing_an_email_moves_the_index_with_the_account(
     moved = ports.accounts.find_by_email(setting_id, "new@family.example")
     assert moved is not None and moved.user_id == read.user_id and moved.etag != read.etag
     ports.accounts.add(account(setting_id, clock.now(), email=read.email))  # the old address is free
+
+
+def test_s38_a_pending_email_change_is_kept_with_the_account_and_read_back_whole(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    read = _added(ports, setting_id, clock)
+    change = EmailChange(
+        "next@family.example", "u-manager", clock.now(), 3, "d" * 64, clock.now(), None, None, 1
+    )
+    ports.accounts.save(replace(read, email_change=change, link_epoch=3, link_armed=2))
+    stored = _now(ports, setting_id, read.user_id)
+    assert stored.email_change == change and (stored.link_epoch, stored.link_armed) == (3, 2)
+    ports.accounts.save(replace(stored, email_change=None))
+    assert _now(ports, setting_id, read.user_id).email_change is None
+
+
+def test_s38_a_confirmed_email_change_ends_every_session_in_the_same_write(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    read = _added(ports, setting_id, clock)
+    ports.accounts.save(read, new_session=session(read, clock.now(), "a" * 64))
+    latest = _now(ports, setting_id, read.user_id)
+    ports.accounts.change_email(replace(latest, email="moved@family.example"), read.email, end_sessions=True)
+    assert ports.accounts.sessions(setting_id, read.user_id) == []
+    assert _now(ports, setting_id, read.user_id).email == "moved@family.example"
 
 
 def test_changing_to_a_taken_email_is_a_conflict_and_changes_nothing(

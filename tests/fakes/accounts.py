@@ -130,7 +130,7 @@ class MemoryAccounts:
                 for a in parents
             ]
 
-    def change_email(self, account: Account, old_email: str) -> None:
+    def change_email(self, account: Account, old_email: str, *, end_sessions: bool = False) -> None:
         with self._lock:
             if (account.setting_id, account.email) in self._emails:
                 raise Conflict(TAKEN, field="email")
@@ -139,7 +139,7 @@ class MemoryAccounts:
             if self._emails.get(old) == account.user_id:
                 del self._emails[old]
             self._emails[(account.setting_id, account.email)] = account.user_id
-            self._write(account, end_sessions=False)
+            self._write(account, end_sessions=end_sessions)
 
     def manager_guard(self, setting_id: str) -> str:
         with self._lock:

@@ -1,4 +1,4 @@
-"""The queue ports in memory: MailOutbox, ResetRequests and ExportRequests.
+"""The queue ports in memory: MailOutbox, LinkMails, ResetRequests and ExportRequests.
 
 Each keeps what was queued, in order, for a test to read as the queue-triggered function would.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 
 from shared.mail.message import Mail
+from shared.services.ports import LinkMail
 from tests.fakes.rows import copied
 
 
@@ -23,6 +24,21 @@ class MemoryOutbox:
     def to(self, address: str) -> list[Mail]:
         with self._lock:
             return [m for m in self.mails if m.to == address]
+
+
+class MemoryLinkMails:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.instructions: list[LinkMail] = []
+
+    def submit(self, mail: LinkMail) -> None:
+        with self._lock:
+            self.instructions.append(mail)
+
+    def take(self) -> list[LinkMail]:
+        with self._lock:
+            taken, self.instructions = self.instructions, []
+            return taken
 
 
 class MemoryResetRequests:

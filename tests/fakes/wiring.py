@@ -31,7 +31,7 @@ from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
-from tests.fakes.queues import MemoryExportRequests, MemoryOutbox, MemoryResetRequests
+from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
 from tests.fakes.settings import MemorySettings
 
 
@@ -41,6 +41,7 @@ class Fakes:
 
     deps: Deps
     outbox: MemoryOutbox
+    link_mails: MemoryLinkMails
     resets: MemoryResetRequests
     export_requests: MemoryExportRequests
     audit: MemoryAudit
@@ -56,6 +57,7 @@ def build(config: Config, clock: Clock) -> Fakes:
     journal = MemoryJournal()
     audit = MemoryAudit()
     outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
+    link_mails = MemoryLinkMails()
     deps = Deps(
         config=config,
         clock=clock,
@@ -66,6 +68,7 @@ def build(config: Config, clock: Clock) -> Fakes:
         audit_log=audit,
         audit_reader=audit,
         outbox=outbox,
+        link_mails=link_mails,
         resets=resets,
         hasher=SecretHasher(config.peppers, config.pepper_current, config.argon2_profile),
         tokens=TokenService(config.jwt_keys, config.jwt_current_kid, ISSUER, clock),
@@ -81,4 +84,4 @@ def build(config: Config, clock: Clock) -> Fakes:
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
     )
-    return Fakes(deps, outbox, resets, export_requests, audit, photo_blobs, export_blobs)
+    return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -160,9 +160,12 @@ def test_s12_reset_request_answers_the_same_for_known_and_unknown_addresses(api:
 def test_s12_at_most_three_reset_mails_an_hour(api: Api, clock: FrozenClock) -> None:
     manager = api.activate_manager()
     ask = {"setting": manager["setting"], "email": manager["email"]}
-    for _ in range(5):
+    # One at a time: a newer request makes a queued older one stale, and stale ones send nothing.
+    for sent in range(3):
         assert api.post("/api/auth/reset", ask).status_code == 202
-    api.wait_for_mail(manager["email"], count=4)  # invitation + 3 resets
+        api.wait_for_mail(manager["email"], count=2 + sent)  # the invitation, then each reset
+    for _ in range(2):
+        assert api.post("/api/auth/reset", ask).status_code == 202
     time.sleep(1.5)  # give the worker time to (not) send more
     assert len(api.mails(manager["email"])) == 4
     clock.advance(hours=1, seconds=1)

@@ -48,7 +48,7 @@ def doomed(served: Served, tmp_path: Path) -> Iterator[Doomed]:
     clients = StorageClients(config.storage)
     deps = bootstrap.build(config, clients, FrozenClock(datetime.now(UTC).replace(microsecond=0)))
     bootstrap.use(deps, clients)
-    member = People(deps, Mailbox(clients)).member(Role.MANAGER)
+    member = People(deps, Mailbox(clients, deps)).member(Role.MANAGER)
     state = Doomed(emulator, location, member)
     yield state
     state.emulator.stop()

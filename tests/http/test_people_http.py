@@ -136,17 +136,22 @@ def test_s24_an_unlinked_parent_loses_access_on_the_next_request(api: Api) -> No
     assert linked[who["id"]] == [bo["id"]]
 
 
-def test_s13_an_email_change_mails_the_old_and_the_new_address(api: Api) -> None:
+def test_s38_an_email_change_is_confirmed_from_the_new_address_and_both_are_told(api: Api) -> None:
     manager = signed_in_manager(api)
     child = add_child(api)
     _, who = join(api, manager, "/api/parents", {"childIds": [child["id"]]})
     new = f"moved-{secrets.token_hex(3)}@people.example"
     changed = api.call("PATCH", f"/api/parents/{who['id']}", {"email": new})
-    assert changed.status_code == 200 and changed.json()["email"] == new
-    old_mail = api.wait_for_mail(who["email"], count=2)[-1]
-    assert "email address has been changed" in old_mail["Subject"]
-    assert new not in old_mail.get_body(preferencelist=("plain",)).get_content()
-    api.wait_for_mail(new)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["email"] == who["email"] and changed.json()["pendingEmail"] == new
+    asked = api.wait_for_mail(who["email"], count=2)[-1]
+    assert "asked to change" in asked["Subject"]
+    assert new not in asked.get_body(preferencelist=("plain",)).get_content()
+    token = api.link(new, "email-confirm")
+    confirmed = api.fresh().post("/api/auth/email/confirm", {"token": token, "password": PASSWORD})
+    assert confirmed.status_code == 200, confirmed.text
+    done = api.wait_for_mail(who["email"], count=3)[-1]
+    assert "email address has been changed" in done["Subject"]
     assert api.fresh().sign_in({**who, "email": new}).status_code == 200
 
 

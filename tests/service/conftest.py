@@ -17,8 +17,8 @@ from shared.clock import FrozenClock
 from shared.config import Config, load_config
 from shared.mail.message import Mail
 from shared.services.deps import Deps
+from shared.services.link_mails import deliver as deliver_link_mail
 from tests.fakes import wiring
-from tests.fakes.queues import MemoryOutbox
 
 NO_EMULATOR = "the service tier runs on in-memory fakes: it must not ask for Azurite or storage clients"
 
@@ -60,12 +60,16 @@ def deps(fakes: wiring.Fakes) -> Deps:
 
 
 class OutboxMailbox:
-    """The mail the app queued, read as tests/conftest.py's Mailbox reads the real queue."""
+    """The mail the app queued, read as tests/conftest.py's Mailbox reads the real queue; link
+    mail instructions are delivered through the real worker first."""
 
-    def __init__(self, outbox: MemoryOutbox) -> None:
-        self._outbox = outbox
+    def __init__(self, fakes: wiring.Fakes) -> None:
+        self._fakes = fakes
+        self._outbox = fakes.outbox
 
     def to(self, address: str) -> list[Mail]:
+        for instruction in self._fakes.link_mails.take():
+            deliver_link_mail(self._fakes.deps, instruction.to_json(), self._outbox.send)
         return self._outbox.to(address)
 
     def link(self, address: str, page: str) -> str:
@@ -79,4 +83,4 @@ class OutboxMailbox:
 
 @pytest.fixture
 def mailbox(fakes: wiring.Fakes) -> OutboxMailbox:
-    return OutboxMailbox(fakes.outbox)
+    return OutboxMailbox(fakes)

@@ -167,7 +167,7 @@ def test_s29_every_admin_change_is_audited_with_the_manager_as_actor_and_ids_as_
         ("child.update", child.child_id),
         ("account.invite", parent_id),
         ("child.link", f"{parent_id}/{child.child_id}"),
-        ("parent.email-change", parent_id),
+        ("email-change.request", parent_id),
         ("parent.rename", parent_id),
         ("child.unlink", f"{parent_id}/{child.child_id}"),
         ("account.deactivate", parent_id),

@@ -6,7 +6,7 @@ import pytest
 
 from shared.domain.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from shared.domain.people import Role, Status
-from shared.services import children, families
+from shared.services import children, email_change, families
 from shared.services.credentials import activate, confirm_reset, process_reset_request
 from shared.services.sessions import authenticate
 from shared.services.signin import start_sign_in
@@ -62,25 +62,34 @@ def test_s24_parents_cannot_use_the_staff_view_of_children(nursery: Nursery) -> 
         families.list_parents(nursery.deps, parent)
 
 
-def test_s13_an_email_change_voids_links_and_tells_both_addresses(nursery: Nursery, mailbox: Mailbox) -> None:
+def test_s38_an_email_change_waits_for_the_new_address_then_voids_links(
+    nursery: Nursery, mailbox: Mailbox
+) -> None:
     member, _ = nursery.principal(Role.PARENT)
-    process_reset_request(nursery.deps, member.setting_id, member.email)
-    link = mailbox.link(member.email, "reset")
-    families.update_parent(nursery.deps, nursery.manager, member.user_id, email="New.Home@Mail.example")
-    with pytest.raises(Unauthenticated):
-        confirm_reset(nursery.deps, token=link, password="copper meadow lantern quill")
-    old_mail = mailbox.to(member.email)[-1]
-    assert "changed" in old_mail.subject and "n***@m***.example" in old_mail.text
-    assert "new.home@mail.example" not in old_mail.text
-    assert mailbox.to("new.home@mail.example")
     setting = member.setting_id
+    process_reset_request(nursery.deps, setting, member.email)
+    link = mailbox.link(member.email, "reset")
+    pending = families.update_parent(
+        nursery.deps, nursery.manager, member.user_id, email="New.Home@Mail.example"
+    )
+    assert pending.email == member.email  # nothing moves before the new address confirms
+    told = mailbox.to(member.email)[-1]
+    assert "n***@m***.example" in told.text and "new.home@mail.example" not in told.text
+    assert "/email-object#" in told.text
+    found = nursery.deps.accounts.find_by_email(setting, member.email)
+    assert found is not None and found.user_id == member.user_id
+    token = mailbox.link("new.home@mail.example", "email-confirm")
+    email_change.confirm(nursery.deps, token=token, password=PASSWORD)
+    with pytest.raises(Unauthenticated):  # S13: the confirmed change voids the outstanding link
+        confirm_reset(nursery.deps, token=link, password="copper meadow lantern quill")
+    assert "changed" in mailbox.to(member.email)[-1].subject
     assert nursery.deps.accounts.find_by_email(setting, member.email) is None
     moved = nursery.deps.accounts.find_by_email(setting, "new.home@mail.example")
     assert moved is not None and moved.user_id == member.user_id
     start_sign_in(nursery.deps, setting=setting, email="new.home@mail.example", password=PASSWORD)
 
 
-def test_an_invited_parent_whose_email_changes_gets_a_working_invitation_at_the_new_one(
+def test_an_invited_parent_whose_email_changes_gets_a_working_invitation_once_confirmed(
     nursery: Nursery, mailbox: Mailbox
 ) -> None:
     child = nursery.child()
@@ -89,6 +98,7 @@ def test_an_invited_parent_whose_email_changes_gets_a_working_invitation_at_the_
     )
     older = mailbox.link("jo@old.example", "activate")
     families.update_parent(nursery.deps, nursery.manager, family.parent.user_id, email="jo@new.example")
+    email_change.confirm(nursery.deps, token=mailbox.link("jo@new.example", "email-confirm"))
     with pytest.raises(Unauthenticated):
         activate(nursery.deps, token=older, password=PASSWORD, pin=PIN)
     activate(nursery.deps, token=mailbox.link("jo@new.example", "activate"), password=PASSWORD, pin=PIN)

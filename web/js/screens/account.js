@@ -1,4 +1,4 @@
-// My account: the devices signed in, signing out here or everywhere (S18).
+// My account: the devices signed in, signing out here or everywhere (S18), password, e-mail and PIN.
 
 import { api, showError } from '../api.js';
 import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.js';
@@ -76,6 +76,7 @@ export function accountScreen() {
       path: '/api/auth/password',
       done: 'Your password is changed. Other devices have been signed out.',
     }),
+    emailForm(),
     changeForm({
       title: 'Change your PIN',
       fields: [['password', 'Your password', 'current-password'], ['newPin', 'New PIN', 'off']],
@@ -83,6 +84,21 @@ export function accountScreen() {
       done: 'Your PIN is changed.',
     }),
   );
+}
+
+/** S38: the new address gets a link to confirm; nothing changes until it is used. */
+function emailForm() {
+  const message = statusArea();
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'email', required: true });
+  const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const form = h('form', { novalidate: true }, field('New e-mail address', email), field('Your password', password),
+    h('button', { type: 'submit' }, 'Change your e-mail address'));
+  submits(form, message, async () => {
+    await api('POST', '/api/auth/email', { email: email.value.trim(), password: password.value });
+    form.reset();
+    showMessage(message, 'Nearly done: open the link we have sent to the new address to confirm it.', 'info');
+  });
+  return h('section', { class: 'card' }, h('details', {}, h('summary', {}, 'Change your e-mail address'), message, form));
 }
 
 function changeForm({ title, fields, path, done }) {

@@ -158,6 +158,11 @@ export function takeLinkToken() {
   }
 }
 
+/** The token taken from the address bar at start-up ('' if none), for the other link pages. */
+export function linkTokenNow() {
+  return linkToken;
+}
+
 export function activateScreen() {
   return credentialsScreen({
     title: 'Welcome! Set up your account',

@@ -113,6 +113,12 @@ export function staffScreen() {
   return card('Staff', message, body, h('details', {}, h('summary', {}, 'Invite a member of staff'), form));
 }
 
+/** S38: a requested address shows as waiting until it is confirmed from that address. */
+function emailCell(person) {
+  if (!person.pendingEmail) return person.email;
+  return h('span', {}, person.email, h('br'), h('span', { class: 'muted' }, `Waiting for ${person.pendingEmail} to confirm`));
+}
+
 export function parentsScreen() {
   const message = statusArea();
   const body = h('div', {});
@@ -120,7 +126,7 @@ export function parentsScreen() {
   let children = [];
   function draw() {
     replace(body, loading('/api/parents', (data) => table('Parents and their children', ['Name', 'E-mail', 'Status', 'Children', ''], (data.parents || []).map((p) => [
-      p.name, p.email, STATUS[p.status] || p.status,
+      p.name, emailCell(p), STATUS[p.status] || p.status,
       h('ul', { class: 'list' }, (p.childIds || []).map((id) => {
         const child = children.find((c) => c.id === id);
         return h('li', { class: 'inline' }, child ? childName(child) : 'A child', small('Unlink', () => act(() => api('DELETE', `/api/parents/${encodeURIComponent(p.id)}/children/${encodeURIComponent(id)}`))));
@@ -134,9 +140,9 @@ export function parentsScreen() {
   function changeEmail(person) {
     const address = h('input', { name: 'email', type: 'email', required: true, autocomplete: 'off', value: person.email });
     const check = () => (address.value.trim() ? null : [address, 'Please enter the new e-mail address.']);
-    formDialog(`Change ${person.name}’s e-mail address`, [field('New e-mail address', address, 'We e-mail both addresses. Any activation or reset link sent before stops working; an invited parent gets a fresh invitation.')], 'Change e-mail address', async () => {
+    formDialog(`Change ${person.name}’s e-mail address`, [field('New e-mail address', address, 'The new address gets a link to confirm the change with their password; until then nothing changes, and the current address is told.')], 'Change e-mail address', async () => {
       await api('PATCH', `/api/parents/${encodeURIComponent(person.id)}`, { email: address.value.trim() });
-      showMessage(message, `The e-mail address of ${person.name} is changed.`, 'info');
+      showMessage(message, `${person.name} has been sent a link to confirm the new address.`, 'info');
       draw();
     }, { check });
   }

@@ -54,7 +54,10 @@ SKIPPED: Mapping[tuple[str, str], str] = {
     ("POST", "/api/auth/pin"): "anonymous by design: the PIN step of sign-in",
     ("POST", "/api/auth/reset"): "anonymous by design: asks for a reset link (same 202 for everyone, S12)",
     ("POST", "/api/auth/reset/confirm"): "anonymous by design: consumes a reset link",
-    ("POST", "/api/auth/email/confirm"): "anonymous by design: consumes an e-mail confirm link (and the password)",
+    (
+        "POST",
+        "/api/auth/email/confirm",
+    ): "anonymous by design: consumes an e-mail confirm link (and the password)",
     ("POST", "/api/auth/email/object"): "anonymous by design: consumes the old address's object link",
 }
 

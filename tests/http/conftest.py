@@ -82,6 +82,8 @@ class Api:
     def __init__(self, served: Served) -> None:
         self.served = served
         self.http = requests.Session()
+        # Browsers send Origin on every unsafe request; a cookie-carrying one without it is refused (S19).
+        self.http.headers["Origin"] = served.base
 
     def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
         return self.http.request(method, self.served.base + path, json=json, timeout=30, **kwargs)

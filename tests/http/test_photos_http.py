@@ -173,8 +173,8 @@ def test_s26_the_declared_length_is_refused_before_the_body_is_looked_at(nursery
     request = func.HttpRequest(
         "POST",
         f"{nursery.manager.served.base}/api/observations/{nursery.observation_id}/photos",
-        headers={"Cookie": f"{LOCAL_COOKIE}={cookie}", "Content-Type": "image/jpeg",
-                 "Content-Length": str(10 * 1024 * 1024 + 1)},
+        headers={"Cookie": f"{LOCAL_COOKIE}={cookie}", "Origin": nursery.manager.served.base,
+                 "Content-Type": "image/jpeg", "Content-Length": str(10 * 1024 * 1024 + 1)},
         route_params={"id": nursery.observation_id},
         body=photos.plain_jpeg(64, 64),
     )  # fmt: skip

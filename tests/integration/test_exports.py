@@ -298,6 +298,26 @@ def test_an_archived_child_exports_inside_the_window_and_not_after(family: Famil
             exports.request_export(family.deps, who, family.grace.child_id)
 
 
+def test_an_export_made_inside_the_window_gives_no_links_once_the_window_has_closed(
+    family: Family, clock: FrozenClock
+) -> None:
+    archive(family.deps, family.ada, days_ago=29)
+    export = exports.request_export(family.deps, family.parent, family.ada.child_id)
+    exports.build_export(family.deps, export.setting_id, export.export_id)
+    assert exports.export_status(family.deps, family.parent, export.export_id).zip_url is not None
+    clock.advance(days=2)  # the window (30 days) has closed; the files (7 days) are not purged yet
+    downloads_before = _downloads(family)
+    for who in (family.parent, family.manager):
+        with pytest.raises(Forbidden):
+            exports.export_status(family.deps, who, export.export_id)
+    assert _downloads(family) == downloads_before  # no links were issued
+
+
+def _downloads(family: Family) -> int:
+    found = read_audit(family.deps, family.manager, action="export.download")
+    return len(found.events)
+
+
 def test_one_export_in_progress_per_child_per_requester(family: Family) -> None:
     first = exports.request_export(family.deps, family.parent, family.ada.child_id)
     with pytest.raises(Conflict):

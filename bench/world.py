@@ -24,7 +24,7 @@ from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.people import Account, Principal, Role, Status
 from shared.domain.settings import Setting
 from shared.media.images import process_photo
-from shared.services import observations
+from shared.services import access, observations
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
@@ -275,7 +275,9 @@ def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCo
     small = photo(640, 480)
     photo_id = upload_photo(deps, manager, first_observation, Upload(small)).photo_id
     for observation_id in made:
-        observations.publish_observation(deps, manager, observation_id)
+        observations.publish_observation(
+            deps, manager, observation_id, _reviewed(deps, manager, observation_id)
+        )
     return World(
         base,
         deps,
@@ -298,3 +300,8 @@ def _principal(deps: Deps, setting_id: str, user_id: str) -> Principal:
     assert account is not None
     now = deps.clock.now()
     return Principal(setting_id, user_id, account.name, account.email, account.role, "0" * 64, now, now)
+
+
+def _reviewed(deps: Deps, reviewer: Principal, observation_id: str) -> str | None:
+    """The version of an observation a reviewer has open: read as they may see it, now."""
+    return access.visible_observation(deps, reviewer, observation_id).etag

@@ -22,7 +22,7 @@ from shared.domain.passwords import check_password
 from shared.domain.people import Account, Principal, Role, Status
 from shared.domain.pins import check_pin
 from shared.domain.settings import Setting
-from shared.services import observations
+from shared.services import access, observations
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.services.photos import Upload, upload_photo
@@ -149,7 +149,9 @@ def _seed_journal(deps: Deps) -> None:
         ),
     )
     upload_photo(deps, author, group.observation_id, Upload(_picture()))
-    observations.publish_observation(deps, manager, group.observation_id)
+    observations.publish_observation(
+        deps, manager, group.observation_id, _reviewed(deps, manager, group.observation_id)
+    )
     for first, text, area in (
         ("Poppy", "Poppy painted a sunflower and named its colours.", "expressive-arts-and-design"),
         ("Isla", "Isla listened to 'The Gruffalo' and joined in with the repeated lines.", "literacy"),
@@ -164,7 +166,9 @@ def _seed_journal(deps: Deps) -> None:
                 observed_on=now.date().isoformat(),
             ),
         )
-        observations.publish_observation(deps, manager, single.observation_id)
+        observations.publish_observation(
+            deps, manager, single.observation_id, _reviewed(deps, manager, single.observation_id)
+        )
     waiting = observations.create_observation(
         deps,
         author,
@@ -217,3 +221,8 @@ def _pin() -> str:
             return pin
         except InvalidInput:
             continue
+
+
+def _reviewed(deps: Deps, reviewer: Principal, observation_id: str) -> str | None:
+    """The version of an observation a reviewer has open: read as they may see it, now."""
+    return access.visible_observation(deps, reviewer, observation_id).etag

@@ -11,7 +11,7 @@ from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.observations import Observation
 from shared.domain.people import Principal, Role
 from shared.domain.settings import OtherChildren
-from shared.services import observations
+from shared.services import access, observations
 from shared.services.deps import Deps
 
 
@@ -91,7 +91,14 @@ def draft(
 
 def published(deps: Deps, manager: Principal, *children: Child, **kwargs: Any) -> Observation:
     created = draft(deps, manager, *children, **kwargs)
-    return observations.publish_observation(deps, manager, created.observation_id)
+    return observations.publish_observation(
+        deps, manager, created.observation_id, reviewed(deps, manager, created.observation_id)
+    )
 
 
 __all__ = ["OtherChildren", "add_child", "draft", "link", "principal", "published", "set_policy"]
+
+
+def reviewed(deps: Deps, reviewer: Principal, observation_id: str) -> str | None:
+    """The version of an observation a reviewer has open: read as they may see it, now."""
+    return access.visible_observation(deps, reviewer, observation_id).etag

@@ -64,7 +64,9 @@ class Nursery:
         return str(answer.json()["observation"]["id"])
 
     def publish(self, observation_id: str | None = None) -> None:
-        answer = self.manager.post(f"/api/observations/{observation_id or self.observation_id}/publish")
+        path = f"/api/observations/{observation_id or self.observation_id}"
+        version = self.manager.get(path).headers["ETag"]
+        answer = self.manager.post(f"{path}/publish", headers={"If-Match": version})
         assert answer.status_code == 200, answer.text
 
     def parent_of(self, child_id: str) -> Api:

@@ -30,7 +30,7 @@ from shared.storage.clients import StorageClients
 from shared.storage.queues import EXPORT_QUEUE
 from tests import photos
 from tests.integration.nurseries import Nursery
-from tests.journal_support import link, set_policy
+from tests.journal_support import link, reviewed, set_policy
 
 OWN = ("Ada", "Lovelace")
 OTHER = ("Grace", "Hopper")
@@ -69,7 +69,9 @@ def observe(nursery: Nursery, children: Sequence[Child], text: str, observed_on:
         photo_service.upload_photo(
             deps, manager, created.observation_id, photo_service.Upload(photos.jpeg_with_exif(200, 100))
         )
-    observations.publish_observation(deps, manager, created.observation_id)
+    observations.publish_observation(
+        deps, manager, created.observation_id, reviewed(deps, manager, created.observation_id)
+    )
     return created.observation_id
 
 

@@ -22,7 +22,7 @@ from shared.services.sessions import authenticate
 from shared.storage.clients import StorageClients
 from tests import photos as images
 from tests.integration.nurseries import Nursery, session_token
-from tests.journal_support import draft
+from tests.journal_support import draft, reviewed
 
 
 class Meanwhile:
@@ -110,7 +110,12 @@ def test_a_photo_whose_observation_was_published_meanwhile_is_refused_and_leaves
     observation = draft(deps, nursery.manager, nursery.child(firstName="Ada", lastName="Late"))
     racing = Meanwhile(
         deps.photo_blobs,
-        lambda: observations.publish_observation(deps, nursery.manager, observation.observation_id),
+        lambda: observations.publish_observation(
+            deps,
+            nursery.manager,
+            observation.observation_id,
+            reviewed(deps, nursery.manager, observation.observation_id),
+        ),
     )
     with pytest.raises(Forbidden):
         upload_with(deps, racing, nursery, observation.observation_id)

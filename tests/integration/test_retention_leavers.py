@@ -34,7 +34,7 @@ from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
 from tests.integration.nurseries import Nursery
-from tests.journal_support import draft, link
+from tests.journal_support import draft, link, reviewed
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
 TABLES = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS, keys.ACCOUNTS)
@@ -82,13 +82,17 @@ def build_world(nursery: Nursery) -> World:
 
     solo = draft(deps, manager, mia, text="Mia painted a yellow sun.")
     solo_photo = with_photo(deps, manager, solo)
-    observations.publish_observation(deps, manager, solo.observation_id)
+    observations.publish_observation(
+        deps, manager, solo.observation_id, reviewed(deps, manager, solo.observation_id)
+    )
     comments.add_comment(deps, mias_parent, solo.observation_id, "She told us all about it.")
 
     group = draft(deps, manager, mia, ollie, text="Mia and Ollie built a den. Mia Rose found the blanket.",
                   next_steps="Invite Mia to count the pegs.")  # fmt: skip
     group_photo = with_photo(deps, manager, group)
-    observations.publish_observation(deps, manager, group.observation_id)
+    observations.publish_observation(
+        deps, manager, group.observation_id, reviewed(deps, manager, group.observation_id)
+    )
     comments.add_comment(deps, ollies_parent, group.observation_id, "Ollie loved playing with Mia!")
     comments.add_comment(deps, manager, group.observation_id, "They worked well together.")
 
@@ -96,8 +100,9 @@ def build_world(nursery: Nursery) -> World:
     moments.accept_moment(deps, manager, mia.child_id, moment.moment_id)
     moments.share_moment(deps, mias_parent, mia.child_id, "Mia went swimming.")
     mia_draft = draft(deps, manager, mia, text="A draft about Mia.").observation_id
+    ollies_draft = draft(deps, manager, ollie, text="Ollie climbed the frame.")
     ollies_own = observations.publish_observation(
-        deps, manager, draft(deps, manager, ollie, text="Ollie climbed the frame.").observation_id
+        deps, manager, ollies_draft.observation_id, ollies_draft.etag
     ).observation_id
     return World(nursery, mia, ollie, mias_parent, ollies_parent, solo.observation_id,
                  group.observation_id, mia_draft, ollies_own, [solo_photo, group_photo])  # fmt: skip
@@ -527,4 +532,9 @@ def test_a_draft_about_a_child_who_has_since_left_cannot_be_published(deps: Deps
     created = draft(deps, nursery.manager, mia, ollie, text="Mia and Ollie raced.")
     leaving.archive_child(deps, nursery.manager, mia.child_id, deps.clock.now().date().isoformat())
     with pytest.raises(Conflict):
-        observations.publish_observation(deps, nursery.manager, created.observation_id)
+        observations.publish_observation(
+            deps,
+            nursery.manager,
+            created.observation_id,
+            reviewed(deps, nursery.manager, created.observation_id),
+        )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from shared.domain.audit_chain import ChainHead, ChainLink
 from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
@@ -146,6 +147,10 @@ class AuditReader(Protocol):
         token: Mapping[str, str] | None,
     ) -> AuditPage:
         """Events of the setting in one month with since <= at < until, newest first."""
+        ...
+
+    def chain(self, setting_id: str) -> tuple[Sequence[ChainLink], Mapping[str, ChainHead]]:
+        """Every chained entry of the setting (any order) and each month's head, by "YYYY-MM" (S41)."""
         ...
 
 

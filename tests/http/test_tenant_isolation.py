@@ -83,6 +83,7 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/api/children/{id}"): MANAGERS,
     ("PATCH", "/api/setting"): MANAGERS,
     ("GET", "/api/audit"): MANAGERS,
+    ("GET", "/api/audit/verify"): MANAGERS,
     ("POST", "/api/observations"): STAFF,
     ("GET", "/api/observations"): STAFF,
     ("PATCH", "/api/observations/{id}"): STAFF,

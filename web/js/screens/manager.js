@@ -315,5 +315,33 @@ export function auditScreen() {
   }
   submits(form, message, () => show(null));
   show(null);
-  return card('Audit log', message, form, results);
+  return card('Audit log', message, form, results, verifyPanel());
+}
+
+/** The log's hash chain (S41): a manager can check that no entry was changed or removed. */
+function verifyPanel() {
+  const result = h('p', { role: 'status', class: 'chain-result' });
+  const check = h('button', { type: 'button' }, 'Verify the log');
+  check.addEventListener('click', async () => {
+    check.disabled = true;
+    result.className = 'chain-result';
+    result.textContent = 'Checking…';
+    try {
+      const report = await api('GET', '/api/audit/verify');
+      if (report.intact) {
+        result.className = 'chain-result message info';
+        result.textContent = `Intact: all ${report.checked} entries are as they were written.`;
+      } else {
+        const where = report.firstBroken || {};
+        const when = where.at ? ` (${formatDate(where.at)})` : '';
+        result.className = 'chain-result message error';
+        result.textContent = `Broken: entry ${where.seq}${when} or the one before it was changed or removed outside the app. Keep this page and contact support.`;
+      }
+    } catch (error) {
+      result.textContent = '';
+      showError(result, error);
+    }
+    check.disabled = false;
+  });
+  return h('div', { class: 'actions verify' }, check, result);
 }

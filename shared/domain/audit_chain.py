@@ -8,7 +8,8 @@ be moved to another setting or month unnoticed.
 
 Verification rule, per month in sequence order: entries are consecutive from 1, each names the
 previous entry's hash and hashes to its own, and the month's head (newest number and hash) names
-the last one. Only in the oldest month kept may the start be missing: retention erases from there.
+the last one. Only in the oldest month kept may the start be missing: retention erases from there
+(and leaves the heads of the months it erased, which are not checked).
 So an edited entry breaks its own hash, a deleted or inserted one breaks the sequence or the
 `prev` after it, and deleting the newest ones no longer matches the head. Deleting a whole month
 with its head is what retention does, and is left to the immutable copy in Azure.
@@ -94,9 +95,13 @@ def verify_chain(links: Sequence[ChainLink], heads: Mapping[str, ChainHead]) -> 
     by_month: dict[str, list[ChainLink]] = {}
     for link in links:
         by_month.setdefault(month_of(link.at), []).append(link)
-    months = sorted(set(by_month) | set(heads))
+    if not by_month:
+        return ChainReport(True, 0)
+    oldest = min(by_month)
+    # Retention erases entries, never heads: a head older than every entry kept is a month erased.
+    months = sorted(m for m in set(by_month) | set(heads) if m >= oldest)
     for month in months:
-        broken = _first_broken(by_month.get(month, []), heads.get(month), oldest=month == months[0])
+        broken = _first_broken(by_month.get(month, []), heads.get(month), oldest=month == oldest)
         if broken is not None:
             return replace(broken, checked=len(links))
     return ChainReport(True, len(links))

@@ -115,3 +115,16 @@ def test_s41_only_managers_verify_the_chain(nursery: Nursery) -> None:
         _, someone = nursery.principal(role)
         with pytest.raises(Forbidden):
             verify_audit(nursery.deps, someone)
+
+
+def test_s41_the_retention_purge_leaves_a_chain_that_still_verifies(
+    logged: Nursery, clients: StorageClients
+) -> None:
+    from shared.bootstrap import retention_store
+
+    # Everything before November and the first November entry: whole months and a month's start.
+    cut = entries(logged, clients, OCTOBER + timedelta(days=3))[1]["At"]
+    assert retention_store(clients).erase_audit_before(logged.setting.setting_id, cut) > 0  # type: ignore[arg-type]
+    report = verified(logged)
+    assert report.intact, report
+    assert entries(logged, clients, OCTOBER) == []

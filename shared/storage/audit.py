@@ -5,12 +5,15 @@ Entries are only ever created, never updated; the purge removes whole months pas
 Each append reads the month's head row and, in one transaction of that partition, moves the head
 on (guarded by its ETag, or created on the month's first entry) and creates the entry: two
 parallel appends cannot take the same sequence number; the loser re-reads the head and tries
-again. Cost: two storage requests per append (one before the chain), more only under contention.
+again. Cost: one storage request per append when this process wrote the month's head last (its
+ETag is remembered), two when another writer did (read the head, then the transaction), against
+one before the chain; more only when appends of the same setting collide.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import replace
 
@@ -22,6 +25,7 @@ from shared.storage.tables import Operation, Table
 
 # Each retry means another append of the same setting won meanwhile.
 _ATTEMPTS = 20
+_CACHED_MONTHS = 10_000  # a few hundred bytes each; cleared rather than grown without bound
 
 
 class TableAudit:
@@ -29,28 +33,40 @@ class TableAudit:
 
     def __init__(self, table: Table) -> None:
         self._table = table
+        # The head this process last wrote, per month: its next append can skip the read, and the
+        # ETag still guards it (another writer moving the head on makes the transaction fail).
+        self._heads: dict[str, tuple[int, str, str]] = {}
+        self._lock = threading.Lock()
 
     def record(self, event: AuditEvent) -> None:
         event = replace(event, at=to_millisecond(event.at))
-        for _ in range(_ATTEMPTS):
+        for attempt in range(_ATTEMPTS):
             try:
-                self._append(event)
+                self._append(event, trust_cache=attempt == 0)
                 return
             except (ConcurrencyConflict, Conflict):
-                time.sleep(secrets.randbelow(20) / 1000)  # spread the retries of a burst
+                if attempt:
+                    time.sleep(secrets.randbelow(20) / 1000)  # spread the retries of a burst
         raise ConcurrencyConflict("the audit log is busy")
 
-    def _append(self, event: AuditEvent) -> None:
+    def _append(self, event: AuditEvent, *, trust_cache: bool) -> None:
         partition = keys.audit_partition(event.setting_id, event.at.year, event.at.month)
-        head = self._table.get(partition, keys.AUDIT_HEAD)
-        seq, prev = (int(head["Seq"]), str(head["Hash"])) if head is not None else (0, GENESIS)
+        with self._lock:
+            cached = self._heads.get(partition) if trust_cache else None
+        if cached is not None:
+            seq, prev, etag = cached
+        else:
+            head = self._table.get(partition, keys.AUDIT_HEAD)
+            seq, prev, etag = (
+                (int(head["Seq"]), str(head["Hash"]), str(head["_etag"])) if head else (0, GENESIS, "")
+            )
         seq += 1
         digest = link_hash(
             seq=seq, prev=prev, at=event.at, setting_id=event.setting_id, actor=event.actor,
             action=event.action, target=event.target, outcome=event.outcome, detail=event.detail,
         )  # fmt: skip
         moved = {"PartitionKey": partition, "RowKey": keys.AUDIT_HEAD, "Seq": seq, "Hash": digest}
-        step = Operation("create", moved) if head is None else Operation("update", moved, etag=head["_etag"])
+        step = Operation("update", moved, etag=etag) if etag else Operation("create", moved)
         entry = {
             "PartitionKey": partition,
             "RowKey": keys.audit_row(event.at, secrets.token_hex(4)),
@@ -65,4 +81,13 @@ class TableAudit:
             "Prev": prev,
             "Hash": digest,
         }
-        self._table.transact([step, Operation("create", entry)])
+        try:
+            new_etags = self._table.transact([step, Operation("create", entry)])
+        except (ConcurrencyConflict, Conflict):
+            with self._lock:
+                self._heads.pop(partition, None)
+            raise
+        with self._lock:
+            if len(self._heads) > _CACHED_MONTHS:
+                self._heads.clear()
+            self._heads[partition] = (seq, digest, new_etags[0])

@@ -9,6 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from azure.data.tables import UpdateMode
 
+from bench.counting import RequestCounter
+from shared import bootstrap
+from shared.clock import FrozenClock
+from shared.config import Config
 from shared.domain.audit_chain import ChainReport
 from shared.domain.errors import Forbidden
 from shared.domain.people import Role
@@ -128,3 +132,22 @@ def test_s41_the_retention_purge_leaves_a_chain_that_still_verifies(
     report = verified(logged)
     assert report.intact, report
     assert entries(logged, clients, OCTOBER) == []
+
+
+def test_s41_an_append_costs_one_storage_request_when_this_process_wrote_the_head_last_and_two_otherwise(
+    config: Config, clients: StorageClients, clock: FrozenClock, nursery: Nursery
+) -> None:
+    counter = RequestCounter()
+    counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
+    at = datetime(2026, 8, 3, tzinfo=UTC)
+    event = AuditEvent(at, nursery.setting.setting_id, "u1", "test.event", "t", "success")
+    with counter.during() as first:
+        counted.audit_log.record(event)  # the month's first entry: read (nothing), then create both
+    with counter.during() as steady:
+        counted.audit_log.record(event)
+    record(nursery, at, "from another process")  # another writer moves the head on
+    with counter.during() as after_another:
+        counted.audit_log.record(event)  # the remembered ETag fails, then read and write
+    assert (first.requests, steady.requests, after_another.requests) == (2, 1, 3)
+    assert [int(e["Seq"]) for e in entries(nursery, clients, at)] == [1, 2, 3, 4]
+    assert verified(nursery).intact

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+import zlib
 from dataclasses import replace
 
 from shared.domain.audit_chain import GENESIS, link_hash, to_millisecond
@@ -25,6 +26,7 @@ from shared.storage.tables import Operation, Table
 
 # Each retry means another append of the same setting won meanwhile.
 _ATTEMPTS = 20
+_STRIPES = 64
 _CACHED_MONTHS = 10_000  # a few hundred bytes each; cleared rather than grown without bound
 
 
@@ -37,16 +39,21 @@ class TableAudit:
         # ETag still guards it (another writer moving the head on makes the transaction fail).
         self._heads: dict[str, tuple[int, str, str]] = {}
         self._lock = threading.Lock()
+        # Appends of one month queue behind each other inside this process (a burst of 50 failed
+        # sign-ins must not race itself into retries); the ETag settles races between processes.
+        self._months = [threading.Lock() for _ in range(_STRIPES)]
 
     def record(self, event: AuditEvent) -> None:
         event = replace(event, at=to_millisecond(event.at))
-        for attempt in range(_ATTEMPTS):
-            try:
-                self._append(event, trust_cache=attempt == 0)
-                return
-            except (ConcurrencyConflict, Conflict):
-                if attempt:
-                    time.sleep(secrets.randbelow(20) / 1000)  # spread the retries of a burst
+        partition = keys.audit_partition(event.setting_id, event.at.year, event.at.month)
+        with self._months[zlib.crc32(partition.encode()) % _STRIPES]:
+            for attempt in range(_ATTEMPTS):
+                try:
+                    self._append(event, trust_cache=attempt == 0)
+                    return
+                except (ConcurrencyConflict, Conflict):
+                    if attempt:
+                        time.sleep(secrets.randbelow(20) / 1000)  # spread the retries of other processes
         raise ConcurrencyConflict("the audit log is busy")
 
     def _append(self, event: AuditEvent, *, trust_cache: bool) -> None:

@@ -36,7 +36,7 @@ def audited(clients: StorageClients, clock: FrozenClock, setting_id: str) -> lis
     rows = Table(clients.table(keys.AUDIT)).query(
         "PartitionKey eq @pk", {"pk": keys.audit_partition(setting_id, now.year, now.month)}
     )
-    return [(r["Action"], r["Target"]) for r in rows]
+    return [(r["Action"], r["Target"]) for r in rows if r["RowKey"] != keys.AUDIT_HEAD]
 
 
 def test_a_practitioner_drafts_an_observation_about_children_of_their_setting(

@@ -19,7 +19,7 @@ import zlib
 from dataclasses import replace
 
 from shared.domain.audit_chain import GENESIS, link_hash, to_millisecond
-from shared.domain.errors import ConcurrencyConflict, Conflict
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.services.ports import AuditEvent
 from shared.storage import keys
 from shared.storage.tables import Operation, Table
@@ -51,7 +51,7 @@ class TableAudit:
                 try:
                     self._append(event, trust_cache=attempt == 0)
                     return
-                except (ConcurrencyConflict, Conflict):
+                except (ConcurrencyConflict, Conflict, NotFound):  # NotFound: a remembered head is gone
                     if attempt:
                         time.sleep(secrets.randbelow(20) / 1000)  # spread the retries of other processes
         raise ConcurrencyConflict("the audit log is busy")
@@ -90,7 +90,7 @@ class TableAudit:
         }
         try:
             new_etags = self._table.transact([step, Operation("create", entry)])
-        except (ConcurrencyConflict, Conflict):
+        except (ConcurrencyConflict, Conflict, NotFound):
             with self._lock:
                 self._heads.pop(partition, None)
             raise

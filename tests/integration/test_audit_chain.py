@@ -156,3 +156,17 @@ def test_s41_an_append_costs_one_storage_request_when_this_process_wrote_the_hea
     assert (first.requests, steady.requests, after_another.requests) == (2, 1, 3)
     assert [int(e["Seq"]) for e in entries(nursery, clients, at)] == [1, 2, 3, 4]
     assert verified(nursery).intact
+
+
+def test_s41_a_head_row_deleted_in_storage_is_found_and_appends_go_on(
+    nursery: Nursery, clients: StorageClients
+) -> None:
+    at = datetime(2026, 7, 1, tzinfo=UTC)
+    writer = TableAudit(Table(clients.table(keys.AUDIT)))
+    event = AuditEvent(at, nursery.setting.setting_id, "u1", "test.event", "t", "success")
+    writer.record(event)
+    writer.record(event)
+    partition = keys.audit_partition(nursery.setting.setting_id, at.year, at.month)
+    clients.table(keys.AUDIT).delete_entity(partition, keys.AUDIT_HEAD)
+    writer.record(event)  # the remembered head is gone: the append still lands
+    assert not verified(nursery).intact

@@ -24,7 +24,7 @@ from shared.config import load_config
 from shared.domain.children import Child
 from shared.domain.people import Role
 from shared.media.images import process_photo
-from shared.services import observations
+from shared.services import access, observations
 from shared.services.deps import Deps
 from shared.services.photos import Upload, upload_photo
 from shared.storage import keys
@@ -261,7 +261,9 @@ def _populate(base: str, deps: Deps, clients: StorageClients, counter: RequestCo
     small = photo(640, 480)
     photo_id = upload_photo(deps, place.acting(manager), made[0], Upload(small)).photo_id
     for observation_id in made:
-        observations.publish_observation(deps, place.acting(manager), observation_id)
+        publisher = place.acting(manager)
+        reviewed = access.visible_observation(deps, publisher, observation_id).etag
+        observations.publish_observation(deps, publisher, observation_id, reviewed)
     return World(
         base,
         deps,

@@ -237,7 +237,9 @@ class Place:
             made = observations.submit_observation(self.deps, writer, made.observation_id)
         if publish is not False:
             publisher = writer if publish is True else self._principal(publish)
-            made = observations.publish_observation(self.deps, publisher, made.observation_id)
+            # The publisher names the version they have open, as the approvals screen does.
+            reviewed = access.visible_observation(self.deps, publisher, made.observation_id).etag
+            made = observations.publish_observation(self.deps, publisher, made.observation_id, reviewed)
         elif photos:
             made = access.visible_observation(self.deps, writer, made.observation_id)
         return made

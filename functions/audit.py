@@ -1,4 +1,4 @@
-"""The setting's audit log for its managers: /api/audit."""
+"""The setting's audit log for its managers: /api/audit, and its chain's check: /api/audit/verify."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import azure.functions as func
 
 from functions.http import endpoint, json_response, principal
 from shared import bootstrap
-from shared.services.audit_log import read_audit
+from shared.services.audit_log import read_audit, verify_audit
 
 bp = func.Blueprint()
 
@@ -23,3 +23,14 @@ def list_audit(req: func.HttpRequest) -> func.HttpResponse:
     events = [{"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "target": e.target,
                "outcome": e.outcome, "detail": e.detail} for e in found.events]  # fmt: skip
     return json_response({"events": events, "cursor": found.cursor})
+
+
+@bp.route(route="api/audit/verify", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
+@endpoint
+def verify_audit_log(req: func.HttpRequest) -> func.HttpResponse:
+    report = verify_audit(bootstrap.deps(), principal(req))
+    broken = None
+    if report.first_broken is not None:
+        at = report.first_broken_at.isoformat() if report.first_broken_at else None
+        broken = {"seq": report.first_broken, "at": at}
+    return json_response({"intact": report.intact, "checked": report.checked, "firstBroken": broken})

@@ -29,6 +29,7 @@ SECURE_COOKIE = "__Host-journal-session"
 LOCAL_COOKIE = "journal-session"
 SECURE_DEVICE_COOKIE = "__Host-journal-device"
 LOCAL_DEVICE_COOKIE = "journal-device"
+CROSS_SITE = "This request came from another site and was refused."
 
 STATUS: Mapping[type[errors.JournalError], int] = {
     errors.InvalidInput: 400,
@@ -131,14 +132,25 @@ def read_json(req: func.HttpRequest) -> dict[str, Any]:
 
 
 def _check_origin(req: func.HttpRequest) -> None:
-    """CSRF defence for state-changing requests (S19): SameSite=Strict cookies, plus a browser's
-    Origin must be our own. Requests without Origin come from non-browser clients, which cannot
-    carry a victim's cookie."""
+    """CSRF defence for state-changing requests (S19), on top of SameSite=Strict cookies.
+
+    A request that carries the session cookie must show it comes from our own pages: an Origin of
+    our own, or (for a browser that sends no Origin) Sec-Fetch-Site: same-origin. Missing both is
+    refused too, since a cookie is only ever sent by a browser and every current browser sends one
+    of them. Without a session cookie there is no ambient authority to abuse, so only a foreign
+    Origin is refused (sign-in, links and platform calls from non-browser clients keep working).
+    """
     if req.method.upper() not in UNSAFE_METHODS:
         return
     origin = req.headers.get("Origin")
-    if origin is not None and origin != bootstrap.config().public_origin:
-        raise errors.Forbidden("This request came from another site and was refused.")
+    ours = bootstrap.config().public_origin
+    if origin is not None and origin != ours:
+        raise errors.Forbidden(CROSS_SITE)
+    if session_token(req) is None:
+        return
+    same_site = (req.headers.get("Sec-Fetch-Site") or "").strip().lower() == "same-origin"
+    if origin != ours and not same_site:
+        raise errors.Forbidden(CROSS_SITE)
 
 
 def cookie_name() -> str:

@@ -34,6 +34,7 @@ def observation_view(o: Observation) -> dict[str, Any]:
         "updatedAt": o.updated_at.isoformat(),
         "publishedAt": o.published_at.isoformat() if o.published_at else None,
         "photoIds": o.photo_ids,
+        "returnNote": o.return_note or None,
         "etag": o.etag,
     }
 
@@ -131,7 +132,21 @@ def submit_observation(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def publish_observation(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    return _with_etag(observations.publish_observation(bootstrap.deps(), who, req.route_params.get("id", "")))
+    published = observations.publish_observation(
+        bootstrap.deps(), who, req.route_params.get("id", ""), expected_version(req)
+    )
+    return _with_etag(published)
+
+
+@bp.route(route="api/observations/{id}/return", methods=["POST"], auth_level=ANON)
+@endpoint
+def return_observation(req: func.HttpRequest) -> func.HttpResponse:
+    who = principal(req)
+    note = Body(read_json(req), known={"note"}).text("note")
+    returned = observations.return_observation(
+        bootstrap.deps(), who, req.route_params.get("id", ""), expected_version(req), note
+    )
+    return _with_etag(returned)
 
 
 @bp.route(route="api/observations/{id}/comments", methods=["POST"], auth_level=ANON)

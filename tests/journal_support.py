@@ -12,6 +12,7 @@ from shared.domain.children import Child, ChildStatus
 from shared.domain.observations import Observation
 from shared.domain.people import Principal, Role
 from shared.domain.settings import OtherChildren
+from shared.services import access
 from shared.services.deps import Deps
 
 
@@ -67,4 +68,9 @@ def published(deps: Deps, manager: Principal, *children: Child, **kwargs: Any) -
     return Place(deps, manager.setting_id).observe(manager, *children, publish=True, **kwargs)
 
 
-__all__ = ["OtherChildren", "add_child", "draft", "link", "principal", "published", "set_policy"]
+__all__ = ["OtherChildren", "add_child", "draft", "link", "principal", "published", "reviewed", "set_policy"]
+
+
+def reviewed(deps: Deps, reviewer: Principal, observation_id: str) -> str | None:
+    """The version of an observation a reviewer has open: read as they may see it, now."""
+    return access.visible_observation(deps, reviewer, observation_id).etag

@@ -22,6 +22,9 @@ NO_SUCH_PHOTO = "We could not find that photo."
 NO_SUCH_EXPORT = "We could not find that export."
 NOT_EDITABLE = "A published observation cannot be changed."
 EDITABLE = (ObservationStatus.DRAFT, ObservationStatus.SUBMITTED)
+WAITING_FOR_APPROVAL = (
+    "This observation is waiting for a manager's approval. A manager can return it to you for changes."
+)
 
 
 def require_manager(principal: Principal) -> None:
@@ -70,10 +73,16 @@ def staff_may_see_observation(
 
 
 def require_may_edit_observation(principal: Principal, observation: Observation) -> None:
-    """Forbidden unless the observation is still a draft or submitted and the caller is its author
-    or a manager (staff only). The caller has already been allowed to see it."""
+    """Forbidden unless the caller is a manager and the observation is a draft or submitted, or its
+    author and it is a draft (staff only). The caller has already been allowed to see it."""
     require_staff(principal)
     if observation.status not in EDITABLE:
         raise Forbidden(NOT_EDITABLE)
-    if principal.role is not Role.MANAGER and observation.author_id != principal.user_id:
+    if principal.role is Role.MANAGER:
+        return
+    if observation.author_id != principal.user_id:
         raise Forbidden("Only the author or a manager can change this observation.")
+    # What a manager approves must be what they read: once submitted, the author waits until a
+    # manager publishes it or returns it for changes.
+    if observation.status is ObservationStatus.SUBMITTED:
+        raise Forbidden(WAITING_FOR_APPROVAL)

@@ -43,4 +43,5 @@ class Observation:
     updated_at: datetime
     photo_ids: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    return_note: str = ""  # a manager's note when they returned it to its author for changes
     etag: str | None = None

@@ -221,14 +221,21 @@ def exportable_child(deps: Deps, principal: Principal, child_id: object) -> tupl
 
 def visible_export(deps: Deps, principal: Principal, export_id: object) -> Export:
     """An export not yet expired, to its requester (a parent still linked to the child) or a
-    manager of the setting."""
+    manager of the setting, while the child's export window is open (403 after it closed)."""
     export = deps.exports.get(principal.setting_id, clean_id(export_id, message=NO_SUCH_EXPORT))
     if export is None or export.expired(deps.clock.now()):
         raise NotFound(NO_SUCH_EXPORT)
-    if principal.role is Role.MANAGER:
-        return export
-    if export.requested_by != principal.user_id or principal.role is not Role.PARENT:
+    if principal.role is not Role.MANAGER:
+        if export.requested_by != principal.user_id or principal.role is not Role.PARENT:
+            raise NotFound(NO_SUCH_EXPORT)
+        if not deps.links.is_linked(principal.setting_id, principal.user_id, export.child_id):
+            raise NotFound(NO_SUCH_EXPORT)  # unlinked since: effective on the next request
+    # The export window is the rule for every download, not only for the request: an export made
+    # inside it gives no links once it has closed, even before the nightly purge removes the files.
+    child = deps.children.get(principal.setting_id, export.child_id)
+    setting = deps.settings.get(principal.setting_id)
+    if child is None or setting is None:
         raise NotFound(NO_SUCH_EXPORT)
-    if not deps.links.is_linked(principal.setting_id, principal.user_id, export.child_id):
-        raise NotFound(NO_SUCH_EXPORT)  # unlinked since: effective on the next request
+    if not child_exportable(child, setting, deps.clock.now()):
+        raise Forbidden(WINDOW_CLOSED)
     return export

@@ -3,6 +3,7 @@
 The log is partitioned by setting and month, so a search walks month partitions from the newest
 back. Where it stopped travels to the client as an opaque cursor, which is checked on return:
 it must be well formed, belong to the caller's setting and to the same search, or it is refused.
+Managers can also verify the setting's hash chain (S41, shared.domain.audit_chain).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from shared.domain.access import require_manager
+from shared.domain.audit_chain import ChainReport, verify_chain
 from shared.domain.errors import InvalidInput
 from shared.domain.identifiers import is_id
 from shared.domain.people import Principal
@@ -79,6 +81,17 @@ def read_audit(
             month = (month - timedelta(days=1)).replace(day=1)
     more = month >= first_month
     return AuditResults(events, _seal(principal.setting_id, search, month, token) if more else None)
+
+
+def verify_audit(deps: Deps, principal: Principal) -> ChainReport:
+    """Check the caller's setting's whole audit chain (S41), for its managers; the check is audited."""
+    require_manager(principal)
+    links, head = deps.audit_reader.chain(principal.setting_id)
+    report = verify_chain(links, head)
+    outcome = "intact" if report.intact else "broken"
+    deps.audit(principal.setting_id, principal.user_id, "audit.verify", principal.setting_id, outcome,
+               f"checked={report.checked}")  # fmt: skip
+    return report
 
 
 def _search(deps: Deps, since: object, until: object, actor: object, action: object) -> AuditSearch:

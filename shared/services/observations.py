@@ -14,6 +14,7 @@ from shared.domain.access import (
     EDITABLE,
     NO_SUCH_OBSERVATION,
     NOT_EDITABLE,
+    require_manager,
     require_staff,
     staff_may_see_child,
 )
@@ -45,6 +46,7 @@ from shared.services.deps import Deps
 from shared.services.journal import ShownEntry, reader_for
 
 STALE = STALE_OBSERVATION
+MAX_RETURN_NOTE = 1000
 _RETRIES = 3
 
 
@@ -166,19 +168,46 @@ def delete_observation(deps: Deps, principal: Principal, observation_id: str) ->
 
 
 def submit_observation(deps: Deps, principal: Principal, observation_id: str) -> Observation:
-    """Send a draft for a manager's approval."""
+    """Send a draft for a manager's approval; from then on its author cannot change it (S24)."""
     observation = access.editable_observation(deps, principal, observation_id)
     if observation.status is not ObservationStatus.DRAFT:
         raise Conflict("This observation is already waiting for approval.")
     return _save_or_stale(
-        deps, replace(observation, status=ObservationStatus.SUBMITTED, updated_at=deps.clock.now())
+        deps,
+        replace(observation, status=ObservationStatus.SUBMITTED, return_note="", updated_at=deps.clock.now()),
     )
 
 
-def publish_observation(deps: Deps, principal: Principal, observation_id: str) -> Observation:
+def return_observation(
+    deps: Deps, principal: Principal, observation_id: str, expected_version: str | None, note: str | None
+) -> Observation:
+    """A manager sends a submitted observation back to its author as a draft, with a note saying
+    what to change. Only from the version the manager read (412 otherwise). Audited (S29)."""
+    require_manager(principal)
+    observation = access.visible_observation(deps, principal, observation_id)
+    require_version(expected_version, observation.etag)
+    if observation.status is not ObservationStatus.SUBMITTED:
+        raise Conflict("Only an observation waiting for approval can be returned.")
+    why = clean_text(note, "note", limit=MAX_RETURN_NOTE)
+    returned = _save_or_precondition(
+        deps,
+        replace(observation, status=ObservationStatus.DRAFT, return_note=why, updated_at=deps.clock.now()),
+    )
+    deps.audit(
+        principal.setting_id, principal.user_id, "observation.return", observation_id, "success",
+        f"author={observation.author_id}",
+    )  # fmt: skip
+    return returned
+
+
+def publish_observation(
+    deps: Deps, principal: Principal, observation_id: str, expected_version: str | None
+) -> Observation:
     """Publish into each child's journal: managers, or the author when the setting needs no approval.
 
-    Refused (409) when it has photos and a child in it lacks consent for them (recorded by the setting).
+    The caller names the version they reviewed (If-Match): a missing one is 400, and one that is no
+    longer current is 412, so nobody publishes text they never saw. Refused (409) when it has photos
+    and a child in it lacks consent for them (recorded by the setting).
     """
     require_staff(principal)
     observation = access.visible_observation(deps, principal, observation_id)
@@ -190,6 +219,7 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
     )
     if not may:
         raise Forbidden("A manager publishes observations in this setting.")
+    require_version(expected_version, observation.etag)
     children = _children(deps, observation.setting_id, observation.child_ids)
     if len(children) != len(observation.child_ids):
         raise Conflict("A child in this observation is no longer on the register. Edit it first.")
@@ -197,8 +227,11 @@ def publish_observation(deps: Deps, principal: Principal, observation_id: str) -
         raise Conflict("A child in this observation has left (archived). Edit it first.")
     require_photo_consent(children, observation.photo_ids)
     now = deps.clock.now()
-    published = _save_or_stale(
-        deps, replace(observation, status=ObservationStatus.PUBLISHED, published_at=now, updated_at=now)
+    published = _save_or_precondition(
+        deps,
+        replace(
+            observation, status=ObservationStatus.PUBLISHED, published_at=now, return_note="", updated_at=now
+        ),
     )
     deps.audit(
         principal.setting_id, principal.user_id, "observation.publish", observation_id, "success",
@@ -292,6 +325,14 @@ def _save_or_stale(deps: Deps, observation: Observation) -> Observation:
         return _save(deps, observation)
     except ConcurrencyConflict:
         raise Conflict(STALE) from None
+
+
+def _save_or_precondition(deps: Deps, observation: Observation) -> Observation:
+    """Save only over the version the caller named: changed meanwhile is 412, as for If-Match."""
+    try:
+        return _save(deps, observation)
+    except ConcurrencyConflict:
+        raise PreconditionFailed(STALE) from None
 
 
 def _change_photos(

@@ -9,6 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from shared.domain.audit_chain import ChainHead, ChainLink
 from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
@@ -165,6 +166,10 @@ class AuditReader(Protocol):
         token: Mapping[str, str] | None,
     ) -> AuditPage:
         """Events of the setting in one month with since <= at < until, newest first."""
+        ...
+
+    def chain(self, setting_id: str) -> tuple[Sequence[ChainLink], Mapping[str, ChainHead]]:
+        """Every chained entry of the setting (any order) and each month's head, by "YYYY-MM" (S41)."""
         ...
 
 

@@ -93,8 +93,11 @@ exports
 audit
     PartitionKey  {setting}~{YYYY-MM}
     RowKey        {10^13 - ms, 13 digits}~{8 random hex}
+                  head                                 the month's hash chain (S41): newest Seq and Hash
     One partition per setting and month, newest first: appends spread over months, a month is
-    read as a time range, and retention removes whole months.
+    read as a time range, and retention removes whole months. Each entry carries Seq, Prev and
+    Hash; the month's head row sits beside its entries, so an append is one read of the head and
+    one transaction (head ETag-guarded, entry created), and parallel appends never fork the chain.
     Queries: a manager's page of a month (range of one partition, filtered by actor and action);
     events before the retention cut-off (PartitionKey range of the setting's months, filtered).
 
@@ -356,6 +359,14 @@ def audit_partition(setting_id: str, year: int, month: int) -> str:
 
 def audit_row(at: datetime, suffix: str) -> str:
     return f"{inverted_ms(at)}{SEP}{suffix}"
+
+
+AUDIT_HEAD = "head"  # sorts after every entry's digits, so time-range reads never see it
+
+
+def audit_months_of(setting_id: str) -> tuple[str, str]:
+    """Inclusive PartitionKey bounds of every month of a setting."""
+    return audit_partition(setting_id, 0, 0), audit_partition(setting_id, 9999, 12)
 
 
 def audit_months_until(setting_id: str, year: int, month: int) -> tuple[str, str]:

@@ -170,6 +170,7 @@ def observation_entity(observation: Observation, version: int) -> Entity:
         "UpdatedAt": observation.updated_at,
         "PhotoIds": json.dumps(observation.photo_ids),
         "PublishedAt": observation.published_at,
+        "ReturnNote": observation.return_note,
     }
 
 
@@ -188,5 +189,6 @@ def to_observation(row: Entity) -> Observation:
         updated_at=row["UpdatedAt"],
         photo_ids=list(json.loads(row.get("PhotoIds") or "[]")),
         published_at=row.get("PublishedAt"),
+        return_note=row.get("ReturnNote") or "",
         etag=row["_etag"],
     )

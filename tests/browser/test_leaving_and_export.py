@@ -46,9 +46,11 @@ def _published(boss: Api, child_id: str, text: str, areas: list[str], photo: byt
             f"/api/observations/{observation_id}/photos", data=photo, headers={"Content-Type": "image/jpeg"}
         )
         assert sent.status_code == 201, sent.text
-    for step in ("submit", "publish"):
-        answer = boss.post(f"/api/observations/{observation_id}/{step}")
-        assert answer.status_code == 200, answer.text
+    submitted = boss.post(f"/api/observations/{observation_id}/submit")
+    assert submitted.status_code == 200, submitted.text
+    reviewed = {"If-Match": submitted.headers["ETag"]}
+    answer = boss.post(f"/api/observations/{observation_id}/publish", headers=reviewed)
+    assert answer.status_code == 200, answer.text
     return observation_id
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
+from shared.domain.audit_chain import GENESIS, ChainHead, ChainLink, link_hash, to_millisecond
 from shared.services.ports import AuditEvent, AuditPage
 from tests.fakes.rows import millis
 
@@ -27,12 +29,31 @@ class MemoryAudit:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._partitions: dict[str, dict[str, AuditEvent]] = {}
+        self._links: dict[str, list[ChainLink]] = {}
 
     def record(self, event: AuditEvent) -> None:
+        event = replace(event, at=to_millisecond(event.at))
         row = f"{_MAX_MS - millis(event.at):013d}~{secrets.token_hex(4)}"
         with self._lock:
             partition = _partition(event.setting_id, event.at.year, event.at.month)
             self._partitions.setdefault(partition, {})[row] = event
+            chain = self._links.setdefault(partition, [])
+            seq, prev = (chain[-1].seq + 1, chain[-1].hash) if chain else (1, GENESIS)
+            fields = dict(
+                at=event.at, setting_id=event.setting_id, actor=event.actor, action=event.action,
+                target=event.target, outcome=event.outcome, detail=event.detail,
+            )  # fmt: skip
+            chain.append(
+                ChainLink(seq=seq, prev=prev, hash=link_hash(seq=seq, prev=prev, **fields), **fields)
+            )
+
+    def chain(self, setting_id: str) -> tuple[Sequence[ChainLink], Mapping[str, ChainHead]]:
+        prefix = f"{setting_id}~"
+        with self._lock:
+            months = {p: list(c) for p, c in self._links.items() if p.startswith(prefix) and c}
+        links = [link for chain in months.values() for link in chain]
+        heads = {p.removeprefix(prefix): ChainHead(c[-1].seq, c[-1].hash) for p, c in months.items()}
+        return links, heads
 
     def page(
         self,

@@ -85,6 +85,8 @@ class Api:
         # Each simulated browser is its own client address, as it would be behind Azure's front
         # end: the per-client budget of Argon2 verifies (S10) then applies per browser.
         self.http.headers["X-Forwarded-For"] = "10." + ".".join(str(secrets.randbelow(256)) for _ in range(3))
+        # Browsers send Origin on every unsafe request; a cookie-carrying one without it is refused (S19).
+        self.http.headers["Origin"] = served.base
 
     def call(self, method: str, path: str, json: Any = None, **kwargs: Any) -> requests.Response:
         return self.http.request(method, self.served.base + path, json=json, timeout=30, **kwargs)

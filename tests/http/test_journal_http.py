@@ -49,7 +49,11 @@ class Nursery:
         created = self.manager.post("/api/observations", body)
         assert created.status_code == 201, created.text
         observation_id = str(created.json()["observation"]["id"])
-        assert self.manager.post(f"/api/observations/{observation_id}/publish").status_code == 200
+        version = {"If-Match": created.headers["ETag"]}
+        assert (
+            self.manager.post(f"/api/observations/{observation_id}/publish", headers=version).status_code
+            == 200
+        )
         return observation_id
 
 

@@ -64,7 +64,9 @@ class Nursery:
         return str(answer.json()["observation"]["id"])
 
     def publish(self, observation_id: str | None = None) -> None:
-        answer = self.manager.post(f"/api/observations/{observation_id or self.observation_id}/publish")
+        path = f"/api/observations/{observation_id or self.observation_id}"
+        version = self.manager.get(path).headers["ETag"]
+        answer = self.manager.post(f"{path}/publish", headers={"If-Match": version})
         assert answer.status_code == 200, answer.text
 
     def parent_of(self, child_id: str) -> Api:
@@ -173,8 +175,8 @@ def test_s26_the_declared_length_is_refused_before_the_body_is_looked_at(nursery
     request = func.HttpRequest(
         "POST",
         f"{nursery.manager.served.base}/api/observations/{nursery.observation_id}/photos",
-        headers={"Cookie": f"{LOCAL_COOKIE}={cookie}", "Content-Type": "image/jpeg",
-                 "Content-Length": str(10 * 1024 * 1024 + 1)},
+        headers={"Cookie": f"{LOCAL_COOKIE}={cookie}", "Origin": nursery.manager.served.base,
+                 "Content-Type": "image/jpeg", "Content-Length": str(10 * 1024 * 1024 + 1)},
         route_params={"id": nursery.observation_id},
         body=photos.plain_jpeg(64, 64),
     )  # fmt: skip

@@ -88,12 +88,14 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/api/children/{id}"): MANAGERS,
     ("PATCH", "/api/setting"): MANAGERS,
     ("GET", "/api/audit"): MANAGERS,
+    ("GET", "/api/audit/verify"): MANAGERS,
     ("POST", "/api/observations"): STAFF,
     ("GET", "/api/observations"): STAFF,
     ("PATCH", "/api/observations/{id}"): STAFF,
     ("DELETE", "/api/observations/{id}"): STAFF,
     ("POST", "/api/observations/{id}/submit"): STAFF,
     ("POST", "/api/observations/{id}/publish"): STAFF,
+    ("POST", "/api/observations/{id}/return"): MANAGERS,
     ("POST", "/api/observations/{id}/photos"): STAFF,
     ("DELETE", "/api/photos/{id}"): STAFF,
     ("POST", "/api/children/{id}/moments"): PARENTS,
@@ -299,7 +301,8 @@ def build_world(served: Served, wired: Deps) -> World:
     )
     assert uploaded.status_code == 201, uploaded.text
     photo = str(uploaded.json()["id"])
-    assert manager.post(f"/api/observations/{observation}/publish").status_code == 200
+    version = {"If-Match": manager.get(f"/api/observations/{observation}").headers["ETag"]}
+    assert manager.post(f"/api/observations/{observation}/publish", headers=version).status_code == 200
     comment = f"So proud of her marmalade grin {token}"
     assert parent.post(f"/api/observations/{observation}/comments", {"text": comment}).status_code == 201
     moment_text = f"At home Zephyrine planted sunflower seeds {token}"

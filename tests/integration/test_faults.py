@@ -23,7 +23,7 @@ from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from shared.services.retention import Budget, purge_setting
 from shared.storage.clients import StorageClients
-from tests.journal_support import draft
+from tests.journal_support import draft, reviewed
 from tests.nurseries import Nursery
 
 
@@ -82,7 +82,12 @@ def test_an_upload_dying_between_blob_and_row_shows_no_photo_and_the_sweep_remov
     seen = access.visible_observation(deps, nursery.manager, observation.observation_id)
     assert seen.photo_ids == []
     assert deps.photos.get(setting_id, photo_id) is None
-    published = observations.publish_observation(deps, nursery.manager, observation.observation_id)
+    published = observations.publish_observation(
+        deps,
+        nursery.manager,
+        observation.observation_id,
+        reviewed(deps, nursery.manager, observation.observation_id),
+    )
     assert published.photo_ids == []
 
     setting = deps.settings.get(setting_id)

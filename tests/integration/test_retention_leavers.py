@@ -33,7 +33,7 @@ from shared.storage.observations import observation_entity
 from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
-from tests.journal_support import draft, link
+from tests.journal_support import draft, link, reviewed
 from tests.nurseries import Nursery
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
@@ -521,7 +521,12 @@ def test_a_draft_about_a_child_who_has_since_left_cannot_be_published(deps: Deps
     created = draft(deps, nursery.manager, mia, ollie, text="Mia and Ollie raced.")
     leaving.archive_child(deps, nursery.manager, mia.child_id, deps.clock.now().date().isoformat())
     with pytest.raises(Conflict):
-        observations.publish_observation(deps, nursery.manager, created.observation_id)
+        observations.publish_observation(
+            deps,
+            nursery.manager,
+            created.observation_id,
+            reviewed(deps, nursery.manager, created.observation_id),
+        )
 
 
 def test_s37_after_a_leavers_purge_the_kept_group_observation_holds_no_name_of_the_leaver_or_their_family(
@@ -540,7 +545,9 @@ def test_s37_after_a_leavers_purge_the_kept_group_observation_holds_no_name_of_t
     link(deps, jane, oliver)
     text = "Mia and Oliver Smith built a tower. The Smith twins joined in. Oliver's tower was tallest."
     group = draft(deps, manager, mia, oliver, text=text, next_steps="Ask O. Smith and Mia to rebuild it.")
-    observations.publish_observation(deps, manager, group.observation_id)
+    observations.publish_observation(
+        deps, manager, group.observation_id, reviewed(deps, manager, group.observation_id)
+    )
     comments.add_comment(deps, jane, group.observation_id, "Love from Jane Smith (Oliver's mum)")
     leaving.archive_child(deps, manager, oliver.child_id, clock.now().date().isoformat())
     clock.advance(days=nursery.setting.retention_days + 1)

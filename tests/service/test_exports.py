@@ -28,7 +28,7 @@ from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
 from tests import photos
 from tests.fakes.wiring import Fakes
-from tests.journal_support import link, set_policy
+from tests.journal_support import link, reviewed, set_policy
 from tests.nurseries import Nursery
 
 OWN = ("Ada", "Lovelace")
@@ -68,7 +68,9 @@ def observe(nursery: Nursery, children: Sequence[Child], text: str, observed_on:
         photo_service.upload_photo(
             deps, manager, created.observation_id, photo_service.Upload(photos.jpeg_with_exif(200, 100))
         )
-    observations.publish_observation(deps, manager, created.observation_id)
+    observations.publish_observation(
+        deps, manager, created.observation_id, reviewed(deps, manager, created.observation_id)
+    )
     return created.observation_id
 
 
@@ -292,6 +294,26 @@ def test_an_archived_child_exports_inside_the_window_and_not_after(family: Famil
     for who in (grace_parent, family.manager):
         with pytest.raises(Forbidden):
             exports.request_export(family.deps, who, family.grace.child_id)
+
+
+def test_an_export_made_inside_the_window_gives_no_links_once_the_window_has_closed(
+    family: Family, clock: FrozenClock
+) -> None:
+    archive(family.deps, family.ada, days_ago=29)
+    export = exports.request_export(family.deps, family.parent, family.ada.child_id)
+    exports.build_export(family.deps, export.setting_id, export.export_id)
+    assert exports.export_status(family.deps, family.parent, export.export_id).zip_url is not None
+    clock.advance(days=2)  # the window (30 days) has closed; the files (7 days) are not purged yet
+    downloads_before = _downloads(family)
+    for who in (family.parent, family.manager):
+        with pytest.raises(Forbidden):
+            exports.export_status(family.deps, who, export.export_id)
+    assert _downloads(family) == downloads_before  # no links were issued
+
+
+def _downloads(family: Family) -> int:
+    found = read_audit(family.deps, family.manager, action="export.download")
+    return len(found.events)
 
 
 def test_one_export_in_progress_per_child_per_requester(family: Family) -> None:

@@ -12,6 +12,7 @@ from shared.services.families import invite_parent
 from shared.services.journal import list_journal
 from shared.services.observations import ObservationText, create_observation, publish_observation
 from tests.conftest import PASSWORD, PIN, Member
+from tests.journal_support import reviewed
 from tests.nurseries import Nursery, signed_in
 from tests.service.conftest import OutboxMailbox
 
@@ -35,9 +36,10 @@ def test_s24_a_parent_sees_only_the_published_observations_of_their_own_child(
         return create_observation(deps, nursery.manager, body).observation_id
 
     published = observe("Counted to ten.", ada.child_id)
-    publish_observation(deps, nursery.manager, published)
+    publish_observation(deps, nursery.manager, published, reviewed(deps, nursery.manager, published))
     observe("A draft nobody else sees yet.", ada.child_id)
-    publish_observation(deps, nursery.manager, observe("Ben's own day.", ben.child_id))
+    bens = observe("Ben's own day.", ben.child_id)
+    publish_observation(deps, nursery.manager, bens, reviewed(deps, nursery.manager, bens))
 
     page = list_journal(deps, parent, ada.child_id, cursor=None, area=None)
     assert [(e.observation_id, e.text) for e in page.entries] == [(published, "Counted to ten.")]

@@ -21,7 +21,7 @@ from shared.services import access, comments, moments, observations
 from shared.services.deps import Deps
 from tests.conftest import People
 from tests.fakes.wiring import Fakes
-from tests.journal_support import add_child, draft, link, principal, published, set_policy
+from tests.journal_support import add_child, draft, link, principal, published, reviewed, set_policy
 
 
 def audited(fakes: Fakes, setting_id: str) -> list[tuple[str, str]]:
@@ -143,7 +143,9 @@ def test_s24_a_parent_never_sees_a_draft_or_a_submitted_observation(deps: Deps, 
     observations.submit_observation(deps, manager, created.observation_id)
     with pytest.raises(NotFound):
         access.visible_observation(deps, parent, created.observation_id)
-    observations.publish_observation(deps, manager, created.observation_id)
+    observations.publish_observation(
+        deps, manager, created.observation_id, reviewed(deps, manager, created.observation_id)
+    )
     assert access.visible_observation(deps, parent, created.observation_id).status is (
         ObservationStatus.PUBLISHED
     )
@@ -180,14 +182,20 @@ def test_a_manager_publishes_but_an_author_only_when_the_setting_needs_no_approv
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     first = draft(deps, author, mia)
     with pytest.raises(Forbidden):
-        observations.publish_observation(deps, author, first.observation_id)
+        observations.publish_observation(
+            deps, author, first.observation_id, reviewed(deps, author, first.observation_id)
+        )
     set_policy(deps, setting.setting_id, approval_required=False)
     assert (
-        observations.publish_observation(deps, author, first.observation_id).status
+        observations.publish_observation(
+            deps, author, first.observation_id, reviewed(deps, author, first.observation_id)
+        ).status
         is ObservationStatus.PUBLISHED
     )
     with pytest.raises(Conflict):
-        observations.publish_observation(deps, author, first.observation_id)
+        observations.publish_observation(
+            deps, author, first.observation_id, reviewed(deps, author, first.observation_id)
+        )
 
 
 def test_publishing_photos_of_two_children_needs_both_consents_for_other_journals(
@@ -199,14 +207,20 @@ def test_publishing_photos_of_two_children_needs_both_consents_for_other_journal
     ollie = add_child(deps, setting.setting_id, "Ollie", "Stone", others_photos=False)
     group = observations.attach_photo(deps, draft(deps, manager, mia, ollie), "p1")
     with pytest.raises(Conflict, match="Ollie Stone"):
-        observations.publish_observation(deps, manager, group.observation_id)
+        observations.publish_observation(
+            deps, manager, group.observation_id, reviewed(deps, manager, group.observation_id)
+        )
     # On his own, Ollie's photo may go in his own journal.
     alone = observations.attach_photo(deps, draft(deps, manager, ollie), "p2")
-    assert observations.publish_observation(deps, manager, alone.observation_id).photo_ids == ["p2"]
+    assert observations.publish_observation(
+        deps, manager, alone.observation_id, reviewed(deps, manager, alone.observation_id)
+    ).photo_ids == ["p2"]
     # Without photos, the group observation publishes.
     observations.detach_photo(deps, group, "p1")
     assert (
-        observations.publish_observation(deps, manager, group.observation_id).status
+        observations.publish_observation(
+            deps, manager, group.observation_id, reviewed(deps, manager, group.observation_id)
+        ).status
         is ObservationStatus.PUBLISHED
     )
 
@@ -217,7 +231,9 @@ def test_publishing_a_photo_needs_consent_for_the_childs_own_journal(deps: Deps,
     shy = add_child(deps, setting.setting_id, "Sky", "Low", own_photos=False)
     with_photo = observations.attach_photo(deps, draft(deps, manager, shy), "p1")
     with pytest.raises(Conflict, match="their journal"):
-        observations.publish_observation(deps, manager, with_photo.observation_id)
+        observations.publish_observation(
+            deps, manager, with_photo.observation_id, reviewed(deps, manager, with_photo.observation_id)
+        )
 
 
 def test_attach_photo_with_a_stale_copy_keeps_both_photos(deps: Deps, people: People) -> None:

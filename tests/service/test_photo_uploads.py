@@ -16,7 +16,7 @@ from shared.services.deps import Deps
 from shared.services.ports import PhotoBlobs
 from tests import photos as images
 from tests.fakes.wiring import Fakes
-from tests.journal_support import draft
+from tests.journal_support import draft, reviewed
 from tests.nurseries import Nursery
 
 
@@ -82,7 +82,12 @@ def test_a_photo_whose_observation_was_published_meanwhile_is_refused_and_leaves
     observation = draft(deps, nursery.manager, nursery.child(firstName="Ada", lastName="Late"))
     racing = Meanwhile(
         deps.photo_blobs,
-        lambda: observations.publish_observation(deps, nursery.manager, observation.observation_id),
+        lambda: observations.publish_observation(
+            deps,
+            nursery.manager,
+            observation.observation_id,
+            reviewed(deps, nursery.manager, observation.observation_id),
+        ),
     )
     with pytest.raises(Forbidden):
         upload_with(deps, racing, nursery, observation.observation_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 import azure.functions as func
 import pytest
 
-from functions.http import endpoint, json_response, read_json
+from functions.http import LOCAL_COOKIE, endpoint, json_response, read_json
 from shared import bootstrap
 from shared.config import load_config
 from shared.domain.errors import TooManyAttempts
@@ -93,6 +93,48 @@ def test_s19_a_state_change_from_another_origin_is_refused_before_the_handler_ru
     assert change(request(Origin="https://evil.example")).status_code == 403
     assert calls == []
     assert change(request(Origin="http://127.0.0.1:7071")).status_code == 200
+
+
+COOKIE = f"{LOCAL_COOKIE}=a-session-token"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},  # neither Origin nor Sec-Fetch-Site
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site"},
+        {"Origin": "https://evil.example", "Sec-Fetch-Site": "same-origin"},
+        {"Origin": "null"},
+    ],
+)
+def test_s19_a_cookie_carrying_change_without_proof_of_our_origin_is_refused(headers: dict[str, str]) -> None:
+    calls = []
+
+    @endpoint
+    def change(req: func.HttpRequest) -> func.HttpResponse:
+        calls.append(req)
+        return json_response({})
+
+    response = change(request(Cookie=COOKIE, **headers))
+    assert response.status_code == 403
+    assert error_of(response)["code"] == "forbidden"
+    assert calls == []
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "http://127.0.0.1:7071"}, {"Sec-Fetch-Site": "same-origin"}])
+def test_s19_a_cookie_carrying_change_from_our_own_pages_goes_through(headers: dict[str, str]) -> None:
+    assert echo(request(Cookie=COOKIE, **headers)).status_code == 200
+
+
+def test_s19_a_change_without_a_session_cookie_needs_no_origin() -> None:
+    assert echo(request()).status_code == 200
+    assert echo(request(Cookie="unrelated=1")).status_code == 200
+
+
+def test_s19_safe_methods_with_a_cookie_need_no_origin() -> None:
+    get = func.HttpRequest("GET", "http://127.0.0.1:7071/api/x", headers={"Cookie": COOKIE}, body=b"")
+    assert endpoint(lambda req: json_response({}))(get).status_code == 200
 
 
 def test_s20_every_response_has_nosniff_and_no_store_even_errors() -> None:

@@ -54,24 +54,73 @@ export function approvalsScreen() {
       const names = new Map((kids.children || []).map((c) => [c.id, childName(c)]));
       const items = data.observations || [];
       if (items.length === 0) return replace(body, h('p', {}, 'Nothing is waiting. Well done!'));
-      return replace(body, items.map((o) => {
-        const publish = h('button', { type: 'button', class: 'primary' }, 'Publish');
-        const children = (o.childIds || []).map((id) => ({ name: names.get(id) || 'A child' }));
-        const view = h('div', {}, entryView({ ...o, children }, { withComments: false }), publish);
-        publish.addEventListener('click', async () => {
-          try {
-            await api('POST', `/api/observations/${encodeURIComponent(o.id)}/publish`);
-            view.replaceWith(h('p', { class: 'message info', role: 'status' }, 'Published to the families’ journals.'));
-          } catch (error) {
-            showError(message, error);
-          }
-        });
-        return view;
-      }));
+      return replace(body, items.map((o) => approvalItem(o, names, message)));
     },
     (error) => replace(body, failure(error)),
   );
   return card('Waiting for approval', message, body);
+}
+
+/**
+ * One submitted observation: Publish sends the version shown here (If-Match), so a change made
+ * since is refused (412) and reloaded rather than published unseen; Return sends it back to its
+ * author with a note.
+ */
+function approvalItem(o, names, message) {
+  const path = `/api/observations/${encodeURIComponent(o.id)}`;
+  const publish = h('button', { type: 'button', class: 'primary' }, 'Publish');
+  const back = h('button', { type: 'button' }, 'Return for changes');
+  const children = (o.childIds || []).map((id) => ({ name: names.get(id) || 'A child' }));
+  const actions = h('div', { class: 'actions' }, publish, back);
+  const view = h('div', { class: 'approval' }, entryView({ ...o, children }, { withComments: false }), actions);
+  const done = (text) => view.replaceWith(h('p', { class: 'message info', role: 'status' }, text));
+  publish.addEventListener('click', async () => {
+    try {
+      await api('POST', `${path}/publish`, undefined, { headers: { 'If-Match': o.etag || '' } });
+      done('Published to the families’ journals.');
+    } catch (error) {
+      if (error.status === 412) return reloadApproval(view, path, names, message);
+      showError(message, error);
+    }
+  });
+  back.addEventListener('click', () => {
+    const note = h('textarea', { name: 'note', rows: 3, maxlength: 1000, required: true });
+    const local = statusArea();
+    const cancel = h('button', { type: 'button' }, 'Cancel');
+    const form = h('form', { novalidate: true, class: 'return-note', 'aria-label': 'Return for changes' }, local,
+      field('What should the author change?', note, 'The author sees this note with their draft.'),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Return to author'), cancel));
+    cancel.addEventListener('click', () => {
+      form.replaceWith(actions);
+      back.focus();
+    });
+    submits(form, local, async () => {
+      try {
+        await api('POST', `${path}/return`, { note: note.value }, { headers: { 'If-Match': o.etag || '' } });
+      } catch (error) {
+        if (error.status !== 412) throw error;
+        return reloadApproval(view, path, names, message);
+      }
+      done('Returned to the author with your note.');
+    }, { check: () => (note.value.trim() ? null : [note, 'Write a note for the author.']) });
+    actions.replaceWith(form);
+    note.focus();
+  });
+  return view;
+}
+
+/** Someone changed the observation while it was on screen: show the current version instead. */
+async function reloadApproval(view, path, names, message) {
+  try {
+    const { data, etag } = await api('GET', path, undefined, { withEtag: true });
+    const current = data.observation || {};
+    const fresh = { ...current, childIds: (current.children || []).map((c) => c.id).filter(Boolean), etag };
+    const again = approvalItem(fresh, names, message);
+    view.replaceWith(again);
+    showMessage(message, 'This observation changed while you were reading it. Here is the current version: check it again.', 'info');
+  } catch (error) {
+    showError(message, error);
+  }
 }
 
 export function staffScreen() {
@@ -272,5 +321,33 @@ export function auditScreen() {
   }
   submits(form, message, () => show(null));
   show(null);
-  return card('Audit log', message, form, results);
+  return card('Audit log', message, form, results, verifyPanel());
+}
+
+/** The log's hash chain (S41): a manager can check that no entry was changed or removed. */
+function verifyPanel() {
+  const result = h('p', { role: 'status', class: 'chain-result' });
+  const check = h('button', { type: 'button' }, 'Verify the log');
+  check.addEventListener('click', async () => {
+    check.disabled = true;
+    result.className = 'chain-result';
+    result.textContent = 'Checking…';
+    try {
+      const report = await api('GET', '/api/audit/verify');
+      if (report.intact) {
+        result.className = 'chain-result message info';
+        result.textContent = `Intact: all ${report.checked} entries are as they were written.`;
+      } else {
+        const where = report.firstBroken || {};
+        const when = where.at ? ` (${formatDate(where.at)})` : '';
+        result.className = 'chain-result message error';
+        result.textContent = `Broken: entry ${where.seq}${when} or the one before it was changed or removed outside the app. Keep this page and contact support.`;
+      }
+    } catch (error) {
+      result.textContent = '';
+      showError(result, error);
+    }
+    check.disabled = false;
+  });
+  return h('div', { class: 'actions verify' }, check, result);
 }

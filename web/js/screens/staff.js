@@ -177,7 +177,9 @@ function draftItem(draft, message) {
     });
     const actions = h('div', { class: 'inline' }, edit, submit, remove);
     const areas = (o.areas || []).map((a) => AREAS[a] || a);
-    replace(item, h('p', {}, h('strong', {}, formatDay(o.observedOn)), ' ', o.text), areas.length ? h('p', { class: 'muted' }, areas.join(' · ')) : null, actions);
+    // A manager returned it for changes: their note stays with the draft until it is submitted again.
+    const returned = o.returnNote ? h('p', { class: 'message info return-note' }, h('strong', {}, 'Returned for changes: '), o.returnNote) : null;
+    replace(item, returned, h('p', {}, h('strong', {}, formatDay(o.observedOn)), ' ', o.text), areas.length ? h('p', { class: 'muted' }, areas.join(' · ')) : null, actions);
   }
   show(draft);
   return item;

@@ -82,6 +82,10 @@ def request_reset(deps: Deps, *, setting: object, email: object) -> None:
 def process_reset_request(deps: Deps, setting_id: str, email: str) -> None:
     """The background half of a reset request: mail a link if the account exists and may have one."""
     account = deps.accounts.find_by_email(setting_id, email)
+    if account is None and deps.settings.get(setting_id) is None:
+        # A setting that does not exist has no audit log of its own: writing one would let anyone
+        # fill partitions of their choosing that the purge never visits (S10).
+        return
     if account is None or account.status is not Status.ACTIVE:
         deps.audit(
             setting_id, "anonymous", "reset.request", account.user_id if account else "unknown", "ignored"

@@ -25,6 +25,7 @@ from shared.services.signin import (
     start_sign_in,
 )
 from tests.conftest import Mailbox, Member, People
+from tests.fakes.wiring import Fakes
 
 
 def sign_in(deps: Deps, member: Member, *, pin: str | None = None) -> str:
@@ -515,3 +516,16 @@ def test_s11_signing_out_everywhere_ends_outstanding_challenges(deps: Deps, peop
     sessions.sign_out_everywhere(deps, who)
     with pytest.raises(Unauthenticated):
         complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="x")
+
+
+def test_s10_a_reset_request_for_a_setting_that_does_not_exist_stores_nothing(
+    deps: Deps, fakes: Fakes, people: People
+) -> None:
+    ghost = "no-such-setting"
+    process_reset_request(deps, ghost, "someone@family.example")
+    assert fakes.audit.events(ghost) == []
+    real = people.setting()
+    process_reset_request(deps, real.setting_id, "someone@family.example")
+    assert [e.outcome for e in fakes.audit.events(real.setting_id) if e.action == "reset.request"] == [
+        "ignored"
+    ]

@@ -17,7 +17,14 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import timedelta
 
-from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, Unauthenticated
+from shared.domain.errors import (
+    ConcurrencyConflict,
+    Conflict,
+    InvalidInput,
+    JournalError,
+    TooManyAttempts,
+    Unauthenticated,
+)
 from shared.domain.families import mask_email
 from shared.domain.people import Account, EmailChange, LinkKind, Principal, Role, Status, normalise_email
 from shared.mail import templates
@@ -27,6 +34,7 @@ from shared.services import membership
 from shared.services.deps import Deps
 from shared.services.links import INVALID_LINK, MINT_ATTEMPTS, Send, arm_link, link_url, mint
 from shared.services.ports import LinkMail, LinkMailKind
+from shared.services.signin import check_current_password
 
 # Long enough to reach a second inbox, short enough that a forgotten request does not linger.
 CHANGE_LINK_SECONDS = 24 * 3600
@@ -55,9 +63,8 @@ def request_own(deps: Deps, principal: Principal, *, email: object, password: ob
     account = deps.accounts.get(principal.setting_id, principal.user_id)
     if account is None:
         raise Unauthenticated("You are signed out. Please sign in again.")
-    if not isinstance(password, str) or not deps.hasher.verify(account.password_hash or "", password):
-        deps.audit(account.setting_id, account.user_id, "email-change.request", account.user_id, "failure")
-        raise InvalidInput("Your current password is not right.", field="password")
+    # The same counter and throttle as sign-in (S10); _request's save clears it on success.
+    account = check_current_password(deps, account, password, field="password")
     return _request(deps, principal.user_id, account, email)
 
 
@@ -155,7 +162,8 @@ def confirm(deps: Deps, *, token: object, password: object = None) -> Account:
     """
     account, change = _pending(deps, token, LinkMailKind.EMAIL_CONFIRM)
     if account.password_hash is not None:
-        _check_owner(deps, account, change, password)
+        account = _check_owner(deps, account, password)
+        change = account.email_change or change
     old_email = account.email
     account.email = change.new_email
     account.email_change = None
@@ -179,22 +187,29 @@ def confirm(deps: Deps, *, token: object, password: object = None) -> Account:
     return account
 
 
-def _check_owner(deps: Deps, account: Account, change: EmailChange, password: object) -> None:
-    if isinstance(password, str) and deps.hasher.verify(account.password_hash or "", password):
-        return
-    change.wrong_passwords += 1
-    cancelled = change.wrong_passwords >= CONFIRM_PASSWORD_ATTEMPTS
-    if cancelled:
-        account.email_change = None
+def _check_owner(deps: Deps, account: Account, password: object) -> Account:
+    """The account once its password is checked under the sign-in counter and throttle (S10);
+    wrong passwords also count against this change, which ends after five."""
     try:
-        deps.accounts.save(account)
+        return check_current_password(deps, account, password, field="password")
+    except (InvalidInput, TooManyAttempts) as refused:
+        failure: JournalError = refused
+    fresh = deps.accounts.get(account.setting_id, account.user_id)
+    if fresh is None or fresh.email_change is None:
+        raise Unauthenticated(INVALID_LINK)
+    fresh.email_change.wrong_passwords += 1
+    cancelled = fresh.email_change.wrong_passwords >= CONFIRM_PASSWORD_ATTEMPTS
+    if cancelled:
+        fresh.email_change = None
+    try:
+        deps.accounts.save(fresh)
     except ConcurrencyConflict:
         raise Unauthenticated(INVALID_LINK) from None
     deps.audit(account.setting_id, account.user_id, "email-change.confirm", account.user_id,
                "refused" if cancelled else "failure", "wrong password")  # fmt: skip
     if cancelled:
         raise Unauthenticated(INVALID_LINK)
-    raise InvalidInput("That is not the password of this account.", field="password")
+    raise failure
 
 
 def object_to(deps: Deps, *, token: object) -> Account:

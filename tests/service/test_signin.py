@@ -14,7 +14,7 @@ from shared.domain.errors import InvalidInput, TooManyAttempts, Unauthenticated
 from shared.domain.people import Role, Status
 from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenKind
-from shared.services import sessions
+from shared.services import email_change, sessions
 from shared.services.credentials import change_password, change_pin, confirm_reset, process_reset_request
 from shared.services.deps import Deps
 from shared.services.signin import (
@@ -479,6 +479,26 @@ def test_s10_wrong_current_passwords_with_a_stolen_session_are_throttled(deps: D
             answers.append(400)
     assert answers == [400] * 4 + [429] * 46
     assert hasher.verifies == 5
+
+
+def test_s10_wrong_current_passwords_on_an_email_change_share_the_sign_in_throttle(
+    deps: Deps, people: People
+) -> None:
+    member = people.member()
+    who = sessions.authenticate(deps, sign_in(deps, member))
+    counted, hasher = counting(deps)
+    answers = []
+    for n in range(10):
+        try:
+            email_change.request_own(counted, who, email="mine@elsewhere.example", password=f"guess {n}")
+        except TooManyAttempts:
+            answers.append(429)
+        except InvalidInput:
+            answers.append(400)
+    assert answers == [400] * 4 + [429] * 6
+    assert hasher.verifies == 5
+    with pytest.raises(TooManyAttempts):  # the owner's sign-in waits too: one counter per account
+        start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
 
 
 def test_s10_a_right_current_password_resets_the_shared_counter(deps: Deps, people: People) -> None:

@@ -22,6 +22,7 @@ from shared.domain.errors import (
     Conflict,
     InvalidInput,
     JournalError,
+    NotFound,
     TooManyAttempts,
     Unauthenticated,
 )
@@ -48,6 +49,10 @@ _PAGE = {LinkMailKind.EMAIL_CONFIRM: "email-confirm", LinkMailKind.EMAIL_OBJECT:
 CONFIRM_PASSWORD_ATTEMPTS = 5
 SAME_ADDRESS = "That is already the address of this account."
 TAKEN = "Someone in this setting already uses that e-mail address."
+
+
+# Saves tried before a busy account is reported as a conflict.
+SAVE_ATTEMPTS = 5
 
 
 def request_for_member(
@@ -77,14 +82,29 @@ def _request(deps: Deps, actor: str, account: Account, raw_email: object) -> Acc
     owner = deps.accounts.find_by_email(account.setting_id, email)
     if owner is not None:
         raise Conflict(TAKEN, field="email")
-    # A new request takes a new epoch: the instructions and links of an earlier one are dead.
-    account.email_change = EmailChange(email, actor, deps.clock.now(), account.next_link_epoch())
-    deps.accounts.save(account)  # ConcurrencyConflict (409) if it changed meanwhile
+    account = _save_pending(deps, account, email, actor)
     for kind in (LinkMailKind.EMAIL_CONFIRM, LinkMailKind.EMAIL_OBJECT):
         deps.link_mails.submit(LinkMail(kind, account.setting_id, account.user_id, account.link_epoch))
     deps.audit(account.setting_id, actor, "email-change.request", account.user_id, "success",
                "self" if actor == account.user_id else "manager")  # fmt: skip
     return account
+
+
+def _save_pending(deps: Deps, account: Account, email: str, actor: str) -> Account:
+    """Store the pending change. A mail worker minting an earlier request's links writes the same
+    row, so a lost ETag race reads the account again and applies the change to what it finds."""
+    for _ in range(SAVE_ATTEMPTS):
+        # A new request takes a new epoch: the instructions and links of an earlier one are dead.
+        account.email_change = EmailChange(email, actor, deps.clock.now(), account.next_link_epoch())
+        try:
+            deps.accounts.save(account)
+            return account
+        except ConcurrencyConflict:
+            fresh = deps.accounts.get(account.setting_id, account.user_id)
+            if fresh is None:
+                raise NotFound("We could not find that person.") from None
+            account = fresh
+    raise ConcurrencyConflict("The account is busy; please try again.")
 
 
 def deliver_change_mail(deps: Deps, instruction: LinkMail, send: Send) -> bool:

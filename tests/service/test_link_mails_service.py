@@ -99,3 +99,17 @@ def test_s38_five_wrong_passwords_at_the_confirm_step_cancel_the_change(fakes: F
         email_change.confirm(fakes.deps, token=token, password=PASSWORD)
     stored = fakes.deps.accounts.get(member.setting_id, member.user_id)
     assert stored is not None and stored.email == member.email and stored.email_change is None
+
+
+def test_s38_a_change_requested_while_a_mail_worker_writes_the_account_is_still_stored(
+    fakes: Fakes, people: People
+) -> None:
+    member = people.member(Role.PARENT)
+    stale = fakes.deps.accounts.get(member.setting_id, member.user_id)
+    meanwhile = fakes.deps.accounts.get(member.setting_id, member.user_id)
+    assert stale is not None and meanwhile is not None
+    fakes.deps.accounts.save(meanwhile)  # as a worker minting an earlier request's link would
+    email_change._request(fakes.deps, "u-manager", stale, "second@family.example")
+    stored = fakes.deps.accounts.get(member.setting_id, member.user_id)
+    assert stored is not None and stored.email_change is not None
+    assert stored.email_change.new_email == "second@family.example"

@@ -21,6 +21,7 @@ from shared.storage import keys
 from shared.storage.accounts import TableAccounts
 from shared.storage.audit import TableAudit
 from shared.storage.audit_reader import TableAuditReader
+from shared.storage.child_details import TableChildDetails
 from shared.storage.children import TableChildren
 from shared.storage.clients import StorageClients
 from shared.storage.comments import TableComments
@@ -40,6 +41,7 @@ from shared.storage.queues import (
     sweep_poison,
 )
 from shared.storage.retention import TableRetention
+from shared.storage.rooms import TableRooms
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
 
@@ -83,6 +85,8 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         export_requests=QueueExportRequests(clients),
         photo_bytes=photo_blobs,
         breaches=breached_passwords(config.pwned_passwords_url),
+        rooms=TableRooms(Table(clients.table(keys.ROOMS))),
+        child_details=TableChildDetails(Table(clients.table(keys.CHILD_DETAILS))),
     )
 
 

@@ -14,6 +14,7 @@ from shared.services.ports import (
     AuditEvent,
     AuditLog,
     AuditReader,
+    ChildDetailsRepository,
     ChildRepository,
     CommentRepository,
     ExportFiles,
@@ -29,6 +30,7 @@ from shared.services.ports import (
     PhotoBytes,
     PhotoRepository,
     ResetRequests,
+    RoomRepository,
     SettingRepository,
 )
 
@@ -59,6 +61,8 @@ class Deps:
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
     breaches: BreachedPasswords
+    rooms: RoomRepository
+    child_details: ChildDetailsRepository
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -34,7 +34,8 @@ that stops anywhere is found and finished by the next run:
 4. Whatever is left in the child's journal partition, then the parent links (both directions).
 5. Photos marked for discard (steps 1 and 2) and listed by no observation any more: blobs, then
    rows. The mark on the photo row outlives what listed it, so a crash here is finished next run.
-6. The child's row (its consents with it), last and ETag-guarded: while it exists the child is
+6. The child's room history and tracker details, then the child's row (its consents with it),
+   last and ETag-guarded: while it exists the child is
    found again, and a manager's change meanwhile (say, a new legal hold) stops the deletion.
 
 Every step only deletes what it finds, so repeating it is harmless. The budget is checked between
@@ -55,6 +56,7 @@ from shared.domain.people import Role, Status
 from shared.domain.photos import owning_moment
 from shared.domain.redaction import SettingNames
 from shared.domain.settings import OtherChildren, Setting
+from shared.services import child_details, rooms
 from shared.services.deps import Deps
 from shared.services.journal import setting_names
 from shared.services.observations import named_children
@@ -127,6 +129,9 @@ def purge_child(
     count("parent-links", store.erase_links(setting_id, child.child_id))
     seen = {o.observation_id for o in mine}
     discard_marked_photos(deps, store, setting_id, child.child_id, seen, still_listed, count)
+    # Room history and the tracker's group facts (SEND support is special category data) go too.
+    count("tracker-rows", rooms.forget_child(deps, setting_id, child.child_id)
+          + child_details.forget_child(deps, setting_id, child.child_id))  # fmt: skip
     if not complete or not store.erase_child(child):
         return False
     count("children", 1)

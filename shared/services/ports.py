@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
 from shared.domain.audit_chain import ChainHead, ChainLink
+from shared.domain.child_details import TrackerDetails, TrackerPolicy
 from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
@@ -17,6 +18,7 @@ from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild, NamedParent
+from shared.domain.rooms import Placement, Room, Stay
 from shared.domain.settings import Setting
 from shared.mail.message import Mail
 
@@ -456,3 +458,89 @@ class PhotoBytes(Protocol):
 class ExportRequests(Protocol):
     def submit(self, setting_id: str, export_id: str) -> None:
         """Queue an export for the build function; it is never built inside a request (230 s limit)."""
+
+
+class RoomRepository(Protocol):
+    """Rooms, which room each child is in (with the history of stays) and the staff of each room
+    (shared/storage/rooms.py). Every change is one ETag-guarded transaction of the setting."""
+
+    def add(self, room: Room) -> Room: ...
+
+    def get(self, setting_id: str, room_id: str) -> Room | None: ...
+
+    def list(self, setting_id: str) -> Sequence[Room]:
+        """Every room of the setting, retired ones too, sorted by name."""
+        ...
+
+    def rename(self, room: Room) -> Room:
+        """Write the room's name if the room is unchanged since read (ConcurrencyConflict otherwise)."""
+        ...
+
+    def retire(self, room: Room, at: datetime) -> Room:
+        """Retire the room as read (ConcurrencyConflict if it changed, so a child moved in
+        meanwhile stops it) and end its staff's assignments, in one transaction."""
+        ...
+
+    def placement(self, setting_id: str, child_id: str) -> Placement | None: ...
+
+    def move(self, child_id: str, current: Placement | None, to: Room, leaving: Room | None,
+             on: date) -> Placement:  # fmt: skip
+        """Put the child in `to` from `on`: close the current stay, open the next, update both
+        rooms' counts. All or nothing; ConcurrencyConflict if the placement or a room changed."""
+        ...
+
+    def children_in(self, setting_id: str, room_id: str) -> Sequence[str]:
+        """The ids of the children in the room now (one range)."""
+        ...
+
+    def placements(self, setting_id: str) -> Sequence[Placement]:
+        """Where every placed child of the setting is now (one range)."""
+        ...
+
+    def stays(self, setting_id: str, child_id: str) -> Sequence[Stay]:
+        """The child's stays, oldest first (one range)."""
+        ...
+
+    def assignments(self, setting_id: str) -> Sequence[tuple[str, str]]:
+        """Every (room id, user id) of staff assigned to rooms (one range)."""
+        ...
+
+    def rooms_of(self, setting_id: str, user_id: str) -> Sequence[str]:
+        """The rooms a member of staff is assigned to (one range)."""
+        ...
+
+    def assign(self, setting_id: str, user_id: str, rooms: Sequence[Room]) -> None:
+        """Make these (active, as read) the member of staff's rooms, in one transaction;
+        ConcurrencyConflict if a room changed since read (it may have been retired)."""
+
+    def erase_child(self, setting_id: str, child_id: str) -> int:
+        """Delete the child's placement and stays and take it out of its room's count; idempotent."""
+        ...
+
+    def erase_staff(self, setting_id: str, user_id: str) -> int:
+        """End a member of staff's room assignments; idempotent."""
+        ...
+
+
+class ChildDetailsRepository(Protocol):
+    """The staff-only facts the tracker groups children by, and the setting's tracker policy."""
+
+    def get(self, setting_id: str, child_id: str) -> TrackerDetails | None: ...
+
+    def save(self, details: TrackerDetails) -> TrackerDetails:
+        """Create (no ETag: Conflict if one exists) or replace the version read (ConcurrencyConflict)."""
+        ...
+
+    def of_setting(self, setting_id: str) -> Sequence[TrackerDetails]: ...
+
+    def erase(self, setting_id: str, child_id: str) -> int:
+        """Delete the child's details; idempotent."""
+        ...
+
+    def policy(self, setting_id: str) -> TrackerPolicy:
+        """The setting's tracker policy (the default, with no ETag, when none was saved)."""
+        ...
+
+    def save_policy(self, policy: TrackerPolicy) -> TrackerPolicy:
+        """Create (no ETag) or replace the version read (ConcurrencyConflict)."""
+        ...

@@ -101,6 +101,30 @@ audit
     Queries: a manager's page of a month (range of one partition, filtered by actor and action);
     events before the retention cut-off (PartitionKey range of the setting's months, filtered).
 
+rooms
+    PartitionKey  {setting}
+    RowKey        room~{room}                          a room: name, status, how many children now
+                  place~{child}                        the room a child is in now, and since when
+                  member~{room}~{child}                the same placement seen from the room
+                  stay~{child}~{seq, 5 digits}         one stay of a child in a room (from, to)
+                  staff~{user}~{room}                  a member of staff's rooms
+                  crew~{room}~{user}                   the same assignment seen from the room
+    A setting's rooms, placements and stays share one partition so that a move (both rooms'
+    counts, the placement, both member rows, the closing and the opening stay) is one ETag-guarded
+    transaction, and a retirement (the room and its staff rows) another; a move into a room
+    writes the room's row under its ETag, so a move and a retirement racing on one room never
+    both succeed. The member rows make "the children of a room" a range, not a scan of children.
+    Queries: a room, a placement (point); the setting's rooms, the children of a room, every
+    placement, a child's stays, the staff of every room, a member of staff's rooms (range).
+
+childdetails
+    PartitionKey  {setting}
+    RowKey        child~{child}                        the tracker's facts about a child (staff only)
+                  policy                               the setting's tracker policy (records sex?)
+    Apart from the children table so that nothing that reads a child for a parent can read them.
+    Queries: a child's details, the policy (point); every child's details, for the tracker and
+    for forgetting sex when the policy stops recording it (range "child~").
+
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id.
 """
@@ -122,7 +146,10 @@ COMMENTS = "comments"
 MOMENTS = "moments"
 EXPORTS = "exports"
 AUDIT = "audit"
-TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT)
+ROOMS = "rooms"
+CHILD_DETAILS = "childdetails"
+TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
+          CHILD_DETAILS)  # fmt: skip
 
 SEP = "~"
 
@@ -381,3 +408,59 @@ def audit_rows_between(since: datetime, until: datetime) -> tuple[str, str]:
     since" after it; both bounds sit above every suffix of their millisecond.
     """
     return inverted_ms(until) + SEP * 2, inverted_ms(since) + SEP * 2
+
+
+# -- rooms and children's tracker details ---------------------------------------------------------
+
+ROOM_ROWS = "room~"
+PLACE_ROWS = "place~"
+
+
+def room_row(room_id: str) -> str:
+    return f"{ROOM_ROWS}{room_id}"
+
+
+def place_row(child_id: str) -> str:
+    return f"{PLACE_ROWS}{child_id}"
+
+
+def member_row(room_id: str, child_id: str) -> str:
+    return f"{members_of(room_id)}{child_id}"
+
+
+def members_of(room_id: str) -> str:
+    """The prefix of the member rows of one room."""
+    return f"member{SEP}{room_id}{SEP}"
+
+
+def stay_row(child_id: str, seq: int) -> str:
+    return f"{stays_of(child_id)}{seq:05d}"
+
+
+def stays_of(child_id: str) -> str:
+    return f"stay{SEP}{child_id}{SEP}"
+
+
+def staff_room_row(user_id: str, room_id: str) -> str:
+    return f"{rooms_of_staff(user_id)}{room_id}"
+
+
+def rooms_of_staff(user_id: str) -> str:
+    return f"staff{SEP}{user_id}{SEP}"
+
+
+def crew_row(room_id: str, user_id: str) -> str:
+    return f"{crew_of(room_id)}{user_id}"
+
+
+def crew_of(room_id: str) -> str:
+    return f"crew{SEP}{room_id}{SEP}"
+
+
+CREW_ROWS = "crew~"
+DETAILS_ROWS = "child~"
+TRACKER_POLICY_ROW = "policy"
+
+
+def details_row(child_id: str) -> str:
+    return f"{DETAILS_ROWS}{child_id}"

@@ -32,6 +32,7 @@ from tests.fakes.moments import MemoryMoments
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
+from tests.fakes.rooms import MemoryChildDetails, MemoryRooms
 from tests.fakes.settings import MemorySettings
 
 
@@ -83,5 +84,7 @@ def build(config: Config, clock: Clock) -> Fakes:
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
+        rooms=MemoryRooms(),
+        child_details=MemoryChildDetails(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

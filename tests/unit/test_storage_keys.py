@@ -18,7 +18,7 @@ AT_MS = 1709631015250
 def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
-        "comments", "moments", "exports", "audit",
+        "comments", "moments", "exports", "audit", "rooms", "childdetails",
     )  # fmt: skip
 
 
@@ -83,3 +83,15 @@ def test_settings_and_exports_rows() -> None:
     assert keys.SETTING_ROW == "setting"
     assert keys.requester_row("u1") == "requester~u1"
     assert keys.export_row("e1") == "e1"
+
+
+def test_s23_room_rows_live_in_the_setting_partition_keyed_by_kind() -> None:
+    assert keys.room_row("r1") == "room~r1"
+    assert keys.place_row("c1") == "place~c1"
+    assert keys.member_row("r1", "c1") == "member~r1~c1"
+    assert keys.members_of("r1") == "member~r1~"
+    assert keys.stay_row("c1", 7) == "stay~c1~00007"
+    assert keys.staff_room_row("u1", "r1") == "staff~u1~r1"
+    assert keys.crew_row("r1", "u1") == "crew~r1~u1"
+    assert keys.details_row("c1") == "child~c1"
+    assert keys.TRACKER_POLICY_ROW == "policy"

@@ -5,6 +5,7 @@ import azure.functions as func
 from functions import (
     audit,
     auth,
+    child_details,
     children,
     exports,
     health,
@@ -16,6 +17,7 @@ from functions import (
     photos,
     platform,
     retention,
+    rooms,
     setting,
     web,
 )
@@ -25,6 +27,10 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 # Sign-in, platform and timers; people and permissions; the journal; photos; leaving; exports.
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
              photos, leaving, exports):  # fmt: skip
+    app.register_functions(area.bp)
+
+# Rooms and the tracker's details about children.
+for area in (rooms, child_details):
     app.register_functions(area.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.

@@ -23,8 +23,9 @@ from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.identifiers import new_child_id
 from shared.domain.observations import Observation
 from shared.domain.people import Account, Principal, Role, Status
+from shared.domain.rooms import Room
 from shared.domain.settings import Setting
-from shared.services import access, observations
+from shared.services import access, observations, rooms
 from shared.services.children import ChildDetails, add_child
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
@@ -243,6 +244,23 @@ class Place:
         elif photos:
             made = access.visible_observation(self.deps, writer, made.observation_id)
         return made
+
+    # -- rooms (through the use cases, as a manager would) -------------------------------------
+
+    def room(self, name: str, *, by: Someone) -> Room:
+        return rooms.add_room(self.deps, self._principal(by), name)
+
+    def move(self, child: Child, room: Room, *, by: Someone, on: date | None = None) -> None:
+        """Put the child in the room (from `on`, default today), from wherever it is now."""
+        manager = self._principal(by)
+        current = self.deps.rooms.placement(self.setting_id, child.child_id)
+        version = current.etag if current else rooms.NOT_PLACED
+        day = on.isoformat() if on else None
+        rooms.move_child(self.deps, manager, child.child_id, room.room_id, day, version)
+
+    def assign(self, member: Someone, *in_rooms: Room, by: Someone) -> None:
+        """These become the rooms of a member of staff."""
+        rooms.set_staff_rooms(self.deps, self._principal(by), member.user_id, [r.room_id for r in in_rooms])
 
     def _principal(self, who: Someone) -> Principal:
         return who if isinstance(who, Principal) else self.acting(who)

@@ -9,7 +9,7 @@ from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.children import Child, ChildStatus
 from shared.domain.people import Principal, Role
-from shared.services import children
+from shared.services import children, rooms
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -67,9 +67,11 @@ def _versioned(child: Child, who: Principal, status: int = 200) -> func.HttpResp
 @bp.route(route="api/children", methods=["GET"], auth_level=ANON)
 @endpoint
 def list_children(req: func.HttpRequest) -> func.HttpResponse:
-    who = principal(req)
-    found = children.list_children(bootstrap.deps(), who)
-    return json_response({"children": [_child(c, who) for c in found]})
+    who, deps, room = principal(req), bootstrap.deps(), req.params.get("room")
+    # With ?room=, one range of the room's member rows and a point read per child (no scan).
+    found = rooms.children_in_room(deps, who, room) if room else children.list_children(deps, who)
+    placed = {c.child_id: room for c in found} if room else rooms.room_of_each(deps, who)
+    return json_response({"children": [{**_child(c, who), "roomId": placed.get(c.child_id)} for c in found]})
 
 
 @bp.route(route="api/children", methods=["POST"], auth_level=ANON)

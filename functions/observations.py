@@ -13,7 +13,7 @@ from shared import bootstrap
 from shared.domain.journal import Comment
 from shared.domain.observations import Observation
 from shared.domain.people import Principal
-from shared.services import comments, observations
+from shared.services import comments, observations, rooms
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -90,6 +90,8 @@ def create_observation(req: func.HttpRequest) -> func.HttpResponse:
 def list_observations(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     found = observations.list_observations(bootstrap.deps(), who, req.params.get("status"))
+    if req.params.get("room"):
+        found = rooms.observations_in_room(bootstrap.deps(), who, found, req.params.get("room"))
     return json_response({"observations": [observation_view(o) for o in found]})
 
 

@@ -1,0 +1,224 @@
+"""Rooms as managers run them and staff filter by them (S24, S29): use cases on the fakes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from shared.domain.children import ChildStatus
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
+from shared.domain.people import Role
+from shared.domain.policy import PolicyChange, apply_policy
+from shared.services import observations, rooms, staff
+from tests.fakes.wiring import Fakes
+from tests.nurseries import Nursery
+
+
+def actions(fakes: Fakes, setting_id: str) -> list[tuple[str, str]]:
+    links, _ = fakes.audit.chain(setting_id)
+    return [(link.action, link.target) for link in links]
+
+
+def test_a_manager_creates_renames_and_lists_rooms_and_staff_read_them(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, " Babies ")
+    rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    renamed = rooms.rename_room(nursery.deps, nursery.manager, babies.room_id, "Baby room", babies.etag)
+    _, practitioner = nursery.principal(Role.PRACTITIONER)
+    listed = rooms.list_rooms(nursery.deps, practitioner)
+    assert [r.name for r in listed.rooms] == ["Baby room", "Toddlers"]
+    assert renamed.etag != babies.etag
+    with pytest.raises(PreconditionFailed):
+        rooms.rename_room(nursery.deps, nursery.manager, babies.room_id, "Nest", babies.etag)
+
+
+def test_a_room_name_is_required_short_and_not_taken_by_another_active_room(nursery: Nursery) -> None:
+    rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    for bad in ("", "   ", "x" * 41, None, 7):
+        with pytest.raises(InvalidInput) as refused:
+            rooms.add_room(nursery.deps, nursery.manager, bad)
+        assert refused.value.field == "name"
+    with pytest.raises(Conflict):
+        rooms.add_room(nursery.deps, nursery.manager, "babies")
+    assert [r.name for r in rooms.list_rooms(nursery.deps, nursery.manager).rooms] == ["Babies"]
+
+
+def test_s24_only_managers_change_rooms_and_parents_do_not_see_them(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    child = nursery.child()
+    _, practitioner = nursery.principal(Role.PRACTITIONER)
+    _, parent = nursery.principal(Role.PARENT)
+    for caller in (practitioner, parent):
+        with pytest.raises(Forbidden):
+            rooms.add_room(nursery.deps, caller, "Mine")
+        with pytest.raises(Forbidden):
+            rooms.retire_room(nursery.deps, caller, babies.room_id, babies.etag)
+        with pytest.raises(Forbidden):
+            rooms.move_child(nursery.deps, caller, child.child_id, babies.room_id, None, rooms.NOT_PLACED)
+    with pytest.raises(Forbidden):
+        rooms.list_rooms(nursery.deps, parent)
+    with pytest.raises(Forbidden):
+        rooms.child_room(nursery.deps, parent, child.child_id)
+
+
+def test_s24_another_settings_room_and_child_are_not_found(nursery: Nursery, other_nursery: Nursery) -> None:
+    theirs = rooms.add_room(other_nursery.deps, other_nursery.manager, "Babies")
+    their_child = other_nursery.child()
+    mine = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    with pytest.raises(NotFound):
+        rooms.rename_room(nursery.deps, nursery.manager, theirs.room_id, "Taken", theirs.etag)
+    with pytest.raises(NotFound):
+        rooms.children_in_room(nursery.deps, nursery.manager, theirs.room_id)
+    with pytest.raises(NotFound):
+        rooms.move_child(nursery.deps, nursery.manager, their_child.child_id, mine.room_id, None, "new")
+    with pytest.raises(InvalidInput):
+        rooms.move_child(nursery.deps, nursery.manager, nursery.child().child_id, theirs.room_id, None, "new")
+
+
+def test_moving_a_child_keeps_its_history_and_names_the_version_moved_from(
+    nursery: Nursery, fakes: Fakes
+) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    ada = nursery.child()
+    today = nursery.deps.clock.now().date()
+    started = today - timedelta(days=200)
+    first = rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id,
+                             started.isoformat(), rooms.NOT_PLACED)  # fmt: skip
+    with pytest.raises(PreconditionFailed):  # a second "first placement" is stale
+        rooms.move_child(
+            nursery.deps, nursery.manager, ada.child_id, toddlers.room_id, None, rooms.NOT_PLACED
+        )
+    with pytest.raises(PreconditionFailed):
+        rooms.move_child(nursery.deps, nursery.manager, ada.child_id, toddlers.room_id, None, None)
+    with pytest.raises(Conflict):
+        rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id, None, first.etag)
+    moved = rooms.move_child(nursery.deps, nursery.manager, ada.child_id, toddlers.room_id, None, first.etag)
+    placement, stays = rooms.child_room(nursery.deps, nursery.manager, ada.child_id)
+    assert placement == moved and placement.room_id == toddlers.room_id and placement.since == today
+    assert [(s.room_id, s.since, s.until) for s in stays] == [
+        (babies.room_id, started, today),
+        (toddlers.room_id, today, None),
+    ]
+    assert ("child.move", ada.child_id) in actions(fakes, nursery.setting.setting_id)
+
+
+def test_a_move_cannot_be_dated_in_the_future_or_before_the_current_stay(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    ada = nursery.child()
+    today = nursery.deps.clock.now().date()
+    first = rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id, None, "new")
+    for bad in (
+        (today + timedelta(days=1)).isoformat(),
+        (today - timedelta(days=1)).isoformat(),
+        "31/01/2026",
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            rooms.move_child(nursery.deps, nursery.manager, ada.child_id, toddlers.room_id, bad, first.etag)
+        assert refused.value.field == "from"
+    assert rooms.children_in_room(nursery.deps, nursery.manager, toddlers.room_id) == []
+
+
+def test_a_room_with_children_cannot_retire_and_a_retired_room_takes_no_one(
+    nursery: Nursery, fakes: Fakes
+) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    ada = nursery.child()
+    first = rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id, None, "new")
+    read = rooms.list_rooms(nursery.deps, nursery.manager).rooms[0]
+    with pytest.raises(Conflict):
+        rooms.retire_room(nursery.deps, nursery.manager, babies.room_id, read.etag)
+    rooms.move_child(nursery.deps, nursery.manager, ada.child_id, toddlers.room_id, None, first.etag)
+    with pytest.raises(PreconditionFailed):  # the version read before the child moved out
+        rooms.retire_room(nursery.deps, nursery.manager, babies.room_id, read.etag)
+    now = rooms.list_rooms(nursery.deps, nursery.manager).rooms[0]
+    retired = rooms.retire_room(nursery.deps, nursery.manager, babies.room_id, now.etag)
+    assert not retired.active
+    placement, _ = rooms.child_room(nursery.deps, nursery.manager, ada.child_id)
+    assert placement is not None
+    with pytest.raises(Conflict):
+        rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id, None, placement.etag)
+    with pytest.raises(Conflict):
+        rooms.move_child(nursery.deps, nursery.manager, nursery.child().child_id, babies.room_id, None, "new")
+    _, stays = rooms.child_room(nursery.deps, nursery.manager, ada.child_id)
+    assert [s.room_id for s in stays] == [babies.room_id, toddlers.room_id]  # history keeps the room
+    assert ("room.retire", babies.room_id) in actions(fakes, nursery.setting.setting_id)
+
+
+def test_a_child_who_has_left_does_not_move(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    ada = nursery.child()
+    ada.status = ChildStatus.ARCHIVED
+    nursery.deps.children.save(ada)
+    with pytest.raises(Conflict):
+        rooms.move_child(nursery.deps, nursery.manager, ada.child_id, babies.room_id, None, "new")
+
+
+def test_s24_the_room_filter_narrows_what_a_key_children_only_practitioner_sees(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    member, practitioner = nursery.principal(Role.PRACTITIONER)
+    mine = nursery.child(firstName="Mine", keyPersonId=member.user_id)
+    theirs = nursery.child(firstName="Theirs", keyPersonId=nursery.manager.user_id)
+    elsewhere = nursery.child(firstName="Elsewhere", keyPersonId=member.user_id)
+    for child, room in ((mine, babies), (theirs, babies), (elsewhere, toddlers)):
+        nursery.place.move(child, room, by=nursery.manager)
+    names = lambda who, room: [c.first_name for c in rooms.children_in_room(nursery.deps, who, room.room_id)]  # noqa: E731
+    assert names(practitioner, babies) == ["Mine", "Theirs"]
+    setting = nursery.deps.settings.get(nursery.setting.setting_id)
+    assert setting is not None
+    apply_policy(setting, PolicyChange(key_children_only=True))
+    nursery.deps.settings.save(setting)
+    assert names(practitioner, babies) == ["Mine"]
+    assert names(practitioner, toddlers) == ["Elsewhere"]
+    assert names(nursery.manager, babies) == ["Mine", "Theirs"]
+    room_of = rooms.room_of_each(nursery.deps, practitioner)
+    assert room_of[mine.child_id] == babies.room_id and room_of[elsewhere.child_id] == toddlers.room_id
+
+
+def test_the_approvals_queue_filters_by_the_room_of_the_children_observed(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    ada, bo = nursery.child(firstName="Ada"), nursery.child(firstName="Bo")
+    nursery.place.move(ada, babies, by=nursery.manager)
+    nursery.place.move(bo, toddlers, by=nursery.manager)
+    _, member = nursery.principal(Role.PRACTITIONER)
+    about_ada = nursery.place.observe(member, ada, text="Ada stacked cups.", submit=True)
+    about_both = nursery.place.observe(member, ada, bo, text="They shared the sand.", submit=True)
+    about_bo = nursery.place.observe(member, bo, text="Bo sang.", submit=True)
+    queue = observations.list_observations(nursery.deps, nursery.manager, "submitted")
+    in_toddlers = rooms.observations_in_room(nursery.deps, nursery.manager, queue, toddlers.room_id)
+    assert {o.observation_id for o in in_toddlers} == {about_both.observation_id, about_bo.observation_id}
+    in_babies = rooms.observations_in_room(nursery.deps, nursery.manager, queue, babies.room_id)
+    assert {o.observation_id for o in in_babies} == {about_ada.observation_id, about_both.observation_id}
+
+
+def test_staff_are_assigned_to_one_or_more_rooms_and_only_active_staff_of_the_setting(
+    nursery: Nursery, other_nursery: Nursery, fakes: Fakes
+) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    member, practitioner = nursery.principal(Role.PRACTITIONER)
+    both = rooms.set_staff_rooms(
+        nursery.deps, nursery.manager, member.user_id, [babies.room_id, toddlers.room_id]
+    )
+    assert sorted(both) == sorted([babies.room_id, toddlers.room_id])
+    listed = rooms.list_rooms(nursery.deps, practitioner)
+    assert sorted(listed.mine) == sorted(both) and listed.staff[babies.room_id] == [member.user_id]
+    assert rooms.set_staff_rooms(nursery.deps, nursery.manager, member.user_id, [toddlers.room_id]) == [
+        toddlers.room_id
+    ]
+    parent = nursery.member(Role.PARENT)
+    for who in (parent.user_id, other_nursery.manager.user_id, "nobody"):
+        with pytest.raises(NotFound):
+            rooms.set_staff_rooms(nursery.deps, nursery.manager, who, [babies.room_id])
+    with pytest.raises(InvalidInput):
+        rooms.set_staff_rooms(nursery.deps, nursery.manager, member.user_id, ["rnosuchroom"])
+    with pytest.raises(InvalidInput):
+        rooms.set_staff_rooms(nursery.deps, nursery.manager, member.user_id, "babies")
+    staff.deactivate_staff(nursery.deps, nursery.manager, member.user_id)
+    with pytest.raises(Conflict):
+        rooms.set_staff_rooms(nursery.deps, nursery.manager, member.user_id, [babies.room_id])
+    assert ("staff.rooms", member.user_id) in actions(fakes, nursery.setting.setting_id)

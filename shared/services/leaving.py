@@ -18,7 +18,7 @@ from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.leaving import clean_hold_reason, clean_leaving_date, due_for_purge, export_closes_at
 from shared.domain.people import Principal, Role, Status
 from shared.mail import templates
-from shared.services import access, membership
+from shared.services import access, membership, rooms
 from shared.services.deps import Deps
 
 CHANGED = "This child's record changed meanwhile. Reload it and try again."
@@ -40,6 +40,7 @@ def archive_child(deps: Deps, principal: Principal, child_id: object, leaving_da
     closes = export_closes_at(child, setting)
     assert closes is not None  # just archived
     deps.links.close_at(principal.setting_id, child.child_id, closes)
+    rooms.leave_room(deps, child.setting_id, child.child_id, leaving)  # an active child is in a room
     for link in deps.links.parents_of(principal.setting_id, child.child_id):
         parent = deps.accounts.get(principal.setting_id, link.parent_id)
         if parent is not None and parent.role is Role.PARENT and parent.status is Status.ACTIVE:

@@ -489,6 +489,10 @@ class RoomRepository(Protocol):
         rooms' counts. All or nothing; ConcurrencyConflict if the placement or a room changed."""
         ...
 
+    def leave(self, current: Placement, room: Room | None, on: date) -> None:
+        """The child leaves its room on `on` (its stay closes; it is in no room after), all or
+        nothing; ConcurrencyConflict if the placement or the room changed since read."""
+
     def children_in(self, setting_id: str, room_id: str) -> Sequence[str]:
         """The ids of the children in the room now (one range)."""
         ...

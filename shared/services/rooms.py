@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from shared.domain.access import require_manager, require_staff, staff_may_see_child
 from shared.domain.children import Child, ChildStatus
@@ -196,6 +197,22 @@ def observations_in_room(
     room = _room(deps, principal, raw_room)
     members = set(deps.rooms.children_in(room.setting_id, room.room_id))
     return [o for o in observations if members.intersection(o.child_ids)]
+
+
+def leave_room(deps: Deps, setting_id: str, child_id: str, on: date) -> None:
+    """A leaver's stay in their room ends (archiving calls this): the room stops counting them,
+    so it can retire, and the history keeps where they were."""
+    for _ in range(_RETRIES):
+        current = deps.rooms.placement(setting_id, child_id)
+        if current is None:
+            return
+        room = deps.rooms.get(setting_id, current.room_id)
+        try:
+            deps.rooms.leave(current, room, max(on, current.since))
+            return
+        except ConcurrencyConflict:
+            continue
+    raise PreconditionFailed(STALE)
 
 
 def forget_child(deps: Deps, setting_id: str, child_id: str) -> int:

@@ -96,6 +96,22 @@ class TableRooms:
             raise ConcurrencyConflict("the placement changed while it was being updated") from None
         return replace(placed, etag=etags[place_at])
 
+    def leave(self, current: Placement, room: Room | None, on: date) -> None:
+        setting_id, child_id = current.setting_id, current.child_id
+        steps = [
+            Operation("delete", _key(setting_id, keys.place_row(child_id)), etag=current.etag),
+            Operation("delete", _key(setting_id, keys.member_row(current.room_id, child_id))),
+            Operation(
+                "update", {**_key(setting_id, keys.stay_row(child_id, current.seq)), "Until": on.isoformat()}
+            ),
+        ]
+        if room is not None:
+            steps.append(Operation("update", _count(room, max(room.children - 1, 0)), etag=room.etag))
+        try:
+            self._table.transact(steps)
+        except NotFound:
+            raise ConcurrencyConflict("the placement changed while it was being updated") from None
+
     def children_in(self, setting_id: str, room_id: str) -> Sequence[str]:
         return [r["ChildId"] for r in self._under(setting_id, keys.members_of(room_id), select=["ChildId"])]
 

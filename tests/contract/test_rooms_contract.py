@@ -186,3 +186,21 @@ def test_the_tracker_policy_defaults_to_not_recording_sex_and_is_etag_guarded(
     ports.child_details.save_policy(replace(saved, record_sex=False))
     with pytest.raises(ConcurrencyConflict):
         ports.child_details.save_policy(replace(saved, record_sex=False))
+
+
+def test_a_child_leaving_its_room_closes_its_stay_and_counts_it_out(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    babies = room(ports, setting_id, clock, "Babies")
+    placed = ports.rooms.move("c1", None, babies, None, DAY)
+    with pytest.raises(ConcurrencyConflict):  # the room as read before the child came in
+        ports.rooms.leave(placed, babies, DAY + timedelta(days=3))
+    ports.rooms.leave(placed, fresh(ports, babies), DAY + timedelta(days=3))
+    assert ports.rooms.placement(setting_id, "c1") is None
+    assert ports.rooms.children_in(setting_id, babies.room_id) == []
+    assert fresh(ports, babies).children == 0
+    assert ports.rooms.stays(setting_id, "c1") == [
+        Stay("c1", babies.room_id, 1, DAY, DAY + timedelta(days=3))
+    ]
+    with pytest.raises(ConcurrencyConflict):
+        ports.rooms.leave(placed, fresh(ports, babies), DAY)

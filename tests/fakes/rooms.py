@@ -89,6 +89,22 @@ class MemoryRooms:
             self._placed[(setting_id, child_id)] = placed
             return copied(placed)
 
+    def leave(self, current: Placement, room: Room | None, on: date) -> None:
+        with self._lock:
+            key = (current.setting_id, current.child_id)
+            stored = self._placed.get(key)
+            if stored is None or stored.etag != current.etag:
+                raise ConcurrencyConflict(CHANGED)
+            if room is not None:
+                self._current(room)
+                self._rooms[(room.setting_id, room.room_id)] = replace(
+                    room, children=max(room.children - 1, 0), etag=new_etag()
+                )
+            del self._placed[key]
+            stays = self._stays.get(key, [])
+            if stays:
+                stays[-1] = replace(stays[-1], until=on)
+
     def children_in(self, setting_id: str, room_id: str) -> Sequence[str]:
         with self._lock:
             return sorted(

@@ -10,7 +10,7 @@ from shared.domain.children import ChildStatus
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.people import Role
 from shared.domain.policy import PolicyChange, apply_policy
-from shared.services import observations, rooms, staff
+from shared.services import leaving, observations, rooms, staff
 from tests.fakes.wiring import Fakes
 from tests.nurseries import Nursery
 
@@ -222,3 +222,16 @@ def test_staff_are_assigned_to_one_or_more_rooms_and_only_active_staff_of_the_se
     with pytest.raises(Conflict):
         rooms.set_staff_rooms(nursery.deps, nursery.manager, member.user_id, [babies.room_id])
     assert ("staff.rooms", member.user_id) in actions(fakes, nursery.setting.setting_id)
+
+
+def test_a_leaver_leaves_their_room_on_the_leaving_day_so_it_can_retire(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    ada = nursery.child()
+    nursery.place.move(ada, babies, by=nursery.manager)
+    today = nursery.deps.clock.now().date()
+    leaving.archive_child(nursery.deps, nursery.manager, ada.child_id, today.isoformat())
+    assert rooms.children_in_room(nursery.deps, nursery.manager, babies.room_id) == []
+    placement, stays = rooms.child_room(nursery.deps, nursery.manager, ada.child_id)
+    assert placement is None and [(s.room_id, s.until) for s in stays] == [(babies.room_id, today)]
+    now = rooms.list_rooms(nursery.deps, nursery.manager).rooms[0]
+    assert not rooms.retire_room(nursery.deps, nursery.manager, babies.room_id, now.etag).active

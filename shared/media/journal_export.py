@@ -16,6 +16,7 @@ import io
 import json
 import unicodedata
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,8 @@ class JournalRecord:
     generated_at: datetime
     redacted: bool
     entries: list[EntryRecord]
+    # Staff exports only: the tracker's details and the child's rooms (never in a parent's export).
+    tracker: Mapping[str, object] | None = None
 
 
 def photo_name(observed_on: date, index: int) -> str:
@@ -182,6 +185,8 @@ def render_json(record: JournalRecord) -> bytes:
             for e in record.entries
         ],
     }
+    if record.tracker is not None:
+        document["tracker"] = record.tracker
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 

@@ -15,6 +15,7 @@ from shared.domain.child_details import (
     apply_change,
     shown,
 )
+from shared.domain.children import Child
 from shared.domain.errors import ConcurrencyConflict, Conflict, PreconditionFailed
 from shared.domain.people import Principal
 from shared.domain.versions import STALE, require_current
@@ -93,6 +94,28 @@ def _forget_sex(deps: Deps, setting_id: str) -> int:
                     break
                 details = again
     return forgotten
+
+
+def exported(deps: Deps, child: Child) -> dict[str, object]:
+    """What a staff export of the child carries for the tracker: the details and the rooms."""
+    policy = deps.child_details.policy(child.setting_id)
+    details = shown(deps.child_details.get(child.setting_id, child.child_id)
+                    or TrackerDetails(child.setting_id, child.child_id), policy)  # fmt: skip
+    names = {r.room_id: r.name for r in deps.rooms.list(child.setting_id)}
+    view: dict[str, object] = {
+        "dateOfBirth": child.date_of_birth.isoformat(),
+        "dateStarted": details.date_started.isoformat() if details.date_started else None,
+        "eal": details.eal,
+        "sendSupport": details.send_support,
+        "eypp": details.eypp,
+        "fundedTwo": details.funded_two,
+        "rooms": [{"room": names.get(s.room_id, ""), "from": s.since.isoformat(),
+                   "to": s.until.isoformat() if s.until else None}
+                  for s in deps.rooms.stays(child.setting_id, child.child_id)],
+    }  # fmt: skip
+    if policy.record_sex:
+        view["sex"] = details.sex.value if details.sex else None
+    return view
 
 
 def forget_child(deps: Deps, setting_id: str, child_id: str) -> int:

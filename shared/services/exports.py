@@ -39,7 +39,7 @@ from shared.media.journal_export import (
     render_pdf,
     render_zip,
 )
-from shared.services import access, journal, observations
+from shared.services import access, child_details, journal, observations
 from shared.services.deps import Deps
 from shared.services.journal import Reader, ShownEntry
 
@@ -201,6 +201,7 @@ def journal_record(
         generated_at=deps.clock.now(),
         redacted=principal.role is Role.PARENT,
         entries=entries,
+        tracker=child_details.exported(deps, child) if principal.role.is_staff else None,
     )
 
 

@@ -106,6 +106,17 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/children/{id}/hold"): MANAGERS,
     ("DELETE", "/api/children/{id}/hold"): MANAGERS,
     ("POST", "/api/children/{id}/exports"): frozenset({MANAGER, PARENT}),
+    ("GET", "/api/rooms"): STAFF,
+    ("POST", "/api/rooms"): MANAGERS,
+    ("PATCH", "/api/rooms/{id}"): MANAGERS,
+    ("POST", "/api/rooms/{id}/retire"): MANAGERS,
+    ("GET", "/api/children/{id}/room"): STAFF,
+    ("PUT", "/api/children/{id}/room"): MANAGERS,
+    ("PUT", "/api/staff/{id}/rooms"): MANAGERS,
+    ("GET", "/api/children/{id}/details"): STAFF,
+    ("PATCH", "/api/children/{id}/details"): MANAGERS,
+    ("GET", "/api/setting/tracker"): STAFF,
+    ("PATCH", "/api/setting/tracker"): MANAGERS,
 }
 
 # What a route without ids answers a caller whose role may use it: it acts on the caller's own
@@ -129,6 +140,10 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/audit"): 200,
     ("POST", "/api/observations"): 400,  # about the target's child: not on the caller's register
     ("GET", "/api/observations"): 200,
+    ("GET", "/api/rooms"): 200,
+    ("POST", "/api/rooms"): 201,
+    ("GET", "/api/setting/tracker"): 200,
+    ("PATCH", "/api/setting/tracker"): 412,  # If-Match is the target setting's version
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.
@@ -145,6 +160,7 @@ SEGMENT_KINDS: Mapping[str, str] = {
     "sessions": "session",
     "moments": "moment",
     "exports": "export",
+    "rooms": "room",
 }
 
 
@@ -325,6 +341,19 @@ def build_world(served: Served, wired: Deps) -> World:
         else:
             missing["export"] = f"the target parent's export request answered {requested.status_code}"
 
+    # The target child's room and tracker details (staff only, SEND support is special category).
+    room_name = f"Kingfishers{token}"
+    made_room = manager.post("/api/rooms", {"name": room_name})
+    assert made_room.status_code == 201, made_room.text
+    room = str(made_room.json()["room"]["id"])
+    placed = manager.call("PUT", f"/api/children/{child}/room", {"roomId": room}, headers={"If-Match": "new"})
+    assert placed.status_code == 200, placed.text
+    tracker = manager.call("PATCH", "/api/setting/tracker", {"recordSex": True}, headers={"If-Match": "new"})
+    assert tracker.status_code == 200, tracker.text
+    details = manager.call("PATCH", f"/api/children/{child}/details", {"sendSupport": True, "sex": "female"},
+                           headers={"If-Match": "new"})  # fmt: skip
+    assert details.status_code == 200, details.text
+
     read = manager.get("/api/setting")
     policy = manager.call(
         "PATCH", "/api/setting", {"keyChildrenOnly": True}, headers={"If-Match": read.headers["ETag"]}
@@ -340,6 +369,10 @@ def build_world(served: Served, wired: Deps) -> World:
         "child": manager.get(f"/api/children/{child}").headers["ETag"],
         "observation": manager.get(f"/api/observations/{observation}").headers["ETag"],
         "setting": manager.get("/api/setting").headers["ETag"],
+        "room": next(r["etag"] for r in manager.get("/api/rooms").json()["rooms"] if r["id"] == room),
+        "placement": manager.get(f"/api/children/{child}/room").headers["ETag"],
+        "details": manager.get(f"/api/children/{child}/details").headers["ETag"],
+        "tracker": manager.get("/api/setting/tracker").headers["ETag"],
     }
     ids = {
         "child": child,
@@ -350,6 +383,7 @@ def build_world(served: Served, wired: Deps) -> World:
         "moment": moment,
         "session": session,
         "moment photo": str(moment_photo.json()["id"]),
+        "room": room,
     }
     if export:
         ids["export"] = export
@@ -391,7 +425,7 @@ def build_world(served: Served, wired: Deps) -> World:
         ids["moment photo"],
         *([export] if export else []),
     ]
-    world.setting_markers = [setting_id, slug]
+    world.setting_markers = [setting_id, slug, room, room_name]
     return world
 
 
@@ -468,12 +502,20 @@ BODY_OVERRIDES: Mapping[tuple[str, str], Callable[[Mapping[str, str]], dict[str,
         "newPassword": "quartz heron bramble sonnet",
     },
     ("POST", "/api/auth/pin/change"): lambda ids: {"password": "not my password at all", "newPin": "730519"},
+    ("PUT", "/api/children/{id}/room"): lambda ids: {"roomId": ids["room"]},
+    ("PUT", "/api/staff/{id}/rooms"): lambda ids: {"roomIds": [ids["room"]]},
+    ("PATCH", "/api/children/{id}/details"): lambda ids: {"sendSupport": False},
 }
 # If-Match carries the target's real current version, as if the outsider had read it.
 IF_MATCH: Mapping[tuple[str, str], str] = {
     ("PATCH", "/api/children/{id}"): "child",
     ("PATCH", "/api/observations/{id}"): "observation",
     ("PATCH", "/api/setting"): "setting",
+    ("PATCH", "/api/rooms/{id}"): "room",
+    ("POST", "/api/rooms/{id}/retire"): "room",
+    ("PUT", "/api/children/{id}/room"): "placement",
+    ("PATCH", "/api/children/{id}/details"): "details",
+    ("PATCH", "/api/setting/tracker"): "tracker",
 }
 QUERIES: Mapping[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/observations"): {"status": "published"},

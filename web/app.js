@@ -9,6 +9,7 @@ import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
 import * as manager from './js/screens/manager.js';
 import * as parent from './js/screens/parent.js';
 import { childRecordScreen } from './js/screens/record.js';
+import { roomsScreen } from './js/screens/rooms.js';
 import * as staff from './js/screens/staff.js';
 import { forget, loadSession, state, touched, whenIdleExpires } from './js/session.js';
 
@@ -38,13 +39,14 @@ route('/manage/children', manager.childrenAdminScreen, { roles: ['manager'] });
 route('/manage/children/:id', childRecordScreen, { roles: ['manager'] });
 route('/manage/policy', manager.policyScreen, { roles: ['manager'] });
 route('/manage/audit', manager.auditScreen, { roles: ['manager'] });
+route('/manage/rooms', roomsScreen, { roles: ['manager'] });
 
 const NAV = {
   parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
   practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/account', 'My account']],
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
-    ['/manage/staff', 'Staff'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
+    ['/manage/staff', 'Staff'], ['/manage/rooms', 'Rooms'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
     ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/account', 'My account'],
   ],
 };

@@ -5,6 +5,7 @@ import { formDialog } from '../dialog.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { childName } from '../format.js';
 import { submits } from '../form.js';
+import { byRoom } from '../rooms.js';
 import { entryView } from './parent.js';
 
 function card(title, ...children) {
@@ -48,16 +49,13 @@ const STATUS = { invited: 'Invited', active: 'Active', deactivated: 'Deactivated
 
 export function approvalsScreen() {
   const message = statusArea();
-  const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-  Promise.all([api('GET', '/api/children'), api('GET', '/api/observations?status=submitted')]).then(
-    ([kids, data]) => {
-      const names = new Map((kids.children || []).map((c) => [c.id, childName(c)]));
-      const items = data.observations || [];
-      if (items.length === 0) return replace(body, h('p', {}, 'Nothing is waiting. Well done!'));
-      return replace(body, items.map((o) => approvalItem(o, names, message)));
-    },
-    (error) => replace(body, failure(error)),
-  );
+  const kids = api('GET', '/api/children');
+  const body = byRoom('/api/observations?status=submitted', async (data) => {
+    const names = new Map(((await kids).children || []).map((c) => [c.id, childName(c)]));
+    const items = data.observations || [];
+    if (items.length === 0) return h('p', {}, 'Nothing is waiting. Well done!');
+    return h('div', {}, items.map((o) => approvalItem(o, names, message)));
+  });
   return card('Waiting for approval', message, body);
 }
 

@@ -9,6 +9,7 @@ import { api, explain, failure } from '../api.js';
 import { field, formatDate, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { childName } from '../format.js';
 import { submits } from '../form.js';
+import { detailsSection, roomSection } from './rooms_child.js';
 
 function today() {
   const now = new Date();
@@ -113,6 +114,8 @@ export function childRecordScreen({ id }) {
     replace(body,
       statusList(),
       h('p', {}, h('a', { href: `/children/${encodeURIComponent(id)}` }, 'Open the journal'), ' (and download it)'),
+      roomSection(id),
+      detailsSection(id),
       h('h2', {}, 'Leaving'),
       archived ? restoreButton() : archiveForm(),
       holdSection());

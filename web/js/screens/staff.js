@@ -4,6 +4,7 @@ import { api, failure, loading, showError, upload } from '../api.js';
 import { field, formatDay, h, replace, showMessage, statusArea } from '../dom.js';
 import { AREAS, childName } from '../format.js';
 import { submits } from '../form.js';
+import { byRoom, childPicker, loadRooms } from '../rooms.js';
 import { state } from '../session.js';
 
 function isKeyChild(child) {
@@ -15,7 +16,7 @@ export function childrenScreen() {
     'section',
     { class: 'card' },
     h('h1', {}, 'Children'),
-    loading('/api/children', (data) => {
+    byRoom('/api/children', (data) => {
       const children = [...(data.children || [])].sort((a, b) => Number(isKeyChild(b)) - Number(isKeyChild(a)) || childName(a).localeCompare(childName(b)));
       if (children.length === 0) return h('p', {}, 'No children yet.');
       return h('ul', { class: 'list' }, children.map((child) => h('li', { class: 'row' }, h('a', { href: `/children/${encodeURIComponent(child.id)}` }, childName(child)), isKeyChild(child) ? h('span', { class: 'badge' }, 'Key child') : null)));
@@ -26,15 +27,15 @@ export function childrenScreen() {
 export function newObservationScreen() {
   const message = statusArea();
   const body = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
-  api('GET', '/api/me/children').then(
-    (data) => replace(body, observationForm(data.children || [], message)),
+  // Staff's list carries each child's room, for the picker's room filter; leavers are not observed.
+  Promise.all([api('GET', '/api/children'), loadRooms()]).then(
+    ([data, rooms]) => replace(body, observationForm((data.children || []).filter((c) => !c.archived), message, rooms.rooms || [])),
     (error) => replace(body, failure(error)),
   );
   return h('section', { class: 'card' }, h('h1', {}, 'New observation'), message, body);
 }
 
-function observationForm(children, message) {
-  const childBoxes = children.map((child) => h('label', {}, h('input', { type: 'checkbox', name: 'child', value: child.id }), childName(child)));
+function observationForm(children, message, rooms = []) {
   const areaBoxes = Object.entries(AREAS).map(([value, label]) => h('label', {}, h('input', { type: 'checkbox', name: 'area', value }), label));
   const text = h('textarea', { name: 'text', maxlength: 5000, required: true });
   const nextSteps = h('textarea', { name: 'nextSteps', maxlength: 5000, rows: 3 });
@@ -57,7 +58,7 @@ function observationForm(children, message) {
   const form = h(
     'form',
     { novalidate: true },
-    h('fieldset', { class: 'checks' }, h('legend', {}, 'Children in this observation'), childBoxes),
+    childPicker(children, rooms),
     field('What did you see?', text),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Areas of learning'), areaBoxes),
     field('Next steps', nextSteps),

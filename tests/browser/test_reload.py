@@ -32,6 +32,7 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/manage/children/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s record"),
         ("/manage/policy", "Privacy and retention"),
         ("/manage/audit", "Audit log"),
+        ("/manage/rooms", "Rooms"),
         ("/account", "My account"),
     ],
     "practitioner": [

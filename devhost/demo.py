@@ -10,7 +10,7 @@ import io
 import json
 import secrets
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -129,6 +129,32 @@ def _seed_journal(place: Place, people: dict[str, Person]) -> None:
         areas=["physical-development"],
         submit=True,
     )
+    _seed_rooms(place, people, children)
+
+
+# The demo's rooms, who is in each (the first four children above, and two younger ones with no
+# family signed up), and which practitioners work there.
+_ROOMS = {
+    "Babies": ("Nia",),
+    "Toddlers": ("Omar", "Leo"),
+    "Pre-school": ("Poppy", "Arlo", "Isla"),
+}
+_YOUNGER = (("Nia", "Osei", date(2025, 7, 19)), ("Omar", "Haddad", date(2024, 11, 3)))
+_ROOM_STAFF = {"tom@sunflower.example": ("Pre-school",), "aisha@sunflower.example": ("Babies", "Toddlers")}
+
+
+def _seed_rooms(place: Place, people: dict[str, Person], children: dict[str, Child]) -> None:
+    """Rooms with children spread across them and staff assigned, so the room filters show."""
+    manager, aisha = people["manager@sunflower.example"], people["aisha@sunflower.example"]
+    for first, last, born in _YOUNGER:
+        children[first] = place.child(first, last, born=born, key_person=aisha)
+    rooms = {name: place.room(name, by=manager) for name in _ROOMS}
+    term_began = place.deps.clock.now().date() - timedelta(days=90)
+    for name, firsts in _ROOMS.items():
+        for first in firsts:
+            place.move(children[first], rooms[name], by=manager, on=term_began)
+    for email, names in _ROOM_STAFF.items():
+        place.assign(people[email], *(rooms[n] for n in names), by=manager)
 
 
 def _picture() -> bytes:

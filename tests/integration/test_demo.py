@@ -30,4 +30,16 @@ def test_seeding_twice_keeps_one_demo(deps: Deps, tmp_path: Path) -> None:
     first = seed_demo(deps, tmp_path / "demo-accounts.json")
     again = seed_demo(deps, tmp_path / "demo-accounts.json")
     assert first == again
-    assert len(deps.children.list(DEMO_SETTING)) == 4
+    assert len(deps.children.list(DEMO_SETTING)) == 6
+    assert len(deps.rooms.list(DEMO_SETTING)) == 3
+
+
+def test_the_demo_has_rooms_with_children_spread_across_them_and_staff_assigned(
+    deps: Deps, tmp_path: Path
+) -> None:
+    seed_demo(deps, tmp_path / "demo-accounts.json")
+    rooms = {r.name: r for r in deps.rooms.list(DEMO_SETTING)}
+    assert {name: r.children for name, r in rooms.items()} == {"Babies": 1, "Pre-school": 3, "Toddlers": 2}
+    assert len(deps.rooms.placements(DEMO_SETTING)) == len(deps.children.list(DEMO_SETTING))
+    staffed = {room for room, _ in deps.rooms.assignments(DEMO_SETTING)}
+    assert staffed == {r.room_id for r in rooms.values()}

@@ -106,4 +106,5 @@ def _sweep_accounts(
             store.mark_deactivated(setting.setting_id, user_id, now)
         elif is_past(deactivated_at, setting.deactivated_retention_days, now):
             report.add("accounts", 1)
+            deps.rooms.erase_staff(setting.setting_id, user_id)  # their room assignments go too
             store.erase_account(setting.setting_id, user_id)

@@ -7,7 +7,8 @@ import json
 
 from shared.clock import FrozenClock
 from shared.domain.child_details import DetailsChange
-from shared.services import child_details, rooms
+from shared.domain.people import Role
+from shared.services import child_details, rooms, staff
 from shared.services.deps import Deps
 from shared.storage import keys
 from shared.storage.clients import StorageClients
@@ -44,3 +45,17 @@ def test_the_purge_deletes_a_leavers_room_history_and_tracker_details_and_nothin
         ("Babies", 1),
         ("Toddlers", 0),
     ]
+
+
+def test_erasing_a_long_deactivated_member_of_staff_ends_their_room_assignments(
+    deps: Deps, clients: StorageClients, clock: FrozenClock, nursery: Nursery
+) -> None:
+    babies = rooms.add_room(deps, nursery.manager, "Babies")
+    member, _ = nursery.principal(Role.PRACTITIONER)
+    rooms.set_staff_rooms(deps, nursery.manager, member.user_id, [babies.room_id])
+    staff.deactivate_staff(deps, nursery.manager, member.user_id)
+    assert deps.rooms.rooms_of(nursery.setting.setting_id, member.user_id) == [babies.room_id]
+    clock.advance(days=nursery.setting.deactivated_retention_days + 1)
+    report = run(deps, clients, nursery.setting.setting_id)
+    assert report.counts["accounts"] == 1
+    assert deps.rooms.assignments(nursery.setting.setting_id) == []

@@ -23,6 +23,7 @@ import requests
 from bench.counting import RequestCounter
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
+from bench.rooms import room_figures
 from bench.world import World, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,7 @@ GOALS_RATIOS = {
     "cold_start_vs_sdk_import": 1.3,
     "purge_vs_raw_batch_delete": 1.5,
     "purge_scaling_10x": 11,
+    "children_in_room_vs_raw_storage": 1.5,
 }
 
 
@@ -139,6 +141,8 @@ def measure_ratios(world: World, quick: bool, redaction: dict[str, float]) -> di
         "cold_start_vs_sdk_import": round(cold / sdk, 3),
         # A leaver with 100 observations (each with a photo and a journal row), and one with 1,000.
         **purge_ratios(world, 100, runs=4 if quick else RUNS),
+        # One room's children in a setting of 300 children in 12 rooms (bench/rooms.py).
+        **room_figures(world, runs=5 if quick else RUNS),
     }
 
 

@@ -59,8 +59,18 @@ def test_a_manager_moves_a_child_and_a_practitioner_filters_and_searches_by_room
     room.get_by_text("Moved to Babies.").wait_for()
     assert room.locator(".current-room").inner_text() == "Babies"
     assert room.get_by_role("list", name="Rooms over time").locator("li").count() == 2
+    details = tab.get_by_role("region", name="Tracker details")
+    details.get_by_label("SEND support").check()
+    details.get_by_label("Date started").fill("2024-09-02")
+    details.get_by_role("button", name="Save details").click()
+    details.get_by_text("Details saved.").wait_for()
+    assert details.get_by_label("Sex").count() == 0  # the setting does not record it
     fits_the_phone(tab)
     browser_page.shot("rooms-child-record")
+    tab.reload()
+    tab.get_by_role("region", name="Tracker details").get_by_label("SEND support").wait_for()
+    assert tab.get_by_role("region", name="Tracker details").get_by_label("SEND support").is_checked()
+    assert tab.get_by_role("region", name="Room").locator(".current-room").inner_text() == "Babies"
     assert browser_page.errors == []
 
     tab.context.clear_cookies()

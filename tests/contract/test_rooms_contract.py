@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -204,3 +205,27 @@ def test_a_child_leaving_its_room_closes_its_stay_and_counts_it_out(
     ]
     with pytest.raises(ConcurrencyConflict):
         ports.rooms.leave(placed, fresh(ports, babies), DAY)
+
+
+def test_of_parallel_moves_from_one_version_exactly_one_lands_and_the_history_stays_whole(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    babies = room(ports, setting_id, clock, "Babies")
+    others = [room(ports, setting_id, clock, f"Room {n}") for n in range(4)]
+    first = ports.rooms.move("c1", None, babies, None, DAY)
+    leaving = fresh(ports, babies)
+
+    def attempt(target: Room) -> bool:
+        try:
+            ports.rooms.move("c1", first, target, leaving, DAY + timedelta(days=1))
+            return True
+        except ConcurrencyConflict:
+            return False
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        landed = list(pool.map(attempt, others))
+    assert landed.count(True) == 1
+    winner = others[landed.index(True)]
+    assert [s.room_id for s in ports.rooms.stays(setting_id, "c1")] == [babies.room_id, winner.room_id]
+    counts = {r.room_id: r.children for r in ports.rooms.list(setting_id)}
+    assert sum(counts.values()) == 1 and counts[winner.room_id] == 1

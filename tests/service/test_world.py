@@ -22,7 +22,7 @@ def test_the_demo_seeds_on_the_fakes_with_its_accounts_children_and_journal(
         ("Ella Brown", "parent"), ("Jack Wilson", "parent"), ("Sofia Rossi", "parent"),
     ]  # fmt: skip
     roll = {c.first_name: c for c in deps.children.list(DEMO_SETTING)}
-    assert sorted(roll) == ["Arlo", "Isla", "Leo", "Poppy"]
+    assert sorted(roll) == ["Arlo", "Isla", "Leo", "Nia", "Omar", "Poppy"]
     assert not roll["Leo"].photos_in_others_journals
     ella = deps.accounts.find_by_email(DEMO_SETTING, "ella.parent@family.example")
     assert ella is not None

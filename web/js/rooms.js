@@ -30,12 +30,19 @@ export function byRoom(path, draw, { label = 'Show room' } = {}) {
   const list = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
   const filter = h('div', { class: 'room-filter' });
   let rooms = [];
-  async function load(select) {
-    const room = select ? select.value : '';
+  /** The choice into the address, so a reload keeps it; only while this screen is the one shown. */
+  function remember(room) {
+    if (!list.isConnected) return;
     const url = new URL(location.href);
     if (room) url.searchParams.set('room', room);
     else url.searchParams.delete('room');
     history.replaceState(history.state, '', url.pathname + url.search);
+  }
+  async function load(select) {
+    // Left already (the rooms came back after the user moved on): ask for nothing more, so a
+    // screen no longer shown never sends a request, nor meets an ended session.
+    if (!list.isConnected) return;
+    const room = select ? select.value : '';
     try {
       const data = await api('GET', withRoom(path, room));
       replace(list, await draw(data, rooms));
@@ -47,7 +54,10 @@ export function byRoom(path, draw, { label = 'Show room' } = {}) {
     rooms = data.rooms || [];
     if (rooms.length === 0) return load(null);
     const select = roomSelect(rooms, new URLSearchParams(location.search).get('room') || '');
-    select.addEventListener('change', () => load(select));
+    select.addEventListener('change', () => {
+      remember(select.value);
+      load(select);
+    });
     replace(filter, field(label, select));
     return load(select);
   });

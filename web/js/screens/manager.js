@@ -79,7 +79,7 @@ function approvalItem(o, names, message) {
       await api('POST', `${path}/publish`, undefined, { headers: { 'If-Match': o.etag || '' } });
       done('Published to the families’ journals.');
     } catch (error) {
-      if (error.status === 412) return reloadApproval(view, path, names, message);
+      if (error.status === 412 || error.status === 428) return reloadApproval(view, path, names, message);
       showError(message, error);
     }
   });
@@ -98,7 +98,7 @@ function approvalItem(o, names, message) {
       try {
         await api('POST', `${path}/return`, { note: note.value }, { headers: { 'If-Match': o.etag || '' } });
       } catch (error) {
-        if (error.status !== 412) throw error;
+        if (error.status !== 412 && error.status !== 428) throw error;
         return reloadApproval(view, path, names, message);
       }
       done('Returned to the author with your note.');

@@ -263,7 +263,7 @@ export function childrenAdminScreen() {
   return card('Children’s records', message, body, h('details', {}, h('summary', {}, 'Add a child'), form));
 }
 
-const OTHER_CHILDREN = { names: 'First names', initials: 'Initials only', hidden: '“A friend”' };
+const OTHER_CHILDREN = { initials: 'Initials only', hidden: '“A friend”' };
 const DAYS = {
   retentionDays: 'Keep a leaver’s records for (days)',
   deactivatedRetentionDays: 'Keep a deactivated account for (days)',

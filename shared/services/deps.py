@@ -11,6 +11,7 @@ from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.ports import (
     AccountRepository,
+    AuditArchive,
     AuditEvent,
     AuditLog,
     AuditReader,
@@ -30,6 +31,7 @@ from shared.services.ports import (
     PhotoRepository,
     ResetRequests,
     SettingRepository,
+    UploadQuota,
 )
 
 
@@ -59,6 +61,8 @@ class Deps:
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
     breaches: BreachedPasswords
+    audit_archive: AuditArchive  # the immutable copy of the audit log (S41)
+    upload_quota: UploadQuota  # photos per account per day (S26)
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

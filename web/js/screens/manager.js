@@ -336,7 +336,12 @@ function verifyPanel() {
       const report = await api('GET', '/api/audit/verify');
       if (report.intact) {
         result.className = 'chain-result message info';
-        result.textContent = `Intact: all ${report.checked} entries are as they were written.`;
+        result.textContent = `Intact: all ${report.checked} entries are as they were written, and they match the sealed archive copy.`;
+      } else if (!report.firstBroken && report.archive && report.archive.firstDisagreeing) {
+        const where = report.archive.firstDisagreeing;
+        const when = where.at ? ` (${formatDate(where.at)})` : '';
+        result.className = 'chain-result message error';
+        result.textContent = `Does not match the sealed archive: entry ${where.seq}${when} was changed, removed or added outside the app. Keep this page and contact support.`;
       } else {
         const where = report.firstBroken || {};
         const when = where.at ? ` (${formatDate(where.at)})` : '';

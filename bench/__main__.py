@@ -36,7 +36,7 @@ GOALS_ROUNDTRIPS = {
     # of 300 children and 600 parents (1,200 family rows) takes one round trip more.
     "journal_page": 5,
     "create_observation": 4,
-    "upload_photo": 5,
+    "upload_photo": 6,  # the daily quota's counter write (S26) is the sixth
 }
 GOALS_RATIOS = {
     "journal_page_vs_raw_storage": 1.5,

@@ -106,7 +106,8 @@ audit
     events before the retention cut-off (PartitionKey range of the setting's months, filtered).
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
-from server ids there (S25); every name starts with the setting id.
+from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
+container audit-archive, names {setting}/{YYYY-MM}/{part}.jsonl (shared.storage.audit_archive).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.parts import extra_results, run_alone
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.rooms import room_figures
@@ -30,14 +31,14 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = 20
 GOALS_ROUNDTRIPS = {
     "login": 2,
-    "pin": 3,
+    "pin": 4,  # the sign-in's audit entry is also appended to the immutable archive (S41)
     "session_check": 1,
     # The session check, the policy, the journal partition, and the setting's names (S37): its
     # children and its families, one query each. Azure pages a query every 1,000 rows, so a setting
     # of 300 children and 600 parents (1,200 family rows) takes one round trip more.
     "journal_page": 5,
     "create_observation": 4,
-    "upload_photo": 5,
+    "upload_photo": 6,  # the daily quota's counter write (S26) is the sixth
 }
 GOALS_RATIOS = {
     "journal_page_vs_raw_storage": 1.5,
@@ -244,6 +245,8 @@ def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str,
 
 
 def main() -> int:
+    if (alone := run_alone(sys.argv[1:])) is not None:  # `python -m bench journal` or `memory`
+        return alone
     quick = "--quick" in sys.argv
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
         trips, latency, rss = measure_operations(world)
@@ -259,6 +262,7 @@ def main() -> int:
         "peak_rss_mb": rss,
         "goals": {"roundtrips": GOALS_ROUNDTRIPS, "ratios": GOALS_RATIOS, "load_errors": 0},
     }
+    results.update(extra_results())  # bench/parts.py: the 300-children journal page, photo memory
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
     return 0

@@ -33,4 +33,13 @@ def verify_audit_log(req: func.HttpRequest) -> func.HttpResponse:
     if report.first_broken is not None:
         at = report.first_broken_at.isoformat() if report.first_broken_at else None
         broken = {"seq": report.first_broken, "at": at}
-    return json_response({"intact": report.intact, "checked": report.checked, "firstBroken": broken})
+    archive = report.archive
+    differs = None
+    if archive.first_disagreeing is not None:
+        at = archive.first_disagreeing_at.isoformat() if archive.first_disagreeing_at else None
+        differs = {"seq": archive.first_disagreeing, "at": at}
+    return json_response({
+        "intact": report.intact, "checked": report.checked, "firstBroken": broken,
+        "archive": {"agrees": archive.agrees, "archived": archive.archived, "unarchived": archive.unarchived,
+                    "rewritten": archive.rewritten, "deleted": archive.deleted, "firstDisagreeing": differs},
+    })  # fmt: skip

@@ -39,6 +39,7 @@ STATUS: Mapping[type[errors.JournalError], int] = {
     errors.Conflict: 409,
     errors.ConcurrencyConflict: 409,
     errors.PreconditionFailed: 412,
+    errors.PreconditionRequired: 428,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.TooManyAttempts: 429,

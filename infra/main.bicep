@@ -222,8 +222,8 @@ module roles 'modules/roles.bicep' = {
     containerNames: [
       photoStorage.outputs.photoContainerName
       photoStorage.outputs.exportContainerName
-      photoStorage.outputs.auditContainerName
     ]
+    auditContainerName: photoStorage.outputs.auditContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     keyVaultName: keyVault.outputs.name
   }

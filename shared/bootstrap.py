@@ -20,6 +20,7 @@ from shared.services.deps import Deps
 from shared.storage import keys
 from shared.storage.accounts import TableAccounts
 from shared.storage.audit import TableAudit
+from shared.storage.audit_archive import BlobAuditArchive
 from shared.storage.audit_reader import TableAuditReader
 from shared.storage.child_details import TableChildDetails
 from shared.storage.children import TableChildren
@@ -40,6 +41,7 @@ from shared.storage.queues import (
     QueueResetRequests,
     sweep_poison,
 )
+from shared.storage.quotas import TableUploadQuota
 from shared.storage.retention import TableRetention
 from shared.storage.rooms import TableRooms
 from shared.storage.settings import TableSettings
@@ -56,6 +58,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
     """Wire every port to its Azure Storage adapter."""
     clock = clock or SystemClock()
     photo_blobs = photo_store(clients, clock, https_only=not config.is_local)
+    audit_archive = BlobAuditArchive(clients, create_container=config.is_local)
     return Deps(
         config=config,
         clock=clock,
@@ -63,7 +66,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         accounts=TableAccounts(Table(clients.table(keys.ACCOUNTS))),
         children=TableChildren(Table(clients.table(keys.CHILDREN))),
         links=TableLinks(Table(clients.table(keys.ACCOUNTS))),
-        audit_log=TableAudit(Table(clients.table(keys.AUDIT))),
+        audit_log=TableAudit(Table(clients.table(keys.AUDIT)), audit_archive),
         audit_reader=TableAuditReader(Table(clients.table(keys.AUDIT))),
         outbox=QueueMailOutbox(
             clients, time_to_live=max(config.activation_link_seconds, config.reset_link_seconds)
@@ -87,6 +90,8 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         breaches=breached_passwords(config.pwned_passwords_url),
         rooms=TableRooms(Table(clients.table(keys.ROOMS))),
         child_details=TableChildDetails(Table(clients.table(keys.CHILD_DETAILS))),
+        audit_archive=audit_archive,
+        upload_quota=TableUploadQuota(Table(clients.table(keys.ACCOUNTS))),
     )
 
 

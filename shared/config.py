@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from shared.domain.errors import JournalError
+from shared.domain.quotas import PARENT_PHOTOS_PER_DAY, STAFF_PHOTOS_PER_DAY
 from shared.domain.throttle import VERIFIES_PER_CLIENT_MINUTE
 
 AZURITE_CONNECTION = (
@@ -88,6 +89,8 @@ class Config:
     reset_link_seconds: int = 60 * 60
     activation_link_seconds: int = 72 * 60 * 60
     photo_max_bytes: int = 10 * 1024 * 1024
+    photos_per_day_parent: int = PARENT_PHOTOS_PER_DAY  # S26
+    photos_per_day_staff: int = STAFF_PHOTOS_PER_DAY  # S26
     pwned_passwords_url: str | None = None  # None: no breach API is asked
     verifies_per_client_minute: int = VERIFIES_PER_CLIENT_MINUTE  # S10, per instance
     var_dir: Path = field(default=ROOT / "var")
@@ -150,6 +153,8 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         reset_link_seconds=_int(env, "JOURNAL_RESET_LINK_SECONDS", 60 * 60),
         activation_link_seconds=_int(env, "JOURNAL_ACTIVATION_LINK_SECONDS", 72 * 60 * 60),
         photo_max_bytes=_int(env, "JOURNAL_PHOTO_MAX_BYTES", 10 * 1024 * 1024),
+        photos_per_day_parent=_int(env, "JOURNAL_PHOTOS_PER_DAY_PARENT", PARENT_PHOTOS_PER_DAY),
+        photos_per_day_staff=_int(env, "JOURNAL_PHOTOS_PER_DAY_STAFF", STAFF_PHOTOS_PER_DAY),
         verifies_per_client_minute=_int(
             env, "JOURNAL_VERIFIES_PER_CLIENT_MINUTE", VERIFIES_PER_CLIENT_MINUTE
         ),

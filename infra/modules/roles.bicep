@@ -8,9 +8,12 @@
 //   It reaches only this account, which holds no journal data.
 // - Photo account: Storage Blob Delegator at the account, which is only
 //   generateUserDelegationKey (a user delegation key is account-wide by definition), plus Storage
-//   Blob Data Contributor on the photo, export and audit-archive containers alone. A SAS grants at
-//   most what the signer's data role allows on the blob, so no SAS can reach another container.
-//   The audit archive's retention policy stops that role rewriting or deleting audit entries.
+//   Blob Data Contributor on the photo and export containers alone. A SAS grants at most what the
+//   signer's data role allows on the blob, so no SAS can reach another container.
+// - Audit archive container: a custom role with only read, write and add (append block) on its
+//   blobs: the app appends audit entries and reads them back for the manager's check, and can
+//   delete nothing (no blobs/delete data action, no container action). The container's retention
+//   policy (protected append writes) stops any rewrite of what is there.
 // - Data account: Storage Table Data Contributor and Storage Queue Data Contributor.
 
 @description('Principal (object) id of the user-assigned managed identity.')
@@ -25,8 +28,11 @@ param dataStorageName string
 @description('Name of the storage account that holds the photo, export and audit-archive blobs.')
 param photoStorageName string
 
-@description('Names of the blob containers the app reads and writes.')
+@description('Names of the blob containers the app reads, writes and deletes in (photos, exports).')
 param containerNames array
+
+@description('Name of the audit archive container, which the app may only append to and read.')
+param auditContainerName string
 
 @description('Name of the Application Insights component the app sends telemetry to.')
 param applicationInsightsName string
@@ -63,6 +69,11 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   parent: photoBlobService
   name: containerName
 }]
+
+resource auditContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = {
+  parent: photoBlobService
+  name: auditContainerName
+}
 
 resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: applicationInsightsName
@@ -104,6 +115,42 @@ resource containerDataContributor 'Microsoft.Authorization/roleAssignments@2022-
     description: 'Storage Blob Data Contributor: the ${containerName} container only'
   }
 }]
+
+// Append-only on the audit archive: no built-in data role lacks delete, so the app gets its own.
+resource auditArchiveAppender 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, 'journal-audit-archive-appender')
+  properties: {
+    roleName: 'Journal audit archive appender (${resourceGroup().name})'
+    description: 'Create append blobs, append blocks and read them back; never delete or change a container.'
+    type: 'CustomRole'
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
+        ]
+        notDataActions: []
+      }
+    ]
+    assignableScopes: [
+      resourceGroup().id
+    ]
+  }
+}
+
+resource auditArchiveAppend 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(auditContainer.id, principalId, 'journal-audit-archive-appender')
+  scope: auditContainer
+  properties: {
+    roleDefinitionId: auditArchiveAppender.id
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: 'Journal audit archive appender: append to and read the audit-archive container only'
+  }
+}
 
 resource dataTableContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(dataStorage.id, principalId, tableDataContributor)

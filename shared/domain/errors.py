@@ -53,6 +53,12 @@ class PreconditionFailed(JournalError):
     code = "precondition_failed"
 
 
+class PreconditionRequired(JournalError):
+    """The change must name the version it was made from (If-Match), and this one named none."""
+
+    code = "precondition_required"
+
+
 class TooManyAttempts(JournalError):
     """The caller must wait before trying again."""
 

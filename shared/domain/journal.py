@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from shared.domain.errors import InvalidInput, PreconditionFailed
+from shared.domain.errors import InvalidInput, PreconditionFailed, PreconditionRequired
 from shared.domain.identifiers import is_id
 from shared.domain.observations import Area
 from shared.domain.redaction import NamedChild
@@ -93,9 +93,11 @@ def clean_next_steps(raw: object) -> str:
 
 
 def require_version(expected: str | None, etag: str | None) -> None:
-    """An edit of an observation must name the version it was made from; only the current one."""
+    """An edit of an observation must name the version it was made from; only the current one.
+
+    Naming none is 428 (RFC 6585), not a bad request: the body may be fine, the version is missing."""
     if expected is None:
-        raise InvalidInput("Send the If-Match header with the ETag you read.", field="If-Match")
+        raise PreconditionRequired("Send the If-Match header with the ETag you read.", field="If-Match")
     if expected != (etag or ""):
         raise PreconditionFailed(STALE_OBSERVATION)
 

@@ -21,12 +21,12 @@ What a mention shows a parent:
     alone stays when one of the parent's children is a Smith (siblings, cousins); "Mia" alone stays
     when one of them is called Mia; "Mia Brown" never does unless it is theirs. A word that is one
     child's first name and another's surname is read as a first name.
-  - another child as the setting's `other_children` policy says: "names" shows their first (or
-    preferred) name and never their surname; "initials" shows "O. S." (a surname alone "S."); and
-    "hidden" shows "a friend". When the written form fits several children the parent could tell
-    apart, the mention falls back to what they share ("M.") or to "a friend". A surname alone
-    after "the" reads as what it stands for: "the Smiths" -> "the friends", "The Smith twins" ->
-    "The twins" (never "the a friend").
+  - another child as the setting's `other_children` policy says: "initials" shows "O. S." (a
+    surname alone "S.") and "hidden" shows "a friend"; never a first name or surname (S37). When
+    the written form fits several children the parent could tell apart, the mention falls back
+    to what they share ("M.") or to "a friend". A surname alone after "the" reads as what it
+    stands for: "the Smiths" -> "the friends", "The Smith twins" -> "The twins" (never "the a
+    friend").
   - another family's parent as "a parent", in every form; a word that is a parent's name and also
     a child's is read as the child's, unless a title ("Mrs Smith") says it is an adult.
 The result is plain text: names are data, never markup, and the client escapes them.
@@ -100,8 +100,6 @@ def initials(child: NamedChild) -> str:
 
 def shown_name(child: NamedChild, policy: OtherChildren) -> str:
     """How another family's child appears under the setting's policy."""
-    if policy is OtherChildren.NAMES:
-        return child.first_name
     if policy is OtherChildren.INITIALS:
         return initials(child)
     return A_FRIEND
@@ -121,7 +119,6 @@ _KINDS = (Kind.SURNAME, Kind.GIVEN, Kind.FULL)
 class _Form(NamedTuple):
     person: int  # index into SettingNames._people
     kind: Kind
-    given: str  # what the "names" policy shows for it
     initials: str  # what the "initials" policy shows for it
 
 
@@ -231,13 +228,13 @@ class SettingNames:
                     continue
                 full = _initials(given, last)
                 for part in (given, *given.replace("-", " ").split()):
-                    forms.setdefault(part, _Form(index, Kind.GIVEN, given, full))
+                    forms.setdefault(part, _Form(index, Kind.GIVEN, full))
                 if last:
-                    forms[f"{given} {last}"] = _Form(index, Kind.FULL, given, full)
+                    forms[f"{given} {last}"] = _Form(index, Kind.FULL, full)
                     if initial := _initial(given):
-                        forms[f"{initial}. {last}"] = _Form(index, Kind.FULL, given, full)
+                        forms[f"{initial}. {last}"] = _Form(index, Kind.FULL, full)
             if last:
-                surname = _Form(index, Kind.SURNAME, "", _initials(last, ""))
+                surname = _Form(index, Kind.SURNAME, _initials(last, ""))
                 for part in (last, *last.replace("-", " ").split()):
                     forms.setdefault(part, surname)
             add(forms)
@@ -249,7 +246,7 @@ class SettingNames:
                 parts = parts[1:]  # "Dr Anna Smith": the title is not a name of hers
             if not parts:
                 continue
-            as_surname, as_given, as_full = (_Form(index, k, "", "") for k in _KINDS)
+            as_surname, as_given, as_full = (_Form(index, k, "") for k in _KINDS)
             forms = {parts[0]: as_given}
             if len(parts) > 1:
                 forms[" ".join(parts)] = as_full
@@ -468,9 +465,6 @@ def _after_the(text: str, mention: Mention, shown: str) -> str:
 
 def _for_children(forms: Sequence[_Form], policy: OtherChildren) -> str:
     kind = forms[0].kind
-    if policy is OtherChildren.NAMES and kind is not Kind.SURNAME:
-        given = {f.given for f in forms}
-        return given.pop() if len(given) == 1 else A_FRIEND
     if policy is OtherChildren.INITIALS:
         shown = {f.initials for f in forms}
         if len(shown) == 1:

@@ -46,7 +46,7 @@ def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:
             updates["other_children"] = OtherChildren(change.other_children)
         except ValueError:
             raise InvalidInput(
-                "Choose how other children appear to parents: names, initials or hidden.",
+                "Choose how other children appear to parents: initials or hidden.",
                 field="other_children",
             ) from None
     for name in _FLAGS:

@@ -18,11 +18,22 @@ RETENTION_MAX_DAYS = 3650
 
 
 class OtherChildren(StrEnum):
-    """How other children in a group observation appear to a parent."""
+    """How other children in a group observation appear to a parent: never by name (S37)."""
 
-    NAMES = "names"
     INITIALS = "initials"
     HIDDEN = "hidden"  # shown as "a friend"
+
+    @classmethod
+    def stored(cls, value: object) -> OtherChildren:
+        """The policy a stored value stands for. A setting saved under the retired "names" option
+        (other children's first names, which S37 forbids) reads as the nearest compliant one,
+        initials; anything unreadable as the strictest, hidden."""
+        if value == "names":
+            return cls.INITIALS
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.HIDDEN
 
 
 @dataclass

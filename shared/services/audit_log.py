@@ -3,7 +3,8 @@
 The log is partitioned by setting and month, so a search walks month partitions from the newest
 back. Where it stopped travels to the client as an opaque cursor, which is checked on return:
 it must be well formed, belong to the caller's setting and to the same search, or it is refused.
-Managers can also verify the setting's hash chain (S41, shared.domain.audit_chain).
+Managers can also verify the setting's hash chain (S41, shared.domain.audit_chain) and compare it
+with the immutable archive's copy (shared.domain.audit_archive).
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from shared.domain.access import require_manager
+from shared.domain.audit_archive import ArchiveReport, compare_archive
 from shared.domain.audit_chain import ChainReport, verify_chain
 from shared.domain.errors import InvalidInput
 from shared.domain.identifiers import is_id
 from shared.domain.people import Principal
 from shared.domain.policy import AUDIT_RETENTION_DAYS
+from shared.domain.retention import cutoff
 from shared.services.deps import Deps
 from shared.services.ports import AuditEvent
 
@@ -83,15 +86,44 @@ def read_audit(
     return AuditResults(events, _seal(principal.setting_id, search, month, token) if more else None)
 
 
-def verify_audit(deps: Deps, principal: Principal) -> ChainReport:
-    """Check the caller's setting's whole audit chain (S41), for its managers; the check is audited."""
+@dataclass(frozen=True)
+class AuditCheck:
+    """The chain's own check and its comparison with the immutable archive (S41)."""
+
+    chain: ChainReport
+    archive: ArchiveReport
+
+    @property
+    def intact(self) -> bool:
+        return self.chain.intact and self.archive.agrees
+
+    @property
+    def checked(self) -> int:
+        return self.chain.checked
+
+    @property
+    def first_broken(self) -> int | None:
+        return self.chain.first_broken
+
+    @property
+    def first_broken_at(self) -> datetime | None:
+        return self.chain.first_broken_at
+
+
+def verify_audit(deps: Deps, principal: Principal) -> AuditCheck:
+    """Check the caller's setting's whole audit chain, and that it agrees with the archive's copy
+    from the retention cut-off on (S41), for its managers; the check is audited."""
     require_manager(principal)
     links, head = deps.audit_reader.chain(principal.setting_id)
-    report = verify_chain(links, head)
-    outcome = "intact" if report.intact else "broken"
+    setting = deps.settings.get(principal.setting_id)
+    days = setting.audit_retention_days if setting else AUDIT_RETENTION_DAYS[1]
+    kept_since = cutoff(deps.clock.now(), days)
+    archived = deps.audit_archive.links(principal.setting_id, kept_since)
+    check = AuditCheck(verify_chain(links, head), compare_archive(links, archived, kept_since))
+    outcome = "intact" if check.intact else "broken"
     deps.audit(principal.setting_id, principal.user_id, "audit.verify", principal.setting_id, outcome,
-               f"checked={report.checked}")  # fmt: skip
-    return report
+               f"checked={check.checked} archived={check.archive.archived}")  # fmt: skip
+    return check
 
 
 def _search(deps: Deps, since: object, until: object, actor: object, action: object) -> AuditSearch:

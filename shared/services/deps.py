@@ -11,6 +11,7 @@ from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.ports import (
     AccountRepository,
+    AuditArchive,
     AuditEvent,
     AuditLog,
     AuditReader,
@@ -32,6 +33,7 @@ from shared.services.ports import (
     ResetRequests,
     RoomRepository,
     SettingRepository,
+    UploadQuota,
 )
 
 
@@ -63,6 +65,8 @@ class Deps:
     breaches: BreachedPasswords
     rooms: RoomRepository
     child_details: ChildDetailsRepository
+    audit_archive: AuditArchive  # the immutable copy of the audit log (S41)
+    upload_quota: UploadQuota  # photos per account per day (S26)
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -140,7 +140,8 @@ def reader_for(
     """The reader's name rights: a parent's linked children, as read for this request (S24), which
     should include one of the `wanted` children."""
     if principal.role is not Role.PARENT:
-        return Reader(principal.user_id, False, frozenset(), OtherChildren.NAMES)
+        # Staff read every text as written; the policy applies to parents only.
+        return Reader(principal.user_id, False, frozenset(), OtherChildren.INITIALS)
     own = access.readable_children(deps, principal, wanted)
     policy = setting.other_children if setting else other_children_policy(deps, principal.setting_id)
     return Reader(principal.user_id, True, own, policy, lambda: setting_names(deps, principal.setting_id))

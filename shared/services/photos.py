@@ -30,6 +30,7 @@ from shared.domain.photos import (
 from shared.media.images import ProcessedPhoto, Rendition, process_photo
 from shared.services import access, moments, observations
 from shared.services.deps import Deps
+from shared.services.upload_quota import counted_upload
 
 log = logging.getLogger("journal")
 
@@ -48,7 +49,8 @@ class Upload:
 def upload_photo(deps: Deps, principal: Principal, observation_id: str, upload: Upload) -> Photo:
     """Check, re-encode and store a photo, and attach it to the observation.
 
-    Refuses an oversized body (413) before anything is decoded (S26). Stores only the re-encoded
+    Refuses an oversized body (413) before anything is decoded (S26), and a photo over the account's
+    daily quota (429, S26, shared.services.upload_quota). Stores only the re-encoded
     display size and thumbnail (S27). The photo's row and the observation listing it are one atomic
     write, after both blobs: if any step fails the blobs are deleted again, and a process that dies
     before that write leaves only blobs that no row owns, which the nightly purge sweeps.
@@ -56,9 +58,12 @@ def upload_photo(deps: Deps, principal: Principal, observation_id: str, upload: 
     _refuse_oversized(deps.config.photo_max_bytes, upload)
     _refuse_declared_type(upload.declared_type)
     observation = access.editable_observation(deps, principal, observation_id)
-    processed = process_photo(upload.body)
-    photo = _new_photo(deps, principal, observation.setting_id, observation.observation_id, processed)
-    _store(deps, photo, processed, lambda: observations.add_photo(deps, observation, photo), own_row=False)
+    with counted_upload(deps, principal):
+        processed = process_photo(upload.body)
+        photo = _new_photo(deps, principal, observation.setting_id, observation.observation_id, processed)
+        _store(
+            deps, photo, processed, lambda: observations.add_photo(deps, observation, photo), own_row=False
+        )
     return photo
 
 
@@ -75,15 +80,16 @@ def upload_moment_photo(
     _refuse_oversized(deps.config.photo_max_bytes, upload)
     _refuse_declared_type(upload.declared_type)
     moment = moments.moment_taking_photos(deps, principal, child_id, moment_id)
-    processed = process_photo(upload.body)
-    owner = moment_owner(moment.child_id, moment.moment_id)
-    photo = _new_photo(deps, principal, moment.setting_id, owner, processed)
+    with counted_upload(deps, principal):
+        processed = process_photo(upload.body)
+        owner = moment_owner(moment.child_id, moment.moment_id)
+        photo = _new_photo(deps, principal, moment.setting_id, owner, processed)
 
-    def save() -> None:
-        deps.photos.add(photo)
-        moments.attach_photo(deps, moment, photo.photo_id)
+        def save() -> None:
+            deps.photos.add(photo)
+            moments.attach_photo(deps, moment, photo.photo_id)
 
-    _store(deps, photo, processed, save, own_row=True)
+        _store(deps, photo, processed, save, own_row=True)
     return photo
 
 

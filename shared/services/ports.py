@@ -184,6 +184,7 @@ class AccountSweep:
     links_cleared: int
     deactivated: list[tuple[str, datetime | None]]
     probes_removed: int = 0  # expired rows of failed sign-ins on addresses with no account
+    upload_counters_removed: int = 0  # expired daily photo counters (S26)
 
 
 class RetentionStore(Protocol):
@@ -548,3 +549,27 @@ class ChildDetailsRepository(Protocol):
     def save_policy(self, policy: TrackerPolicy) -> TrackerPolicy:
         """Create (no ETag) or replace the version read (ConcurrencyConflict)."""
         ...
+
+
+class AuditArchive(Protocol):
+    """A write-once copy of the chained audit log (S41): in Azure, a container under a time-based
+    retention policy that the app identity can append to but neither rewrite nor delete. Nothing
+    but the manager's chain check reads it back; no route serves it."""
+
+    def append(self, link: ChainLink) -> None:
+        """Add one chained entry; what is there already is never changed."""
+
+    def links(self, setting_id: str, since: datetime) -> Sequence[ChainLink]:
+        """The setting's archived entries of the months from `since`'s month on (any order)."""
+        ...
+
+
+class UploadQuota(Protocol):
+    """Photos each account uploaded on one UTC day (S26): a counter that a burst cannot outrun."""
+
+    def reserve(self, setting_id: str, user_id: str, day: date, limit: int, expires_at: datetime) -> bool:
+        """Count one more upload unless `limit` are counted already (False then, nothing counted)."""
+        ...
+
+    def release(self, setting_id: str, user_id: str, day: date) -> None:
+        """Give back one counted upload (it was refused before anything was stored)."""

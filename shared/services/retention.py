@@ -101,6 +101,7 @@ def _sweep_accounts(
     report.add("sessions", swept.sessions_ended)
     report.add("links", swept.links_cleared)
     report.add("probes", swept.probes_removed)
+    report.add("upload_counters", swept.upload_counters_removed)
     for user_id, deactivated_at in swept.deactivated:
         if deactivated_at is None:
             store.mark_deactivated(setting.setting_id, user_id, now)

@@ -7,7 +7,8 @@ on (guarded by its ETag, or created on the month's first entry) and creates the 
 parallel appends cannot take the same sequence number; the loser re-reads the head and tries
 again. Cost: one storage request per append when this process wrote the month's head last (its
 ETag is remembered), two when another writer did (read the head, then the transaction), against
-one before the chain; more only when appends of the same setting collide.
+one before the chain; more only when appends of the same setting collide. Each entry is then
+appended to the immutable archive as well (one more request, shared.storage.audit_archive).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import time
 import zlib
 from dataclasses import replace
 
-from shared.domain.audit_chain import GENESIS, link_hash, to_millisecond
+from shared.domain.audit_chain import GENESIS, ChainLink, link_hash, to_millisecond
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.services.ports import AuditEvent
+from shared.services.ports import AuditArchive, AuditEvent
 from shared.storage import keys
 from shared.storage.tables import Operation, Table
 
@@ -33,8 +34,10 @@ _CACHED_MONTHS = 10_000  # a few hundred bytes each; cleared rather than grown w
 class TableAudit:
     """The AuditLog port over Azure Table Storage."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, archive: AuditArchive | None = None) -> None:
+        """`archive`: where each entry is also written once it is in the table (S41)."""
         self._table = table
+        self._archive = archive
         # The head this process last wrote, per month: its next append can skip the read, and the
         # ETag still guards it (another writer moving the head on makes the transaction fail).
         self._heads: dict[str, tuple[int, str, str]] = {}
@@ -98,3 +101,11 @@ class TableAudit:
             if len(self._heads) > _CACHED_MONTHS:
                 self._heads.clear()
             self._heads[partition] = (seq, digest, new_etags[0])
+        if self._archive is not None:
+            # After the table write, so the archive never holds an entry the chain lost a race for.
+            self._archive.append(
+                ChainLink(
+                    seq, prev, digest, event.at, event.setting_id, event.actor, event.action,
+                    event.target, event.outcome, event.detail,
+                )
+            )  # fmt: skip

@@ -25,6 +25,7 @@ accounts
                   email~{sha256(email)}                who owns an address in the setting
                   guard~managers                       serialises every loss of a manager
                   probe~{hmac(address)}                failed sign-ins on an address with no account
+                  user~{user}~uploads~{YYYYMMDD}       photos the account uploaded that day (S26)
     A setting's people share one partition: an account with its e-mail index row is one
     transaction (addresses stay unique), "end every session" goes in the same transaction as
     the account change that requires it (S18), both rows of a link are written together, and
@@ -42,6 +43,9 @@ accounts
     A probe row (S9, S10) is keyed by an HMAC of the address under a key from config, so it
     never names the address; it lives in the setting's partition, is read in the same query as
     the account by e-mail, expires, and the nightly sweep of the partition removes it.
+    An uploads row (S26) counts one account's photos of one UTC day under its ETag (point read,
+    then a guarded write); it sorts under the account, so erasing the account takes it, and it
+    expires the next day, when the nightly sweep removes it.
 
 children
     PartitionKey  {setting}
@@ -126,7 +130,8 @@ childdetails
     for forgetting sex when the policy stops recording it (range "child~").
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
-from server ids there (S25); every name starts with the setting id.
+from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
+container audit-archive, names {setting}/{YYYY-MM}/{part}.jsonl (shared.storage.audit_archive).
 """
 
 from __future__ import annotations
@@ -272,6 +277,11 @@ def is_email_row(row_key: str) -> bool:
 def parent_link_row(parent_id: str, child_id: str) -> str:
     """A parent's link to a child, keyed under the parent's account (read by the session check)."""
     return f"{children_of(parent_id)}{child_id}"
+
+
+def uploads_row(user_id: str, day: date) -> str:
+    """The row counting an account's photo uploads on one UTC day (S26)."""
+    return f"{account_row(user_id)}~uploads~{day.strftime('%Y%m%d')}"
 
 
 def children_of(parent_id: str) -> str:

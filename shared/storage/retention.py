@@ -14,6 +14,7 @@ from shared.domain.settings import Setting
 from shared.services.ports import AccountSweep
 from shared.storage import keys
 from shared.storage.leavers import TableLeavers
+from shared.storage.quotas import UPLOADS_KIND
 from shared.storage.settings import to_setting
 from shared.storage.tables import Entity, Operation, Table
 
@@ -37,15 +38,21 @@ class TableRetention:
     def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
         """One read of the setting's accounts and sessions: end the expired sessions (S17), forget
         expired link digests (S8: nothing usable lingers), remove expired rows of failed sign-ins
-        on unknown addresses (S10) and list the deactivated accounts."""
+        on unknown addresses (S10) and expired daily upload counters (S26), and list the deactivated
+        accounts."""
         sessions: list[Entity] = []
         accounts: list[Entity] = []
         probes: list[Entity] = []
+        uploads: list[Entity] = []
         for row in self._accounts.query(
-            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account or Kind eq @probe )",
-            {"setting": setting_id, "session": "session", "account": "account", "probe": "probe"},
-        ):
-            {"session": sessions, "account": accounts}.get(row["Kind"], probes).append(row)
+            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account or Kind eq @probe"
+            " or Kind eq @uploads )",
+            {"setting": setting_id, "session": "session", "account": "account", "probe": "probe",
+             "uploads": UPLOADS_KIND},
+        ):  # fmt: skip
+            {"session": sessions, "account": accounts, UPLOADS_KIND: uploads}.get(row["Kind"], probes).append(
+                row
+            )
         expired = [
             row
             for row in sessions
@@ -55,6 +62,9 @@ class TableRetention:
             sessions_ended=self._delete(setting_id, expired),
             probes_removed=self._delete(
                 setting_id, [row for row in probes if not row.get("ExpiresAt") or row["ExpiresAt"] <= now]
+            ),
+            upload_counters_removed=self._delete(
+                setting_id, [row for row in uploads if not row.get("ExpiresAt") or row["ExpiresAt"] <= now]
             ),
             links_cleared=sum(self._forget_expired_link(row, now) for row in accounts),
             deactivated=[

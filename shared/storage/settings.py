@@ -56,7 +56,7 @@ def to_setting(row: Entity) -> Setting:
         email_domain=row.get("EmailDomain") or None,
         retention_days=int(row["RetentionDays"]),
         created_at=row["CreatedAt"],
-        other_children=OtherChildren(row.get("OtherChildren", OtherChildren.INITIALS.value)),
+        other_children=OtherChildren.stored(row.get("OtherChildren", OtherChildren.INITIALS.value)),
         approval_required=bool(row.get("ApprovalRequired", True)),
         key_children_only=bool(row.get("KeyChildrenOnly", False)),
         export_window_days=int(row.get("ExportWindowDays", 30)),

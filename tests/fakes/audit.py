@@ -14,6 +14,7 @@ from datetime import datetime
 
 from shared.domain.audit_chain import GENESIS, ChainHead, ChainLink, link_hash, to_millisecond
 from shared.services.ports import AuditEvent, AuditPage
+from tests.fakes.audit_archive import MemoryAuditArchive
 from tests.fakes.rows import millis
 
 _MAX_MS = 10**13
@@ -26,7 +27,8 @@ def _partition(setting_id: str, year: int, month: int) -> str:
 class MemoryAudit:
     """Both ports over one store: what `record` appends, `page` reads back."""
 
-    def __init__(self) -> None:
+    def __init__(self, archive: MemoryAuditArchive | None = None) -> None:
+        self._archive = archive
         self._lock = threading.RLock()
         self._partitions: dict[str, dict[str, AuditEvent]] = {}
         self._links: dict[str, list[ChainLink]] = {}
@@ -43,9 +45,10 @@ class MemoryAudit:
                 at=event.at, setting_id=event.setting_id, actor=event.actor, action=event.action,
                 target=event.target, outcome=event.outcome, detail=event.detail,
             )  # fmt: skip
-            chain.append(
-                ChainLink(seq=seq, prev=prev, hash=link_hash(seq=seq, prev=prev, **fields), **fields)
-            )
+            link = ChainLink(seq=seq, prev=prev, hash=link_hash(seq=seq, prev=prev, **fields), **fields)
+            chain.append(link)
+            if self._archive is not None:
+                self._archive.append(link)
 
     def chain(self, setting_id: str) -> tuple[Sequence[ChainLink], Mapping[str, ChainHead]]:
         prefix = f"{setting_id}~"

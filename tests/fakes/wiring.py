@@ -15,6 +15,7 @@ from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from tests.fakes.accounts import MemoryAccounts
 from tests.fakes.audit import MemoryAudit
+from tests.fakes.audit_archive import MemoryAuditArchive
 from tests.fakes.blobs import (
     MemoryContainer,
     MemoryExportFiles,
@@ -32,6 +33,7 @@ from tests.fakes.moments import MemoryMoments
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
+from tests.fakes.quotas import MemoryUploadQuota
 from tests.fakes.rooms import MemoryChildDetails, MemoryRooms
 from tests.fakes.settings import MemorySettings
 
@@ -56,7 +58,8 @@ def build(config: Config, clock: Clock) -> Fakes:
     photo_blobs, export_blobs = photo_container(clock), export_container(clock)
     photos = MemoryPhotos(photo_blobs)
     journal = MemoryJournal()
-    audit = MemoryAudit()
+    audit_archive = MemoryAuditArchive()
+    audit = MemoryAudit(audit_archive)
     outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
     link_mails = MemoryLinkMails()
     deps = Deps(
@@ -86,5 +89,7 @@ def build(config: Config, clock: Clock) -> Fakes:
         breaches=MemoryBreaches(),
         rooms=MemoryRooms(),
         child_details=MemoryChildDetails(),
+        audit_archive=audit_archive,
+        upload_quota=MemoryUploadQuota(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -19,13 +19,15 @@ def _submitted(nursery: Nursery) -> tuple[str, str]:
     return observation_id, submitted.headers["ETag"]
 
 
-def test_publish_without_if_match_is_400_and_with_a_stale_version_is_412(api: Api) -> None:
+def test_publish_without_if_match_is_428_and_with_a_stale_version_is_412(api: Api) -> None:
     nursery = Nursery(api)
     observation_id, seen = _submitted(nursery)
     path = f"/api/observations/{observation_id}"
     missing = api.post(f"{path}/publish")
-    assert missing.status_code == 400
+    assert missing.status_code == 428
+    assert missing.json()["error"]["code"] == "precondition_required"
     assert missing.json()["error"]["field"] == "If-Match"
+    assert api.get(path).json()["observation"]["status"] == "submitted"  # nothing was published
     changed = api.call("PATCH", path, {"text": "Mia counted to twenty."}, headers={"If-Match": seen})
     assert changed.status_code == 200, changed.text
     assert api.post(f"{path}/publish", headers={"If-Match": seen}).status_code == 412
@@ -38,7 +40,7 @@ def test_a_manager_returns_an_observation_for_changes_and_the_note_reaches_the_d
     nursery = Nursery(api)
     observation_id, seen = _submitted(nursery)
     path = f"/api/observations/{observation_id}/return"
-    assert api.post(path, {"note": "Say which numbers."}).status_code == 400  # no If-Match
+    assert api.post(path, {"note": "Say which numbers."}).status_code == 428  # no If-Match
     returned = api.post(path, {"note": "Say which numbers."}, headers={"If-Match": seen})
     assert returned.status_code == 200, returned.text
     assert returned.json()["observation"]["status"] == "draft"

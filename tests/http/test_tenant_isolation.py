@@ -496,7 +496,7 @@ BODY_OVERRIDES: Mapping[tuple[str, str], Callable[[Mapping[str, str]], dict[str,
     ("PATCH", "/api/observations/{id}"): lambda ids: {"text": "Rewritten by an outsider"},
     ("PATCH", "/api/staff/{id}"): lambda ids: {"role": MANAGER},
     ("PATCH", "/api/parents/{id}"): lambda ids: {"email": f"probe-{secrets.token_hex(4)}@outsider.example"},
-    ("PATCH", "/api/setting"): lambda ids: {"otherChildren": "names"},
+    ("PATCH", "/api/setting"): lambda ids: {"otherChildren": "initials"},
     ("POST", "/api/auth/password"): lambda ids: {
         "currentPassword": "not my password at all",
         "newPassword": "quartz heron bramble sonnet",

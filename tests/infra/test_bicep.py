@@ -41,6 +41,8 @@ BLOB_DELEGATOR = "db58b8e5-c6ad-4a2a-8342-4190687cbf4a"
 QUEUE_DATA_CONTRIBUTOR = "974c5e8b-45b9-4653-ba55-5f855dd0fb88"
 MONITORING_METRICS_PUBLISHER = "3913510d-42f4-4e42-8a64-420c390055eb"
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+# The app's own role on the audit archive, defined in roles.bicep (S41): append and read, no delete.
+AUDIT_APPENDER = "custom:auditArchiveAppender"
 # (role, type of the resource it is scoped to, symbol of that resource in roles.bicep). Least
 # privilege, AZURE-NOTES "Roles for user delegation SAS": Delegator at the photo account, Blob Data
 # Contributor on its containers only, Blob Data Owner only on the host's own account.
@@ -48,6 +50,7 @@ EXPECTED_ROLES = {
     (BLOB_DATA_OWNER, "Microsoft.Storage/storageAccounts", "hostStorage"),
     (BLOB_DELEGATOR, "Microsoft.Storage/storageAccounts", "photoStorage"),
     (BLOB_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts/blobServices/containers", "containers"),
+    (AUDIT_APPENDER, "Microsoft.Storage/storageAccounts/blobServices/containers", "auditContainer"),
     (TABLE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts", "dataStorage"),
     (QUEUE_DATA_CONTRIBUTOR, "Microsoft.Storage/storageAccounts", "dataStorage"),
     (MONITORING_METRICS_PUBLISHER, "Microsoft.Insights/components", "applicationInsights"),
@@ -81,6 +84,8 @@ DEFAULTED_SETTINGS = {
     "JOURNAL_RESET_LINK_SECONDS": "S13",
     "JOURNAL_ACTIVATION_LINK_SECONDS": "S13",
     "JOURNAL_PHOTO_MAX_BYTES": "S26",
+    "JOURNAL_PHOTOS_PER_DAY_PARENT": "S26",
+    "JOURNAL_PHOTOS_PER_DAY_STAFF": "S26",
     "JOURNAL_PWNED_PASSWORDS_URL": "S2",
     "JOURNAL_VERIFIES_PER_CLIENT_MINUTE": "S10",
 }
@@ -749,7 +754,15 @@ def test_mail_settings_may_be_left_empty_at_provisioning_and_the_readme_says_wha
 
 
 def _role_id(path: Path, assignment: dict[str, Any]) -> str:
-    role = assignment["properties"]["roleDefinitionId"]["function"]
+    """A built-in role's id, or "custom:<symbol>" for a role defined beside the assignment."""
+    reference = assignment["properties"]["roleDefinitionId"]
+    if "operator" in reference:
+        operands = reference["operator"]["operands"]
+        defined = parse(path)["resources"][operands["operand_1"]]
+        assert defined["type"] == "Microsoft.Authorization/roleDefinitions" and not defined["existing"]
+        assert operands["operand_2"] == "id"
+        return f"custom:{operands['operand_1']}"
+    role = reference["function"]
     assert role["type"] == "subscription_resource_id", "role id must be a built-in role"
     assert role["parameters"]["resource_type"] == "Microsoft.Authorization/roleDefinitions"
     name = role["parameters"]["resource_name_1"]
@@ -778,16 +791,34 @@ def test_s41_the_identity_holds_exactly_the_least_roles_each_on_its_own_resource
     assert granted == EXPECTED_ROLES
 
 
-def test_s41_blob_data_contributor_reaches_only_the_photo_export_and_audit_containers() -> None:
-    passed = main_module("roles")["config"]["params"]["containerNames"]
-    assert [render(name) for name in passed] == [
+def test_s41_blob_data_contributor_reaches_only_the_photo_and_export_containers() -> None:
+    params = main_module("roles")["config"]["params"]
+    assert [render(name) for name in params["containerNames"]] == [
         "photoStorage.outputs.photoContainerName",
         "photoStorage.outputs.exportContainerName",
-        "photoStorage.outputs.auditContainerName",
     ]
+    assert render(params["auditContainerName"]) == "photoStorage.outputs.auditContainerName"
     roles = parse(INFRA / "modules" / "roles.bicep")["resources"]
     assert render(roles["photoBlobService"]["config"]["parent"]) == "photoStorage"
     assert roles["containers"]["config"]["config"]["parent"] == "photoBlobService"
+    assert roles["auditContainer"]["config"]["parent"] == "photoBlobService"
+
+
+def test_s41_the_app_may_only_append_to_and_read_the_audit_archive_never_delete() -> None:
+    path = INFRA / "modules" / "roles.bicep"
+    (definition,) = [c for p, _, c in resources("Microsoft.Authorization/roleDefinitions") if p == path]
+    (permissions,) = definition["properties"]["permissions"]
+    blobs = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs"
+    assert sorted(permissions["dataActions"]) == sorted(
+        [f"{blobs}/read", f"{blobs}/write", f"{blobs}/add/action"]
+    )
+    assert permissions["actions"] == [] and definition["properties"]["type"] == "CustomRole"
+    assert not any("delete" in action.lower() or "*" in action for action in permissions["dataActions"])
+    assigned = [
+        (a["scope"], _role_id(p, a)) for p, _, a in resources("Microsoft.Authorization/roleAssignments")
+        if _role_id(p, a) == AUDIT_APPENDER
+    ]  # fmt: skip
+    assert assigned == [("auditContainer", AUDIT_APPENDER)]
 
 
 def test_s41_blob_data_owner_is_held_only_on_the_host_storage_account() -> None:

@@ -13,10 +13,10 @@ from bench.counting import RequestCounter
 from shared import bootstrap
 from shared.clock import FrozenClock
 from shared.config import Config
-from shared.domain.audit_chain import ChainReport
 from shared.domain.errors import Forbidden
 from shared.domain.people import Role
-from shared.services.audit_log import verify_audit
+from shared.domain.retention import cutoff
+from shared.services.audit_log import AuditCheck, verify_audit
 from shared.services.ports import AuditEvent
 from shared.storage import keys
 from shared.storage.audit import TableAudit
@@ -39,7 +39,7 @@ def entries(nursery: Nursery, clients: StorageClients, month: datetime) -> list[
     return sorted((dict(e) for e in found if e["RowKey"] != keys.AUDIT_HEAD), key=lambda e: int(e["Seq"]))
 
 
-def verified(nursery: Nursery) -> ChainReport:
+def verified(nursery: Nursery) -> AuditCheck:
     """The manager's check, counted before its own audit line is added."""
     return verify_audit(nursery.deps, nursery.manager)
 
@@ -111,7 +111,7 @@ def test_s41_deleting_the_newest_entries_of_a_month_is_found(
 def test_s41_parallel_appends_never_fork_the_chain(nursery: Nursery, clients: StorageClients) -> None:
     at = datetime(2026, 9, 15, 8, tzinfo=UTC)
     # Four adapters stand for four processes: only the head's ETag keeps them from forking.
-    writers = [TableAudit(Table(clients.table(keys.AUDIT))) for _ in range(4)]
+    writers = [TableAudit(Table(clients.table(keys.AUDIT)), nursery.deps.audit_archive) for _ in range(4)]
     event = AuditEvent(at, nursery.setting.setting_id, "u1", "test.event", "t", "success")
     with ThreadPoolExecutor(max_workers=8) as pool:
         list(pool.map(lambda i: writers[i % 4].record(event), range(24)))
@@ -127,33 +127,40 @@ def test_s41_only_managers_verify_the_chain(nursery: Nursery) -> None:
 
 
 def test_s41_the_retention_purge_leaves_a_chain_that_still_verifies(
-    logged: Nursery, clients: StorageClients
+    logged: Nursery, clients: StorageClients, clock: FrozenClock
 ) -> None:
     from shared.bootstrap import retention_store
 
-    # Everything before November and the first November entry: whole months and a month's start.
+    # Everything before November and the first November entry: whole months and a month's start,
+    # as the purge cuts them once they are past the setting's audit retention.
     cut = entries(logged, clients, OCTOBER + timedelta(days=3))[1]["At"]
-    assert retention_store(clients).erase_audit_before(logged.setting.setting_id, cut) > 0  # type: ignore[arg-type]
+    assert isinstance(cut, datetime)
+    keep = logged.setting.audit_retention_days
+    clock.advance(seconds=(cut + timedelta(days=keep) - clock.now()).total_seconds())
+    erased = retention_store(clients).erase_audit_before(logged.setting.setting_id, cutoff(clock.now(), keep))
+    assert erased > 0
     report = verified(logged)
     assert report.intact, report
     assert entries(logged, clients, OCTOBER) == []
 
 
-def test_s41_an_append_costs_one_storage_request_when_this_process_wrote_the_head_last_and_two_otherwise(
+def test_s41_an_append_costs_one_table_request_and_one_archive_append_when_this_process_wrote_last(
     config: Config, clients: StorageClients, clock: FrozenClock, nursery: Nursery
 ) -> None:
     counter = RequestCounter()
     counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
     at = datetime(2026, 8, 3, tzinfo=UTC)
     event = AuditEvent(at, nursery.setting.setting_id, "u1", "test.event", "t", "success")
+    counted.audit_archive.links(nursery.setting.setting_id, at)  # the archive container exists now
     with counter.during() as first:
-        counted.audit_log.record(event)  # the month's first entry: read (nothing), then create both
+        # The month's first entry: read (nothing), then create both; create the archive blob, append.
+        counted.audit_log.record(event)
     with counter.during() as steady:
         counted.audit_log.record(event)
     record(nursery, at, "from another process")  # another writer moves the head on
     with counter.during() as after_another:
-        counted.audit_log.record(event)  # the remembered ETag fails, then read and write
-    assert (first.requests, steady.requests, after_another.requests) == (2, 1, 3)
+        counted.audit_log.record(event)  # the remembered ETag fails, then read and write; append
+    assert (first.requests, steady.requests, after_another.requests) == (2 + 2, 1 + 1, 3 + 1)
     assert [int(e["Seq"]) for e in entries(nursery, clients, at)] == [1, 2, 3, 4]
     assert verified(nursery).intact
 
@@ -170,3 +177,58 @@ def test_s41_a_head_row_deleted_in_storage_is_found_and_appends_go_on(
     clients.table(keys.AUDIT).delete_entity(partition, keys.AUDIT_HEAD)
     writer.record(event)  # the remembered head is gone: the append still lands
     assert not verified(nursery).intact
+
+
+def test_s41_every_entry_is_also_in_the_archive_and_the_check_says_they_agree(
+    logged: Nursery, clients: StorageClients
+) -> None:
+    report = verified(logged)
+    assert report.intact and report.archive.agrees
+    assert report.archive.archived == report.checked
+    container = clients.container("audit-archive")
+    names = [b.name for b in container.list_blobs(name_starts_with=f"{logged.setting.setting_id}/")]
+    assert f"{logged.setting.setting_id}/2026-10/000.jsonl" in names
+
+
+def test_s41_an_entry_rewritten_with_every_later_hash_and_the_head_recomputed_is_caught_by_the_archive(
+    logged: Nursery, clients: StorageClients
+) -> None:
+    from shared.domain.audit_chain import link_hash
+
+    # Someone with table write access rewrites an entry and re-chains the rest of the month: the
+    # chain alone now verifies; the archive still holds what was written.
+    rows = entries(logged, clients, OCTOBER)
+    prev = str(rows[0]["Prev"])
+    for i, row in enumerate(rows):
+        if i == 1:
+            row["Target"] = "someone-else"
+        row["Prev"] = prev
+        row["Hash"] = link_hash(
+            seq=int(row["Seq"]), prev=prev, at=row["At"], setting_id=str(row["Setting"]),  # type: ignore[arg-type]
+            actor=str(row["Actor"]), action=str(row["Action"]), target=str(row["Target"]),
+            outcome=str(row["Outcome"]), detail=str(row["Detail"]),
+        )  # fmt: skip
+        prev = str(row["Hash"])
+        clients.table(keys.AUDIT).update_entity(row, mode=UpdateMode.REPLACE)
+    partition = keys.audit_partition(logged.setting.setting_id, OCTOBER.year, OCTOBER.month)
+    clients.table(keys.AUDIT).upsert_entity(
+        {"PartitionKey": partition, "RowKey": keys.AUDIT_HEAD, "Seq": rows[-1]["Seq"], "Hash": prev}
+    )
+    report = verified(logged)
+    assert report.chain.intact  # the chain was forged well
+    assert not report.intact and not report.archive.agrees
+    assert report.archive.rewritten == len(rows) - 1
+    assert report.archive.first_disagreeing == rows[1]["Seq"]
+
+
+def test_s41_a_whole_month_deleted_with_its_head_is_caught_by_the_archive(
+    logged: Nursery, clients: StorageClients
+) -> None:
+    partition = keys.audit_partition(logged.setting.setting_id, OCTOBER.year, OCTOBER.month)
+    table = clients.table(keys.AUDIT)
+    for row in list(table.query_entities("PartitionKey eq @pk", parameters={"pk": partition})):
+        table.delete_entity(row["PartitionKey"], row["RowKey"])
+    report = verified(logged)
+    assert report.chain.intact  # October is simply gone, as if retention had removed it
+    assert not report.intact
+    assert report.archive.deleted == 5

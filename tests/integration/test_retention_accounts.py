@@ -98,3 +98,23 @@ def test_a_run_out_of_time_stops_cleanly_and_the_next_run_finishes(
     assert len(deps.accounts.sessions(member.setting_id, member.user_id)) == 1
     run_purge(deps, clients)
     assert deps.accounts.sessions(member.setting_id, member.user_id) == []
+
+
+def test_s26_a_days_upload_counter_is_swept_once_its_day_is_over_and_todays_is_kept(
+    deps: Deps, clients: StorageClients, clock: FrozenClock, people: People
+) -> None:
+    from shared.domain.quotas import next_day
+
+    member = people.member()
+    now = clock.now()
+    assert deps.upload_quota.reserve(member.setting_id, member.user_id, now.date(), 30, next_day(now))
+    counted = keys.uploads_row(member.user_id, now.date())
+    run_purge(deps, clients)
+    assert counted in {r["RowKey"] for r in partition_rows(clients, keys.ACCOUNTS, member.setting_id)}
+    clock.advance(days=1)
+    later = clock.now()
+    assert deps.upload_quota.reserve(member.setting_id, member.user_id, later.date(), 30, next_day(later))
+    run_purge(deps, clients)
+    rows = {r["RowKey"] for r in partition_rows(clients, keys.ACCOUNTS, member.setting_id)}
+    assert counted not in rows
+    assert keys.uploads_row(member.user_id, later.date()) in rows

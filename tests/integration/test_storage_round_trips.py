@@ -40,10 +40,11 @@ def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenCl
     assert sessions.authenticate(counted, signed_in.token).user_id == member.user_id
 
 
-def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_included(
+def test_s26_an_upload_is_at_most_six_storage_requests_session_check_quota_and_blobs_included(
     config: Config, clock: FrozenClock, nursery: Nursery
 ) -> None:
-    """The session check, the observation read, two blobs (S27) and one write for row and observation."""
+    """The session check, the observation read, the daily quota's counter write (S26), two blobs
+    (S27) and one write for row and observation."""
     counter = RequestCounter()
     counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
     token = session_token(counted, nursery.manager_member)
@@ -56,7 +57,7 @@ def test_an_upload_is_at_most_five_storage_requests_session_check_and_blobs_incl
     with counter.during() as upload:
         manager = authenticate(counted, token)
         photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
-    assert upload.requests <= 5
+    assert upload.requests <= 6
 
     seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
     assert seen.photo_ids == [photo.photo_id]

@@ -13,6 +13,7 @@ from shared.domain.errors import (
     InvalidInput,
     NotFound,
     PreconditionFailed,
+    PreconditionRequired,
 )
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Role
@@ -92,11 +93,11 @@ def test_a_concurrent_edit_gets_412_never_a_lost_update(deps: Deps, people: Peop
     assert stored.etag == first.etag != created.etag
 
 
-def test_an_edit_that_names_no_version_is_refused(deps: Deps, people: People) -> None:
+def test_an_edit_that_names_no_version_is_precondition_required(deps: Deps, people: People) -> None:
     setting = people.setting()
     author = principal(setting.setting_id, Role.MANAGER)
     created = draft(deps, author, add_child(deps, setting.setting_id, "Mia", "Rose"))
-    with pytest.raises(InvalidInput):
+    with pytest.raises(PreconditionRequired):
         changes = observations.ObservationText(text="x")
         observations.update_observation(deps, author, created.observation_id, None, changes)
 

@@ -32,6 +32,14 @@ def test_s23_account_rows_are_keyed_under_the_user_in_the_setting_partition() ->
     assert keys.MANAGER_GUARD_ROW == "guard~managers"
 
 
+def test_s26_an_accounts_upload_counter_is_keyed_under_the_user_by_utc_day() -> None:
+    from datetime import date
+
+    row = keys.uploads_row("u1", date(2026, 11, 28))
+    assert row == "user~u1~uploads~20261128"
+    assert row.startswith(keys.account_row("u1") + "~") and not keys.is_session_row(row)
+
+
 def test_a_link_is_keyed_both_under_the_parent_and_under_the_child() -> None:
     assert keys.link_rows("p1", "c1") == ("user~p1~child~c1", "link~c1~p1")
     assert keys.children_of("p1") == "user~p1~child~"

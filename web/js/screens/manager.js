@@ -77,7 +77,7 @@ function approvalItem(o, names, message) {
       await api('POST', `${path}/publish`, undefined, { headers: { 'If-Match': o.etag || '' } });
       done('Published to the families’ journals.');
     } catch (error) {
-      if (error.status === 412) return reloadApproval(view, path, names, message);
+      if (error.status === 412 || error.status === 428) return reloadApproval(view, path, names, message);
       showError(message, error);
     }
   });
@@ -96,7 +96,7 @@ function approvalItem(o, names, message) {
       try {
         await api('POST', `${path}/return`, { note: note.value }, { headers: { 'If-Match': o.etag || '' } });
       } catch (error) {
-        if (error.status !== 412) throw error;
+        if (error.status !== 412 && error.status !== 428) throw error;
         return reloadApproval(view, path, names, message);
       }
       done('Returned to the author with your note.');
@@ -261,7 +261,7 @@ export function childrenAdminScreen() {
   return card('Children’s records', message, body, h('details', {}, h('summary', {}, 'Add a child'), form));
 }
 
-const OTHER_CHILDREN = { names: 'First names', initials: 'Initials only', hidden: '“A friend”' };
+const OTHER_CHILDREN = { initials: 'Initials only', hidden: '“A friend”' };
 const DAYS = {
   retentionDays: 'Keep a leaver’s records for (days)',
   deactivatedRetentionDays: 'Keep a deactivated account for (days)',
@@ -334,7 +334,12 @@ function verifyPanel() {
       const report = await api('GET', '/api/audit/verify');
       if (report.intact) {
         result.className = 'chain-result message info';
-        result.textContent = `Intact: all ${report.checked} entries are as they were written.`;
+        result.textContent = `Intact: all ${report.checked} entries are as they were written, and they match the sealed archive copy.`;
+      } else if (!report.firstBroken && report.archive && report.archive.firstDisagreeing) {
+        const where = report.archive.firstDisagreeing;
+        const when = where.at ? ` (${formatDate(where.at)})` : '';
+        result.className = 'chain-result message error';
+        result.textContent = `Does not match the sealed archive: entry ${where.seq}${when} was changed, removed or added outside the app. Keep this page and contact support.`;
       } else {
         const where = report.firstBroken || {};
         const when = where.at ? ` (${formatDate(where.at)})` : '';

@@ -30,6 +30,7 @@ from shared.storage.journal import TableJournal
 from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
+from shared.storage.notifications import TableNotifications
 from shared.storage.observations import TableObservations
 from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.queues import (
@@ -83,6 +84,9 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         export_requests=QueueExportRequests(clients),
         photo_bytes=photo_blobs,
         breaches=breached_passwords(config.pwned_passwords_url),
+        notifications=TableNotifications(
+            Table(clients.table(keys.NOTIFICATIONS)), Table(clients.table(keys.SETTINGS))
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from shared.services.ports import (
     LinkRepository,
     MailOutbox,
     MomentRepository,
+    NotificationStore,
     ObservationRepository,
     PhotoBlobs,
     PhotoBytes,
@@ -59,6 +60,7 @@ class Deps:
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
     breaches: BreachedPasswords
+    notifications: NotificationStore
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

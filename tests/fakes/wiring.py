@@ -29,6 +29,7 @@ from tests.fakes.comments import MemoryComments
 from tests.fakes.exports import MemoryExports
 from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
+from tests.fakes.notifications import MemoryNotifications
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
@@ -58,10 +59,11 @@ def build(config: Config, clock: Clock) -> Fakes:
     audit = MemoryAudit()
     outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
     link_mails = MemoryLinkMails()
+    settings = MemorySettings()
     deps = Deps(
         config=config,
         clock=clock,
-        settings=MemorySettings(),
+        settings=settings,
         accounts=MemoryAccounts(links),
         children=MemoryChildren(),
         links=links,
@@ -83,5 +85,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
+        notifications=MemoryNotifications(settings),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -18,7 +18,7 @@ AT_MS = 1709631015250
 def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
-        "comments", "moments", "exports", "audit",
+        "comments", "moments", "exports", "audit", "notifications",
     )  # fmt: skip
 
 
@@ -83,3 +83,11 @@ def test_settings_and_exports_rows() -> None:
     assert keys.SETTING_ROW == "setting"
     assert keys.requester_row("u1") == "requester~u1"
     assert keys.export_row("e1") == "e1"
+
+
+def test_notification_rows_share_the_setting_partition_and_sort_events_oldest_first() -> None:
+    assert keys.preference_row("u1") == "pref~u1"
+    assert keys.event_row(AT, "ab12cd34") == f"event~{AT_MS:015d}~ab12cd34"
+    assert keys.events_from(AT) == f"event~{AT_MS:015d}"
+    assert keys.mail_row("daily-2026-03-29", "u1") == "mail~daily-2026-03-29~u1"
+    assert keys.mails_of("daily-2026-03-29") == "mail~daily-2026-03-29~"

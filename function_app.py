@@ -11,6 +11,7 @@ from functions import (
     journal,
     leaving,
     mail,
+    notifications,
     observations,
     people,
     photos,
@@ -26,6 +27,8 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
              photos, leaving, exports):  # fmt: skip
     app.register_functions(area.bp)
+
+app.register_functions(notifications.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

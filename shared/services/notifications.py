@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote
@@ -25,7 +25,7 @@ from shared.domain.notifications import (
     kinds_for,
 )
 from shared.domain.observations import Observation
-from shared.domain.people import Principal, Role
+from shared.domain.people import Account, Principal, Role
 from shared.security.tokens import TokenKind
 from shared.services.deps import Deps
 
@@ -117,6 +117,16 @@ def change_choices(deps: Deps, principal: Principal, raw: object) -> Choices:
 def _undeliverable(deps: Deps, principal: Principal, prefs: Preferences) -> bool:
     account = deps.accounts.get(principal.setting_id, principal.user_id)
     return account is not None and prefs.undeliverable == address_digest(account.email)
+
+
+def undeliverable(deps: Deps, setting_id: str, accounts: Sequence[Account]) -> set[str]:
+    """Which of these accounts' current addresses refused mail for good (one query of the setting)."""
+    marks = {
+        u: p.undeliverable
+        for u, p in deps.notifications.all_preferences(setting_id).items()
+        if p.undeliverable
+    }
+    return {a.user_id for a in accounts if a.user_id in marks and marks[a.user_id] == address_digest(a.email)}
 
 
 def address_digest(email: str) -> str:

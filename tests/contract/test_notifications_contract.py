@@ -17,7 +17,9 @@ def _event(setting_id: str, clock: FrozenClock, subject: str, kind: EventKind = 
     return Event(setting_id, kind, clock.now(), "staff-1", subject, ("c1", "c2"), "author-1", by_parent=True)
 
 
-def test_events_come_back_oldest_first_from_a_time_on(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
+def test_events_come_back_oldest_first_from_a_time_on(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
     start = clock.now()
     for subject in ("o1", "o2", "o3"):
         ports.notifications.record(_event(setting_id, clock, subject))
@@ -29,7 +31,9 @@ def test_events_come_back_oldest_first_from_a_time_on(ports: Deps, setting_id: s
     assert ports.notifications.events("other" + setting_id, start) == []
 
 
-def test_a_person_with_no_row_has_defaults_and_choices_save_under_their_etag(ports: Deps, setting_id: str) -> None:
+def test_a_person_with_no_row_has_defaults_and_choices_save_under_their_etag(
+    ports: Deps, setting_id: str
+) -> None:
     store = ports.notifications
     fresh = store.preferences(setting_id, "u1")
     assert (fresh.modes, fresh.epoch, fresh.etag) == ({}, 0, None)
@@ -90,7 +94,9 @@ def test_old_events_and_outbox_rows_are_forgotten(ports: Deps, setting_id: str, 
     store.claim_mail(setting_id, "daily-new", "u1", clock.now())
     assert store.forget_before(setting_id, clock.now() - timedelta(days=8)) == 2
     assert [e.subject for e in store.events(setting_id, clock.now() - timedelta(days=30))] == ["new"]
-    assert store.mails(setting_id, "daily-old") == {} and store.mails(setting_id, "daily-new") == {"u1": "sending"}
+    assert store.mails(setting_id, "daily-old") == {} and store.mails(setting_id, "daily-new") == {
+        "u1": "sending"
+    }
 
 
 def test_every_setting_is_listed_with_its_time_zone(ports: Deps, setting_id: str, clock: FrozenClock) -> None:

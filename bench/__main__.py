@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.notifications import digest_ratios
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.world import World, build_world
@@ -46,6 +47,7 @@ GOALS_RATIOS = {
     "cold_start_vs_sdk_import": 1.3,
     "purge_vs_raw_batch_delete": 1.5,
     "purge_scaling_10x": 11,
+    "digest_run_vs_bare_smtp": 1.5,
 }
 
 
@@ -139,6 +141,7 @@ def measure_ratios(world: World, quick: bool, redaction: dict[str, float]) -> di
         "cold_start_vs_sdk_import": round(cold / sdk, 3),
         # A leaver with 100 observations (each with a photo and a journal row), and one with 1,000.
         **purge_ratios(world, 100, runs=4 if quick else RUNS),
+        **digest_ratios(world),  # the 18:00 digest run of a setting of 600 parents
     }
 
 

@@ -254,13 +254,39 @@ def describe(line: Line) -> str:
     return text
 
 
+class EventIndex:
+    """A setting's events by child and by member of staff, so each person's are found without
+    reading every event of the setting (a setting of 600 parents would make that quadratic)."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        self.by_child: dict[str, list[Event]] = {}
+        self.by_user: dict[str, list[Event]] = {}
+        self.managers: list[Event] = []
+        for event in events:
+            for child in event.child_ids:
+                self.by_child.setdefault(child, []).append(event)
+            if event.user_id:
+                self.by_user.setdefault(event.user_id, []).append(event)
+            if event.kind in (EventKind.AWAITING, EventKind.EXPORT_CLOSING):
+                self.managers.append(event)
+
+    def of(self, person: Recipient) -> list[Event]:
+        """Every event that may concern the person, oldest first, each once."""
+        if person.role is Role.PARENT:
+            found = {e.key: e for child in person.readable_children for e in self.by_child.get(child, ())}
+        else:
+            mine = self.by_user.get(person.user_id, [])
+            found = {e.key: e for e in [*mine, *(self.managers if person.role is Role.MANAGER else ())]}
+        return [found[key] for key in sorted(found)]
+
+
 def pending_for(
-    events: Sequence[Event], person: Recipient, prefs: Preferences, mode: Mode, since: datetime
+    index: EventIndex, person: Recipient, prefs: Preferences, mode: Mode, since: datetime
 ) -> list[tuple[Event, EventKind]]:
     """The events this person hears of in `mode`, after their watermark and not before `since`."""
     mark = prefs.watermarks.get(mode, "")
     found = []
-    for event in events:
+    for event in index.of(person):
         if event.key <= mark or event.at < since:
             continue
         kind = concerns(event, person)

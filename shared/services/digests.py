@@ -2,10 +2,10 @@
 
 A run reads each setting in a handful of queries (its people, their choices, its events, the
 round's outbox), then for each person with something new: claims the mail's outbox row (the
-idempotency key: round and person), sends, and marks it sent together with the person's
-watermark. A run that dies or runs out of time is carried on by the next one, and a person
-whose row is already claimed is never mailed again for that round (at most once: a crash
-between the claim and the send costs that person one digest rather than sending two).
+idempotency key: round and person), sends, and later marks it sent with the person's watermark,
+50 mails to a transaction. A run that dies or runs out of time is carried on by the next one,
+and a person whose row is already claimed is never mailed again for that round: at most once, so
+a crash between a claim and its send costs that person one digest rather than sending two.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from shared.domain.notifications import (
     COALESCE,
     KEEP,
     Event,
+    EventIndex,
     EventKind,
     Mode,
     Preferences,
@@ -35,6 +36,7 @@ from shared.mail import templates
 from shared.mail.message import Mail, PermanentFailure
 from shared.services import notifications
 from shared.services.deps import Deps
+from shared.services.ports import SentMail
 
 log = logging.getLogger("journal")
 
@@ -43,6 +45,8 @@ Spent = Callable[[], bool]
 
 # Immediate mail looks back no further than this: older unsent events wait for a digest.
 IMMEDIATE_LOOKBACK = timedelta(days=1)
+# Sent mails are marked (outbox row and watermark) 50 to a transaction: two rows each, 100 in all.
+MARK_BATCH = 50
 _HOW_OFTEN = {Mode.IMMEDIATE: "when something new happens", Mode.DAILY: "once a day",
               Mode.WEEKLY: "once a week, on Fridays"}  # fmt: skip
 
@@ -80,10 +84,13 @@ def run_setting(deps: Deps, setting: Setting, send: Send, spent: Spent, report: 
     people = _recipients(deps, setting.setting_id)
     prefs = deps.notifications.all_preferences(setting.setting_id)
     names = {c.child_id: c.first_name for c in deps.children.list(setting.setting_id)}
-    work = _Work(deps, setting, send, spent, report, events, people, prefs, names)
-    finished = work.immediate(now)
-    for due in rounds:
-        finished = finished and work.digest(due)
+    work = _Work(deps, setting, send, spent, report, EventIndex(events), people, prefs, names)
+    try:
+        finished = work.immediate(now)
+        for due in rounds:
+            finished = finished and work.digest(due)
+    finally:  # whatever stopped the run, what went out is recorded
+        work.flush()
     if rounds and rounds[0].mode is Mode.DAILY and finished:
         deps.notifications.forget_before(setting.setting_id, now - KEEP)
     return finished
@@ -96,10 +103,17 @@ class _Work:
     send: Send
     spent: Spent
     report: RunReport
-    events: Sequence[Event]
+    events: EventIndex
     people: Sequence[Recipient]
     prefs: Mapping[str, Preferences]
     names: Mapping[str, str]
+    sent: list[SentMail] = field(default_factory=list)
+
+    def flush(self) -> None:
+        """Mark what went out as sent and move the watermarks: one transaction per 50 mails."""
+        if self.sent:
+            self.deps.notifications.mails_sent(self.setting.setting_id, self.sent)
+            self.sent = []
 
     def immediate(self, now: datetime) -> bool:
         for person in self.people:
@@ -111,7 +125,10 @@ class _Work:
             if self.spent():
                 return False
             round_key = f"immediate-{pending[0][0].key}"
-            self._deliver(person, prefs, Mode.IMMEDIATE, round_key, pending, claimed=None)
+            if not self._deliver(person, prefs, Mode.IMMEDIATE, round_key, pending):
+                # Claimed by a run that stopped before recording it: move on past these events,
+                # or the same first event would name the same claimed mail for ever.
+                self.sent.append(SentMail(round_key, person.user_id, Mode.IMMEDIATE, pending[-1][0].key))
         return True
 
     def digest(self, due: Round) -> bool:
@@ -123,7 +140,7 @@ class _Work:
                 continue
             if self.spent():
                 return False
-            self._deliver(person, prefs, due.mode, due.period, pending, claimed=claimed)
+            self._deliver(person, prefs, due.mode, due.period, pending)
         return True
 
     def _prefs(self, person: Recipient) -> Preferences:
@@ -136,14 +153,14 @@ class _Work:
         mode: Mode,
         round_key: str,
         pending: list[tuple[Event, EventKind]],
-        claimed: Mapping[str, str] | None,
-    ) -> None:
+    ) -> bool:
+        """Send unless the address bounced before; False when the mail was claimed already."""
         store, setting_id = self.deps.notifications, self.setting.setting_id
         if prefs.undeliverable == notifications.address_digest(person.email):
-            return  # a permanent failure: nothing but security notices until the address changes
+            return True  # a permanent failure: nothing but security notices until the address changes
         if not store.claim_mail(setting_id, round_key, person.user_id, self.deps.clock.now()):
             self.report.already_sent += 1
-            return
+            return False
         mail = self._compose(person, prefs, mode, pending)
         try:
             self.send(mail)
@@ -151,14 +168,17 @@ class _Work:
             store.mark_undeliverable(setting_id, person.user_id, notifications.address_digest(person.email))
             self.deps.audit(setting_id, "system", "notifications.bounce", person.user_id, "failure")
             self.report.bounced += 1
-            return
+            return True
         except Exception:
             # Not sent (the server is down, say): free the key so the next run tries again.
             store.release_mail(setting_id, round_key, person.user_id)
             raise
-        store.mail_sent(setting_id, round_key, person.user_id, mode, pending[-1][0].key)
+        self.sent.append(SentMail(round_key, person.user_id, mode, pending[-1][0].key))
+        if len(self.sent) >= MARK_BATCH:
+            self.flush()
         self.report.sent += 1
         self.report.per_setting[setting_id] = self.report.per_setting.get(setting_id, 0) + 1
+        return True
 
     def _compose(self, person: Recipient, prefs: Preferences, mode: Mode,
                  pending: list[tuple[Event, EventKind]]) -> Mail:  # fmt: skip

@@ -459,6 +459,16 @@ class ExportRequests(Protocol):
         """Queue an export for the build function; it is never built inside a request (230 s limit)."""
 
 
+@dataclass(frozen=True)
+class SentMail:
+    """A notification mail that went out: its outbox row and the watermark it moves."""
+
+    round_key: str
+    user_id: str
+    mode: Mode
+    watermark: str
+
+
 class NotificationStore(Protocol):
     """Events, each person's notification choices and the digest outbox of a setting, in one
     partition (shared/storage/notifications.py)."""
@@ -496,8 +506,9 @@ class NotificationStore(Protocol):
     def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
         """Delete a claimed outbox row whose mail was certainly not sent."""
 
-    def mail_sent(self, setting_id: str, round_key: str, user_id: str, mode: Mode, watermark: str) -> None:
-        """Mark the outbox row sent and move the person's watermark for `mode`, atomically."""
+    def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
+        """Mark these outbox rows sent and move each person's watermark, in transactions of the
+        setting's partition (one per 50 mails)."""
 
     def forget_before(self, setting_id: str, before: datetime) -> int:
         """Delete events and outbox rows older than `before`; how many."""

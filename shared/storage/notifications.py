@@ -16,6 +16,7 @@ from datetime import datetime
 from shared.domain.errors import ConcurrencyConflict, Conflict
 from shared.domain.notifications import Event, EventKind, Mode, Preferences
 from shared.domain.settings import Setting
+from shared.services.ports import SentMail
 from shared.storage import keys
 from shared.storage.settings import to_setting
 from shared.storage.tables import Entity, Operation, Table
@@ -106,27 +107,16 @@ class TableNotifications:
     def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
         self._table.delete(setting_id, keys.mail_row(round_key, user_id))
 
-    def mail_sent(self, setting_id: str, round_key: str, user_id: str, mode: Mode, watermark: str) -> None:
-        self._table.transact(
-            [
-                Operation(
-                    "update",
-                    {
-                        "PartitionKey": setting_id,
-                        "RowKey": keys.mail_row(round_key, user_id),
-                        "State": "sent",
-                    },
-                ),
-                Operation(
-                    "upsert",
-                    {
-                        "PartitionKey": setting_id,
-                        "RowKey": keys.preference_row(user_id),
-                        _MARK[mode]: watermark,
-                    },
-                ),
-            ]
-        )
+    def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
+        operations = []
+        for mail in sent:
+            outbox = {"PartitionKey": setting_id, "RowKey": keys.mail_row(mail.round_key, mail.user_id),
+                      "State": "sent"}  # fmt: skip
+            mark = {"PartitionKey": setting_id, "RowKey": keys.preference_row(mail.user_id),
+                    _MARK[mail.mode]: mail.watermark}  # fmt: skip
+            # Merging upserts: the outbox row keeps its time, the person's row its choices.
+            operations += [Operation("upsert", outbox), Operation("upsert", mark)]
+        self._table.transact(operations)
 
     def forget_before(self, setting_id: str, before: datetime) -> int:
         old_events = self._range(setting_id, keys.EVENT_ROWS, keys.events_from(before))

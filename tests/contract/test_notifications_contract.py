@@ -11,6 +11,7 @@ from shared.domain.errors import ConcurrencyConflict
 from shared.domain.notifications import Event, EventKind, Mode
 from shared.domain.settings import Setting
 from shared.services.deps import Deps
+from shared.services.ports import SentMail
 
 
 def _event(setting_id: str, clock: FrozenClock, subject: str, kind: EventKind = EventKind.ENTRY) -> Event:
@@ -57,7 +58,7 @@ def test_an_outbox_row_is_claimed_once_and_sent_moves_the_watermark(
     assert store.claim_mail(setting_id, "daily-2026-03-29", "u1", clock.now())
     assert not store.claim_mail(setting_id, "daily-2026-03-29", "u1", clock.now())
     assert store.mails(setting_id, "daily-2026-03-29") == {"u1": "sending"}
-    store.mail_sent(setting_id, "daily-2026-03-29", "u1", Mode.DAILY, "000000000000001~ab")
+    store.mails_sent(setting_id, [SentMail("daily-2026-03-29", "u1", Mode.DAILY, "000000000000001~ab")])
     assert store.mails(setting_id, "daily-2026-03-29") == {"u1": "sent"}
     assert store.mails(setting_id, "daily-2026-03-30") == {}
     prefs = store.preferences(setting_id, "u1")
@@ -103,3 +104,13 @@ def test_every_setting_is_listed_with_its_time_zone(ports: Deps, setting_id: str
     ports.settings.add(Setting(setting_id, "Acorns", None, 365, clock.now(), time_zone="Europe/Athens"))
     found = {s.setting_id: s for s in ports.notifications.all_settings()}
     assert found[setting_id].time_zone == "Europe/Athens"
+
+
+def test_sixty_mails_are_marked_sent_at_once(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
+    store = ports.notifications
+    users = [f"u{n:02d}" for n in range(60)]
+    for user in users:
+        store.claim_mail(setting_id, "weekly-2026-03-27", user, clock.now())
+    store.mails_sent(setting_id, [SentMail("weekly-2026-03-27", u, Mode.WEEKLY, "k" + u) for u in users])
+    assert set(store.mails(setting_id, "weekly-2026-03-27").values()) == {"sent"}
+    assert store.all_preferences(setting_id)["u59"].watermarks == {Mode.WEEKLY: "ku59"}

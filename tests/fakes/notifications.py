@@ -9,11 +9,12 @@ import secrets
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from shared.domain.errors import ConcurrencyConflict
-from shared.domain.notifications import Event, Mode, Preferences
+from shared.domain.notifications import Event, Preferences
 from shared.domain.settings import Setting
+from shared.services.ports import SentMail
 from tests.fakes.rows import copied, millis, new_etag
 from tests.fakes.settings import MemorySettings
 
@@ -94,14 +95,16 @@ class MemoryNotifications:
             self.requests += 1
             self._mails.pop((setting_id, round_key, user_id), None)
 
-    def mail_sent(self, setting_id: str, round_key: str, user_id: str, mode: Mode, watermark: str) -> None:
+    def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
         with self._lock:
-            self.requests += 1
-            _, at = self._mails.get((setting_id, round_key, user_id), ("", datetime.min))
-            self._mails[(setting_id, round_key, user_id)] = ("sent", at)
-            base = self._prefs.get((setting_id, user_id)) or Preferences(setting_id, user_id)
-            marks = {**base.watermarks, mode: watermark}
-            self._prefs[(setting_id, user_id)] = replace(base, watermarks=marks, etag=new_etag())
+            self.requests += (len(sent) + 49) // 50
+            for mail in sent:
+                key = (setting_id, mail.round_key, mail.user_id)
+                _, at = self._mails.get(key, ("", datetime.now(UTC)))
+                self._mails[key] = ("sent", at)
+                base = self._prefs.get((setting_id, mail.user_id)) or Preferences(setting_id, mail.user_id)
+                marks = {**base.watermarks, mail.mode: mail.watermark}
+                self._prefs[(setting_id, mail.user_id)] = replace(base, watermarks=marks, etag=new_etag())
 
     def forget_before(self, setting_id: str, before: datetime) -> int:
         with self._lock:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import requests
 
 from shared import bootstrap
+from shared.services import notifications
 from tests.http.conftest import Api
 from tests.http.test_journal_http import Nursery
 
@@ -88,3 +89,23 @@ def _address_of(nursery: Nursery, parent: Api) -> str:
     account = bootstrap.deps().accounts.get(nursery.setting_id, user_id)
     assert account is not None
     return account.email
+
+
+def test_an_undeliverable_address_shows_in_the_managers_parents_list_until_it_changes(api: Api) -> None:
+    nursery = Nursery(api)
+    parent = nursery.parent(nursery.child("Poppy", "Smith"))
+    user_id = parent.get("/api/auth/session").json()["user"]["id"]
+    account = nursery.deps.accounts.get(nursery.setting_id, user_id)
+    assert account is not None
+    nursery.deps.notifications.mark_undeliverable(
+        nursery.setting_id, user_id, notifications.address_digest(account.email)
+    )
+    listed = {p["id"]: p for p in api.get("/api/parents").json()["parents"]}
+    assert listed[user_id]["undeliverable"] is True
+    assert parent.get("/api/account/notifications").json()["undeliverable"] is True
+    assert all(s["undeliverable"] is False for s in api.get("/api/staff").json()["staff"])
+    old = account.email
+    account.email = "poppys.new.address@family.example"
+    nursery.deps.accounts.change_email(account, old)
+    listed = {p["id"]: p for p in api.get("/api/parents").json()["parents"]}
+    assert listed[user_id]["undeliverable"] is False

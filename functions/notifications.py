@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import secrets
 import time
 
 import azure.functions as func
@@ -95,6 +96,10 @@ def _page(req: func.HttpRequest, *, confirm: bool) -> func.HttpResponse:
         return _html(400 if isinstance(error, errors.InvalidInput) else 401, "This link does not work",
                      "<p>This unsubscribe link is not valid, or it has been used already. You can change "
                      "which emails you get in My account after signing in.</p>")  # fmt: skip
+    except Exception:  # S30: nothing internal in the answer; the correlation id is in the log
+        correlation = secrets.token_hex(8)
+        log.exception("unsubscribe page failed, correlation id %s", correlation)
+        return _html(500, "Something went wrong", f"<p>Please try again later (reference {correlation}).</p>")
     what = html.escape(_KIND_WORDS[found.kind])
     setting = html.escape(found.setting_name or "the learning journal")
     if confirm:

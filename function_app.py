@@ -12,6 +12,7 @@ from functions import (
     journal,
     leaving,
     mail,
+    notifications,
     observations,
     people,
     photos,
@@ -32,6 +33,7 @@ for area in (health, platform, auth, mail, retention, people, children, setting,
 # Rooms and the tracker's details about children.
 for area in (rooms, child_details):
     app.register_functions(area.bp)
+app.register_functions(notifications.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

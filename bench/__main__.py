@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.notifications import digest_ratios
 from bench.parts import extra_results, run_alone
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
@@ -49,6 +50,7 @@ GOALS_RATIOS = {
     "purge_vs_raw_batch_delete": 1.5,
     "purge_scaling_10x": 11,
     "children_in_room_vs_raw_storage": 1.5,
+    "digest_run_vs_bare_smtp": 1.5,
 }
 
 
@@ -144,6 +146,7 @@ def measure_ratios(world: World, quick: bool, redaction: dict[str, float]) -> di
         **purge_ratios(world, 100, runs=4 if quick else RUNS),
         # One room's children in a setting of 300 children in 12 rooms (bench/rooms.py).
         **room_figures(world, runs=5 if quick else RUNS),
+        **digest_ratios(world),  # the 18:00 digest run of a setting of 600 parents
     }
 
 

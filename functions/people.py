@@ -8,7 +8,7 @@ from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.people import Account
-from shared.services import families, staff
+from shared.services import families, notifications, staff
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -29,8 +29,10 @@ def _family(family: families.Family) -> dict[str, object]:
 @bp.route(route="api/staff", methods=["GET"], auth_level=ANON)
 @endpoint
 def list_staff(req: func.HttpRequest) -> func.HttpResponse:
-    found = staff.list_staff(bootstrap.deps(), principal(req))
-    return json_response({"staff": [_person(a) for a in found]})
+    who = principal(req)
+    found = staff.list_staff(bootstrap.deps(), who)
+    bounced = notifications.undeliverable(bootstrap.deps(), who.setting_id, found)
+    return json_response({"staff": [{**_person(a), "undeliverable": a.user_id in bounced} for a in found]})
 
 
 @bp.route(route="api/staff", methods=["POST"], auth_level=ANON)
@@ -80,8 +82,12 @@ def resend_staff_invitation(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/parents", methods=["GET"], auth_level=ANON)
 @endpoint
 def list_parents(req: func.HttpRequest) -> func.HttpResponse:
-    found = families.list_parents(bootstrap.deps(), principal(req))
-    return json_response({"parents": [_family(f) for f in found]})
+    who = principal(req)
+    found = families.list_parents(bootstrap.deps(), who)
+    bounced = notifications.undeliverable(bootstrap.deps(), who.setting_id, [f.parent for f in found])
+    return json_response(
+        {"parents": [{**_family(f), "undeliverable": f.parent.user_id in bounced} for f in found]}
+    )
 
 
 @bp.route(route="api/parents", methods=["POST"], auth_level=ANON)

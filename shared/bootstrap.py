@@ -32,6 +32,7 @@ from shared.storage.journal import TableJournal
 from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
+from shared.storage.notifications import TableNotifications
 from shared.storage.observations import TableObservations
 from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.queues import (
@@ -92,6 +93,9 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         child_details=TableChildDetails(Table(clients.table(keys.CHILD_DETAILS))),
         audit_archive=audit_archive,
         upload_quota=TableUploadQuota(Table(clients.table(keys.ACCOUNTS))),
+        notifications=TableNotifications(
+            Table(clients.table(keys.NOTIFICATIONS)), Table(clients.table(keys.SETTINGS))
+        ),
     )
 
 

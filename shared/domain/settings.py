@@ -49,6 +49,7 @@ class Setting:
     export_window_days: int = 30
     deactivated_retention_days: int = 365
     audit_retention_days: int = 730
+    time_zone: str = "Europe/London"  # an IANA zone: digests leave at 18:00 there
     etag: str | None = None
 
 

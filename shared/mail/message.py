@@ -46,9 +46,14 @@ class Mail:
     # The bodies carry activation and reset links: keep them out of reprs, and so out of logs (S29).
     text: str = field(repr=False)
     html: str = field(repr=False)
+    # A notification's one-click unsubscribe link (RFC 8058, S40); security notices have none
+    # (S36). Made by the mail worker at send time, so it never rests on a queue (S39).
+    unsubscribe: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         _check_address(self.to)
+        if self.unsubscribe and not re.fullmatch(r"https?://[^\s<>\"',]+", self.unsubscribe):
+            raise ValueError("the unsubscribe link must be one plain http(s) URL")
         _check_subject(self.subject)
         for name, body in (("text", self.text), ("html", self.html)):
             if not isinstance(body, str) or not body.strip():
@@ -93,6 +98,11 @@ class Mail:
         return cls(**values)
 
 
+class PermanentFailure(Exception):
+    """Raised by a transport when the address will never accept mail (a 5xx reply): the caller
+    stops writing to it rather than retrying."""
+
+
 def build_email(mail: Mail, sender: str, *, now: datetime | None = None) -> EmailMessage:
     """A multipart/alternative message (text, then HTML) with From, To, Subject, Date, Message-ID."""
     domain = sender_address(sender).rpartition("@")[2]
@@ -100,7 +110,10 @@ def build_email(mail: Mail, sender: str, *, now: datetime | None = None) -> Emai
     if when.tzinfo is None:
         raise ValueError("the mail date must be timezone-aware")
 
-    message = EmailMessage(policy=default_policy)
+    # A header cannot fold inside a URL, and one longer than 78 characters would otherwise be
+    # RFC 2047-encoded, which mail clients do not read as a List-Unsubscribe link.
+    policy = default_policy.clone(max_line_length=998) if mail.unsubscribe else default_policy
+    message = EmailMessage(policy=policy)
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
@@ -110,6 +123,9 @@ def build_email(mail: Mail, sender: str, *, now: datetime | None = None) -> Emai
     message["Message-ID"] = f"<{secrets.token_hex(16)}@{domain}>"
     # RFC 3834: a machine wrote this, so auto-responders should not answer it.
     message["Auto-Submitted"] = "auto-generated"
+    if mail.unsubscribe:
+        message["List-Unsubscribe"] = f"<{mail.unsubscribe}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     # Quoted-printable keeps every line 7-bit, so no server needs 8BITMIME to carry a "£" or an "é".
     message.set_content(mail.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(mail.html, subtype="html", charset="utf-8", cte="quoted-printable")

@@ -12,7 +12,7 @@ import re
 import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -283,6 +283,40 @@ def journal_closing(
             _Para("If you think this is a mistake, please contact {setting}."),
         ],
     )
+
+
+def notification_digest(
+    to: str,
+    name: str,
+    setting_name: str,
+    lines: Sequence[str],
+    link: str,
+    unsubscribe_link: str,
+    how_often: str,
+) -> Mail:
+    """What is new, as counts (S40): "2 new entries in Poppy's journal", a link, and one-click
+    unsubscribe (RFC 8058) for this kind of mail. No text, photo or other child's name."""
+    if not lines:
+        raise ValueError("a digest needs at least one line")
+    values = {"name": name, "setting": setting_name, "often": how_often}
+    values.update({f"line{n}": line for n, line in enumerate(lines)})
+    values["headline"] = lines[0] if len(lines) == 1 else f"{len(lines)} kinds of update"
+    mail = _compose(
+        to,
+        subject="{setting}: {headline}",
+        values=values,
+        blocks=[
+            _Para("Here is what is new in the {setting} learning journal:"),
+            *[_Para(f"\u2022 {{line{n}}}") for n in range(len(lines))],
+            _Action("Open the learning journal", link),
+            _Para(
+                "You get this email {often} because of your choices in My account. To stop "
+                "this kind of email, use the unsubscribe link of your mail program or the link below."
+            ),
+            _Action("Unsubscribe from these emails", unsubscribe_link),
+        ],
+    )
+    return replace(mail, unsubscribe=unsubscribe_link)
 
 
 def _uk_day(when: datetime) -> str:

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from shared.clock import Clock, SystemClock
 from shared.config import ConfigError, MailConfig
-from shared.mail.message import Mail, build_email, sender_address
+from shared.mail.message import Mail, PermanentFailure, build_email, sender_address
 
 # RFC 8314: port 465 speaks TLS from the first byte ("implicit TLS"); 587 and 25 upgrade with STARTTLS.
 IMPLICIT_TLS_PORT = 465
@@ -40,6 +40,10 @@ class MailError(Exception):
 
 class MailDeliveryFailed(MailError):
     """The mail server could not be reached, would not talk securely, or refused the mail."""
+
+
+class RecipientRejected(MailDeliveryFailed, PermanentFailure):
+    """The server refused the recipient or the message with a 5xx reply: retrying will not help."""
 
 
 class MailAuthenticationFailed(MailError):
@@ -97,7 +101,7 @@ class SmtpTransport:
     def send(self, mail: Mail) -> None:
         """Connect, EHLO, upgrade with STARTTLS if configured, log in if configured, send."""
         message = build_email(mail, self._sender)
-        context = self._ssl_context or ssl.create_default_context()
+        context = self._tls_context()
         where = f"{self._host}:{self._port}"
         try:
             with self._connect(context) as smtp:
@@ -122,9 +126,17 @@ class SmtpTransport:
             ) from error
         except smtplib.SMTPRecipientsRefused as error:
             codes = sorted({code for code, _ in error.recipients.values()})
+            if codes and all(500 <= code < 600 for code in codes):
+                raise RecipientRejected(
+                    f"the SMTP server at {where} refused the recipient for good {codes}"
+                ) from error
             raise MailDeliveryFailed(f"the SMTP server at {where} refused the recipient {codes}") from error
         except smtplib.SMTPResponseException as error:
             reply = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else ""
+            if isinstance(error, smtplib.SMTPDataError) and 500 <= error.smtp_code < 600:
+                raise RecipientRejected(
+                    f"the SMTP server at {where} refused the mail for good ({error.smtp_code})"
+                ) from error
             raise MailDeliveryFailed(
                 f"the SMTP server at {where} answered {error.smtp_code} {reply}".rstrip()
             ) from error
@@ -136,10 +148,21 @@ class SmtpTransport:
         if refused:
             raise MailDeliveryFailed(f"the SMTP server at {where} refused the recipient")
 
+    def _tls_context(self) -> ssl.SSLContext:
+        # Made once per transport: loading the system's CA certificates takes about 0.2 s, which
+        # per mail would cost more than sending it (a digest run sends hundreds).
+        if self._ssl_context is None:
+            self._ssl_context = ssl.create_default_context()
+        return self._ssl_context
+
     def _connect(self, context: ssl.SSLContext) -> smtplib.SMTP:
+        # EHLO names the sender's domain: left to itself smtplib looks up this host's FQDN on
+        # every connection (slow where DNS is, and it names the host).
+        name = sender_address(self._sender).rpartition("@")[2]
         if self._implicit_tls:
-            return smtplib.SMTP_SSL(self._host, self._port, timeout=self._timeout, context=context)
-        return smtplib.SMTP(self._host, self._port, timeout=self._timeout)
+            return smtplib.SMTP_SSL(self._host, self._port, local_hostname=name, timeout=self._timeout,
+                                    context=context)  # fmt: skip
+        return smtplib.SMTP(self._host, self._port, local_hostname=name, timeout=self._timeout)
 
 
 class FolderTransport:
@@ -170,7 +193,8 @@ class FolderTransport:
     def send(self, mail: Mail) -> None:
         """Write the mail to `<UTC time>-<random>.eml`, complete or not at all, then echo its links."""
         now = self._clock.now()
-        data = build_email(mail, self._sender, now=now).as_bytes(policy=SMTP_POLICY)
+        message = build_email(mail, self._sender, now=now)
+        data = message.as_bytes(policy=SMTP_POLICY.clone(max_line_length=message.policy.max_line_length))
         path = self._write(f"{now:%Y%m%dT%H%M%S%fZ}-{secrets.token_hex(4)}.eml", data)
         links = [link.rstrip(".,;:!?)") for link in _LINK.findall(mail.text)]
         for link in links:

@@ -52,6 +52,9 @@ class TokenKind(enum.Enum):
     DEVICE = "device"
     EMAIL_CONFIRM = "email-confirm"
     EMAIL_OBJECT = "email-object"
+    # S40: a notification mail's one-click unsubscribe; names one event kind and the epoch of
+    # the person's preferences, so it changes only that choice, and only once.
+    UNSUBSCRIBE = "unsubscribe"
 
     @property
     def typ(self) -> str:
@@ -72,6 +75,7 @@ _EXTRA_CLAIMS = {
     TokenKind.SESSION: ("sid",),
     TokenKind.PIN_CHALLENGE: ("epoch",),
     TokenKind.DEVICE: ("dev",),
+    TokenKind.UNSUBSCRIBE: ("epoch",),  # and the kind it turns off, checked by its reader
 }
 
 

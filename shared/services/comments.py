@@ -12,7 +12,7 @@ from shared.domain.errors import Conflict
 from shared.domain.journal import MAX_COMMENT, Comment, clean_text
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Principal
-from shared.services import access
+from shared.services import access, notifications
 from shared.services.deps import Deps
 
 
@@ -33,4 +33,5 @@ def add_comment(deps: Deps, principal: Principal, observation_id: str, text: obj
     )
     deps.comments.add(comment)
     deps.audit(principal.setting_id, principal.user_id, "comment.add", observation.observation_id, "success")
+    notifications.comment_added(deps, principal, observation, comment)
     return comment

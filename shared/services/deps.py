@@ -26,6 +26,7 @@ from shared.services.ports import (
     LinkRepository,
     MailOutbox,
     MomentRepository,
+    NotificationStore,
     ObservationRepository,
     PhotoBlobs,
     PhotoBytes,
@@ -67,6 +68,7 @@ class Deps:
     child_details: ChildDetailsRepository
     audit_archive: AuditArchive  # the immutable copy of the audit log (S41)
     upload_quota: UploadQuota  # photos per account per day (S26)
+    notifications: NotificationStore
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

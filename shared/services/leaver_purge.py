@@ -56,7 +56,7 @@ from shared.domain.people import Role, Status
 from shared.domain.photos import owning_moment
 from shared.domain.redaction import SettingNames
 from shared.domain.settings import OtherChildren, Setting
-from shared.services import child_details, rooms
+from shared.services import child_details, notifications, rooms
 from shared.services.deps import Deps
 from shared.services.journal import setting_names
 from shared.services.observations import named_children
@@ -73,6 +73,8 @@ def end_export_windows(deps: Deps, setting: Setting, now: datetime, count: Count
     for child in _archived(deps, setting):
         closes = export_closes_at(child, setting)
         if closes is None or now < closes:
+            if closes is not None:
+                notifications.export_window_closing(deps, setting.setting_id, child.child_id, closes, now)
             continue
         for link in deps.links.parents_of(setting.setting_id, child.child_id):
             if not _deactivate_if_nothing_left(deps, setting, link.parent_id, child.child_id, now, count):

@@ -12,7 +12,7 @@ from shared.domain.journal import Moment, MomentStatus, clean_text
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
 from shared.domain.photos import require_photo_consent
-from shared.services import access, journal, observations
+from shared.services import access, journal, notifications, observations
 from shared.services.deps import Deps
 
 ALREADY_ACCEPTED = "This moment is already in the journal."
@@ -101,6 +101,9 @@ def accept_moment(deps: Deps, principal: Principal, child_id: object, moment_id:
         principal.setting_id, principal.user_id, "moment.accept", child.child_id, "success",
         f"moment={moment.moment_id} observation={observation.observation_id}",
     )  # fmt: skip
+    notifications.moment_accepted(
+        deps, principal.user_id, child.child_id, moment.moment_id, principal.setting_id
+    )
     return observation
 
 

@@ -41,7 +41,7 @@ from shared.domain.people import Principal, Role
 from shared.domain.photos import Photo, require_photo_consent
 from shared.domain.redaction import NamedChild, SettingNames
 from shared.domain.settings import Setting
-from shared.services import access
+from shared.services import access, notifications
 from shared.services.deps import Deps
 from shared.services.journal import ShownEntry, reader_for
 
@@ -172,10 +172,12 @@ def submit_observation(deps: Deps, principal: Principal, observation_id: str) ->
     observation = access.editable_observation(deps, principal, observation_id)
     if observation.status is not ObservationStatus.DRAFT:
         raise Conflict("This observation is already waiting for approval.")
-    return _save_or_stale(
+    submitted = _save_or_stale(
         deps,
         replace(observation, status=ObservationStatus.SUBMITTED, return_note="", updated_at=deps.clock.now()),
     )
+    notifications.awaiting_approval(deps, principal.user_id, submitted)
+    return submitted
 
 
 def return_observation(
@@ -197,6 +199,7 @@ def return_observation(
         principal.setting_id, principal.user_id, "observation.return", observation_id, "success",
         f"author={observation.author_id}",
     )  # fmt: skip
+    notifications.observation_returned(deps, principal.user_id, returned)
     return returned
 
 
@@ -237,6 +240,7 @@ def publish_observation(
         principal.setting_id, principal.user_id, "observation.publish", observation_id, "success",
         f"children={len(children)} photos={len(observation.photo_ids)}",
     )  # fmt: skip
+    notifications.entry_published(deps, principal.user_id, published)
     return published
 
 

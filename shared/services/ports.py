@@ -14,6 +14,7 @@ from shared.domain.child_details import TrackerDetails, TrackerPolicy
 from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
+from shared.domain.notifications import Event, Mode, Preferences
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
@@ -573,3 +574,61 @@ class UploadQuota(Protocol):
 
     def release(self, setting_id: str, user_id: str, day: date) -> None:
         """Give back one counted upload (it was refused before anything was stored)."""
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """A notification mail that went out: its outbox row and the watermark it moves."""
+
+    round_key: str
+    user_id: str
+    mode: Mode
+    watermark: str
+
+
+class NotificationStore(Protocol):
+    """Events, each person's notification choices and the digest outbox of a setting, in one
+    partition (shared/storage/notifications.py)."""
+
+    def record(self, event: Event) -> None:
+        """Store one event (one insert); its key orders it among the setting's events."""
+
+    def preferences(self, setting_id: str, user_id: str) -> Preferences:
+        """The person's stored choices, or the defaults (no ETag) when they never chose."""
+        ...
+
+    def all_preferences(self, setting_id: str) -> Mapping[str, Preferences]:
+        """Every stored row of the setting, by user id: one range query."""
+        ...
+
+    def save_preferences(self, prefs: Preferences) -> Preferences:
+        """Write choices and epoch if unchanged since read (ConcurrencyConflict otherwise)."""
+        ...
+
+    def mark_undeliverable(self, setting_id: str, user_id: str, address_digest: str) -> None:
+        """Remember that mail to this address failed for good (changes no other field)."""
+
+    def events(self, setting_id: str, since: datetime) -> Sequence[Event]:
+        """The setting's events from `since`, oldest first: one range query."""
+        ...
+
+    def mails(self, setting_id: str, round_key: str) -> Mapping[str, str]:
+        """The outbox rows of one round, user id to state ("sending" or "sent")."""
+        ...
+
+    def claim_mail(self, setting_id: str, round_key: str, user_id: str, at: datetime) -> bool:
+        """Create the round's outbox row for the person ("sending"); False when it exists."""
+        ...
+
+    def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
+        """Delete a claimed outbox row whose mail was certainly not sent."""
+
+    def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
+        """Mark these outbox rows sent and move each person's watermark, in transactions of the
+        setting's partition (one per 50 mails)."""
+
+    def forget_before(self, setting_id: str, before: datetime) -> int:
+        """Delete events and outbox rows older than `before`; how many."""
+        ...
+
+    def all_settings(self) -> Sequence[Setting]: ...

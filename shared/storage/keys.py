@@ -128,6 +128,18 @@ childdetails
     Apart from the children table so that nothing that reads a child for a parent can read them.
     Queries: a child's details, the policy (point); every child's details, for the tracker and
     for forgetting sex when the policy stops recording it (range "child~").
+notifications
+    PartitionKey  {setting}
+    RowKey        pref~{user}                          one person's choices, watermarks, bounce
+                  event~{ms, 15 digits}~{8 random hex} something that happened (ids only)
+                  mail~{round}~{user}                  the outbox: one row per digest mail sent
+    One partition per setting: the digest run reads every person's preferences (range
+    "pref~"), the events since the round began (range "event~{ms}" .. "event~~") and the
+    round's outbox rows (range "mail~{round}~") in three queries for the whole setting, never
+    one per person; marking a mail sent and moving its person's watermark is one transaction.
+    Recording an event is one insert.
+    Queries: a person's preferences, an outbox row (point); the three ranges above; events and
+    outbox rows older than a week for forgetting (range of "event~", scan of "mail~" on At).
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
@@ -153,8 +165,9 @@ EXPORTS = "exports"
 AUDIT = "audit"
 ROOMS = "rooms"
 CHILD_DETAILS = "childdetails"
+NOTIFICATIONS = "notifications"
 TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
-          CHILD_DETAILS)  # fmt: skip
+          CHILD_DETAILS, NOTIFICATIONS)  # fmt: skip
 
 SEP = "~"
 
@@ -474,3 +487,31 @@ TRACKER_POLICY_ROW = "policy"
 
 def details_row(child_id: str) -> str:
     return f"{DETAILS_ROWS}{child_id}"
+
+
+# -- notifications --------------------------------------------------------------------------------
+
+PREFERENCE_ROWS = "pref~"
+EVENT_ROWS = "event~"
+MAIL_ROWS = "mail~"
+
+
+def preference_row(user_id: str) -> str:
+    return f"{PREFERENCE_ROWS}{user_id}"
+
+
+def event_row(at: datetime, suffix: str) -> str:
+    """Oldest first, so "events since" is a RowKey range."""
+    return f"{EVENT_ROWS}{millis(at):015d}{SEP}{suffix}"
+
+
+def events_from(at: datetime) -> str:
+    return f"{EVENT_ROWS}{millis(at):015d}"
+
+
+def mail_row(round_key: str, user_id: str) -> str:
+    return f"{MAIL_ROWS}{round_key}{SEP}{user_id}"
+
+
+def mails_of(round_key: str) -> str:
+    return f"{MAIL_ROWS}{round_key}{SEP}"

@@ -38,3 +38,7 @@ class MemorySettings:
     def remove(self, setting_id: str) -> None:
         with self._lock:
             self._rows.pop(setting_id, None)
+
+    def all(self) -> list[Setting]:
+        with self._lock:
+            return [copied(s) for s in self._rows.values()]

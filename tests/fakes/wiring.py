@@ -30,6 +30,7 @@ from tests.fakes.comments import MemoryComments
 from tests.fakes.exports import MemoryExports
 from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
+from tests.fakes.notifications import MemoryNotifications
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
@@ -62,10 +63,11 @@ def build(config: Config, clock: Clock) -> Fakes:
     audit = MemoryAudit(audit_archive)
     outbox, resets, export_requests = MemoryOutbox(), MemoryResetRequests(), MemoryExportRequests()
     link_mails = MemoryLinkMails()
+    settings = MemorySettings()
     deps = Deps(
         config=config,
         clock=clock,
-        settings=MemorySettings(),
+        settings=settings,
         accounts=MemoryAccounts(links),
         children=MemoryChildren(),
         links=links,
@@ -91,5 +93,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         child_details=MemoryChildDetails(),
         audit_archive=audit_archive,
         upload_quota=MemoryUploadQuota(),
+        notifications=MemoryNotifications(settings),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -59,6 +59,8 @@ SKIPPED: Mapping[tuple[str, str], str] = {
         "/api/auth/email/confirm",
     ): "anonymous by design: consumes an e-mail confirm link (and the password)",
     ("POST", "/api/auth/email/object"): "anonymous by design: consumes the old address's object link",
+    ("GET", "/api/notifications/unsubscribe"): "anonymous by design: a signed token names the person (S40)",
+    ("POST", "/api/notifications/unsubscribe"): "anonymous by design: a signed token names the person (S40)",
 }
 
 MANAGER, PRACTITIONER, PARENT = "manager", "practitioner", "parent"
@@ -144,6 +146,7 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("POST", "/api/rooms"): 201,
     ("GET", "/api/setting/tracker"): 200,
     ("PATCH", "/api/setting/tracker"): 412,  # If-Match is the target setting's version
+    ("GET", "/api/account/notifications"): 200,
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.

@@ -18,7 +18,7 @@ AT_MS = 1709631015250
 def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
-        "comments", "moments", "exports", "audit", "rooms", "childdetails",
+        "comments", "moments", "exports", "audit", "rooms", "childdetails", "notifications",
     )  # fmt: skip
 
 
@@ -103,3 +103,11 @@ def test_s23_room_rows_live_in_the_setting_partition_keyed_by_kind() -> None:
     assert keys.crew_row("r1", "u1") == "crew~r1~u1"
     assert keys.details_row("c1") == "child~c1"
     assert keys.TRACKER_POLICY_ROW == "policy"
+
+
+def test_notification_rows_share_the_setting_partition_and_sort_events_oldest_first() -> None:
+    assert keys.preference_row("u1") == "pref~u1"
+    assert keys.event_row(AT, "ab12cd34") == f"event~{AT_MS:015d}~ab12cd34"
+    assert keys.events_from(AT) == f"event~{AT_MS:015d}"
+    assert keys.mail_row("daily-2026-03-29", "u1") == "mail~daily-2026-03-29~u1"
+    assert keys.mails_of("daily-2026-03-29") == "mail~daily-2026-03-29~"

@@ -162,6 +162,8 @@ export function staffScreen() {
 
 /** S38: a requested address shows as waiting until it is confirmed from that address. */
 function emailCell(person) {
+  // S40: a permanent delivery failure stops every mail but security notices until the address changes.
+  if (person.undeliverable) return h('span', {}, person.email, h('br'), h('span', { class: 'badge' }, 'Undeliverable'));
   if (!person.pendingEmail) return person.email;
   return h('span', {}, person.email, h('br'), h('span', { class: 'muted' }, `Waiting for ${person.pendingEmail} to confirm`));
 }

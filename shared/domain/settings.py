@@ -38,6 +38,9 @@ class Setting:
     export_window_days: int = 30
     deactivated_retention_days: int = 365
     audit_retention_days: int = 730
+    # The guidance framework staff link observations to (Development Matters unless a manager
+    # chooses Birth to 5 Matters); a FrameworkId value, domain/frameworks.py.
+    framework: str = "development-matters"
     etag: str | None = None
 
 

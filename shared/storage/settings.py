@@ -46,6 +46,7 @@ def _to_entity(setting: Setting) -> Entity:
         "ExportWindowDays": setting.export_window_days,
         "DeactivatedRetentionDays": setting.deactivated_retention_days,
         "AuditRetentionDays": setting.audit_retention_days,
+        "Framework": setting.framework,
     }
 
 
@@ -62,5 +63,6 @@ def to_setting(row: Entity) -> Setting:
         export_window_days=int(row.get("ExportWindowDays", 30)),
         deactivated_retention_days=int(row.get("DeactivatedRetentionDays", 365)),
         audit_retention_days=int(row.get("AuditRetentionDays", 730)),
+        framework=str(row.get("Framework", "development-matters")),
         etag=row["_etag"],
     )

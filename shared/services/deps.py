@@ -28,6 +28,7 @@ from shared.services.ports import (
     PhotoBlobs,
     PhotoBytes,
     PhotoRepository,
+    ProfileRepository,
     ResetRequests,
     SettingRepository,
 )
@@ -59,6 +60,7 @@ class Deps:
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
     breaches: BreachedPasswords
+    profiles: ProfileRepository
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -16,6 +16,7 @@ from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
+from shared.domain.profile import Profile
 from shared.domain.redaction import NamedChild, NamedParent
 from shared.domain.settings import Setting
 from shared.mail.message import Mail
@@ -456,3 +457,21 @@ class PhotoBytes(Protocol):
 class ExportRequests(Protocol):
     def submit(self, setting_id: str, export_id: str) -> None:
         """Queue an export for the build function; it is never built inside a request (230 s limit)."""
+
+
+class ProfileRepository(Protocol):
+    """Each child's EYFS profile, one row per child in the setting's partition."""
+
+    def get(self, setting_id: str, child_id: str) -> Profile | None: ...
+
+    def save(self, profile: Profile) -> Profile:
+        """Create (etag None: Conflict when one exists) or write if unchanged since read
+        (ConcurrencyConflict otherwise); returns it with its new etag."""
+        ...
+
+    def list(self, setting_id: str) -> Sequence[Profile]:
+        """Every profile of the setting: one partition."""
+        ...
+
+    def remove(self, setting_id: str, child_id: str) -> None:
+        """Delete the child's profile if there is one (removing twice is fine)."""

@@ -101,6 +101,14 @@ audit
     Queries: a manager's page of a month (range of one partition, filtered by actor and action);
     events before the retention cut-off (PartitionKey range of the setting's months, filtered).
 
+profiles
+    PartitionKey  {setting}
+    RowKey        {child}
+    One row per child (a child has one reception year): the EYFS profile's 17 judgements, the
+    commentary and who finalised it. The setting's partition holds a few hundred rows at most.
+    Queries: a child's profile (point); every profile of the setting for the MIS export (scan of
+    the setting's partition).
+
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id.
 """
@@ -122,7 +130,8 @@ COMMENTS = "comments"
 MOMENTS = "moments"
 EXPORTS = "exports"
 AUDIT = "audit"
-TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT)
+PROFILES = "profiles"
+TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, PROFILES)
 
 SEP = "~"
 
@@ -381,3 +390,10 @@ def audit_rows_between(since: datetime, until: datetime) -> tuple[str, str]:
     since" after it; both bounds sit above every suffix of their millisecond.
     """
     return inverted_ms(until) + SEP * 2, inverted_ms(since) + SEP * 2
+
+
+# -- profiles -------------------------------------------------------------------------------------
+
+
+def profile_row(child_id: str) -> str:
+    return child_id

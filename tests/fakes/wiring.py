@@ -31,6 +31,7 @@ from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
+from tests.fakes.profile import MemoryProfiles
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
 from tests.fakes.settings import MemorySettings
 
@@ -83,5 +84,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
+        profiles=MemoryProfiles(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -18,7 +18,7 @@ AT_MS = 1709631015250
 def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
-        "comments", "moments", "exports", "audit",
+        "comments", "moments", "exports", "audit", "profiles",
     )  # fmt: skip
 
 
@@ -83,3 +83,8 @@ def test_settings_and_exports_rows() -> None:
     assert keys.SETTING_ROW == "setting"
     assert keys.requester_row("u1") == "requester~u1"
     assert keys.export_row("e1") == "e1"
+
+
+def test_s23_a_childs_eyfs_profile_is_one_row_in_the_settings_partition() -> None:
+    assert keys.PROFILES == "profiles"
+    assert keys.profile_row("c1") == "c1"

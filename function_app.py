@@ -15,6 +15,7 @@ from functions import (
     people,
     photos,
     platform,
+    profile,
     retention,
     setting,
     web,
@@ -26,6 +27,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
              photos, leaving, exports):  # fmt: skip
     app.register_functions(area.bp)
+app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

@@ -69,6 +69,16 @@ class EntryRecord:
 
 
 @dataclass(frozen=True)
+class ProfileRecord:
+    """The child's EYFS profile as the export's reader may see it."""
+
+    status: str
+    good_level_of_development: bool | None
+    judgements: list[tuple[str, str, str]]  # (area name, ELG name, "expected" / "emerging" / "")
+    comment: str
+
+
+@dataclass(frozen=True)
 class JournalRecord:
     """Everything one export holds, already as its reader may see it (redacted for parents)."""
 
@@ -78,6 +88,7 @@ class JournalRecord:
     generated_at: datetime
     redacted: bool
     entries: list[EntryRecord]
+    profile: ProfileRecord | None = None
 
 
 def photo_name(observed_on: date, index: int) -> str:
@@ -108,6 +119,8 @@ def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
         doc.line("No published observations yet.")
     for entry in record.entries:
         _entry(doc, entry)
+    if record.profile is not None:
+        _profile(doc, record.profile)
     return doc.output()
 
 
@@ -117,6 +130,8 @@ def record_texts(record: JournalRecord) -> list[str]:
     for entry in record.entries:
         texts += [entry.text, entry.next_steps, *(c.name for c in entry.children)]
         texts += [t for c in entry.comments for t in (c.author, c.text)]
+    if record.profile is not None:
+        texts.append(record.profile.comment)
     return texts
 
 
@@ -152,6 +167,15 @@ def render_json(record: JournalRecord) -> bytes:
             for e in record.entries
         ],
     }
+    if record.profile is not None:
+        document["eyfsProfile"] = {
+            "status": record.profile.status,
+            "goodLevelOfDevelopment": record.profile.good_level_of_development,
+            "judgements": [
+                {"area": a, "elg": g, "judgement": j or None} for a, g, j in record.profile.judgements
+            ],
+            "comment": record.profile.comment,
+        }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -194,6 +218,19 @@ def _entry(doc: Document, entry: EntryRecord) -> None:
         doc.line("Comments", size=10, bold=True)
         for comment in entry.comments:
             doc.line(f"{comment.author}, {comment.created_at:%d %B %Y}: {comment.text}", size=10)
+
+
+def _profile(doc: Document, profile: ProfileRecord) -> None:
+    doc.pdf.ln(8)
+    doc.heading("EYFS profile", 13)
+    gld = profile.good_level_of_development
+    shown = "not yet known" if gld is None else "yes" if gld else "no"
+    doc.line(f"Status: {profile.status}. Good level of development: {shown}.", size=10)
+    for area, elg, judgement in profile.judgements:
+        doc.line(f"{area} - {elg}: {judgement or 'not judged yet'}", size=10)
+    if profile.comment:
+        doc.pdf.ln(1)
+        doc.line(f"How they learn: {profile.comment}", size=10)
 
 
 def _photo(pdf: FPDF, photo: PhotoFile) -> None:

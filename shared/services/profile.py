@@ -131,6 +131,16 @@ def export_profiles_csv(deps: Deps, principal: Principal) -> str:
     return render_csv(rows)
 
 
+def profile_for_export(deps: Deps, principal: Principal, child_id: str) -> Profile | None:
+    """The profile a journal export of this child includes for this reader: what `read_profile`
+    shows them (a parent: only a final, shared one), or None when there is nothing to show."""
+    try:
+        found = read_profile(deps, principal, child_id)
+    except NotFound:
+        return None
+    return found if found.judgements or found.comment else None
+
+
 def _stored(deps: Deps, principal: Principal, child_id: object) -> Profile:
     child = access.profile_child(deps, principal, child_id)
     found = deps.profiles.get(principal.setting_id, child.child_id)

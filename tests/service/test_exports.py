@@ -19,9 +19,10 @@ from shared.clock import FrozenClock
 from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts
 from shared.domain.exports import CONTAINER, DAILY_LIMIT, Export, ExportStatus
+from shared.domain.frameworks import eyfs
 from shared.domain.people import Principal, Role
 from shared.domain.settings import OtherChildren
-from shared.services import comments, exports, observations
+from shared.services import comments, exports, observations, profile
 from shared.services import photos as photo_service
 from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
@@ -421,3 +422,30 @@ def attempt(nursery: Nursery, child_id: str) -> str:
         return exports.request_export(nursery.deps, nursery.manager, child_id).status.value
     except (Conflict, TooManyAttempts) as refused:
         return type(refused).__name__
+
+
+def test_the_childs_export_includes_the_eyfs_profile_for_a_manager_and_for_a_parent_once_shared(
+    family: Family, fakes: Fakes
+) -> None:
+    manager = family.nursery.manager
+    marks = dict.fromkeys([e.elg_id for e in eyfs().elgs], "expected")
+    recorded = profile.record_profile(
+        family.deps,
+        manager,
+        family.ada.child_id,
+        profile.ProfileChange(marks, "Ada persists with puzzles."),
+        None,
+    )
+    staff_files = unzip(blob(fakes, built(family, manager).blob("zip")))
+    document = json.loads(staff_files["journal.json"])
+    assert document["eyfsProfile"]["goodLevelOfDevelopment"] is True
+    assert len(document["eyfsProfile"]["judgements"]) == 17
+    assert pdfs.shows(staff_files["journal.pdf"], "Ada persists with puzzles.")
+    parent_files = unzip(blob(fakes, built(family, family.parent).blob("zip")))
+    assert "eyfsProfile" not in json.loads(parent_files["journal.json"])  # a draft: never to parents
+    assert not pdfs.shows(parent_files["journal.pdf"], "EYFS profile")
+    final = profile.finalise_profile(family.deps, manager, family.ada.child_id, recorded.etag)
+    profile.share_profile(family.deps, manager, family.ada.child_id, True, final.etag)
+    shared = unzip(blob(fakes, built(family, family.parent).blob("zip")))
+    assert json.loads(shared["journal.json"])["eyfsProfile"]["status"] == "final"
+    assert pdfs.shows(shared["journal.pdf"], "Good level of development: yes.")

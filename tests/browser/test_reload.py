@@ -32,6 +32,8 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/manage/children/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s record"),
         ("/manage/policy", "Privacy and retention"),
         ("/manage/audit", "Audit log"),
+        ("/profiles", "EYFS profiles"),
+        ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/account", "My account"),
     ],
     "practitioner": [
@@ -39,6 +41,8 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/children/{child}", JOURNAL),
         ("/observations/new", "New observation"),
         ("/observations/drafts", "My drafts"),
+        ("/profiles", "EYFS profiles"),
+        ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/account", "My account"),
     ],
     "parent": [

@@ -76,3 +76,19 @@ def test_a_manager_records_a_profile_finalises_it_and_downloads_the_csv(
     assert len(table) == 2  # Kit has no profile yet
     _sign_out(browser_page)
     assert browser_page.errors == []
+
+
+def test_a_manager_chooses_birth_to_5_matters_and_the_observation_form_offers_its_aspects(
+    api: Api, browser_page: Page
+) -> None:
+    nursery = _nursery(api)
+    tab = sign_in(browser_page, nursery["manager"])
+    tab.get_by_role("link", name="Privacy & retention").click()
+    tab.get_by_label("Guidance framework staff link observations to").select_option("birth-to-5-matters")
+    tab.get_by_role("button", name="Save policy").click()
+    tab.get_by_text("Saved.", exact=True).wait_for()
+    tab.get_by_role("link", name="New observation").click()
+    tab.get_by_text("Aspects of Birth to 5 Matters").wait_for()
+    tab.locator("summary", has_text="Mathematics").click()
+    tab.get_by_label("Spatial Reasoning").wait_for()
+    assert browser_page.errors == []

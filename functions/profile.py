@@ -10,6 +10,7 @@ import azure.functions as func
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
+from shared.domain.errors import InvalidInput
 from shared.domain.frameworks import eyfs
 from shared.domain.profile import Profile, good_level_of_development
 from shared.services import profile
@@ -75,6 +76,9 @@ def record_profile(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     fields = read_json(req)
     Body(fields, known=("judgements", "comment"), unknown="{} is not part of a profile.")
+    for key in ("judgements", "comment"):
+        if key in fields and fields[key] is None:  # null is refused like any value of the wrong type
+            raise InvalidInput("Send a value, or leave the field out to keep it as it is.", field=key)
     change = profile.ProfileChange(judgements=fields.get("judgements"), comment=fields.get("comment"))
     saved = profile.record_profile(
         bootstrap.deps(), who, req.route_params.get("id"), change, expected_version(req)

@@ -200,17 +200,18 @@ class Document:
         from fpdf.enums import TextMode
 
         self.pdf.set_font(BODY, style="I" if italic else "", size=size)
-        if bold:
-            self.pdf.text_mode = TextMode.FILL_STROKE
-            self.pdf.set_line_width(size * BOLD_STROKE * 0.3528)  # points to millimetres
         text = clean(text)
         if needs_shaping(text):
             self.pdf.set_text_shaping(True, direction=base_direction(text))
         else:
             self.pdf.set_text_shaping(False)
-        self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-        if bold:
-            self.pdf.text_mode = TextMode.FILL
+        if not bold:
+            self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            return
+        # A local graphics state (q ... Q): the stroke ends with the heading, page break or not.
+        stroke = size * BOLD_STROKE * 0.3528  # points to millimetres
+        with self.pdf.local_context(text_mode=TextMode.FILL_STROKE, line_width=stroke):
+            self.pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
 
     def heading(self, text: str, size: float) -> None:
         self.line(text, size=size, bold=True)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 import pypdf
 import pytest
 from fontTools.ttLib import TTFont
+from pypdf.generic import ContentStream
 
 from shared.media import pdf
 from shared.media.journal_export import ChildRecord, CommentRecord, EntryRecord, JournalRecord, render_pdf
@@ -123,3 +124,30 @@ def test_a_character_no_packaged_face_draws_is_admitted_not_hidden() -> None:
 def test_any_text_at_all_still_builds_a_pdf() -> None:
     hostile = "\ud800 \U0010ffff \ue000 \x00 \u200d\u200c 🌻 Z\u0308\u0301 \u0627\u0644\u0644\u0647"
     assert render_pdf(journal(hostile)).startswith(b"%PDF-")
+
+
+def test_only_headings_are_drawn_bold_even_across_page_breaks() -> None:
+    """Bold is a stroked outline (text render mode 2) inside its own graphics state: after a
+    heading, on any page, body text is filled only."""
+    entries = [
+        EntryRecord(f"o{i}", date(2026, 1, 1 + i % 28), NOW, [ChildRecord("Ada", True)], ["mathematics"],
+                    "Ada built a tall tower and counted each block out loud. " * 4, "Count to twenty.",
+                    [CommentRecord("Mum", False, "She told us at home.", NOW)])
+        for i in range(40)
+    ]  # fmt: skip
+    document = render_pdf(JournalRecord("e1", "Ada Lovelace", "Little Acorns", NOW, False, entries))
+    reader = pypdf.PdfReader(io.BytesIO(document))
+    assert len(reader.pages) > 3
+    stroked = 0
+    for page in reader.pages:
+        modes = [0]
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"q":
+                modes.append(modes[-1])
+            elif operator == b"Q":
+                modes.pop()
+            elif operator == b"Tr":
+                modes[-1] = int(operands[0])
+            elif operator in (b"Tj", b"TJ") and modes[-1] == 2:
+                stroked += 1
+    assert stroked == 2 + 2 * len(entries)  # title, child's name; each entry's date and "Comments"

@@ -17,6 +17,7 @@ from functions import (
     people,
     photos,
     platform,
+    profile,
     retention,
     rooms,
     setting,
@@ -29,6 +30,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
              photos, leaving, exports):  # fmt: skip
     app.register_functions(area.bp)
+app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 
 # Rooms and the tracker's details about children.
 for area in (rooms, child_details):

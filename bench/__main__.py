@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.journal_pdf import journal_pdf_figures
 from bench.notifications import digest_ratios
 from bench.parts import extra_results, run_alone
 from bench.purge import purge_ratios
@@ -260,6 +261,7 @@ def main() -> int:
         "roundtrips": trips,
         "ratios": ratios,
         "redaction_ms": redaction,
+        "journal_pdf": journal_pdf_figures(),
         "load": load,
         "latency_ms": latency,
         "peak_rss_mb": rss,
@@ -293,6 +295,7 @@ def print_table(results: dict[str, Any]) -> None:
         f" page of 20 {redaction['page_of_20_ms']}, untagged check {redaction['untagged_per_observation_ms']}"
         " per observation"
     )
+    print(f"\njournal PDF of 50 entries (latin, eleven scripts): {results['journal_pdf']}")
     load = results["load"]
     print(
         f"\nload: {load['clients']} clients for {load['seconds']} s: {load['requests_per_second']} req/s, "

@@ -29,6 +29,8 @@ def observation_view(o: Observation) -> dict[str, Any]:
         "text": o.text,
         "nextSteps": o.next_steps,
         "areas": [a.value for a in o.areas],
+        "aspects": o.aspects,
+        "framework": o.framework,
         "observedOn": o.observed_on.isoformat(),
         "createdAt": o.created_at.isoformat(),
         "updatedAt": o.updated_at.isoformat(),
@@ -58,7 +60,7 @@ def _observation_text(req: func.HttpRequest) -> observations.ObservationText:
     body = Body(read_json(req))
     return observations.ObservationText(
         child_ids=body.texts("childIds"), text=body.text("text"), areas=body.texts("areas"),
-        next_steps=body.text("nextSteps"), observed_on=body.text("observedOn"),
+        next_steps=body.text("nextSteps"), observed_on=body.text("observedOn"), aspects=body.texts("aspects"),
     )  # fmt: skip
 
 
@@ -68,7 +70,7 @@ def _observation_changes(req: func.HttpRequest) -> observations.ObservationText:
     return observations.ObservationText(
         child_ids=body.changed_texts("childIds"), text=body.changed_text("text"),
         areas=body.changed_texts("areas"), next_steps=body.changed_text("nextSteps"),
-        observed_on=body.changed_text("observedOn"),
+        observed_on=body.changed_text("observedOn"), aspects=body.changed_texts("aspects"),
     )  # fmt: skip
 
 

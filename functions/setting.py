@@ -25,10 +25,11 @@ POLICY_FIELDS = {
     "retentionDays": "retention_days",
     "deactivatedRetentionDays": "deactivated_retention_days",
     "auditRetentionDays": "audit_retention_days",
+    "framework": "framework",
 }
 API_NAMES = {field: key for key, field in POLICY_FIELDS.items()}
 _FLAGS = ("approvalRequired", "keyChildrenOnly")
-_TEXTS = ("otherChildren",)
+_TEXTS = ("otherChildren", "framework")
 NOT_A_POLICY_FIELD = "{} is not a policy setting that can be changed."
 
 

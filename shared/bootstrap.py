@@ -35,6 +35,7 @@ from shared.storage.moments import TableMoments
 from shared.storage.notifications import TableNotifications
 from shared.storage.observations import TableObservations
 from shared.storage.photos import TablePhotos, photo_store
+from shared.storage.profile import TableProfiles
 from shared.storage.queues import (
     QueueExportRequests,
     QueueLinkMails,
@@ -96,6 +97,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         notifications=TableNotifications(
             Table(clients.table(keys.NOTIFICATIONS)), Table(clients.table(keys.SETTINGS))
         ),
+        profiles=TableProfiles(Table(clients.table(keys.PROFILES))),
     )
 
 

@@ -8,6 +8,7 @@ import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken 
 import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
 import * as manager from './js/screens/manager.js';
 import * as parent from './js/screens/parent.js';
+import { profileScreen, profilesScreen } from './js/screens/profile.js';
 import { childRecordScreen } from './js/screens/record.js';
 import { roomsScreen } from './js/screens/rooms.js';
 import * as staff from './js/screens/staff.js';
@@ -31,6 +32,8 @@ route('/moments/new', parent.momentScreen, { roles: ['parent'] });
 route('/observations/new', staff.newObservationScreen, { roles: ['practitioner', 'manager'] });
 route('/observations/drafts', staff.draftsScreen, { roles: ['practitioner', 'manager'] });
 route('/approvals', manager.approvalsScreen, { roles: ['manager'] });
+route('/profiles', profilesScreen, { roles: ['practitioner', 'manager'] });
+route('/profiles/:id', profileScreen, { roles: ['practitioner', 'manager'] });
 // Managers' screens live under /manage: the Functions host keeps /admin/* and /runtime/* for
 // itself, so a client route there would answer the host's JSON on a reload or a bookmark.
 route('/manage/staff', manager.staffScreen, { roles: ['manager'] });
@@ -43,11 +46,11 @@ route('/manage/rooms', roomsScreen, { roles: ['manager'] });
 
 const NAV = {
   parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
-  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/account', 'My account']],
+  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/profiles', 'EYFS profiles'], ['/account', 'My account']],
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
     ['/manage/staff', 'Staff'], ['/manage/rooms', 'Rooms'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
-    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/account', 'My account'],
+    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/profiles', 'EYFS profiles'], ['/account', 'My account'],
   ],
 };
 

@@ -44,4 +44,8 @@ class Observation:
     photo_ids: list[str] = field(default_factory=list)
     published_at: datetime | None = None
     return_note: str = ""  # a manager's note when they returned it to its author for changes
+    # Aspects (ELGs, or the chosen framework's aspects) it is evidence for, and the framework they
+    # belong to; observations made before aspects existed have none and keep their areas.
+    aspects: list[str] = field(default_factory=list)
+    framework: str | None = None
     etag: str | None = None

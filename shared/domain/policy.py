@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.domain.errors import InvalidInput
+from shared.domain.frameworks import clean_framework
 from shared.domain.people import Role
 from shared.domain.settings import RETENTION_MAX_DAYS, RETENTION_MIN_DAYS, OtherChildren, Setting
 
@@ -33,6 +34,7 @@ class PolicyChange:
     retention_days: int | None = None
     deactivated_retention_days: int | None = None
     audit_retention_days: int | None = None
+    framework: str | None = None
 
 
 def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:
@@ -49,6 +51,8 @@ def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:
                 "Choose how other children appear to parents: initials or hidden.",
                 field="other_children",
             ) from None
+    if change.framework is not None:
+        updates["framework"] = clean_framework(change.framework).value
     for name in _FLAGS:
         if (flag := getattr(change, name)) is not None:
             updates[name] = flag
@@ -68,8 +72,8 @@ def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:
 # their work; managers everything (S24: least information).
 _VISIBLE: dict[Role, tuple[str, ...]] = {
     Role.PARENT: ("other_children",),
-    Role.PRACTITIONER: ("other_children", "approval_required", "key_children_only"),
-    Role.MANAGER: ("other_children", *_FLAGS, *_DAYS_FIELDS),
+    Role.PRACTITIONER: ("other_children", "approval_required", "key_children_only", "framework"),
+    Role.MANAGER: ("other_children", *_FLAGS, *_DAYS_FIELDS, "framework"),
 }
 
 

@@ -50,6 +50,9 @@ class Setting:
     deactivated_retention_days: int = 365
     audit_retention_days: int = 730
     time_zone: str = "Europe/London"  # an IANA zone: digests leave at 18:00 there
+    # The guidance framework staff link observations to (Development Matters unless a manager
+    # chooses Birth to 5 Matters); a FrameworkId value, domain/frameworks.py.
+    framework: str = "development-matters"
     etag: str | None = None
 
 

@@ -1,11 +1,9 @@
 """A child's journal as files: a PDF made with fpdf2, a JSON file of the same data, and a zip of
 both with the display photos. Pure: bytes in, bytes out, no storage.
 
-Fonts: the PDF uses fpdf2's built-in Helvetica, so nothing is read from the file system and no
-font has to be shipped (no package we install carries a Unicode TrueType font). Built-in fonts
-cover latin-1 only, so every text passes through `pdf_text`, which keeps latin-1, folds accents
-it can (Ł -> L, ő -> o) and replaces anything else with "?": no name can crash a build. The PDF
-then says so, and journal.json in the zip keeps every name and text exactly as written.
+The PDF is a `shared.media.pdf.Document`: every name and text is drawn as written, in any script
+its packaged Noto faces cover, shaped where the script needs it. journal.json keeps the same
+texts exactly, for the next school's systems.
 
 File names inside the zip are made here from dates and counters only, never from user input.
 """
@@ -14,12 +12,13 @@ from __future__ import annotations
 
 import io
 import json
-import unicodedata
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
+
+from shared.media.pdf import Document
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -31,15 +30,6 @@ PHOTO_FOLDER = "photos"
 # Largest photo on the page, in millimetres (A4 is 210 x 297 with 10 mm margins).
 PHOTO_MAX_W = 120.0
 PHOTO_MAX_H = 100.0
-# Characters outside latin-1 that have an obvious latin-1 spelling (NFKD folds most accents).
-_FOLD = str.maketrans(
-    {
-        "\u0141": "L", "\u0142": "l", "\u0110": "D", "\u0111": "d", "\u0126": "H", "\u0127": "h",
-        "\u0131": "i", "\u0152": "OE", "\u0153": "oe", "\u2018": "'", "\u2019": "'", "\u201a": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2013": "-", "\u2014": "-", "\u2026": "...",
-        "\u2022": "*", "\u20ac": "EUR",
-    }
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -80,6 +70,16 @@ class EntryRecord:
 
 
 @dataclass(frozen=True)
+class ProfileRecord:
+    """The child's EYFS profile as the export's reader may see it."""
+
+    status: str
+    good_level_of_development: bool | None
+    judgements: list[tuple[str, str, str]]  # (area name, ELG name, "expected" / "emerging" / "")
+    comment: str
+
+
+@dataclass(frozen=True)
 class JournalRecord:
     """Everything one export holds, already as its reader may see it (redacted for parents)."""
 
@@ -91,6 +91,7 @@ class JournalRecord:
     entries: list[EntryRecord]
     # Staff exports only: the tracker's details and the child's rooms (never in a parent's export).
     tracker: Mapping[str, object] | None = None
+    profile: ProfileRecord | None = None
 
 
 def photo_name(observed_on: date, index: int) -> str:
@@ -102,55 +103,39 @@ def area_label(area: str) -> str:
     return area.replace("-", " ").capitalize()
 
 
-def pdf_text(text: str) -> str:
-    """Text the built-in PDF fonts can draw: latin-1, with anything else folded or "?"."""
-    out = []
-    for char in unicodedata.normalize("NFC", text).translate(_FOLD):
-        if char in "\n\t" or (char.isprintable() and ord(char) < 256):
-            out.append(char)
-            continue
-        folded = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256 and not unicodedata.combining(c)
-        )
-        out.append(folded if folded and folded.isprintable() else "?")
-    return "".join(out)
+def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
+    """The journal as a PDF: observations in date order, each with its areas, next steps,
+    photos and comments."""
+    doc = Document(
+        record_texts(record), title="Learning journal", created_at=record.generated_at, compress=compress
+    )
+    doc.heading("Learning journal", 18)
+    doc.line(record.child_name, size=14, bold=True)
+    doc.line(record.setting_name)
+    doc.line(f"Exported {record.generated_at:%d %B %Y, %H:%M} UTC", size=9)
+    if record.redacted:
+        doc.line("Other children appear as the setting's privacy policy shows them to families.", size=9)
+    if doc.missing:
+        doc.line("Some characters cannot be shown in this PDF; journal.json has the exact text.", size=9)
+    if not record.entries:
+        doc.pdf.ln(4)
+        doc.line("No published observations yet.")
+    for entry in record.entries:
+        _entry(doc, entry)
+    if record.profile is not None:
+        _profile(doc, record.profile)
+    return doc.output()
 
 
-def needs_folding(record: JournalRecord) -> bool:
+def record_texts(record: JournalRecord) -> list[str]:
+    """Every text the PDF draws that a person wrote, so the document loads the faces they need."""
     texts = [record.child_name, record.setting_name]
     for entry in record.entries:
         texts += [entry.text, entry.next_steps, *(c.name for c in entry.children)]
         texts += [t for c in entry.comments for t in (c.author, c.text)]
-    return any(pdf_text(t) != unicodedata.normalize("NFC", t) for t in texts)
-
-
-def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
-    """The journal as a PDF: observations in date order, each with its areas, next steps,
-    photos and comments."""
-    # Imported here: fpdf2 costs about a fifth of the app's cold start, and only the export
-    # worker ever needs it.
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.set_compression(compress)
-    pdf.set_creation_date(record.generated_at)
-    pdf.set_title("Learning journal")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    _heading(pdf, "Learning journal", 18)
-    _line(pdf, record.child_name, size=14, style="B")
-    _line(pdf, record.setting_name)
-    _line(pdf, f"Exported {record.generated_at:%d %B %Y, %H:%M} UTC", size=9)
-    if record.redacted:
-        _line(pdf, "Other children appear as the setting's privacy policy shows them to families.", size=9)
-    if needs_folding(record):
-        _line(pdf, "Some characters cannot be shown in this PDF; journal.json has the exact text.", size=9)
-    if not record.entries:
-        pdf.ln(4)
-        _line(pdf, "No published observations yet.")
-    for entry in record.entries:
-        _entry(pdf, entry)
-    return bytes(pdf.output())
+    if record.profile is not None:
+        texts.append(record.profile.comment)
+    return texts
 
 
 def render_json(record: JournalRecord) -> bytes:
@@ -187,6 +172,15 @@ def render_json(record: JournalRecord) -> bytes:
     }
     if record.tracker is not None:
         document["tracker"] = record.tracker
+    if record.profile is not None:
+        document["eyfsProfile"] = {
+            "status": record.profile.status,
+            "goodLevelOfDevelopment": record.profile.good_level_of_development,
+            "judgements": [
+                {"area": a, "elg": g, "judgement": j or None} for a, g, j in record.profile.judgements
+            ],
+            "comment": record.profile.comment,
+        }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -209,26 +203,39 @@ def _member(name: str, at: datetime) -> zipfile.ZipInfo:
     return info
 
 
-def _entry(pdf: FPDF, entry: EntryRecord) -> None:
-    pdf.ln(6)
-    _heading(pdf, f"{entry.observed_on:%d %B %Y}", 13)
+def _entry(doc: Document, entry: EntryRecord) -> None:
+    doc.pdf.ln(6)
+    doc.heading(f"{entry.observed_on:%d %B %Y}", 13)
     children = ", ".join(c.name for c in entry.children)
     if children:
-        _line(pdf, f"Children: {children}", size=9)
+        doc.line(f"Children: {children}", size=9)
     if entry.areas:
-        _line(pdf, "Areas: " + ", ".join(area_label(a) for a in entry.areas), size=9)
-    pdf.ln(1)
-    _line(pdf, entry.text)
+        doc.line("Areas: " + ", ".join(area_label(a) for a in entry.areas), size=9)
+    doc.pdf.ln(1)
+    doc.line(entry.text)
     if entry.next_steps:
-        pdf.ln(1)
-        _line(pdf, f"Next steps: {entry.next_steps}", style="I")
+        doc.pdf.ln(1)
+        doc.line(f"Next steps: {entry.next_steps}", italic=True)
     for photo in entry.photos:
-        _photo(pdf, photo)
+        _photo(doc.pdf, photo)
     if entry.comments:
-        pdf.ln(2)
-        _line(pdf, "Comments", size=10, style="B")
+        doc.pdf.ln(2)
+        doc.line("Comments", size=10, bold=True)
         for comment in entry.comments:
-            _line(pdf, f"{comment.author}, {comment.created_at:%d %B %Y}: {comment.text}", size=10)
+            doc.line(f"{comment.author}, {comment.created_at:%d %B %Y}: {comment.text}", size=10)
+
+
+def _profile(doc: Document, profile: ProfileRecord) -> None:
+    doc.pdf.ln(8)
+    doc.heading("EYFS profile", 13)
+    gld = profile.good_level_of_development
+    shown = "not yet known" if gld is None else "yes" if gld else "no"
+    doc.line(f"Status: {profile.status}. Good level of development: {shown}.", size=10)
+    for area, elg, judgement in profile.judgements:
+        doc.line(f"{area} - {elg}: {judgement or 'not judged yet'}", size=10)
+    if profile.comment:
+        doc.pdf.ln(1)
+        doc.line(f"How they learn: {profile.comment}", size=10)
 
 
 def _photo(pdf: FPDF, photo: PhotoFile) -> None:
@@ -238,12 +245,3 @@ def _photo(pdf: FPDF, photo: PhotoFile) -> None:
         pdf.add_page()
     pdf.ln(2)
     pdf.image(io.BytesIO(photo.data), w=width, h=height)
-
-
-def _heading(pdf: FPDF, text: str, size: int) -> None:
-    _line(pdf, text, size=size, style="B")
-
-
-def _line(pdf: FPDF, text: str, *, size: int = 11, style: str = "") -> None:
-    pdf.set_font("Helvetica", style=style, size=size)
-    pdf.multi_cell(0, size * 0.5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")

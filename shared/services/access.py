@@ -239,3 +239,20 @@ def visible_export(deps: Deps, principal: Principal, export_id: object) -> Expor
     if not child_exportable(child, setting, deps.clock.now()):
         raise Forbidden(WINDOW_CLOSED)
     return export
+
+
+# -- EYFS profiles --------------------------------------------------------------------------------
+
+
+def profile_child(deps: Deps, principal: Principal, child_id: object) -> Child:
+    """The child whose EYFS profile the caller may read: staff who may see the child, or a parent
+    linked to them now (the service then shows a parent only a final, shared profile). Others 404."""
+    cid = clean_id(child_id, message=NO_SUCH_CHILD)
+    if principal.role is Role.PARENT:
+        if cid not in readable_children(deps, principal, [cid]):
+            raise NotFound(NO_SUCH_CHILD)
+        child = deps.children.get(principal.setting_id, cid)
+        if child is None:
+            raise NotFound(NO_SUCH_CHILD)
+        return child
+    return staff_visible_child(deps, principal, cid)

@@ -31,6 +31,7 @@ from shared.services.ports import (
     PhotoBlobs,
     PhotoBytes,
     PhotoRepository,
+    ProfileRepository,
     ResetRequests,
     RoomRepository,
     SettingRepository,
@@ -69,6 +70,7 @@ class Deps:
     audit_archive: AuditArchive  # the immutable copy of the audit log (S41)
     upload_quota: UploadQuota  # photos per account per day (S26)
     notifications: NotificationStore
+    profiles: ProfileRepository
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

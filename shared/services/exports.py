@@ -26,8 +26,10 @@ from shared.domain.exports import (
     download_name,
     new_export_id,
 )
+from shared.domain.frameworks import eyfs
 from shared.domain.people import Principal, Role, Status
 from shared.domain.photos import PhotoSize
+from shared.domain.profile import good_level_of_development
 from shared.domain.settings import Setting
 from shared.media.journal_export import (
     ChildRecord,
@@ -35,11 +37,12 @@ from shared.media.journal_export import (
     EntryRecord,
     JournalRecord,
     PhotoFile,
+    ProfileRecord,
     photo_name,
     render_pdf,
     render_zip,
 )
-from shared.services import access, child_details, journal, observations
+from shared.services import access, child_details, journal, observations, profile
 from shared.services.deps import Deps
 from shared.services.journal import Reader, ShownEntry
 
@@ -202,6 +205,20 @@ def journal_record(
         redacted=principal.role is Role.PARENT,
         entries=entries,
         tracker=child_details.exported(deps, child) if principal.role.is_staff else None,
+        profile=_profile_record(deps, principal, child.child_id),
+    )
+
+
+def _profile_record(deps: Deps, principal: Principal, child_id: str) -> ProfileRecord | None:
+    """The child's EYFS profile, if this reader may see it (a parent: final and shared)."""
+    found = profile.profile_for_export(deps, principal, child_id)
+    if found is None:
+        return None
+    areas = {a.area_id: a.name for a in eyfs().areas}
+    marks = {elg: j.value for elg, j in found.judgements.items()}
+    judged = [(areas[e.area_id], e.name, marks.get(e.elg_id, "")) for e in eyfs().elgs]
+    return ProfileRecord(
+        found.status.value, good_level_of_development(found.judgements), judged, found.comment
     )
 
 

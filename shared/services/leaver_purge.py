@@ -31,7 +31,8 @@ that stops anywhere is found and finished by the next run:
    are owned by no row, and the orphan sweep later in the same run deletes them. No mark is needed,
    which keeps this path, a leaver's bulk, to the deletes themselves. Only managers (and an author)
    can still see these: the child is archived and its parents' window long over.
-4. Whatever is left in the child's journal partition, then the parent links (both directions).
+4. Whatever is left in the child's journal partition, then the parent links (both directions),
+   then the child's EYFS profile.
 5. Photos marked for discard (steps 1 and 2) and listed by no observation any more: blobs, then
    rows. The mark on the photo row outlives what listed it, so a crash here is finished next run.
 6. The child's room history and tracker details, then the child's row (its consents with it),
@@ -129,6 +130,9 @@ def purge_child(
         count("photos", sum(len(o.photo_ids) for o in chunk))
     count("journal-rows", store.erase_journal(setting_id, child.child_id))
     count("parent-links", store.erase_links(setting_id, child.child_id))
+    if deps.profiles.get(setting_id, child.child_id) is not None:  # the EYFS profile goes with the child
+        deps.profiles.remove(setting_id, child.child_id)
+        count("profiles", 1)
     seen = {o.observation_id for o in mine}
     discard_marked_photos(deps, store, setting_id, child.child_id, seen, still_listed, count)
     # Room history and the tracker's group facts (SEND support is special category data) go too.

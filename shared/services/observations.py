@@ -27,6 +27,7 @@ from shared.domain.errors import (
     NotFound,
     PreconditionFailed,
 )
+from shared.domain.frameworks import clean_aspects, clean_framework
 from shared.domain.journal import (
     STALE_OBSERVATION,
     clean_areas,
@@ -41,7 +42,7 @@ from shared.domain.people import Principal, Role
 from shared.domain.photos import Photo, require_photo_consent
 from shared.domain.redaction import NamedChild, SettingNames
 from shared.domain.settings import Setting
-from shared.services import access, notifications
+from shared.services import access, membership, notifications
 from shared.services.deps import Deps
 from shared.services.journal import ShownEntry, reader_for
 
@@ -88,6 +89,7 @@ class ObservationText:
     areas: list[str] | None = None
     next_steps: str | None = None
     observed_on: str | None = None  # YYYY-MM-DD
+    aspects: list[str] | None = None  # of the setting's framework; each implies its area
 
 
 def create_observation(deps: Deps, principal: Principal, given: ObservationText) -> Observation:
@@ -109,7 +111,21 @@ def create_observation(deps: Deps, principal: Principal, given: ObservationText)
         updated_at=now,
     )
     _check_children(deps, principal, child_ids)
+    if given.aspects:
+        link_aspects(deps, principal, draft, given.aspects)
     return deps.observations.add(draft)
+
+
+def link_aspects(deps: Deps, principal: Principal, observation: Observation, aspects: list[str]) -> None:
+    """Link an observation to aspects of the setting's framework; their areas join its areas.
+
+    The setting is read only when aspects are sent, so recording without them costs no more.
+    """
+    chosen = clean_framework(membership.setting_of(deps, principal).framework)
+    linked, areas = clean_aspects(aspects, chosen, [a.value for a in observation.areas])
+    observation.aspects = linked
+    observation.areas = clean_areas(areas)
+    observation.framework = chosen.value if linked else None
 
 
 def list_observations(deps: Deps, principal: Principal, status: object) -> Sequence[Observation]:
@@ -142,6 +158,10 @@ def update_observation(
         changed.text = clean_text(changes.text, "text")
     if changes.areas is not None:
         changed.areas = clean_areas(changes.areas)
+    if changes.aspects is not None:
+        link_aspects(deps, principal, changed, changes.aspects)
+    elif changes.areas is not None and changed.aspects:
+        link_aspects(deps, principal, changed, changed.aspects)  # its aspects keep their areas
     if changes.next_steps is not None:
         changed.next_steps = clean_next_steps(changes.next_steps)
     if changes.observed_on is not None:

@@ -18,6 +18,7 @@ from shared.domain.notifications import Event, Mode, Preferences
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
+from shared.domain.profile import Profile
 from shared.domain.redaction import NamedChild, NamedParent
 from shared.domain.rooms import Placement, Room, Stay
 from shared.domain.settings import Setting
@@ -632,3 +633,21 @@ class NotificationStore(Protocol):
         ...
 
     def all_settings(self) -> Sequence[Setting]: ...
+
+
+class ProfileRepository(Protocol):
+    """Each child's EYFS profile, one row per child in the setting's partition."""
+
+    def get(self, setting_id: str, child_id: str) -> Profile | None: ...
+
+    def save(self, profile: Profile) -> Profile:
+        """Create (etag None: Conflict when one exists) or write if unchanged since read
+        (ConcurrencyConflict otherwise); returns it with its new etag."""
+        ...
+
+    def list(self, setting_id: str) -> Sequence[Profile]:
+        """Every profile of the setting: one partition."""
+        ...
+
+    def remove(self, setting_id: str, child_id: str) -> None:
+        """Delete the child's profile if there is one (removing twice is fine)."""

@@ -140,6 +140,13 @@ notifications
     Recording an event is one insert.
     Queries: a person's preferences, an outbox row (point); the three ranges above; events and
     outbox rows older than a week for forgetting (range of "event~", scan of "mail~" on At).
+profiles
+    PartitionKey  {setting}
+    RowKey        {child}
+    One row per child (a child has one reception year): the EYFS profile's 17 judgements, the
+    commentary and who finalised it. The setting's partition holds a few hundred rows at most.
+    Queries: a child's profile (point); every profile of the setting for the MIS export (scan of
+    the setting's partition).
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
@@ -166,8 +173,9 @@ AUDIT = "audit"
 ROOMS = "rooms"
 CHILD_DETAILS = "childdetails"
 NOTIFICATIONS = "notifications"
+PROFILES = "profiles"
 TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
-          CHILD_DETAILS, NOTIFICATIONS)  # fmt: skip
+          CHILD_DETAILS, NOTIFICATIONS, PROFILES)  # fmt: skip
 
 SEP = "~"
 
@@ -515,3 +523,10 @@ def mail_row(round_key: str, user_id: str) -> str:
 
 def mails_of(round_key: str) -> str:
     return f"{MAIL_ROWS}{round_key}{SEP}"
+
+
+# -- profiles -------------------------------------------------------------------------------------
+
+
+def profile_row(child_id: str) -> str:
+    return child_id

@@ -171,6 +171,8 @@ def observation_entity(observation: Observation, version: int) -> Entity:
         "PhotoIds": json.dumps(observation.photo_ids),
         "PublishedAt": observation.published_at,
         "ReturnNote": observation.return_note,
+        "Aspects": json.dumps(observation.aspects),
+        "Framework": observation.framework or "",
     }
 
 
@@ -190,5 +192,7 @@ def to_observation(row: Entity) -> Observation:
         photo_ids=list(json.loads(row.get("PhotoIds") or "[]")),
         published_at=row.get("PublishedAt"),
         return_note=row.get("ReturnNote") or "",
+        aspects=list(json.loads(row.get("Aspects") or "[]")),
+        framework=row.get("Framework") or None,
         etag=row["_etag"],
     )

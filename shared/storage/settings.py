@@ -47,6 +47,7 @@ def _to_entity(setting: Setting) -> Entity:
         "DeactivatedRetentionDays": setting.deactivated_retention_days,
         "AuditRetentionDays": setting.audit_retention_days,
         "TimeZone": setting.time_zone,
+        "Framework": setting.framework,
     }
 
 
@@ -64,5 +65,6 @@ def to_setting(row: Entity) -> Setting:
         deactivated_retention_days=int(row.get("DeactivatedRetentionDays", 365)),
         audit_retention_days=int(row.get("AuditRetentionDays", 730)),
         time_zone=str(row.get("TimeZone") or "Europe/London"),
+        framework=str(row.get("Framework", "development-matters")),
         etag=row["_etag"],
     )

@@ -33,6 +33,8 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/manage/policy", "Privacy and retention"),
         ("/manage/audit", "Audit log"),
         ("/manage/rooms", "Rooms"),
+        ("/profiles", "EYFS profiles"),
+        ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/account", "My account"),
     ],
     "practitioner": [
@@ -40,6 +42,8 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/children/{child}", JOURNAL),
         ("/observations/new", "New observation"),
         ("/observations/drafts", "My drafts"),
+        ("/profiles", "EYFS profiles"),
+        ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/account", "My account"),
     ],
     "parent": [

@@ -178,3 +178,18 @@ def test_repair_finds_nothing_to_do_when_the_journals_are_in_step(
     read = ports.observations.add(observation(setting_id, clock.now(), ["ca"]), NAMES[:1])
     assert ports.observations.repair(setting_id, read.observation_id, NAMES[:1]) is False
     assert ports.observations.repair(setting_id, "missing", NAMES[:1]) is False
+
+
+def test_an_observations_aspects_and_their_framework_read_back_and_none_is_the_default(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    linked = replace(observation(setting_id, clock.now(), ["ca"], status=DRAFT),
+                     aspects=["speaking", "number"], framework="development-matters")  # fmt: skip
+    ports.observations.add(linked)
+    found = ports.observations.get(setting_id, linked.observation_id)
+    assert found is not None and found.aspects == ["speaking", "number"]
+    assert found.framework == "development-matters"
+    plain = ports.observations.add(observation(setting_id, clock.now(), ["ca"], status=DRAFT))
+    assert plain.aspects == [] and plain.framework is None
+    again = ports.observations.get(setting_id, plain.observation_id)
+    assert again is not None and again.aspects == [] and again.framework is None

@@ -61,3 +61,12 @@ def test_a_removed_setting_is_gone_and_cannot_be_saved(
     assert ports.settings.get(setting_id) is None
     with pytest.raises(NotFound):
         ports.settings.save(found)
+
+
+def test_the_framework_defaults_to_development_matters_and_a_choice_reads_back(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    ports.settings.add(setting(setting_id, clock.now()))
+    assert _now(ports, setting_id).framework == "development-matters"
+    ports.settings.save(replace(_now(ports, setting_id), framework="birth-to-5-matters"))
+    assert _now(ports, setting_id).framework == "birth-to-5-matters"

@@ -33,6 +33,7 @@ from tests.fakes.moments import MemoryMoments
 from tests.fakes.notifications import MemoryNotifications
 from tests.fakes.observations import MemoryObservations
 from tests.fakes.photos import MemoryPhotos
+from tests.fakes.profile import MemoryProfiles
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
 from tests.fakes.quotas import MemoryUploadQuota
 from tests.fakes.rooms import MemoryChildDetails, MemoryRooms
@@ -94,5 +95,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         audit_archive=audit_archive,
         upload_quota=MemoryUploadQuota(),
         notifications=MemoryNotifications(settings),
+        profiles=MemoryProfiles(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

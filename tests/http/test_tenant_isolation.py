@@ -119,6 +119,11 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/api/children/{id}/details"): MANAGERS,
     ("GET", "/api/setting/tracker"): STAFF,
     ("PATCH", "/api/setting/tracker"): MANAGERS,
+    ("GET", "/api/framework"): STAFF,
+    ("PUT", "/api/children/{id}/profile"): STAFF,
+    ("POST", "/api/children/{id}/profile/finalise"): MANAGERS,
+    ("POST", "/api/children/{id}/profile/share"): MANAGERS,
+    ("GET", "/api/profiles/csv"): MANAGERS,
 }
 
 # What a route without ids answers a caller whose role may use it: it acts on the caller's own
@@ -147,6 +152,8 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/setting/tracker"): 200,
     ("PATCH", "/api/setting/tracker"): 412,  # If-Match is the target setting's version
     ("GET", "/api/account/notifications"): 200,
+    ("GET", "/api/framework"): 200,
+    ("GET", "/api/profiles/csv"): 200,  # the caller's own setting's profiles, none of the target's
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.
@@ -356,6 +363,13 @@ def build_world(served: Served, wired: Deps) -> World:
     details = manager.call("PATCH", f"/api/children/{child}/details", {"sendSupport": True, "sex": "female"},
                            headers={"If-Match": "new"})  # fmt: skip
     assert details.status_code == 200, details.text
+    elgs = [e["id"] for e in manager.get(f"/api/children/{child}/profile").json()["profile"]["elgs"]]
+    profile_comment = f"Zephyrine persists with hard puzzles {token}"
+    recorded = manager.call(
+        "PUT", f"/api/children/{child}/profile",
+        {"judgements": dict.fromkeys(elgs, "expected"), "comment": profile_comment},
+    )  # fmt: skip
+    assert recorded.status_code == 200, recorded.text
 
     read = manager.get("/api/setting")
     policy = manager.call(
@@ -418,6 +432,7 @@ def build_world(served: Served, wired: Deps) -> World:
         text,
         f"Offer heavier blocks {token}",
         comment,
+        profile_comment,
         moment_text,
         photo,
         child,
@@ -519,6 +534,9 @@ IF_MATCH: Mapping[tuple[str, str], str] = {
     ("PUT", "/api/children/{id}/room"): "placement",
     ("PATCH", "/api/children/{id}/details"): "details",
     ("PATCH", "/api/setting/tracker"): "tracker",
+    ("PUT", "/api/children/{id}/profile"): "profile",
+    ("POST", "/api/children/{id}/profile/finalise"): "profile",
+    ("POST", "/api/children/{id}/profile/share"): "profile",
 }
 QUERIES: Mapping[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/observations"): {"status": "published"},
@@ -544,7 +562,9 @@ def request_for(op: Operation, world: World, ids: Mapping[str, str]) -> Request:
     kwargs: dict[str, Any] = {"allow_redirects": False, "params": QUERIES.get(op.key, {})}
     headers: dict[str, str] = {}
     if op.key in IF_MATCH:
-        headers["If-Match"] = world.etags[IF_MATCH[op.key]]
+        headers["If-Match"] = (
+            current_profile_etag(world) if IF_MATCH[op.key] == "profile" else world.etags[IF_MATCH[op.key]]
+        )
     content = op.spec.get("requestBody", {}).get("content", {})
     body: Any = None
     if op.key in BODY_OVERRIDES:
@@ -561,6 +581,11 @@ def request_for(op: Operation, world: World, ids: Mapping[str, str]) -> Request:
     kwargs["headers"] = headers
     named = bool(op.parameters) or any(i in repr(body) for i in ids.values())
     return Request(op.method, path, kwargs, named)
+
+
+def current_profile_etag(world: World) -> str:
+    """The target child's EYFS profile changes version with each call that records it: read it now."""
+    return world.manager.get(f"/api/children/{world.ids['child']}/profile").headers["ETag"]
 
 
 def send(browser: Api, request: Request) -> requests.Response:

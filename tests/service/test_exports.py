@@ -6,13 +6,12 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
-import re
 import zipfile
-import zlib
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+import pypdf
 import pytest
 from PIL import Image
 
@@ -20,13 +19,14 @@ from shared.clock import FrozenClock
 from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import Conflict, Forbidden, NotFound, TooManyAttempts
 from shared.domain.exports import CONTAINER, DAILY_LIMIT, Export, ExportStatus
+from shared.domain.frameworks import eyfs
 from shared.domain.people import Principal, Role
 from shared.domain.settings import OtherChildren
-from shared.services import comments, exports, observations
+from shared.services import comments, exports, observations, profile
 from shared.services import photos as photo_service
 from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
-from tests import photos
+from tests import pdfs, photos
 from tests.fakes.wiring import Fakes
 from tests.journal_support import link, reviewed, set_policy
 from tests.nurseries import Nursery
@@ -108,15 +108,8 @@ def blob_exists(fakes: Fakes, name: str) -> bool:
 
 
 def pdf_text(pdf: bytes) -> str:
-    """The text drawn in a PDF made by fpdf2: its content streams inflated, string operands joined."""
-    drawn = []
-    for raw in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.DOTALL):
-        try:
-            content = zlib.decompress(raw)
-        except zlib.error:
-            continue  # an image
-        drawn += [m.decode("latin-1") for m in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content, re.DOTALL)]
-    return "\n".join(drawn)
+    """The text a reader's PDF viewer extracts, page after page."""
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
 def unzip(data: bytes) -> dict[str, bytes]:
@@ -202,7 +195,8 @@ def test_any_unicode_name_builds_and_the_json_keeps_it_exactly(nursery: Nursery,
     files = unzip(blob(fakes, export.blob("zip")))
     document = json.loads(files["journal.json"])
     assert document["child"]["name"] == "Zoë-李 Łukasz 🌻 O'Brien"
-    assert "Zoë-? Lukasz ? O'Brien" in pdf_text(files["journal.pdf"])
+    assert pdfs.shows(files["journal.pdf"], "Zoë-李 Łukasz 🌻 O'Brien")
+    assert pdfs.shows(files["journal.pdf"], "Zoë-李 sang « bonjour » 👋 and counted to 五.")
 
 
 def test_an_empty_journal_still_builds(nursery: Nursery, fakes: Fakes) -> None:
@@ -428,3 +422,30 @@ def attempt(nursery: Nursery, child_id: str) -> str:
         return exports.request_export(nursery.deps, nursery.manager, child_id).status.value
     except (Conflict, TooManyAttempts) as refused:
         return type(refused).__name__
+
+
+def test_the_childs_export_includes_the_eyfs_profile_for_a_manager_and_for_a_parent_once_shared(
+    family: Family, fakes: Fakes
+) -> None:
+    manager = family.nursery.manager
+    marks = dict.fromkeys([e.elg_id for e in eyfs().elgs], "expected")
+    recorded = profile.record_profile(
+        family.deps,
+        manager,
+        family.ada.child_id,
+        profile.ProfileChange(marks, "Ada persists with puzzles."),
+        None,
+    )
+    staff_files = unzip(blob(fakes, built(family, manager).blob("zip")))
+    document = json.loads(staff_files["journal.json"])
+    assert document["eyfsProfile"]["goodLevelOfDevelopment"] is True
+    assert len(document["eyfsProfile"]["judgements"]) == 17
+    assert pdfs.shows(staff_files["journal.pdf"], "Ada persists with puzzles.")
+    parent_files = unzip(blob(fakes, built(family, family.parent).blob("zip")))
+    assert "eyfsProfile" not in json.loads(parent_files["journal.json"])  # a draft: never to parents
+    assert not pdfs.shows(parent_files["journal.pdf"], "EYFS profile")
+    final = profile.finalise_profile(family.deps, manager, family.ada.child_id, recorded.etag)
+    profile.share_profile(family.deps, manager, family.ada.child_id, True, final.etag)
+    shared = unzip(blob(fakes, built(family, family.parent).blob("zip")))
+    assert json.loads(shared["journal.json"])["eyfsProfile"]["status"] == "final"
+    assert pdfs.shows(shared["journal.pdf"], "Good level of development: yes.")

@@ -67,6 +67,24 @@ def test_each_role_reads_only_the_policy_that_concerns_them(nursery: Nursery) ->
     setting = policy.read_setting(nursery.deps, nursery.manager)
     assert set(visible_policy(setting, Role.PARENT)) == {"other_children"}
     assert set(visible_policy(setting, Role.PRACTITIONER)) == {
-        "other_children", "approval_required", "key_children_only"
+        "other_children", "approval_required", "key_children_only", "framework"
     }  # fmt: skip
     assert visible_policy(setting, Role.MANAGER)["retention_days"] == 365
+
+
+def test_the_framework_defaults_to_development_matters_and_a_manager_can_choose_birth_to_5_matters(
+    nursery: Nursery,
+) -> None:
+    current = policy.read_setting(nursery.deps, nursery.manager)
+    assert current.framework == "development-matters"
+    updated = policy.update_policy(
+        nursery.deps, nursery.manager, PolicyChange(framework="birth-to-5-matters"), current.etag
+    )
+    assert updated.framework == "birth-to-5-matters"
+    assert visible_policy(updated, Role.PRACTITIONER)["framework"] == "birth-to-5-matters"
+    assert "framework" not in visible_policy(updated, Role.PARENT)
+    with pytest.raises(InvalidInput) as refused:
+        policy.update_policy(
+            nursery.deps, nursery.manager, PolicyChange(framework="montessori"), updated.etag
+        )
+    assert refused.value.field == "framework"

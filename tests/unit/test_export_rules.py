@@ -1,4 +1,4 @@
-"""The pure rules of exports: the export window, the daily limit, blob names, and PDF-safe text."""
+"""The pure rules of exports: the export window, the daily limit, blob names."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from shared.domain.exports import (
     child_exportable,
 )
 from shared.domain.settings import Setting
-from shared.media.journal_export import pdf_text
 
 NOW = datetime(2026, 11, 28, 13, 0, tzinfo=UTC)
 
@@ -49,20 +48,3 @@ def test_blob_names_come_from_ids_and_a_fixed_kind_only() -> None:
     assert blob_name("acorns", "e123", "zip") == "acorns/e123/journal.zip"
     with pytest.raises(ValueError):
         blob_name("acorns", "e123", "../x")
-
-
-@pytest.mark.parametrize(
-    ("text", "shown"),
-    [
-        ("Zoë Brontë", "Zoë Brontë"),
-        ("Łucja Wałęsa", "Lucja Walesa"),
-        ("Ngọc Ánh", "Ngoc Ánh"),
-        ("李小龙", "???"),
-        ("Mia 🌻", "Mia ?"),
-        ("\u201cquoted\u201d \u2013 dash\u2026", '"quoted" - dash...'),
-        ("right\u202eto-left", "right?to-left"),
-    ],
-)
-def test_any_name_becomes_text_the_built_in_pdf_font_can_draw(text: str, shown: str) -> None:
-    assert pdf_text(text) == shown
-    pdf_text(text).encode("latin-1")

@@ -281,20 +281,25 @@ export function policyScreen() {
   return card('Privacy and retention', message, body);
 }
 
+// The guidance frameworks a setting may choose (shared/domain/data/frameworks/).
+const FRAMEWORKS = { 'development-matters': 'Development Matters', 'birth-to-5-matters': 'Birth to 5 Matters' };
+
 function policyForm(setting, message, redraw) {
   const policy = setting.policy || {};
   const others = h('select', { name: 'otherChildren' }, Object.entries(OTHER_CHILDREN).map(([value, label]) => h('option', { value, selected: policy.otherChildren === value }, label)));
   const approval = h('input', { type: 'checkbox', name: 'approvalRequired', checked: Boolean(policy.approvalRequired) });
   const keyOnly = h('input', { type: 'checkbox', name: 'keyChildrenOnly', checked: Boolean(policy.keyChildrenOnly) });
+  const framework = h('select', { name: 'framework' }, Object.entries(FRAMEWORKS).map(([value, label]) => h('option', { value, selected: (policy.framework || 'development-matters') === value }, label)));
   const days = Object.entries(DAYS).map(([key, label]) => [key, field(label, h('input', { type: 'number', name: key, min: 1, value: policy[key] ?? '' }))]);
   const form = h('form', { novalidate: true },
     h('p', {}, h('strong', {}, setting.name || '')),
     field('How parents see other children in group observations', others),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Observations'), h('label', {}, approval, 'A manager approves observations before families see them'), h('label', {}, keyOnly, 'Practitioners see only their key children')),
+    field('Guidance framework staff link observations to', framework),
     days.map(([, element]) => element),
     h('button', { type: 'submit', class: 'primary' }, 'Save policy'));
   submits(form, message, async () => {
-    const changes = { otherChildren: others.value, approvalRequired: approval.checked, keyChildrenOnly: keyOnly.checked };
+    const changes = { otherChildren: others.value, approvalRequired: approval.checked, keyChildrenOnly: keyOnly.checked, framework: framework.value };
     for (const [key] of days) changes[key] = Number(form.elements.namedItem(key).value);
     await api('PATCH', '/api/setting', changes, { headers: { 'If-Match': setting.etag || '' } });
     showMessage(message, 'Saved.', 'info');

@@ -5,6 +5,7 @@ import { field, formatDay, h, replace, showMessage, statusArea } from '../dom.js
 import { AREAS, childName } from '../format.js';
 import { submits } from '../form.js';
 import { byRoom, childPicker, loadRooms } from '../rooms.js';
+import { aspectPicker } from './aspects.js';
 import { state } from '../session.js';
 
 function isKeyChild(child) {
@@ -37,6 +38,7 @@ export function newObservationScreen() {
 
 function observationForm(children, message, rooms = []) {
   const areaBoxes = Object.entries(AREAS).map(([value, label]) => h('label', {}, h('input', { type: 'checkbox', name: 'area', value }), label));
+  const aspects = aspectPicker();
   const text = h('textarea', { name: 'text', maxlength: 5000, required: true });
   const nextSteps = h('textarea', { name: 'nextSteps', maxlength: 5000, rows: 3 });
   const observedOn = h('input', { type: 'date', name: 'observedOn', required: true, value: new Date().toISOString().slice(0, 10) });
@@ -61,6 +63,7 @@ function observationForm(children, message, rooms = []) {
     childPicker(children, rooms),
     field('What did you see?', text),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Areas of learning'), areaBoxes),
+    aspects.element,
     field('Next steps', nextSteps),
     field('Date observed', observedOn),
     field('Photos', files, 'JPEG, PNG or WebP, up to 10 MB each. Location and camera details are removed.'),
@@ -105,7 +108,7 @@ function observationForm(children, message, rooms = []) {
     const childIds = picked('child');
     const areas = picked('area');
     const submitting = submitter === submit;
-    const fields = { childIds, text: text.value, areas, nextSteps: nextSteps.value, observedOn: observedOn.value };
+    const fields = { childIds, text: text.value, areas, aspects: aspects.picked(), nextSteps: nextSteps.value, observedOn: observedOn.value };
     const answer = saved
       ? await api('PATCH', `/api/observations/${encodeURIComponent(saved.id)}`, fields, { headers: { 'If-Match': saved.etag } })
       : await api('POST', '/api/observations', fields);

@@ -7,6 +7,7 @@ from functions import (
     auth,
     children,
     exports,
+    factors,
     health,
     journal,
     leaving,
@@ -26,6 +27,8 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
              photos, leaving, exports):  # fmt: skip
     app.register_functions(area.bp)
+
+app.register_functions(factors.bp)  # strong sign-in: code and enrolment steps, step-up, own factors
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

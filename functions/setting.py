@@ -25,9 +25,12 @@ POLICY_FIELDS = {
     "retentionDays": "retention_days",
     "deactivatedRetentionDays": "deactivated_retention_days",
     "auditRetentionDays": "audit_retention_days",
+    "strongSignInManagers": "strong_sign_in_managers",
+    "strongSignInStaff": "strong_sign_in_staff",
+    "strongSignInGraceDays": "strong_sign_in_grace_days",
 }
 API_NAMES = {field: key for key, field in POLICY_FIELDS.items()}
-_FLAGS = ("approvalRequired", "keyChildrenOnly")
+_FLAGS = ("approvalRequired", "keyChildrenOnly", "strongSignInManagers", "strongSignInStaff")
 _TEXTS = ("otherChildren",)
 NOT_A_POLICY_FIELD = "{} is not a policy setting that can be changed."
 

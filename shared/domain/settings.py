@@ -38,6 +38,11 @@ class Setting:
     export_window_days: int = 30
     deactivated_retention_days: int = 365
     audit_retention_days: int = 730
+    # S34: strong sign-in required of managers (default) and optionally all staff, with a grace
+    # from the first sign-in that asks; the setting may shorten it.
+    strong_sign_in_managers: bool = True
+    strong_sign_in_staff: bool = False
+    strong_sign_in_grace_days: int = 7
     etag: str | None = None
 
 

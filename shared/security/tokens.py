@@ -52,6 +52,10 @@ class TokenKind(enum.Enum):
     DEVICE = "device"
     EMAIL_CONFIRM = "email-confirm"
     EMAIL_OBJECT = "email-object"
+    # S32, S34: the step after a right PIN, for an account with an authenticator (a code) or
+    # one that must enrol first; like a PIN challenge it names the account's challenge epoch.
+    CODE_CHALLENGE = "code-challenge"
+    ENROL_CHALLENGE = "enrol-challenge"
 
     @property
     def typ(self) -> str:
@@ -72,6 +76,8 @@ _EXTRA_CLAIMS = {
     TokenKind.SESSION: ("sid",),
     TokenKind.PIN_CHALLENGE: ("epoch",),
     TokenKind.DEVICE: ("dev",),
+    TokenKind.CODE_CHALLENGE: ("epoch",),
+    TokenKind.ENROL_CHALLENGE: ("epoch",),
 }
 
 

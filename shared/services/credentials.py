@@ -118,6 +118,7 @@ def confirm_reset(deps: Deps, *, token: object, password: object, pin: object = 
     account.throttled_until = None
     account.failed_pins = 0
     account.pin_locked = False
+    account.factors.unlock()  # S32: and the authenticator's code lock, without removing it
     account.void_challenges()
     account.void_links()
     _consume(deps, account, end_sessions=True)

@@ -68,10 +68,11 @@ def acting_as(
     session_digest: str = "0" * 64,
 ) -> Principal:
     """Who a session check would return; for use cases that read only the principal, the account
-    need not be stored."""
+    need not be stored. The world acts as someone who has just confirmed it is them (S35)."""
     email = email or f"{secrets.token_hex(3)}@family.example"
     end = now + _SESSION
-    return Principal(setting_id, user_id or new_user_id(), name, email, role, session_digest, end, end)
+    return Principal(setting_id, user_id or new_user_id(), name, email, role, session_digest, end, end,
+                     stepped_up_at=now)  # fmt: skip
 
 
 class Place:

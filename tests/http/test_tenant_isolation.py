@@ -59,6 +59,10 @@ SKIPPED: Mapping[tuple[str, str], str] = {
         "/api/auth/email/confirm",
     ): "anonymous by design: consumes an e-mail confirm link (and the password)",
     ("POST", "/api/auth/email/object"): "anonymous by design: consumes the old address's object link",
+    ("POST", "/api/auth/code"): "anonymous by design: the code step of sign-in, on a code challenge",
+    ("POST", "/api/auth/enrol/authenticator"): "anonymous by design: enrolment inside a sign-in, on its challenge",
+    ("POST", "/api/auth/enrol/authenticator/confirm"): "anonymous by design: enrolment's code, on its challenge",
+    ("POST", "/api/auth/enrol/skip"): "anonymous by design: 'later' to enrolment, on its challenge",
 }
 
 MANAGER, PRACTITIONER, PARENT = "manager", "practitioner", "parent"
@@ -129,6 +133,11 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/audit"): 200,
     ("POST", "/api/observations"): 400,  # about the target's child: not on the caller's register
     ("GET", "/api/observations"): 200,
+    # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).
+    ("GET", "/api/account/factors"): 200,
+    ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has
+    ("POST", "/api/account/authenticator"): 200,  # the caller's own new secret, nobody else's
+    ("POST", "/api/account/recovery-codes"): 409,  # the caller has no strong factor
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.

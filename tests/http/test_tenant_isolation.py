@@ -60,8 +60,8 @@ SKIPPED: Mapping[tuple[str, str], str] = {
     ): "anonymous by design: consumes an e-mail confirm link (and the password)",
     ("POST", "/api/auth/email/object"): "anonymous by design: consumes the old address's object link",
     ("POST", "/api/auth/code"): "anonymous by design: the code step of sign-in, on a code challenge",
-    ("POST", "/api/auth/enrol/authenticator"): "anonymous by design: enrolment inside a sign-in, on its challenge",
-    ("POST", "/api/auth/enrol/authenticator/confirm"): "anonymous by design: enrolment's code, on its challenge",
+    ("POST", "/api/auth/enrol/authenticator"): "anonymous by design: enrolment in a sign-in",
+    ("POST", "/api/auth/enrol/authenticator/confirm"): "anonymous by design: enrolment code in a sign-in",
     ("POST", "/api/auth/enrol/skip"): "anonymous by design: 'later' to enrolment, on its challenge",
 }
 

@@ -289,3 +289,23 @@ class World:
     def place(self, setting_id: str) -> Place:
         """A setting already in the world (its record is read when asked for)."""
         return Place(self.deps, setting_id)
+
+
+def enrol_authenticator(deps: Deps, setting_id: str, user_id: str) -> str:
+    """Give an account an authenticator app through the use cases, as if confirmed with a code
+    from a phone; returns the app's secret (for the demo to print, and tests and bench to compute
+    codes with). Its recovery codes are made and not kept."""
+    import pyotp
+
+    from shared.services import authenticator
+    from shared.services.signin import save_with_retry
+
+    account = deps.accounts.get(setting_id, user_id)
+    if account is None:
+        raise ValueError("no such account")
+    secret = authenticator.begin(deps, account).secret
+    fresh = deps.accounts.get(setting_id, user_id)
+    assert fresh is not None
+    proof = authenticator.check_enrolment(deps, fresh, pyotp.TOTP(secret).at(deps.clock.now()))
+    save_with_retry(deps, proof.account, proof.spend)
+    return secret

@@ -8,6 +8,7 @@ import pytest
 
 from shared.clock import FrozenClock
 from tests.http.conftest import Api
+from tests.http.test_no_secrets_at_rest_http import _everything_stored
 
 
 def enrolled(api: Api) -> tuple[dict[str, str], pyotp.TOTP, list[str]]:
@@ -189,3 +190,23 @@ def test_s34_a_manager_is_led_to_enrol_at_sign_in_and_refused_without_it_after_t
     )
     assert done.status_code == 200 and len(done.json()["recoveryCodes"]) == 10
     assert late.get("/api/auth/session").status_code == 200
+
+
+def test_s32_s33_no_secret_or_code_rests_in_storage_or_reaches_the_audit_log(
+    api: Api, clock: FrozenClock
+) -> None:
+    who, app, codes = enrolled(api)
+    browser = api.fresh()
+    assert (
+        browser.post(
+            "/api/auth/code", {"challenge": code_challenge(browser, who), "recoveryCode": codes[1]}
+        ).status_code
+        == 200
+    )
+    stored = _everything_stored(api.served.clients)
+    audit = api.get("/api/audit").text
+    for text in (stored, audit):
+        assert app.secret not in text
+        assert not any(c in text or c.replace("-", "") in text for c in codes)
+    actions = {e["action"] for e in api.get("/api/audit").json()["events"]}
+    assert {"step-up", "factor.authenticator.add", "recovery-code.use", "sign-in.code"} <= actions

@@ -295,8 +295,7 @@ def enrol_authenticator(deps: Deps, setting_id: str, user_id: str) -> str:
     """Give an account an authenticator app through the use cases, as if confirmed with a code
     from a phone; returns the app's secret (for the demo to print, and tests and bench to compute
     codes with). Its recovery codes are made and not kept."""
-    import pyotp
-
+    from shared.domain import totp
     from shared.services import authenticator
     from shared.services.signin import save_with_retry
 
@@ -306,6 +305,7 @@ def enrol_authenticator(deps: Deps, setting_id: str, user_id: str) -> str:
     secret = authenticator.begin(deps, account).secret
     fresh = deps.accounts.get(setting_id, user_id)
     assert fresh is not None
-    proof = authenticator.check_enrolment(deps, fresh, pyotp.TOTP(secret).at(deps.clock.now()))
+    code = totp.code_at(secret, totp.step_at(deps.clock.now()))  # what the phone would show now
+    proof = authenticator.check_enrolment(deps, fresh, code)
     save_with_retry(deps, proof.account, proof.spend)
     return secret

@@ -8,6 +8,7 @@ from functions import (
     child_details,
     children,
     exports,
+    factors,
     health,
     journal,
     leaving,
@@ -36,6 +37,8 @@ app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 for area in (rooms, child_details):
     app.register_functions(area.bp)
 app.register_functions(notifications.bp)
+
+app.register_functions(factors.bp)  # strong sign-in: code and enrolment steps, step-up, own factors
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.
 app.register_functions(web.bp)

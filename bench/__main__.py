@@ -27,6 +27,8 @@ from bench.parts import extra_results, run_alone
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.rooms import room_figures
+from bench.totp import GOAL_ROUNDTRIPS as TOTP_CODE_GOAL
+from bench.totp import measure_code_step
 from bench.world import World, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ GOALS_ROUNDTRIPS = {
     "journal_page": 5,
     "create_observation": 4,
     "upload_photo": 6,  # the daily quota's counter write (S26) is the sixth
+    "totp_code": TOTP_CODE_GOAL,
 }
 GOALS_RATIOS = {
     "journal_page_vs_raw_storage": 1.5,
@@ -97,6 +100,7 @@ def measure_operations(world: World) -> tuple[dict[str, int], dict[str, float], 
     trips["upload_photo"], latency["upload_photo"] = measure_upload(world)
     rss["upload_photo"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     trips["pin"], latency["pin"] = measure_pin(world)
+    trips["totp_code"], latency["totp_code"] = measure_code_step(world)  # S32: the third step
     rss["pin"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     return trips, latency, rss
 

@@ -1,4 +1,7 @@
-"""`python -m devhost run`: Azurite, a demo setting and the app on http://127.0.0.1:7071 until Ctrl-C."""
+"""`python -m devhost run`: Azurite, a demo setting and the app on http://127.0.0.1:7071 until Ctrl-C.
+
+`python -m devhost code`: the current authenticator code of the demo account that has an app.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devhost")
-    parser.add_argument("command", choices=["run"])
+    parser.add_argument("command", choices=["run", "code"])
     parser.add_argument("--port", type=int, default=7071)
     args = parser.parse_args(argv)
+    if args.command == "code":
+        return _print_codes(ROOT / "var" / "demo-accounts.json")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", datefmt="%H:%M:%S")
     # The SDKs log every storage request at INFO; one line per request from the host is enough.
     logging.getLogger("azure").setLevel(logging.WARNING)
@@ -58,9 +63,30 @@ def _serve(var: Path, port: int, connection_string: str) -> int:
     print(f"Demo accounts (also in {var / 'demo-accounts.json'}); setting: {accounts[0].setting}")
     for account in accounts:
         print(f"  {account.role:<13} {account.email:<30} password: {account.password:<32} PIN: {account.pin}")
+    for account in accounts:
+        if account.authenticator_secret:
+            print(f"  {account.email} also signs in with an authenticator code. Add this key to a phone app:")
+            print(
+                f"    {account.authenticator_secret}   (or run `python -m devhost code` for the current code)"
+            )
     print()
     host.serve(port=port)
     return 0
+
+
+def _print_codes(accounts_file: Path) -> int:
+    """The current code of each demo account with an authenticator app, computed as a phone would."""
+    import json
+
+    import pyotp
+
+    if not accounts_file.exists():
+        print("No demo accounts yet: run `make run` once first.", file=sys.stderr)
+        return 1
+    found = [row for row in json.loads(accounts_file.read_text()) if row.get("authenticator_secret")]
+    for row in found:
+        print(f"{row['email']}: {pyotp.TOTP(row['authenticator_secret']).now()}")
+    return 0 if found else 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
-from devhost.world import Person, Place, World
+from devhost.world import Person, Place, World, enrol_authenticator
 from shared.domain.children import Child
 from shared.domain.errors import InvalidInput
 from shared.domain.passwords import check_password
@@ -25,10 +25,14 @@ from shared.services.deps import Deps
 
 DEMO_SETTING = "sunflower-demo"
 DEMO_NAME = "Sunflower Nursery (demo)"
+# A member of staff already enrolled with an authenticator app (S32): `make run` prints the secret
+# to add to a phone app, and `python -m devhost code` prints the current code.
+AUTHENTICATOR_DEMO = "priya@sunflower.example"
 _PEOPLE = (
     ("Maya Patel", "manager@sunflower.example", Role.MANAGER),
     ("Tom Okafor", "tom@sunflower.example", Role.PRACTITIONER),
     ("Aisha Khan", "aisha@sunflower.example", Role.PRACTITIONER),
+    ("Priya Shah", AUTHENTICATOR_DEMO, Role.PRACTITIONER),
     ("Ella Brown", "ella.parent@family.example", Role.PARENT),
     ("Jack Wilson", "jack.parent@family.example", Role.PARENT),
     ("Sofia Rossi", "sofia.parent@family.example", Role.PARENT),
@@ -65,6 +69,7 @@ class DemoAccount:
     email: str
     password: str
     pin: str
+    authenticator_secret: str = ""
 
 
 def seed_demo(deps: Deps, accounts_file: Path) -> list[DemoAccount]:
@@ -77,8 +82,17 @@ def seed_demo(deps: Deps, accounts_file: Path) -> list[DemoAccount]:
         people[email] = place.person(role, name, email, password=_passphrase(name, email), pin=_pin())
     if not deps.children.list(DEMO_SETTING):
         _seed_journal(place, people)
+    secret = _fresh_authenticator(deps, people[AUTHENTICATOR_DEMO].user_id)
     created = [
-        DemoAccount(p.account.name, p.account.role.value, DEMO_SETTING, p.email, p.password, p.pin)
+        DemoAccount(
+            p.account.name,
+            p.account.role.value,
+            DEMO_SETTING,
+            p.email,
+            p.password,
+            p.pin,
+            secret if p.email == AUTHENTICATOR_DEMO else "",
+        )
         for p in people.values()
     ]
     accounts_file.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +169,15 @@ def _seed_rooms(place: Place, people: dict[str, Person], children: dict[str, Chi
             place.move(children[first], rooms[name], by=manager, on=term_began)
     for email, names in _ROOM_STAFF.items():
         place.assign(people[email], *(rooms[n] for n in names), by=manager)
+
+
+def _fresh_authenticator(deps: Deps, user_id: str) -> str:
+    """The demo app's secret; seeding again without the accounts file makes a new one to print."""
+    account = deps.accounts.get(DEMO_SETTING, user_id)
+    if account is not None and account.factors.authenticator is not None:
+        account.factors.authenticator = None
+        deps.accounts.save(account)
+    return enrol_authenticator(deps, DEMO_SETTING, user_id)
 
 
 def _picture() -> bytes:

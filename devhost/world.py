@@ -69,10 +69,11 @@ def acting_as(
     session_digest: str = "0" * 64,
 ) -> Principal:
     """Who a session check would return; for use cases that read only the principal, the account
-    need not be stored."""
+    need not be stored. The world acts as someone who has just confirmed it is them (S35)."""
     email = email or f"{secrets.token_hex(3)}@family.example"
     end = now + _SESSION
-    return Principal(setting_id, user_id or new_user_id(), name, email, role, session_digest, end, end)
+    return Principal(setting_id, user_id or new_user_id(), name, email, role, session_digest, end, end,
+                     stepped_up_at=now)  # fmt: skip
 
 
 class Place:
@@ -306,3 +307,23 @@ class World:
     def place(self, setting_id: str) -> Place:
         """A setting already in the world (its record is read when asked for)."""
         return Place(self.deps, setting_id)
+
+
+def enrol_authenticator(deps: Deps, setting_id: str, user_id: str) -> str:
+    """Give an account an authenticator app through the use cases, as if confirmed with a code
+    from a phone; returns the app's secret (for the demo to print, and tests and bench to compute
+    codes with). Its recovery codes are made and not kept."""
+    from shared.domain import totp
+    from shared.services import authenticator
+    from shared.services.signin import save_with_retry
+
+    account = deps.accounts.get(setting_id, user_id)
+    if account is None:
+        raise ValueError("no such account")
+    secret = authenticator.begin(deps, account).secret
+    fresh = deps.accounts.get(setting_id, user_id)
+    assert fresh is not None
+    code = totp.code_at(secret, totp.step_at(deps.clock.now()))  # what the phone would show now
+    proof = authenticator.check_enrolment(deps, fresh, code)
+    save_with_retry(deps, proof.account, proof.spend)
+    return secret

@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import azure.functions as func
 
+from functions import factors
 from functions.http import (
     clear_session_cookie,
     client_address,
     cookie_value,
-    device_cookie,
     device_cookie_name,
     endpoint,
     json_response,
     principal,
     read_json,
-    session_cookie,
 )
 from shared import bootstrap
 from shared.domain.devices import describe_device
 from shared.domain.people import Principal, Session
-from shared.domain.throttle import DEVICE_COOKIE_SECONDS
-from shared.services import credentials, email_change, sessions, signin
+from shared.services import credentials, email_change, sessions, sign_in_steps, signin
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -74,13 +72,9 @@ def pin(req: func.HttpRequest) -> func.HttpResponse:
     deps = bootstrap.deps()
     signin.spend_verify(deps, client_address(req))
     device = describe_device(req.headers.get("User-Agent"))
-    done = signin.complete_sign_in(deps, challenge=body.get("challenge"), pin=body.get("pin"), device=device)
-    user = {"id": done.account.user_id, "name": done.account.name, "role": done.account.role.value,
-            "setting": done.account.setting_id}  # fmt: skip
-    response = json_response({"user": user})
-    response.headers.add("Set-Cookie", session_cookie(done.token, deps.config.session_absolute_seconds))
-    response.headers.add("Set-Cookie", device_cookie(done.device_token, DEVICE_COOKIE_SECONDS))
-    return response
+    done = sign_in_steps.after_pin(deps, challenge=body.get("challenge"), pin=body.get("pin"), device=device)
+    # S32, S34: an account with an authenticator (or one that must enrol) has a step to go.
+    return factors.next_step(done) if isinstance(done, sign_in_steps.NextStep) else factors.signed_in(done)
 
 
 @bp.route(route="api/auth/session", methods=["GET"], auth_level=ANON)

@@ -26,9 +26,12 @@ POLICY_FIELDS = {
     "deactivatedRetentionDays": "deactivated_retention_days",
     "auditRetentionDays": "audit_retention_days",
     "framework": "framework",
+    "strongSignInManagers": "strong_sign_in_managers",
+    "strongSignInStaff": "strong_sign_in_staff",
+    "strongSignInGraceDays": "strong_sign_in_grace_days",
 }
 API_NAMES = {field: key for key, field in POLICY_FIELDS.items()}
-_FLAGS = ("approvalRequired", "keyChildrenOnly")
+_FLAGS = ("approvalRequired", "keyChildrenOnly", "strongSignInManagers", "strongSignInStaff")
 _TEXTS = ("otherChildren", "framework")
 NOT_A_POLICY_FIELD = "{} is not a policy setting that can be changed."
 

@@ -70,6 +70,10 @@ param jwtCurrentKid string = 'jwt-1'
 @minLength(1)
 param pepperCurrent string = 'pepper-1'
 
+@description('Key id in the sealing-keys secret that seals new authenticator secrets.')
+@minLength(1)
+param sealingCurrent string = 'sealing-1'
+
 @description('Bump after changing a Key Vault secret so that the app reads the new version at once.')
 @minLength(1)
 param secretsRevision string = '1'
@@ -256,6 +260,7 @@ module functionApp 'modules/functionapp.bicep' = {
     publicBaseUrl: publicBaseUrl
     jwtCurrentKid: jwtCurrentKid
     pepperCurrent: pepperCurrent
+    sealingCurrent: sealingCurrent
     secretsRevision: secretsRevision
     mailFrom: mailFrom
     smtpHost: smtpHost

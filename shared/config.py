@@ -94,6 +94,9 @@ class Config:
     pwned_passwords_url: str | None = None  # None: no breach API is asked
     verifies_per_client_minute: int = VERIFIES_PER_CLIENT_MINUTE  # S10, per instance
     var_dir: Path = field(default=ROOT / "var")
+    # S32: the AES-GCM key ring that seals authenticator secrets, held outside Table Storage.
+    sealing_keys: Mapping[str, bytes] = field(default_factory=dict)
+    sealing_current: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -132,6 +135,10 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         raise ConfigError("JOURNAL_JWT_CURRENT_KID names no key in JOURNAL_JWT_KEYS")
     if pepper_current not in peppers:
         raise ConfigError("JOURNAL_PEPPER_CURRENT names no pepper in JOURNAL_PEPPERS")
+    sealing_keys = _key_ring(env, "JOURNAL_SEALING_KEYS", _local_sealing_keys(var_dir) if local else None)
+    sealing_current = env.get("JOURNAL_SEALING_CURRENT", next(iter(sealing_keys)))
+    if sealing_current not in sealing_keys:
+        raise ConfigError("JOURNAL_SEALING_CURRENT names no key in JOURNAL_SEALING_KEYS")
 
     argon2_profile = env.get("JOURNAL_ARGON2_PROFILE", "rfc9106-low-memory")
     if argon2_profile == "test" and not local:
@@ -160,6 +167,8 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
         ),
         pwned_passwords_url=_pwned_passwords_url(env, local),
         var_dir=var_dir,
+        sealing_keys=sealing_keys,
+        sealing_current=sealing_current,
     )
 
 
@@ -281,6 +290,28 @@ def _local_secrets(var_dir: Path) -> dict[str, dict[str, str]]:
     finally:
         tmp.unlink()
     return fresh
+
+
+def _local_sealing_keys(var_dir: Path) -> dict[str, str]:
+    """The local sealing key ring (S32), generated once under var/ beside the other local keys.
+
+    A file of its own, so a var/ made before it existed keeps its keys and simply gains this one.
+    """
+    path = var_dir / "local-sealing-keys.json"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        tmp = var_dir / f".local-sealing.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump({"local-1": _new_key()}, out)
+        try:
+            os.link(tmp, path)  # as in _local_secrets: the first process to link wins
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    loaded: dict[str, str] = json.loads(path.read_text())
+    return loaded
 
 
 def local_master_key(var_dir: Path) -> str:

@@ -5,17 +5,19 @@ The `nursery` and `other_nursery` fixtures in tests/conftest.py build these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from devhost.world import Place
 from shared.domain.children import Child
 from shared.domain.people import Principal, Role
 from shared.domain.settings import Setting
+from shared.services import step_up_methods as _methods  # noqa: F401 (registers the step-up methods)
 from shared.services.credentials import activate
 from shared.services.deps import Deps
 from shared.services.sessions import authenticate
 from shared.services.signin import complete_sign_in, start_sign_in
+from shared.services.step_up import step_up
 from tests.conftest import PASSWORD, PIN, Mailbox, Member, People
 
 
@@ -24,8 +26,20 @@ def session_token(deps: Deps, member: Member) -> str:
     return complete_sign_in(deps, challenge=challenge.token, pin=member.pin, device="Firefox on Linux").token
 
 
-def signed_in(deps: Deps, member: Member) -> Principal:
-    return authenticate(deps, session_token(deps, member))
+def signed_in(deps: Deps, member: Member, *, stepped_up: bool = True) -> Principal:
+    """A signed-in principal; by default one who has just confirmed it is them with their
+    password (S35), as the client's dialog does before a sensitive change."""
+    token = session_token(deps, member)
+    if not stepped_up:
+        return authenticate(deps, token)
+    step_up(deps, authenticate(deps, token), method="password", proof={"password": member.password})
+    return authenticate(deps, token)
+
+
+def stepped_up(deps: Deps, who: Principal, password: str = PASSWORD) -> Principal:
+    """`who` after confirming it is them with their password just now (S35)."""
+    step_up(deps, who, method="password", proof={"password": password})
+    return replace(who, stepped_up_at=deps.clock.now())
 
 
 @dataclass

@@ -6,6 +6,7 @@ import { match, navigate, route, start } from './js/router.js';
 import { accountScreen } from './js/screens/account.js';
 import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken } from './js/screens/auth.js';
 import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
+import { askStepUp } from './js/screens/factors.js';
 import * as manager from './js/screens/manager.js';
 import * as parent from './js/screens/parent.js';
 import { profileScreen, profilesScreen } from './js/screens/profile.js';
@@ -79,6 +80,7 @@ function sendToSignIn(notice, { keepPlace = false } = {}) {
 
 listen({
   active: touched,
+  stepUp: askStepUp, // S35: "confirm it is you", then the refused call is sent again
   signedOut: () => sendToSignIn('Your session has ended. Please sign in again.', { keepPlace: true }),
 });
 whenIdleExpires(() => {

@@ -64,6 +64,10 @@ param jwtCurrentKid string
 @minLength(1)
 param pepperCurrent string
 
+@description('Key id in the sealing-keys secret that seals new authenticator secrets (JOURNAL_SEALING_CURRENT).')
+@minLength(1)
+param sealingCurrent string
+
 @description('Sender of every e-mail, e.g. "Learning Journal <no-reply@example.org>". Empty leaves mail unconfigured: /api/health says so.')
 param mailFrom string = ''
 
@@ -183,6 +187,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       JOURNAL_JWT_CURRENT_KID: jwtCurrentKid
       JOURNAL_PEPPERS: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/peppers/)'
       JOURNAL_PEPPER_CURRENT: pepperCurrent
+      // S32: the AES-GCM key ring that seals authenticator-app secrets, outside Table Storage.
+      JOURNAL_SEALING_KEYS: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/sealing-keys/)'
+      JOURNAL_SEALING_CURRENT: sealingCurrent
       // Read by nobody: changing it is the documented way to make the platform fetch new secret
       // versions now instead of within 24 hours (infra/README.md, "Rotating").
       SECRETS_REVISION: secretsRevision

@@ -9,6 +9,7 @@ from enum import StrEnum
 from shared.domain.addresses import is_plain_address
 from shared.domain.children import ParentLink
 from shared.domain.errors import InvalidInput
+from shared.domain.factors import Factors
 
 
 class Role(StrEnum):
@@ -86,6 +87,7 @@ class Account:
     # S10: the owner's known browsers (device cookies), each with its own failure counter, so a
     # flood of anonymous guesses cannot lock them out. Only the most recent few are kept.
     devices: list[KnownDevice] = field(default_factory=list)
+    factors: Factors = field(default_factory=Factors)  # strong sign-in (S31-S34)
     etag: str | None = None
 
     def attempts(self, device: str | None) -> tuple[int, datetime | None]:
@@ -185,6 +187,7 @@ class Session:
     last_seen_at: datetime
     expires_at: datetime
     device: str
+    stepped_up_at: datetime | None = None  # S35: the last fresh verification on this session
 
     @property
     def public_id(self) -> str:
@@ -207,6 +210,7 @@ class Principal:
     # A parent's links, read in the same query as the session (S24: per request, like the role).
     # None when this principal was not built by a session check: they are then read when needed.
     links: tuple[ParentLink, ...] | None = None
+    stepped_up_at: datetime | None = None  # S35: read with the session, like the role
 
 
 def normalise_email(raw: object, *, field_name: str = "email") -> str:

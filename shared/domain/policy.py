@@ -13,14 +13,20 @@ EXPORT_WINDOW_DAYS = (1, 365)
 RETENTION_DAYS = (RETENTION_MIN_DAYS, RETENTION_MAX_DAYS)
 # An audit log is kept at least a year, so a complaint raised a year later can still be checked.
 AUDIT_RETENTION_DAYS = (365, 3650)
+# S34: the grace can be shortened (0: enrol before the first session), never lengthened past 7 days.
+STRONG_SIGN_IN_GRACE_DAYS = (0, 7)
 
 _DAYS_FIELDS: dict[str, tuple[tuple[int, int], str]] = {
     "export_window_days": (EXPORT_WINDOW_DAYS, "how many days an export link works"),
     "retention_days": (RETENTION_DAYS, "how many days to keep archived children's records"),
     "deactivated_retention_days": (RETENTION_DAYS, "how many days to keep a deactivated account"),
     "audit_retention_days": (AUDIT_RETENTION_DAYS, "how many days to keep the audit log"),
+    "strong_sign_in_grace_days": (
+        STRONG_SIGN_IN_GRACE_DAYS,
+        "how many days staff have to set up strong sign-in",
+    ),
 }
-_FLAGS = ("approval_required", "key_children_only")
+_FLAGS = ("approval_required", "key_children_only", "strong_sign_in_managers", "strong_sign_in_staff")
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,9 @@ class PolicyChange:
     deactivated_retention_days: int | None = None
     audit_retention_days: int | None = None
     framework: str | None = None
+    strong_sign_in_managers: bool | None = None
+    strong_sign_in_staff: bool | None = None
+    strong_sign_in_grace_days: int | None = None
 
 
 def apply_policy(setting: Setting, change: PolicyChange) -> list[str]:

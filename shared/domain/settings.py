@@ -53,6 +53,11 @@ class Setting:
     # The guidance framework staff link observations to (Development Matters unless a manager
     # chooses Birth to 5 Matters); a FrameworkId value, domain/frameworks.py.
     framework: str = "development-matters"
+    # S34: strong sign-in required of managers (default) and optionally all staff, with a grace
+    # from the first sign-in that asks; the setting may shorten it.
+    strong_sign_in_managers: bool = True
+    strong_sign_in_staff: bool = False
+    strong_sign_in_grace_days: int = 7
     etag: str | None = None
 
 

@@ -55,6 +55,10 @@ class TokenKind(enum.Enum):
     # S40: a notification mail's one-click unsubscribe; names one event kind and the epoch of
     # the person's preferences, so it changes only that choice, and only once.
     UNSUBSCRIBE = "unsubscribe"
+    # S32, S34: the step after a right PIN, for an account with an authenticator (a code) or
+    # one that must enrol first; like a PIN challenge it names the account's challenge epoch.
+    CODE_CHALLENGE = "code-challenge"
+    ENROL_CHALLENGE = "enrol-challenge"
 
     @property
     def typ(self) -> str:
@@ -76,6 +80,8 @@ _EXTRA_CLAIMS = {
     TokenKind.PIN_CHALLENGE: ("epoch",),
     TokenKind.DEVICE: ("dev",),
     TokenKind.UNSUBSCRIBE: ("epoch",),  # and the kind it turns off, checked by its reader
+    TokenKind.CODE_CHALLENGE: ("epoch",),
+    TokenKind.ENROL_CHALLENGE: ("epoch",),
 }
 
 

@@ -18,6 +18,7 @@ from shared.mail import templates
 from shared.services.deps import Deps
 from shared.services.links import INVALID_LINK, account_for_link, arm_link
 from shared.services.signin import check_current_password
+from shared.services.step_up import require_recent_step_up
 
 
 def _personal_words(deps: Deps, account: Account) -> list[str]:
@@ -118,6 +119,7 @@ def confirm_reset(deps: Deps, *, token: object, password: object, pin: object = 
     account.throttled_until = None
     account.failed_pins = 0
     account.pin_locked = False
+    account.factors.unlock()  # S32: and the authenticator's code lock, without removing it
     account.void_challenges()
     account.void_links()
     _consume(deps, account, end_sessions=True)
@@ -137,7 +139,9 @@ def _consume(deps: Deps, account: Account, *, end_sessions: bool = False) -> Non
 
 
 def change_password(deps: Deps, principal: Principal, *, current: object, new: object) -> None:
-    """Change a password; needs the current one (S3). Other sessions and open links end."""
+    """Change a password; needs a step-up (S35) and the current one (S3). Other sessions and open
+    links end."""
+    require_recent_step_up(deps, principal)
     account = _verified(deps, principal, current, field="currentPassword")
     account.password_hash = deps.hasher.hash(_new_password(deps, account, new, field="newPassword"))
     account.void_links()
@@ -151,7 +155,8 @@ def change_password(deps: Deps, principal: Principal, *, current: object, new: o
 
 
 def change_pin(deps: Deps, principal: Principal, *, password: object, new_pin: object) -> None:
-    """Change a PIN; needs the password."""
+    """Change a PIN; needs a step-up (S35) and the password."""
+    require_recent_step_up(deps, principal)
     account = _verified(deps, principal, password, field="password")
     account.pin_hash = deps.hasher.hash(_new_pin(new_pin, field="newPin"))
     account.failed_pins = 0

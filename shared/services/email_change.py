@@ -36,6 +36,7 @@ from shared.services.deps import Deps
 from shared.services.links import INVALID_LINK, MINT_ATTEMPTS, Send, arm_link, link_url, mint
 from shared.services.ports import LinkMail, LinkMailKind
 from shared.services.signin import check_current_password
+from shared.services.step_up import require_recent_step_up
 
 # Long enough to reach a second inbox, short enough that a forgotten request does not linger.
 CHANGE_LINK_SECONDS = 24 * 3600
@@ -64,7 +65,9 @@ def request_for_member(
 
 
 def request_own(deps: Deps, principal: Principal, *, email: object, password: object) -> Account:
-    """The owner asks to change their own address; the current password proves it is them."""
+    """The owner asks to change their own address, after a step-up (S35); the current password
+    proves it is them."""
+    require_recent_step_up(deps, principal)
     account = deps.accounts.get(principal.setting_id, principal.user_id)
     if account is None:
         raise Unauthenticated("You are signed out. Please sign in again.")

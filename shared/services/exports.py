@@ -45,6 +45,7 @@ from shared.media.journal_export import (
 from shared.services import access, child_details, journal, observations, profile
 from shared.services.deps import Deps
 from shared.services.journal import Reader, ShownEntry
+from shared.services.step_up import require_recent_step_up
 
 log = logging.getLogger("journal")
 
@@ -80,6 +81,7 @@ def request_export(deps: Deps, principal: Principal, child_id: object) -> Export
     window. One export in progress per child per requester (409) and five a day (429).
     """
     child, _ = access.exportable_child(deps, principal, child_id)
+    require_recent_step_up(deps, principal)  # S35: a whole journal leaves the app
     now = deps.clock.now()
     export = Export(
         setting_id=principal.setting_id,

@@ -20,6 +20,7 @@ from shared.domain.people import Principal, Role, Status
 from shared.mail import templates
 from shared.services import access, membership, rooms
 from shared.services.deps import Deps
+from shared.services.step_up import require_recent_step_up
 
 CHANGED = "This child's record changed meanwhile. Reload it and try again."
 
@@ -79,6 +80,7 @@ def place_hold(deps: Deps, principal: Principal, child_id: object, reason: str |
     cleaned = clean_hold_reason(reason)
 
     def hold(child: Child) -> None:
+        require_recent_step_up(deps, principal)  # S35, once the child is known to be the caller's
         child.legal_hold = cleaned
 
     child = _change(deps, principal, child_id, hold)
@@ -91,6 +93,7 @@ def lift_hold(deps: Deps, principal: Principal, child_id: object) -> Child:
     require_manager(principal)
 
     def lift(child: Child) -> None:
+        require_recent_step_up(deps, principal)  # S35
         if child.legal_hold is None:
             raise Conflict("This child has no legal hold.")
         child.legal_hold = None

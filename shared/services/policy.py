@@ -10,6 +10,7 @@ from shared.domain.settings import Setting
 from shared.domain.versions import STALE, require_current
 from shared.services import membership
 from shared.services.deps import Deps
+from shared.services.step_up import require_recent_step_up
 
 
 def read_setting(deps: Deps, principal: Principal) -> Setting:
@@ -22,6 +23,7 @@ def update_policy(
 ) -> Setting:
     """Change policy fields from the version the manager saw; every change is audited."""
     require_manager(principal)
+    require_recent_step_up(deps, principal)  # S35: retention and privacy policy
     setting = membership.setting_of(deps, principal)
     setting.etag = require_current(expected_version, setting.etag)
     changed = apply_policy(setting, changes)

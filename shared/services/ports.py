@@ -71,6 +71,9 @@ class AccountRepository(Protocol):
     def touch_session(self, session: Session, at: datetime) -> None:
         """Record activity; NotFound when the session has ended meanwhile."""
 
+    def record_step_up(self, setting_id: str, user_id: str, digest: str, at: datetime) -> None:
+        """S35: record a fresh verification on the session; NotFound when it has ended meanwhile."""
+
     def sessions(self, setting_id: str, user_id: str) -> Sequence[Session]: ...
 
     def end_session(self, setting_id: str, user_id: str, digest: str) -> None: ...

@@ -48,6 +48,7 @@ def authenticate(deps: Deps, token: str | None) -> Principal:
         idle_expires_at=min(last_seen + idle, session.expires_at),
         absolute_expires_at=session.expires_at,
         links=tuple(links),
+        stepped_up_at=session.stepped_up_at,
     )
 
 

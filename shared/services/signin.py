@@ -30,7 +30,7 @@ from shared.domain.throttle import (
 )
 from shared.mail import templates
 from shared.security.randomness import digest, new_secret
-from shared.security.tokens import TokenKind
+from shared.security.tokens import Claims, TokenKind
 from shared.services.deps import Deps
 
 # S9: one answer for every reason a password step fails, so nobody learns which accounts exist.
@@ -278,14 +278,56 @@ def _setting_name(deps: Deps, setting_id: str) -> str:
     return setting.name if setting else setting_id
 
 
+@dataclass(frozen=True)
+class PinChecked:
+    """A right PIN on a live challenge: what a later step needs to finish the sign-in.
+
+    `live` re-checks, at the moment of each write, that the account may still finish this attempt
+    (its challenge epoch, status, PIN lock and S10 throttle), so every step stays single use.
+    """
+
+    account: Account
+    slot: str | None  # the known device's id, or None for an anonymous attempt
+    device: str  # how the browser describes itself (shown in the sessions list)
+    live: Callable[[Account | None], Account]
+    pin: str = ""  # for the S7 rehash when the session starts; empty after a later step
+
+
 def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str) -> SignedIn:
-    """Check the PIN against a live challenge; on success start a new server-side session (S16)."""
+    """Check the PIN against a live challenge; on success start a new server-side session (S16).
+
+    Only for an account with no strong factor: one that has an authenticator or passkey finishes
+    its sign-in through shared.services.sign_in_steps, so password and PIN alone are refused.
+    """
+    checked = check_pin(deps, challenge=challenge, pin=pin, device=device)
+    if checked.account.factors.strong:
+        raise Unauthenticated(CHALLENGE_FAILURE)
+    return start_session(deps, checked)
+
+
+def check_pin(deps: Deps, *, challenge: object, pin: object, device: str) -> PinChecked:
+    """Check the PIN against a live challenge (S11); wrong PINs are counted and refused here."""
     if not isinstance(challenge, str) or not challenge or len(challenge) > 4096:
         raise Unauthenticated(CHALLENGE_FAILURE)
     if not isinstance(pin, str) or not pin or len(pin) > MAX_SECRET_INPUT:
         raise InvalidInput("Enter your PIN.", field="pin")
+    claims, live = read_challenge(deps, challenge, TokenKind.PIN_CHALLENGE)
+    device = claims.extra.get("dev", ANONYMOUS)
+    slot = None if device == ANONYMOUS else device
+    account = live(deps.accounts.get(claims.setting, claims.subject))
+    if not deps.hasher.verify(account.pin_hash or "", pin):
+        _count_failed_pin(deps, account, live)
+    return PinChecked(account, slot, device, live, pin)
+
+
+def read_challenge(
+    deps: Deps, challenge: str, kind: TokenKind
+) -> tuple[Claims, Callable[[Account | None], Account]]:
+    """A live challenge's claims and the check that the account may still finish its attempt:
+    the challenge's epoch, the account's status and PIN lock, and the password step's S10
+    throttle, applied again at every write so each step stays single use."""
     try:
-        claims = deps.tokens.read(challenge, TokenKind.PIN_CHALLENGE)
+        claims = deps.tokens.read(challenge, kind)
     except Unauthenticated:
         raise Unauthenticated(CHALLENGE_FAILURE) from None
     epoch = claims.extra["epoch"]  # a challenge token always carries it (TokenKind.required_extra)
@@ -295,7 +337,6 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
     device = claims.extra.get("dev", ANONYMOUS)
     slot = None if device == ANONYMOUS else device
     reserved = int(claims.extra.get("n", "0") or 0)
-    account = deps.accounts.get(claims.setting, claims.subject)
 
     def live(candidate: Account | None) -> Account:
         if candidate is None or not candidate.can_sign_in or epoch != str(candidate.challenge_epoch):
@@ -313,10 +354,26 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
                 raise TooManyAttempts(TOO_MANY, retry_after=wait)
         return candidate
 
-    account = live(account)
-    if not deps.hasher.verify(account.pin_hash or "", pin):
-        _count_failed_pin(deps, account, live)
+    return claims, live
 
+
+def start_session(
+    deps: Deps,
+    checked: PinChecked,
+    *,
+    change: Callable[[Account], None] | None = None,
+    action: str = "sign-in.pin",
+) -> SignedIn:
+    """Start a new server-side session (S16) for a finished sign-in, in the same write that spends
+    the challenge and resets the counters; `change` adds a later step's own changes to that write."""
+    account, slot, device, live, pin = (
+        checked.account,
+        checked.slot,
+        checked.device,
+        checked.live,
+        checked.pin,
+    )
+    now = deps.clock.now()
     device_id = slot or new_secret(16)
     sid = new_secret()
     session = Session(
@@ -331,15 +388,17 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
 
     def succeed(fresh: Account) -> None:
         live(fresh)  # the challenge must still be live at the moment of writing: single use
+        if change is not None:
+            change(fresh)  # before the epoch moves on, so the step's own checks see its challenge
         fresh.void_challenges()
         fresh.failed_pins = 0
         fresh.record_attempts(slot, 0, None)  # S10: a success resets the counter
         fresh.remember_device(device_id, now, KNOWN_DEVICES)
-        if deps.hasher.needs_rehash(fresh.pin_hash or ""):
+        if pin and deps.hasher.needs_rehash(fresh.pin_hash or ""):
             fresh.pin_hash = deps.hasher.hash(pin)  # S7
 
-    saved = _save_with_retry(deps, account, succeed, new_session=session)
-    deps.audit(account.setting_id, account.user_id, "sign-in.pin", account.user_id, "success")
+    saved = save_with_retry(deps, account, succeed, new_session=session)
+    deps.audit(account.setting_id, account.user_id, action, account.user_id, "success")
     token = deps.tokens.issue(
         TokenKind.SESSION,
         subject=account.user_id,
@@ -372,7 +431,7 @@ def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | No
         if result["locked"]:
             fresh.pin_locked = True
 
-    saved = _save_with_retry(deps, account, fail)
+    saved = save_with_retry(deps, account, fail)
     if result["locked"]:
         deps.audit(account.setting_id, "anonymous", "sign-in.pin", account.user_id, "locked")
         setting = deps.settings.get(account.setting_id)
@@ -391,7 +450,7 @@ def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | No
     raise Unauthenticated("That PIN is not right. Please try again.")
 
 
-def _save_with_retry(
+def save_with_retry(
     deps: Deps,
     account: Account,
     change: Callable[[Account], None],

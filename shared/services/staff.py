@@ -14,6 +14,7 @@ from shared.services import email_change, membership
 from shared.services.deps import Deps
 from shared.services.invitations import invite
 from shared.services.links import arm_link
+from shared.services.step_up import require_recent_step_up
 
 STAFF_MEMBER = "That member of staff"
 
@@ -66,6 +67,8 @@ def update_staff(
 
 def deactivate_staff(deps: Deps, principal: Principal, staff_id: object) -> Account:
     require_manager(principal)
+    membership.member(deps, principal, staff_id, membership.STAFF, STAFF_MEMBER)  # 404 first (S24)
+    require_recent_step_up(deps, principal)  # S35
     return membership.deactivate(deps, principal, staff_id, membership.STAFF, STAFF_MEMBER)
 
 

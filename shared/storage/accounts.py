@@ -26,6 +26,7 @@ from shared.domain.people import (
 )
 from shared.domain.redaction import NamedParent
 from shared.storage import keys
+from shared.storage.factor_rows import factors_json, factors_of
 from shared.storage.links import to_link
 from shared.storage.tables import Entity, Operation, Table
 
@@ -142,6 +143,12 @@ class TableAccounts:
         }
         # A merge on a deleted row fails with NotFound rather than bringing the session back.
         self._table.update({**key, "LastSeenAt": at}, etag=None)
+
+    def record_step_up(self, setting_id: str, user_id: str, digest: str, at: datetime) -> None:
+        """S35: mark a fresh verification on the session; NotFound when it has ended meanwhile."""
+        key = {"PartitionKey": setting_id, "RowKey": keys.session_row(user_id, digest)}
+        # A merge: the session's other columns stay; on a deleted row it fails with NotFound.
+        self._table.update({**key, "SteppedUpAt": at}, etag=None)
 
     def sessions(self, setting_id: str, user_id: str) -> Sequence[Session]:
         rows = self._table.query(*keys.rows_under(setting_id, keys.sessions_of(user_id)))
@@ -281,6 +288,7 @@ def _to_entity(account: Account) -> Entity:
         "ResetMails": json.dumps([t.isoformat() for t in account.reset_mails]),
         "DeactivatedAt": account.deactivated_at,
         "Devices": json.dumps([_device_json(d) for d in account.devices]),
+        "Factors": factors_json(account.factors),
     }
 
 
@@ -339,6 +347,7 @@ def _to_account(row: Entity) -> Account:
         reset_mails=[datetime.fromisoformat(t) for t in json.loads(row.get("ResetMails") or "[]")],
         deactivated_at=row.get("DeactivatedAt"),
         devices=[_to_device(d) for d in json.loads(row.get("Devices") or "[]")],
+        factors=factors_of(row.get("Factors") or ""),
         etag=row["_etag"],
     )
 
@@ -383,4 +392,5 @@ def _to_session(row: Entity) -> Session:
         last_seen_at=row["LastSeenAt"],
         expires_at=row["ExpiresAt"],
         device=row.get("Device", ""),
+        stepped_up_at=row.get("SteppedUpAt"),
     )

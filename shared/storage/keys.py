@@ -17,8 +17,9 @@ settings
 
 accounts
     PartitionKey  {setting}
-    RowKey        user~{user}                          the account (with its link digests and
-                                                       any pending e-mail change, S38)
+    RowKey        user~{user}                          the account (with its link digests, any
+                                                       pending e-mail change, S38, and its strong
+                                                       factors, S32-S34: storage/factor_rows.py)
                   user~{user}~session~{sha256(sid)}    one signed-in browser
                   user~{parent}~child~{child}          the children a parent may see
                   link~{child}~{parent}                the parents of a child (for managers)

@@ -8,7 +8,7 @@ import secrets
 import pytest
 
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import sign_in
+from tests.browser.test_journeys import confirm_it_is_me, sign_in
 from tests.conftest import PASSWORD
 from tests.http.conftest import Api
 
@@ -26,6 +26,7 @@ def test_s38_a_user_changes_their_address_in_my_account_and_confirms_it_after_a_
     tab.get_by_label("New e-mail address").fill(new)
     tab.get_by_label("Your password").first.fill(PASSWORD)
     tab.get_by_role("button", name="Change your e-mail address").click()
+    confirm_it_is_me(tab)  # S35: the request is sent again once confirmed
     tab.get_by_text("open the link we have sent to the new address").wait_for()
     token = api.link(new, "email-confirm")
     tab.goto(f"{browser_page.base}/email-confirm#{token}")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import sign_in
+from tests.browser.test_journeys import confirm_it_is_me, finish_sign_in, sign_in
 from tests.conftest import PASSWORD
 from tests.http.conftest import Api
 
@@ -30,6 +30,7 @@ def sign_in_here(tab: Any, who: dict[str, str]) -> None:
     tab.get_by_role("button", name="Continue").click()
     tab.get_by_label("Your PIN").fill(who["pin"])
     tab.get_by_role("button", name="Sign in").click()
+    finish_sign_in(tab)
 
 
 def test_a_refused_form_shows_why_beside_the_named_field_and_can_be_sent_again(
@@ -43,6 +44,9 @@ def test_a_refused_form_shows_why_beside_the_named_field_and_can_be_sent_again(
     current.fill("not my password at all")
     tab.get_by_label("New password").fill("a brand new long passphrase")
     button = tab.get_by_role("button", name="Change your password")
+    button.click()
+    confirm_it_is_me(tab)  # S35: then the change is sent again, and refused for the wrong password
+    tab.locator(".field-error").wait_for()
     button.evaluate(WATCH)
     button.click()
 

@@ -28,8 +28,32 @@ def sign_in(page: Page, who: dict[str, str], *, password: str | None = None) -> 
     tab.get_by_role("button", name="Continue").click()
     tab.get_by_label("Your PIN").fill(who["pin"])
     tab.get_by_role("button", name="Sign in").click()
-    tab.wait_for_function("() => !['/signin', '/'].includes(location.pathname)")
+    finish_sign_in(tab)
     return tab
+
+
+ENROL_HEADING = "Set up strong sign-in"
+
+
+def finish_sign_in(tab: Any) -> None:
+    """After the PIN: "Set up later" when a manager is invited to enrol within the grace (S34)."""
+    tab.wait_for_function(
+        "(heading) => !['/signin', '/'].includes(location.pathname)"
+        " || [...document.querySelectorAll('main h1')].some((h) => h.textContent === heading)",
+        arg=ENROL_HEADING,
+    )
+    later = tab.get_by_role("button", name="Set up later")
+    if later.count():
+        later.click()
+        tab.wait_for_function("() => !['/signin', '/'].includes(location.pathname)")
+
+
+def confirm_it_is_me(tab: Any, password: str = PASSWORD) -> None:
+    """S35: the dialog a sensitive change opens; once confirmed, the change is sent again."""
+    dialog = tab.get_by_role("dialog", name="Confirm it is you")
+    dialog.get_by_label("Your password").fill(password)
+    dialog.get_by_role("button", name="Confirm").click()
+    dialog.wait_for(state="detached")
 
 
 def manager_named(api: Api, name: str) -> dict[str, str]:
@@ -236,6 +260,7 @@ def test_a_parent_invited_by_a_manager_activates_signs_in_and_sees_the_childs_jo
     tab.get_by_role("link", name="Privacy & retention").click()
     tab.get_by_label("How parents see other children in group observations").select_option("initials")
     tab.get_by_role("button", name="Save policy").click()
+    confirm_it_is_me(tab)
     tab.get_by_text("Saved.", exact=True).wait_for()
     boss = api.fresh()
     assert boss.sign_in(who).status_code == 200
@@ -415,6 +440,11 @@ def test_signing_in_works_from_the_keyboard_alone_with_a_visible_focus(api: Api,
     tab.get_by_label("Your PIN").wait_for()
     tab.wait_for_function("() => document.activeElement.name === 'pin'")
     tab.keyboard.type(who["pin"])
+    tab.keyboard.press("Enter")
+    # S34: a manager is invited to set up strong sign-in; "Set up later" is one Tab away.
+    tab.get_by_role("heading", name=ENROL_HEADING).wait_for()
+    tab.wait_for_function("() => document.activeElement.textContent === 'Set up the app'")
+    tab.keyboard.press("Tab")
     tab.keyboard.press("Enter")
     tab.wait_for_url("**/approvals")
 

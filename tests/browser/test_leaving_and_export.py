@@ -13,7 +13,7 @@ import requests
 
 from tests import photos
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import _nursery, _sign_out, sign_in
+from tests.browser.test_journeys import _nursery, _sign_out, confirm_it_is_me, sign_in
 from tests.http.conftest import Api
 
 pytestmark = pytest.mark.browser
@@ -95,6 +95,7 @@ def test_a_manager_archives_a_child_places_and_lifts_a_hold_restores_and_renames
 
     tab.get_by_label("Reason for the hold").fill("Safeguarding review <b>pending</b>")
     tab.get_by_role("button", name="Place legal hold").click()
+    confirm_it_is_me(tab)
     tab.get_by_text("Legal hold placed.").wait_for()
     assert "Safeguarding review <b>pending</b>" in (facts.text_content() or "")
     assert tab.locator("main b").count() == 0
@@ -162,6 +163,7 @@ def test_a_parent_filters_the_journal_by_area_and_downloads_it_as_a_zip_and_a_pd
     tab.get_by_text("Nothing for Expressive arts and design yet.").wait_for()
 
     tab.get_by_role("button", name="Prepare a download").click()
+    confirm_it_is_me(tab)  # S35: a whole journal leaves the app
     tab.get_by_text("Preparing your download").wait_for()
     zip_link = tab.get_by_role("link", name="Download the zip file")
     zip_link.wait_for(timeout=30_000)

@@ -11,7 +11,7 @@ import pytest
 
 from functions.web import WEB_ROOT
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import _nursery, sign_in
+from tests.browser.test_journeys import _nursery, finish_sign_in, sign_in
 from tests.http.conftest import Api
 
 pytestmark = pytest.mark.browser
@@ -149,6 +149,7 @@ def test_a_bookmark_opened_signed_out_comes_back_to_its_screen_after_signing_in(
     tab.get_by_role("button", name="Continue").click()
     tab.get_by_label("Your PIN").fill(who["pin"])
     tab.get_by_role("button", name="Sign in").click()
+    finish_sign_in(tab)
     tab.wait_for_url(f"**/manage/children/{nursery['children'][0]}")
     tab.get_by_role("heading", name=f"Poppy Tanaka{RIGHT_QUOTE}s record").wait_for()
     assert browser_page.errors == []

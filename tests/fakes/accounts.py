@@ -97,6 +97,14 @@ class MemoryAccounts:
                 raise NotFound("not found")
             self._sessions[key] = replace(current, last_seen_at=at)
 
+    def record_step_up(self, setting_id: str, user_id: str, digest: str, at: datetime) -> None:
+        with self._lock:
+            key = (setting_id, user_id, digest)
+            current = self._sessions.get(key)
+            if current is None:
+                raise NotFound("not found")
+            self._sessions[key] = replace(current, stepped_up_at=at)
+
     def sessions(self, setting_id: str, user_id: str) -> Sequence[Session]:
         with self._lock:
             found = [v for (s, u, _), v in self._sessions.items() if s == setting_id and u == user_id]

@@ -77,7 +77,9 @@ def test_s29_no_password_pin_token_cookie_or_sas_signature_reaches_any_log(
     assert viewed.status_code == 302, viewed.text
     found["photo link signature"] = sig_of(viewed.headers["Location"])
 
-    # Export: requested by the parent, built by the host's queue worker, links signed.
+    # Export: requested by the parent after confirming it is them (S35), built by the host's queue
+    # worker, links signed.
+    parent.step_up(login)
     asked = parent.post(f"/api/children/{nursery.child_id}/exports")
     assert asked.status_code == 202, asked.text
     deadline = time.monotonic() + 60

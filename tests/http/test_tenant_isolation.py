@@ -61,6 +61,10 @@ SKIPPED: Mapping[tuple[str, str], str] = {
     ("POST", "/api/auth/email/object"): "anonymous by design: consumes the old address's object link",
     ("GET", "/api/notifications/unsubscribe"): "anonymous by design: a signed token names the person (S40)",
     ("POST", "/api/notifications/unsubscribe"): "anonymous by design: a signed token names the person (S40)",
+    ("POST", "/api/auth/code"): "anonymous by design: the code step of sign-in, on a code challenge",
+    ("POST", "/api/auth/enrol/authenticator"): "anonymous by design: enrolment in a sign-in",
+    ("POST", "/api/auth/enrol/authenticator/confirm"): "anonymous by design: enrolment code in a sign-in",
+    ("POST", "/api/auth/enrol/skip"): "anonymous by design: 'later' to enrolment, on its challenge",
 }
 
 MANAGER, PRACTITIONER, PARENT = "manager", "practitioner", "parent"
@@ -154,6 +158,11 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/account/notifications"): 200,
     ("GET", "/api/framework"): 200,
     ("GET", "/api/profiles/csv"): 200,  # the caller's own setting's profiles, none of the target's
+    # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).
+    ("GET", "/api/account/factors"): 200,
+    ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has
+    ("POST", "/api/account/authenticator"): 200,  # the caller's own new secret, nobody else's
+    ("POST", "/api/account/recovery-codes"): 409,  # the caller has no strong factor
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.

@@ -102,6 +102,7 @@ PLATFORM_SETTINGS = {
 KEY_VAULT_SECRETS = {
     "JOURNAL_JWT_KEYS": "jwt-keys",
     "JOURNAL_PEPPERS": "peppers",
+    "JOURNAL_SEALING_KEYS": "sealing-keys",
     "JOURNAL_SMTP_PASSWORD": "smtp-password",
 }
 # What Flex Consumption rejects or ignores on a site: one list. Source: Microsoft Learn, "App
@@ -913,6 +914,7 @@ def test_settings_from_parameters_point_at_the_identity_and_the_storage_account(
         "JournalStorage__queueServiceUri": "queueEndpoint",
         "JOURNAL_JWT_CURRENT_KID": "jwtCurrentKid",
         "JOURNAL_PEPPER_CURRENT": "pepperCurrent",
+        "JOURNAL_SEALING_CURRENT": "sealingCurrent",
         "JOURNAL_MAIL_FROM": "mailFrom",
         "JOURNAL_SMTP_HOST": "smtpHost",
         "JOURNAL_SMTP_USERNAME": "smtpUsername",

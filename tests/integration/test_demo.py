@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from devhost.demo import DEMO_SETTING, seed_demo
@@ -43,3 +44,23 @@ def test_the_demo_has_rooms_with_children_spread_across_them_and_staff_assigned(
     assert len(deps.rooms.placements(DEMO_SETTING)) == len(deps.children.list(DEMO_SETTING))
     staffed = {room for room, _ in deps.rooms.assignments(DEMO_SETTING)}
     assert staffed == {r.room_id for r in rooms.values()}
+
+
+def test_s32_the_demo_member_with_an_authenticator_signs_in_with_the_printed_secret(
+    deps: Deps, tmp_path: Path
+) -> None:
+    import pyotp
+
+    from shared.services import sign_in_steps
+
+    accounts = seed_demo(deps, tmp_path / "demo-accounts.json")
+    priya = next(a for a in accounts if a.authenticator_secret)
+    challenge = start_sign_in(deps, setting=DEMO_SETTING, email=priya.email, password=priya.password)
+    step = sign_in_steps.after_pin(deps, challenge=challenge.token, pin=priya.pin, device="demo")
+    assert isinstance(step, sign_in_steps.NextStep) and step.kind == "code"
+    code = pyotp.TOTP(priya.authenticator_secret).at(deps.clock.now() + timedelta(seconds=30))
+    deps.clock.advance(seconds=30)  # type: ignore[attr-defined]
+    done = sign_in_steps.complete_with_code(deps, challenge=step.token, code=code, recovery_code=None)
+    assert sessions.authenticate(deps, done.token).email == priya.email
+    # Every other demo account still signs in with a password and PIN (managers within their grace).
+    assert sum(1 for a in accounts if not a.authenticator_secret) == 6

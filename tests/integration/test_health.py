@@ -188,6 +188,7 @@ def test_storage_settings_missing_in_production_are_a_storage_problem(tmp_path: 
         "JOURNAL_PUBLIC_BASE_URL": "https://journal.example.org",
         "JOURNAL_JWT_KEYS": json.dumps({"jwt-1": _key()}),
         "JOURNAL_PEPPERS": json.dumps({"p-1": _key()}),
+        "JOURNAL_SEALING_KEYS": json.dumps({"s-1": _key()}),
         "JOURNAL_MAIL_FROM": "Journal <no-reply@example.org>",
         "JOURNAL_SMTP_HOST": "smtp.example.org",
     }

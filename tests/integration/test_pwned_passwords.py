@@ -171,6 +171,7 @@ def production_env(**settings: str) -> dict[str, str]:
         "JOURNAL_PUBLIC_BASE_URL": "https://journal.example",
         "JOURNAL_JWT_KEYS": key,
         "JOURNAL_PEPPERS": key,
+        "JOURNAL_SEALING_KEYS": key,
         "JournalStorage__tableServiceUri": "https://account.table.example",
         "JournalStorage__blobServiceUri": "https://account.blob.example",
         "JournalStorage__queueServiceUri": "https://account.queue.example",

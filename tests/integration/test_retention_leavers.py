@@ -34,7 +34,7 @@ from shared.storage.retention import TableRetention
 from shared.storage.tables import Operation, Table
 from tests.conftest import Mailbox
 from tests.journal_support import draft, link, reviewed
-from tests.nurseries import Nursery
+from tests.nurseries import Nursery, signed_in
 
 # Photo rows live in the observations table, beside the observations (shared/storage/photos.py).
 TABLES = (keys.CHILDREN, keys.OBSERVATIONS, keys.JOURNAL, keys.COMMENTS, keys.MOMENTS, keys.ACCOUNTS)
@@ -248,7 +248,8 @@ def test_a_child_on_legal_hold_survives_the_purge_until_the_hold_is_lifted(
     run(deps, clients, world.setting_id)
     assert rows(clients, world.setting_id, RECORDS) == before
     assert blobs(clients, world.setting_id) == before_blobs
-    leaving.lift_hold(deps, nursery.manager, world.mia.child_id)
+    # Months later the manager signs in again and confirms it is them before lifting it (S35).
+    leaving.lift_hold(deps, signed_in(deps, nursery.manager_member), world.mia.child_id)
     run(deps, clients, world.setting_id)
     assert_purged_cleanly(deps, clients, world)
 

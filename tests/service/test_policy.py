@@ -32,6 +32,7 @@ def test_a_manager_changes_the_policy_and_the_change_is_audited(nursery: Nursery
         ("retention_days", 29),
         ("deactivated_retention_days", 3651),
         ("audit_retention_days", 364),
+        ("strong_sign_in_grace_days", 8),  # S34: the grace can be shortened, never lengthened
     ],
 )
 def test_each_refused_policy_value_names_its_field(nursery: Nursery, field: str, value: object) -> None:

@@ -26,6 +26,7 @@ from shared.services.signin import (
 )
 from tests.conftest import Mailbox, Member, People
 from tests.fakes.wiring import Fakes
+from tests.nurseries import stepped_up
 
 
 def sign_in(deps: Deps, member: Member, *, pin: str | None = None) -> str:
@@ -464,7 +465,7 @@ def test_s9_unknown_and_deactivated_addresses_answer_exactly_as_a_live_account(
 
 def test_s10_wrong_current_passwords_with_a_stolen_session_are_throttled(deps: Deps, people: People) -> None:
     member = people.member()
-    who = sessions.authenticate(deps, sign_in(deps, member))
+    who = stepped_up(deps, sessions.authenticate(deps, sign_in(deps, member)))
     counted, hasher = counting(deps)
     answers = []
     for n in range(50):
@@ -485,7 +486,7 @@ def test_s10_wrong_current_passwords_on_an_email_change_share_the_sign_in_thrott
     deps: Deps, people: People
 ) -> None:
     member = people.member()
-    who = sessions.authenticate(deps, sign_in(deps, member))
+    who = stepped_up(deps, sessions.authenticate(deps, sign_in(deps, member)))
     counted, hasher = counting(deps)
     answers = []
     for n in range(10):
@@ -503,7 +504,7 @@ def test_s10_wrong_current_passwords_on_an_email_change_share_the_sign_in_thrott
 
 def test_s10_a_right_current_password_resets_the_shared_counter(deps: Deps, people: People) -> None:
     member = people.member()
-    who = sessions.authenticate(deps, sign_in(deps, member))
+    who = stepped_up(deps, sessions.authenticate(deps, sign_in(deps, member)))
     for _ in range(3):
         with pytest.raises(InvalidInput):
             change_pin(deps, who, password="a wrong guess", new_pin="402918")
@@ -514,7 +515,7 @@ def test_s10_a_right_current_password_resets_the_shared_counter(deps: Deps, peop
 
 def test_s10_a_pin_change_mails_the_owner(deps: Deps, people: People, mailbox: Mailbox) -> None:
     member = people.member()
-    who = sessions.authenticate(deps, sign_in(deps, member))
+    who = stepped_up(deps, sessions.authenticate(deps, sign_in(deps, member)))
     mailbox.to(member.email)
     change_pin(deps, who, password=member.password, new_pin="402918")
     assert any("PIN has been changed" in m.subject for m in mailbox.to(member.email))
@@ -522,7 +523,7 @@ def test_s10_a_pin_change_mails_the_owner(deps: Deps, people: People, mailbox: M
 
 def test_s11_a_password_change_ends_outstanding_challenges(deps: Deps, people: People) -> None:
     member = people.member()
-    who = sessions.authenticate(deps, sign_in(deps, member))
+    who = stepped_up(deps, sessions.authenticate(deps, sign_in(deps, member)))
     challenge = start_sign_in(deps, setting=member.setting_id, email=member.email, password=member.password)
     change_password(deps, who, current=member.password, new="a brand new passphrase 42")
     with pytest.raises(Unauthenticated):

@@ -19,8 +19,11 @@ def test_the_demo_seeds_on_the_fakes_with_its_accounts_children_and_journal(
     accounts = seed_demo(deps, tmp_path / "demo-accounts.json")
     assert [(a.name, a.role) for a in accounts] == [
         ("Maya Patel", "manager"), ("Tom Okafor", "practitioner"), ("Aisha Khan", "practitioner"),
+        ("Priya Shah", "practitioner"),
         ("Ella Brown", "parent"), ("Jack Wilson", "parent"), ("Sofia Rossi", "parent"),
     ]  # fmt: skip
+    # S32: one member of staff already has an authenticator app, whose key the demo prints.
+    assert [a.email for a in accounts if a.authenticator_secret] == ["priya@sunflower.example"]
     roll = {c.first_name: c for c in deps.children.list(DEMO_SETTING)}
     assert sorted(roll) == ["Arlo", "Isla", "Leo", "Nia", "Omar", "Poppy"]
     assert not roll["Leo"].photos_in_others_journals

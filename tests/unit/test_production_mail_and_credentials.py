@@ -27,6 +27,7 @@ def production(**overrides: str) -> dict[str, str]:
         "JournalStorage__queueServiceUri": "https://data.queue.core.windows.net/",
         "JOURNAL_JWT_KEYS": _key_ring("jwt-1"),
         "JOURNAL_PEPPERS": _key_ring("pepper-1"),
+        "JOURNAL_SEALING_KEYS": _key_ring("sealing-1"),
         "JOURNAL_MAIL_FROM": "Learning Journal <no-reply@example.org>",
         "JOURNAL_SMTP_HOST": "smtp.example.org",
     }

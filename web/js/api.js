@@ -16,11 +16,13 @@ export class ApiError extends Error {
   }
 }
 
-const listeners = { signedOut: () => {}, active: () => {} };
+const listeners = { signedOut: () => {}, active: () => {}, stepUp: () => Promise.reject(new ApiError(403, 'step_up_required', '')) };
 
 /**
  * `signedOut(error)` runs when an authenticated call answers 401; `active(sentAt)` after each success,
- * with the time the request left (the server counts activity from when it arrived).
+ * with the time the request left (the server counts activity from when it arrived); `stepUp(error)`
+ * when a call needs the user to confirm it is them (S35): it resolves once they have (the call is
+ * then sent again, once) and rejects if they cancel.
  */
 export function listen(handlers) {
   Object.assign(listeners, handlers);
@@ -39,7 +41,7 @@ function sessionEnded(error) {
  * ordinary ApiError; for every other call a 401 means the session has ended (see above). With
  * `withEtag` the answer is `{ data, etag }`, the ETag header being what a later If-Match sends.
  */
-export async function api(method, path, body, { anonymous = false, headers = {}, withEtag = false } = {}) {
+export async function api(method, path, body, { anonymous = false, headers = {}, withEtag = false, retried = false } = {}) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
@@ -60,6 +62,10 @@ export async function api(method, path, body, { anonymous = false, headers = {},
   }
   const error = toError(response.status, data, response.headers.get('Retry-After'));
   if (response.status === 401 && !anonymous) return sessionEnded(error);
+  if (response.status === 403 && error.code === 'step_up_required' && !anonymous && !retried) {
+    await listeners.stepUp(error); // a cancelled dialog rejects with the original refusal
+    return api(method, path, body, { anonymous, headers, withEtag, retried: true });
+  }
   throw error;
 }
 

@@ -6,6 +6,7 @@ import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { forget, state } from '../session.js';
 import { notificationsCard } from './notifications.js';
+import { factorsSection } from './factors.js';
 
 export function accountScreen() {
   const message = statusArea();
@@ -72,6 +73,7 @@ export function accountScreen() {
       h('div', { class: 'actions' }, here, everywhere),
     ),
     notificationsCard(),
+    factorsSection(),
     changeForm({
       title: 'Change your password',
       fields: [['currentPassword', 'Current password', 'current-password'], ['newPassword', 'New password', 'new-password']],

@@ -6,6 +6,7 @@ import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { loadSession, state } from '../session.js';
 import { passwordHint, pinHint } from '../strength.js';
+import { codeStep, enrolStep } from './factors.js';
 
 function input(attributes) {
   return h('input', { required: true, ...attributes });
@@ -96,7 +97,12 @@ function pinStep(challenge) {
     form,
     message,
     async () => {
-      await api('POST', '/api/auth/pin', { challenge, pin: pin.value }, { anonymous: true });
+      const answer = await api('POST', '/api/auth/pin', { challenge, pin: pin.value }, { anonymous: true });
+      if (answer.next) {
+        // S32, S34: a code from the authenticator app, or setting one up, comes next.
+        section.replaceWith(answer.next === 'code' ? codeStep(answer.challenge) : enrolStep(answer));
+        return;
+      }
       await loadSession();
       navigate('/', { replace: true }); // the start page takes the user back to where they were
     },

@@ -291,21 +291,39 @@ function policyForm(setting, message, redraw) {
   const keyOnly = h('input', { type: 'checkbox', name: 'keyChildrenOnly', checked: Boolean(policy.keyChildrenOnly) });
   const framework = h('select', { name: 'framework' }, Object.entries(FRAMEWORKS).map(([value, label]) => h('option', { value, selected: (policy.framework || 'development-matters') === value }, label)));
   const days = Object.entries(DAYS).map(([key, label]) => [key, field(label, h('input', { type: 'number', name: key, min: 1, value: policy[key] ?? '' }))]);
+  const strong = strongSignInFields(policy);
   const form = h('form', { novalidate: true },
     h('p', {}, h('strong', {}, setting.name || '')),
     field('How parents see other children in group observations', others),
     h('fieldset', { class: 'checks' }, h('legend', {}, 'Observations'), h('label', {}, approval, 'A manager approves observations before families see them'), h('label', {}, keyOnly, 'Practitioners see only their key children')),
     field('Guidance framework staff link observations to', framework),
     days.map(([, element]) => element),
+    strong.fieldset,
     h('button', { type: 'submit', class: 'primary' }, 'Save policy'));
   submits(form, message, async () => {
     const changes = { otherChildren: others.value, approvalRequired: approval.checked, keyChildrenOnly: keyOnly.checked, framework: framework.value };
     for (const [key] of days) changes[key] = Number(form.elements.namedItem(key).value);
+    Object.assign(changes, strong.values());
     await api('PATCH', '/api/setting', changes, { headers: { 'If-Match': setting.etag || '' } });
     showMessage(message, 'Saved.', 'info');
     redraw();
   });
   return form;
+}
+
+/** S34: who must use strong sign-in (an authenticator app or passkey), and the grace to set it up. */
+function strongSignInFields(policy) {
+  const managers = h('input', { type: 'checkbox', name: 'strongSignInManagers', checked: Boolean(policy.strongSignInManagers) });
+  const staff = h('input', { type: 'checkbox', name: 'strongSignInStaff', checked: Boolean(policy.strongSignInStaff) });
+  const grace = h('input', { type: 'number', name: 'strongSignInGraceDays', min: 0, max: 7, value: policy.strongSignInGraceDays ?? 7 });
+  const fieldset = h('fieldset', { class: 'checks' }, h('legend', {}, 'Strong sign-in'),
+    h('label', {}, managers, 'Managers must use an authenticator app or passkey'),
+    h('label', {}, staff, 'All staff must use one'),
+    field('Days to set it up after being asked (0 to 7)', grace));
+  return {
+    fieldset,
+    values: () => ({ strongSignInManagers: managers.checked, strongSignInStaff: staff.checked, strongSignInGraceDays: Number(grace.value) }),
+  };
 }
 
 export function auditScreen() {

@@ -1,0 +1,34 @@
+"""The methods a step-up accepts (S35), registered by name with shared.services.step_up.
+
+The edge imports this module once; the passkey method registers itself the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from shared.domain.factors import Method
+from shared.domain.people import Account
+from shared.services import authenticator
+from shared.services.deps import Deps
+from shared.services.signin import check_current_password, save_with_retry
+from shared.services.step_up import register_verifier
+
+
+def by_password(deps: Deps, account: Account, proof: Mapping[str, object]) -> None:
+    """The current password, under the sign-in counter and throttle (S10)."""
+    checked = check_current_password(deps, account, proof.get("password"), field="password")
+    deps.accounts.save(checked)
+
+
+def by_code(deps: Deps, account: Account, proof: Mapping[str, object]) -> None:
+    """An authenticator code or a recovery code, each accepted once (S32, S33)."""
+    checked = authenticator.check_code(
+        deps, account, code=proof.get("code"), recovery_code=proof.get("recoveryCode")
+    )
+    fresh = save_with_retry(deps, checked.account, checked.spend)
+    authenticator.spent(deps, fresh, checked)
+
+
+register_verifier(Method.PASSWORD, by_password)
+register_verifier(Method.AUTHENTICATOR, by_code)

@@ -83,6 +83,7 @@ class Built:
     entities: int = 0
     blobs: int = 0
     steps: dict[str, float] = field(default_factory=dict)
+    signers: list[str] = field(default_factory=list)  # other parents' e-mails, same secrets
 
     @property
     def setting_id(self) -> str:
@@ -124,7 +125,8 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
         steps["blobs_s"] = time.perf_counter() - mark
     first_photo = blobs_photo(blobs, children[0], size)
     return Built(place, manager, parent, children[0], children[1], first_photo, size,
-                 time.perf_counter() - start, entities, len(blobs), steps)  # fmt: skip
+                 time.perf_counter() - start, entities, len(blobs), steps,
+                 [a.email for a in others[:10]])  # fmt: skip
 
 
 def blobs_photo(blobs: list[str], child: Child, size: Size) -> str:

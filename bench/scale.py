@@ -234,6 +234,7 @@ def as_bench_world(world: World, side: Side) -> World:
         {"id": built.manager.user_id, "email": built.manager.email},
         {"id": built.parent.user_id, "email": built.parent.email},
         built.child, built.friend, "", built.photo_id, world.big_photo, world.small_photo,
+        built.signers,
     )  # fmt: skip
     large.sign_in(large.manager, large._manager_http)
     large.sign_in(large.parent, large._parent_http)

@@ -68,9 +68,11 @@ observations
                   photo~{photo}                        one photo's row (an observation's or a moment's)
     A photo's row shares its observation's partition so an upload creates the row and lists the
     photo on its observation in one transaction; observation ids sort below "photo~".
-    Queries: an observation or a photo (point); staff lists by status and author, and the
-    purge's "observations that include a child" (range below "photo~", filtered); photos marked
-    for discarding and photo rows for the orphan sweep (range "photo~" .. "photo~~").
+    Queries: an observation or a photo (point); staff lists by status and author (the approvals
+    queue), and the purge's "observations that include a child" (range below "photo~", filtered:
+    it reads every observation of the setting, so it costs what a scan costs and grows with the
+    journal; an index row per status and per child would bound it, see docs/architecture.md);
+    photos marked for discarding and photo rows for the orphan sweep (range "photo~" .. "photo~~").
 
 journal
     PartitionKey  {setting}~{child}

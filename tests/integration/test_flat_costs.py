@@ -181,3 +181,23 @@ def test_the_setting_accounts_and_names_read_no_session(
         assert all(bounded(*request) for request in sent), sent
     assert len(deps.accounts.in_setting(owner.setting_id)) == CROWD + 1
     assert owner.user_id in {p.parent_id for p in deps.accounts.families(owner.setting_id)}
+
+
+def test_a_session_stored_under_its_account_before_sessions_had_their_own_prefix_is_swept(
+    counted: tuple[Deps, StorageClients, Requests],
+) -> None:
+    deps, clients, _ = counted
+    owner, live = _setting(deps, clients, crowded=False)
+    old_key = f"{keys.account_row(owner.user_id)}~session~{'e' * 64}"
+    now = deps.clock.now()
+    clients.table(keys.ACCOUNTS).upsert_entity(
+        {"PartitionKey": owner.setting_id, "RowKey": old_key, "Kind": "session", "UserId": owner.user_id,
+         "StartedAt": now, "LastSeenAt": now, "ExpiresAt": now + timedelta(hours=12)}
+    )  # fmt: skip
+    swept = bootstrap.retention_store(clients).sweep_accounts(owner.setting_id, now, 1800)
+    assert swept.sessions_ended == 1
+    left = clients.table(keys.ACCOUNTS).query_entities(
+        "PartitionKey eq @pk and RowKey eq @rk", parameters={"pk": owner.setting_id, "rk": old_key}
+    )
+    assert list(left) == []
+    assert [s.digest for s in deps.accounts.sessions(owner.setting_id, owner.user_id)] == [live.digest]

@@ -22,10 +22,9 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
-from bench.large_world import LARGE
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
-from bench.scale import TINY, as_bench_world, run_scale
+from bench.scale import as_bench_world, chosen_size, run_scale
 from bench.scale import table as scale_table
 from bench.world import World, build_world
 
@@ -178,7 +177,7 @@ import argon2, jwt, zxcvbn, PIL.Image, werkzeug
 """
 
 
-def cold_start_pair() -> tuple[float, float]:
+def cold_start_pair(runs: int = RUNS) -> tuple[float, float]:
     """A fresh process answering its first health check, against one that only imports the SDKs."""
     env = dict(World.current_env)
 
@@ -189,7 +188,7 @@ def cold_start_pair() -> tuple[float, float]:
         if done.returncode:  # its output is kept quiet unless it failed
             raise RuntimeError(done.stderr.decode(errors="replace"))
 
-    return paired_ms(lambda: run(_COLD), lambda: run(_SDK))
+    return paired_ms(lambda: run(_COLD), lambda: run(_SDK), runs)
 
 
 def load_test(
@@ -298,7 +297,7 @@ def main() -> int:
         redaction = redaction_figures()
         ratios = measure_ratios(world, quick, redaction)
         load = load_test(world, seconds=10 if quick else 60)
-        scale, seeding, large = run_scale(world, quick, TINY if "--tiny" in sys.argv else LARGE)
+        scale, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
         load_large = large_load(as_bench_world(world, large), quick)
     results: dict[str, Any] = {
         "scale": scale,

@@ -2,9 +2,11 @@
 setting of the same emulator and host, the two sides in turn (so whatever else the machine does
 weighs on both alike), with the storage requests each side sends.
 
-    python -m bench.scale [--quick] [--tiny]   the scale table alone (bench/results.json is not
-                                               touched); --tiny seeds a 2,000-observation "large"
-                                               setting, to try the bench out in seconds
+    python -m bench.scale [--quick] [--tiny | --tenth] [--load] [--purge] [--cold]
+        the scale table alone (bench/results.json is not touched); --tiny seeds a 2,000-observation
+        "large" setting to try the bench out, --tenth LARGE's people with a tenth of its
+        observations, audit and sessions; --load adds the 50- and 100-client load on it (60 s
+        each), --purge the purge ratios, --cold the cold-start ratio (fewer runs than make bench)
 
 Goal: large / small <= 1.3 and the same number of storage requests for every operation.
 """
@@ -37,6 +39,9 @@ PURGED = 1_000  # observations of the leaver the nightly purge removes
 # filter lands, name it here (for example "?room={room}") and the list is measured by room.
 CHILDREN_LIST_QUERY = ""
 TINY = Size(20, 6, 40, 2_000, 60, 40, 2_000)
+# Every person and child of LARGE, a tenth of its observations, audit entries and sessions: for a
+# machine too busy to seed the whole of it in the time at hand.
+TENTH = Size(300, 60, 600, 10_000, 730, 4, 5_000)
 COLUMNS = ("operation", "small ms", "large ms", "ratio", "storage requests", "goal")
 
 
@@ -49,6 +54,7 @@ class Operation:
     before: Callable[[], Any] = lambda: None
     after: Callable[[Any], object] = lambda _: None
     runs: int = RUNS
+    warm: bool = True
 
 
 class Side:
@@ -152,6 +158,7 @@ def operations(world: World, side: Side) -> list[Operation]:
             purge,
             before=lambda: leaver(deps, world.clients, side.built.place, PURGED),
             runs=PURGE_RUNS,
+            warm=False,  # a warm-up would seed and purge another 1,000 observations
         ),
     ]
 
@@ -166,7 +173,8 @@ def measure(
         times: dict[str, list[float]] = {"small": [], "large": []}
         counts: dict[str, int] = {"small": 0, "large": 0}
         for op in (mine, theirs):  # warm: first-use set-up is not what we measure
-            op.after(op.run(op.before()))
+            if op.warm:
+                op.after(op.run(op.before()))
         for _ in range(runs):
             for label, op in (("small", mine), ("large", theirs)):
                 arg = op.before()
@@ -253,12 +261,27 @@ def run_scale(
     return rows, {"small": seeding_figures(small_built), "large": seeding_figures(large_built)}, large
 
 
+def chosen_size(argv: list[str]) -> Size:
+    return TINY if "--tiny" in argv else TENTH if "--tenth" in argv else LARGE
+
+
 def main() -> int:
+    from bench.__main__ import cold_start_pair, large_load
+    from bench.purge import purge_ratios
+
     quick = "--quick" in sys.argv
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
-        rows, seeding, _ = run_scale(world, quick, TINY if "--tiny" in sys.argv else LARGE)
-    print(f"\nseeding: {seeding}")
-    print("\n" + table(rows))
+        rows, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
+        print(f"\nseeding: {seeding}")
+        print("\n" + table(rows), flush=True)
+        if "--load" in sys.argv:
+            for run in large_load(as_bench_world(world, large), quick=False):
+                print(f"load on the large setting: {run}", flush=True)
+        if "--purge" in sys.argv:
+            print(f"purge: {purge_ratios(world, 100, runs=4)}", flush=True)
+        if "--cold" in sys.argv:
+            cold, sdk = cold_start_pair(runs=6)
+            print(f"cold start: {cold:.0f} ms against {sdk:.0f} ms of SDK imports: {cold / sdk:.3f}")
     return 0
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+
 from devhost.world import Person, Place
 from devhost.world import World as BuiltWorld
 from shared.domain.audit_chain import GENESIS, link_hash, to_millisecond
@@ -43,7 +45,7 @@ from shared.storage.photos import photo_entity
 PASSWORD = "lantern otter meadow quill"
 PIN = "480317"
 BATCH = 100  # the Table service's limit for one transaction
-WORKERS = 8
+WORKERS = 4  # more only queue up inside the emulator on a two-core machine
 WAITING = 10  # observations submitted for approval, in every size
 # One tiny JPEG-shaped payload for every stored photo: reads hand out SAS links and the purge only
 # deletes, so no operation here looks at the bytes, and 66,000 copies stay small.
@@ -258,8 +260,16 @@ def _write(clients: StorageClients, pool: ThreadPoolExecutor, rows: dict[str, li
 
     def submit(batch: tuple[str, list[dict[str, Any]]]) -> int:
         table, chunk = batch
-        clients.table(table).submit_transaction([("upsert", entity) for entity in chunk])
-        return len(chunk)
+        for attempt in range(5):
+            try:
+                clients.table(table).submit_transaction([("upsert", entity) for entity in chunk])
+                return len(chunk)
+            except (ServiceResponseError, ServiceRequestError):
+                # A busy emulator drops a kept-alive connection now and then; upserts can repeat.
+                if attempt == 4:
+                    raise
+                time.sleep(1)
+        return 0
 
     return sum(pool.map(submit, batches))
 

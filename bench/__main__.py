@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from bench.parts import extra_results, run_alone
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.rooms import room_figures
+from bench.scale import as_bench_world, chosen_size, run_scale
+from bench.scale import table as scale_table
 from bench.totp import GOAL_ROUNDTRIPS as TOTP_CODE_GOAL
 from bench.totp import measure_code_step
 from bench.world import World, build_world
@@ -34,13 +37,15 @@ from bench.world import World, build_world
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 20
 GOALS_ROUNDTRIPS = {
-    "login": 2,
+    # The e-mail index row and the account (point reads), and the reserved attempt (S10).
+    "login": 3,
     "pin": 4,  # the sign-in's audit entry is also appended to the immutable archive (S41)
-    "session_check": 1,
-    # The session check, the policy, the journal partition, and the setting's names (S37): its
-    # children and its families, one query each. Azure pages a query every 1,000 rows, so a setting
-    # of 300 children and 600 parents (1,200 family rows) takes one round trip more.
-    "journal_page": 5,
+    # A point read of the session, and one range of the account with a parent's links.
+    "session_check": 2,
+    # The session check (two), the policy, the journal partition, and the setting's names (S37):
+    # its children and its families, one query each. Azure pages a query every 1,000 rows, so a
+    # setting of 300 children and 600 parents (1,200 family rows) takes one round trip more.
+    "journal_page": 6,
     "create_observation": 4,
     "upload_photo": 6,  # the daily quota's counter write (S26) is the sixth
     "totp_code": TOTP_CODE_GOAL,
@@ -52,9 +57,11 @@ GOALS_RATIOS = {
     "photo_upload_vs_pillow": 1.3,
     "cold_start_vs_sdk_import": 1.3,
     "purge_vs_raw_batch_delete": 1.5,
-    "purge_scaling_10x": 11,
     "children_in_room_vs_raw_storage": 1.5,
     "digest_run_vs_bare_smtp": 1.5,
+    # Over raw SDK deletes at 10N, divided by the same at N: Azurite's own deletes slow with the
+    # blobs it holds, so an absolute 10x goal measured the emulator rather than the purge.
+    "purge_overhead_10x_vs_1x": 1.15,
 }
 
 
@@ -86,7 +93,6 @@ def roundtrips(counter: RequestCounter, action: Callable[[], object]) -> int:
 def measure_operations(world: World) -> tuple[dict[str, int], dict[str, float], dict[str, float]]:
     counter = world.counter
     ops: dict[str, Callable[[], object]] = {
-        "login": world.login,
         "session_check": world.session_check,
         "journal_page": world.journal_page,
         "create_observation": world.create_observation,
@@ -97,6 +103,11 @@ def measure_operations(world: World) -> tuple[dict[str, int], dict[str, float], 
         trips[name] = roundtrips(counter, op)
         latency[name] = round(median_ms(op), 2)
         rss[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    world.login_timed()  # warm
+    logins = [world.login_timed() for _ in range(RUNS)]
+    trips["login"] = max(n for _, n in logins)
+    latency["login"] = round(statistics.median(ms for ms, _ in logins), 2)
+    rss["login"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     trips["upload_photo"], latency["upload_photo"] = measure_upload(world)
     rss["upload_photo"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     trips["pin"], latency["pin"] = measure_pin(world)
@@ -138,7 +149,8 @@ def measure_ratios(world: World, quick: bool, redaction: dict[str, float]) -> di
     # A page of 20 in a setting of 300 children and 600 parents: the bench page, plus building that
     # setting's matcher and redacting 20 longer texts with it (pure CPU, measured apart).
     names_ms = redaction["build_ms"] + redaction["reader_view_ms"] + redaction["page_of_20_ms"]
-    login, argon2 = paired_ms(world.login, world.argon2_verify)
+    pairs = [(world.login_timed()[0], _timed_ms(world.argon2_verify)) for _ in range(RUNS)]
+    login, argon2 = statistics.median(a for a, _ in pairs), statistics.median(b for _, b in pairs)
     upload, pillow = paired_ms(world.upload_big_photo, world.pillow_big_photo)
     cold, sdk = cold_start_pair()
     return {
@@ -178,7 +190,7 @@ import argon2, jwt, zxcvbn, PIL.Image, werkzeug
 """
 
 
-def cold_start_pair() -> tuple[float, float]:
+def cold_start_pair(runs: int = RUNS) -> tuple[float, float]:
     """A fresh process answering its first health check, against one that only imports the SDKs."""
     env = dict(World.current_env)
 
@@ -189,16 +201,20 @@ def cold_start_pair() -> tuple[float, float]:
         if done.returncode:  # its output is kept quiet unless it failed
             raise RuntimeError(done.stderr.decode(errors="replace"))
 
-    return paired_ms(lambda: run(_COLD), lambda: run(_SDK))
+    return paired_ms(lambda: run(_COLD), lambda: run(_SDK), runs)
 
 
-def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str, float | int]:
-    """A mixed workload from 50 concurrent clients through the local host."""
+def load_test(
+    world: World, clients: int = 50, seconds: float = 60, sessions: list[requests.Session] | None = None
+) -> dict[str, float | int]:
+    """A mixed workload from concurrent clients through the local host (50 unless told)."""
     from concurrent.futures import ThreadPoolExecutor
 
     # One account holds one PIN challenge at a time, so the clients sign in one after another
-    # before the clock starts (sign-ins during the run use the password step only).
-    sessions = [world.parent_session() for _ in range(clients)]
+    # before the clock starts; sign-ins during the run are whole ones (both steps), each by one of
+    # the world's other accounts.
+    sessions = sessions[:clients] if sessions else [world.parent_session() for _ in range(clients)]
+    memory = PeakMemory()
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
     errors = 0
@@ -214,7 +230,8 @@ def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str,
         step = 0
         while time.monotonic() < deadline:
             if index % 10 == 0 and step % 10 == 0:
-                action: Callable[[], requests.Response] = world.login_response
+                # Each signing-in client is the only one using its account.
+                action: Callable[[], requests.Response] = partial(world.full_sign_in, index // 10)
             elif index % 10 == 1 and step % 5 == 0:
                 action = world.create_observation_response
             else:
@@ -230,7 +247,7 @@ def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str,
         return mine, failed
 
     started = time.monotonic()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
+    with memory, ThreadPoolExecutor(max_workers=clients) as pool:
         for mine, failed in pool.map(client, range(clients)):
             latencies += mine
             errors += failed
@@ -249,7 +266,41 @@ def load_test(world: World, clients: int = 50, seconds: float = 60) -> dict[str,
         "p95_ms": pct(95),
         "p99_ms": pct(99),
         "errors": errors,
+        "peak_rss_mb": memory.peak_mb,
     }
+
+
+class PeakMemory:
+    """The process's highest resident memory while the block runs, sampled four times a second.
+    The local host serves in this process, so this is the host's memory (and the clients')."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while True:
+            self.peak_mb = max(self.peak_mb, _rss_mb())
+            if self._stop.wait(0.25):
+                return
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
 
 
 def main() -> int:
@@ -261,7 +312,12 @@ def main() -> int:
         redaction = redaction_figures()
         ratios = measure_ratios(world, quick, redaction)
         load = load_test(world, seconds=10 if quick else 60)
+        scale, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
+        load_large = large_load(as_bench_world(world, large), quick)
     results: dict[str, Any] = {
+        "scale": scale,
+        "seeding": seeding,
+        "load_large": load_large,
         "roundtrips": trips,
         "ratios": ratios,
         "redaction_ms": redaction,
@@ -274,7 +330,24 @@ def main() -> int:
     results.update(extra_results())  # bench/parts.py: the 300-children journal page, photo memory
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
+    print("\nscale, small vs large setting (ms are medians; storage requests small / large):")
+    print(scale_table(scale))
+    for name, figures in seeding.items():
+        print(f"seeding the {name} setting: {figures}")
+    for run in load_large:
+        print(
+            f"load on the large setting: {run['clients']} clients for {run['seconds']} s:"
+            f" {run['requests_per_second']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms,"
+            f" p99 {run['p99_ms']} ms, errors {run['errors']}, peak RSS {run['peak_rss_mb']} MB"
+        )
     return 0
+
+
+def large_load(world: World, quick: bool) -> list[dict[str, float | int]]:
+    """The mixed workload against the large setting: 50 clients, then 100, from one set of
+    sessions signed in once."""
+    sessions = [world.parent_session() for _ in range(100)]
+    return [load_test(world, clients, 10 if quick else 60, sessions) for clients in (50, 100)]
 
 
 def print_table(results: dict[str, Any]) -> None:
@@ -303,7 +376,8 @@ def print_table(results: dict[str, Any]) -> None:
     load = results["load"]
     print(
         f"\nload: {load['clients']} clients for {load['seconds']} s: {load['requests_per_second']} req/s, "
-        f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, errors {load['errors']}"
+        f"p50 {load['p50_ms']} ms, p95 {load['p95_ms']} ms, p99 {load['p99_ms']} ms, errors {load['errors']},"
+        f" peak RSS {load['peak_rss_mb']} MB"
     )
     print("\nwritten to bench/results.json")
 

@@ -139,6 +139,9 @@ def purge_ratios(world: World, count: int, runs: int) -> dict[str, float]:
     purge_10n, raw_10n = _paired(world, 10 * count, max(1, runs // 4))
     return {
         "purge_vs_raw_batch_delete": round(purge_n / raw_n, 3),
+        # The goal: our overhead over the SDK's own deletes does not grow with the leaver's size.
+        "purge_overhead_10x_vs_1x": round((purge_10n / raw_10n) / (purge_n / raw_n), 3),
+        # For the record: the purge of 10N against N, emulator slow-down included.
         "purge_scaling_10x": round(purge_10n / purge_n, 3),
         # For the record: the same deletes straight through the SDK, 10N against N. Azurite's blob
         # delete slows with the number of blobs it holds, so this is what the emulator allows.

@@ -47,7 +47,8 @@ class AccountRepository(Protocol):
     def find_for_sign_in(
         self, setting_id: str, email: str, probe_digest: str
     ) -> tuple[Account | None, SignInProbe | None]:
-        """The account owning `email` and the probe row of that address's keyed hash: one query."""
+        """The account owning `email`, or, when no account owns it, the probe row of the address's
+        keyed hash: point reads, as many whether or not the address has an account."""
         ...
 
     def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None: ...
@@ -66,7 +67,8 @@ class AccountRepository(Protocol):
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
     ) -> tuple[Account | None, Session | None, list[ParentLink]]:
-        """The account, one of its sessions and its links to children (parents), in one round trip."""
+        """The account, one of its sessions and its links to children (parents): a point read and
+        a range, neither growing with the setting. An unknown session: (None, None, [])."""
 
     def touch_session(self, session: Session, at: datetime) -> None:
         """Record activity; NotFound when the session has ended meanwhile."""
@@ -87,7 +89,7 @@ class AccountRepository(Protocol):
 
     def families(self, setting_id: str) -> Sequence[NamedParent]:
         """Every parent or carer of the setting (active or not) with the children linked to them,
-        read in one query of the setting's partition: the names a parent must never read of
+        read in one range of the setting's partition: the names a parent must never read of
         another family (S37)."""
         ...
 

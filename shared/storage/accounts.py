@@ -58,30 +58,18 @@ class TableAccounts:
     def find_for_sign_in(
         self, setting_id: str, email: str, probe_digest: str
     ) -> tuple[Account | None, SignInProbe | None]:
-        """The account owning `email` in this setting: the index row and the account in one query,
-        which also brings the probe row of the address's keyed hash (S10), if there is one.
+        """The account owning `email` in this setting, or else the probe row of the address's
+        keyed hash (S10), if there is one: two point reads either way.
 
-        The index row decides who owns the address (it is what keeps addresses unique); the account
-        row is matched by its stored e-mail in the same round trip, and read on its own only when
-        the two disagree (an address stored before it was normalised).
+        The index row decides who owns the address (it is what keeps addresses unique) and names
+        the account, read next by its key. Point reads cost the same in a setting of five people
+        as in one of thousands; a query on the stored e-mail would scan the partition.
         """
-        probe_key = keys.probe_row(probe_digest) if probe_digest else keys.email_row(email)
-        rows = list(
-            self._table.query(
-                "PartitionKey eq @setting and ( RowKey eq @index or RowKey eq @probe"
-                " or ( Kind eq @kind and Email eq @email ) )",
-                {"setting": setting_id, "index": keys.email_row(email), "probe": probe_key,
-                 "kind": "account", "email": email},
-            )
-        )  # fmt: skip
-        probe = next((_to_probe(r) for r in rows if probe_digest and r["RowKey"] == probe_key), None)
-        index = next((r for r in rows if keys.is_email_row(r["RowKey"])), None)
-        if index is None:
-            return None, probe
-        for row in rows:
-            if row["RowKey"] == keys.account_row(index["UserId"]):
-                return _to_account(row), probe
-        return self.get(setting_id, index["UserId"]), probe
+        index = self._table.get(setting_id, keys.email_row(email))
+        account = self.get(setting_id, index["UserId"]) if index is not None else None
+        if account is not None or not probe_digest:
+            return account, None
+        return None, self.get_probe(setting_id, probe_digest)
 
     def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None:
         found = self._table.get(setting_id, keys.probe_row(digest))
@@ -117,24 +105,25 @@ class TableAccounts:
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
     ) -> tuple[Account | None, Session | None, list[ParentLink]]:
-        links_from, links_to = keys.prefix_bounds(keys.children_of(user_id))
-        rows = self._table.query(
-            "PartitionKey eq @setting and ( RowKey eq @user or RowKey eq @session"
-            " or ( RowKey gt @from and RowKey lt @to ) )",
-            {"setting": setting_id, "user": keys.account_row(user_id),
-             "session": keys.session_row(user_id, digest), "from": links_from, "to": links_to},
-        )  # fmt: skip
+        """A point read of the session, then one range: the account row and a parent's links,
+        which sort right after it. Neither grows with the setting's people or sessions; an
+        unknown session costs the one read."""
+        found = self._table.get(setting_id, keys.session_row(user_id, digest))
+        if found is None:
+            return None, None, []
+        low, high = keys.account_and_links(user_id)
+        links_from = keys.children_of(user_id)
         account: Account | None = None
-        session: Session | None = None
         links: list[ParentLink] = []
-        for row in rows:
-            if row["RowKey"] == keys.account_row(user_id):
+        for row in self._table.query(
+            "PartitionKey eq @setting and RowKey ge @from and RowKey lt @to",
+            {"setting": setting_id, "from": low, "to": high},
+        ):
+            if row["RowKey"] == low:
                 account = _to_account(row)
             elif row["RowKey"].startswith(links_from):
                 links.append(to_link(row))
-            elif keys.is_session_row(row["RowKey"]):
-                session = _to_session(row)
-        return account, session, links
+        return account, _to_session(found), links
 
     def touch_session(self, session: Session, at: datetime) -> None:
         key = {
@@ -167,21 +156,25 @@ class TableAccounts:
         return len(ending)
 
     def in_setting(self, setting_id: str) -> Sequence[Account]:
-        """Every account of the setting (its sessions, links and index rows are left out)."""
+        """Every account of the setting: one range of account rows and parents' links (never a
+        session), filtered to the accounts."""
+        low, high = keys.prefix_bounds(keys.every_account())
         rows = self._table.query(
-            "PartitionKey eq @setting and Kind eq @kind", {"setting": setting_id, "kind": "account"}
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to and Kind eq @kind",
+            {"setting": setting_id, "from": low, "to": high, "kind": "account"},
         )
         return sorted((_to_account(r) for r in rows), key=lambda a: (a.name.lower(), a.user_id))
 
     def families(self, setting_id: str) -> Sequence[NamedParent]:
-        """Parents' account rows and each link once (the child's side), only the columns a name
-        needs: about two rows per family, so a setting of 300 children is two pages."""
-        low, high = keys.prefix_bounds(keys.every_child_link())
+        """Parents' account rows and their links, only the columns a name needs: one range of the
+        accounts and links (never a session), about two rows per family, so a setting of 300
+        children is two pages."""
+        low, high = keys.prefix_bounds(keys.every_account())
         rows = self._table.query(
-            "PartitionKey eq @setting and ( ( Kind eq @account and Role eq @parent )"
-            " or ( RowKey gt @from and RowKey lt @to ) )",
-            {"setting": setting_id, "account": "account", "parent": Role.PARENT.value,
-             "from": low, "to": high},
+            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to"
+            " and ( ( Kind eq @account and Role eq @parent ) or Kind eq @link )",
+            {"setting": setting_id, "from": low, "to": high, "account": "account",
+             "parent": Role.PARENT.value, "link": "link"},
             select=["RowKey", "Kind", "UserId", "Name", "ParentId", "ChildId"],
         )  # fmt: skip
         names: dict[str, str] = {}

@@ -20,8 +20,8 @@ accounts
     RowKey        user~{user}                          the account (with its link digests, any
                                                        pending e-mail change, S38, and its strong
                                                        factors, S32-S34: storage/factor_rows.py)
-                  user~{user}~session~{sha256(sid)}    one signed-in browser
                   user~{parent}~child~{child}          the children a parent may see
+                  session~{user}~{sha256(sid)}         one signed-in browser
                   link~{child}~{parent}                the parents of a child (for managers)
                   email~{sha256(email)}                who owns an address in the setting
                   guard~managers                       serialises every loss of a manager
@@ -33,20 +33,35 @@ accounts
     the guard row makes "never lose the last manager" one ETag-guarded transaction. A pending
     e-mail change lives on the account row rather than a row of its own, so its confirmation,
     an objection and a newer request all race on one ETag, and confirming moves the address,
-    the index row and ends the sessions in one transaction. Sessions
-    and a parent's links sort under the account, so the session check is one query that still
-    sees a demotion, a deactivation or an unlinked child at once (S24).
-    Queries: an account, a link, the guard (point); the session check, an account by e-mail,
-    the setting's accounts, the nightly sweep of sessions and link digests (scan of the
-    setting's partition: hundreds to a few thousand rows, expired sessions purged nightly);
-    a user's sessions, a parent's children, a child's parents, everything keyed under a user
-    for its erasure (range).
+    the index row and ends the sessions in one transaction.
+    Each kind of row has a prefix of its own, so every query the app makes on a request is a
+    point read or a range whose size does not grow with the partition: a setting of 660 people
+    and 50,000 expired sessions answers a session check as fast as one of five people. A
+    parent's links sort right after the account (user ids have one length, and "~child~" sorts
+    below every other continuation), so the account and its links are one range; sessions live
+    apart under "session~" so that neither that range nor the setting's accounts ever read one.
+    (Session rows moved there from under "user~{user}~": a session stored under the old key is
+    no longer found, which signs its browser out once; the nightly sweep removes the rows.)
+    Queries:
+      point   an account, a link, the guard, an index row by e-mail, a probe, one session
+      range   the session check: the session (point) and the account with its links, from
+              "user~{user}" to "user~{user}~child~~"; sign-in: the index row (point), then the
+              account it names (point), or the probe row when no account owns the address
+              (point): two requests either way, so existence does not show in the count (S9);
+              the setting's accounts and the families' names (S37): "user~" .. "user~~",
+              filtered on Kind and Role (accounts and parents' links only, no sessions);
+              a user's sessions; a parent's children; a child's parents; everything keyed
+              under a user for its erasure (two ranges: "user~{user}~" and "session~{user}~");
+              the nightly sweep: the sessions, the accounts and the probes, one range each
+      scan    none
     A probe row (S9, S10) is keyed by an HMAC of the address under a key from config, so it
     never names the address; it lives in the setting's partition, is read in the same query as
     the account by e-mail, expires, and the nightly sweep of the partition removes it.
     An uploads row (S26) counts one account's photos of one UTC day under its ETag (point read,
     then a guarded write); it sorts under the account, so erasing the account takes it, and it
     expires the next day, when the nightly sweep removes it.
+    never names the address; it lives in the setting's partition, is read only when no account
+    owns the address, expires, and the nightly sweep removes it.
 
 children
     PartitionKey  {setting}
@@ -60,9 +75,11 @@ observations
                   photo~{photo}                        one photo's row (an observation's or a moment's)
     A photo's row shares its observation's partition so an upload creates the row and lists the
     photo on its observation in one transaction; observation ids sort below "photo~".
-    Queries: an observation or a photo (point); staff lists by status and author, and the
-    purge's "observations that include a child" (range below "photo~", filtered); photos marked
-    for discarding and photo rows for the orphan sweep (range "photo~" .. "photo~~").
+    Queries: an observation or a photo (point); staff lists by status and author (the approvals
+    queue), and the purge's "observations that include a child" (range below "photo~", filtered:
+    it reads every observation of the setting, so it costs what a scan costs and grows with the
+    journal; an index row per status and per child would bound it, see docs/architecture.md);
+    photos marked for discarding and photo rows for the orphan sweep (range "photo~" .. "photo~~").
 
 journal
     PartitionKey  {setting}~{child}
@@ -244,7 +261,7 @@ SETTING_ROW = "setting"
 # -- accounts -------------------------------------------------------------------------------------
 
 _USER = "user~"
-_SESSION = "~session~"
+_SESSION = "session~"
 _CHILD = "~child~"
 _LINK = "link~"
 _EMAIL = "email~"
@@ -266,12 +283,23 @@ def account_row(user_id: str) -> str:
 
 
 def owned_by(user_id: str) -> str:
-    """The prefix of every row keyed under an account: its sessions and, for a parent, its links."""
+    """The prefix of every row keyed under an account: for a parent, its links (sessions live
+    apart, under `sessions_of`)."""
     return account_row(user_id) + SEP
 
 
+def every_account() -> str:
+    """The prefix of the accounts and parents' links: never a session, an index row or a probe."""
+    return _USER
+
+
+def account_and_links(user_id: str) -> tuple[str, str]:
+    """Inclusive low and exclusive high RowKey of an account row and its links to children."""
+    return account_row(user_id), prefix_bounds(children_of(user_id))[1]
+
+
 def session_row(user_id: str, digest: str) -> str:
-    return f"{account_row(user_id)}{_SESSION}{digest}"
+    return f"{_SESSION}{user_id}{SEP}{digest}"
 
 
 def sessions_of(user_id: str) -> str:
@@ -279,12 +307,22 @@ def sessions_of(user_id: str) -> str:
     return session_row(user_id, "")
 
 
+def every_session() -> str:
+    """The prefix of every session row of the setting (for the nightly sweep)."""
+    return _SESSION
+
+
 def is_session_row(row_key: str) -> bool:
-    return _SESSION in row_key
+    return row_key.startswith(_SESSION)
 
 
 def session_digest_of(row_key: str) -> str:
-    return row_key.rsplit(_SESSION, 1)[1]
+    return row_key.rsplit(SEP, 1)[1]
+
+
+def every_probe() -> str:
+    """The prefix of every probe row of the setting (for the nightly sweep)."""
+    return _PROBE
 
 
 def email_row(email: str) -> str:

@@ -36,24 +36,18 @@ class TableRetention:
         return [to_setting(row) for row in self._settings.query("RowKey eq @row", {"row": keys.SETTING_ROW})]
 
     def sweep_accounts(self, setting_id: str, now: datetime, idle_seconds: int) -> AccountSweep:
-        """One read of the setting's accounts and sessions: end the expired sessions (S17), forget
-        expired link digests (S8: nothing usable lingers), remove expired rows of failed sign-ins
-        on unknown addresses (S10) and expired daily upload counters (S26), and list the deactivated
-        accounts."""
-        sessions: list[Entity] = []
-        accounts: list[Entity] = []
-        probes: list[Entity] = []
-        uploads: list[Entity] = []
-        for row in self._accounts.query(
-            "PartitionKey eq @setting and ( Kind eq @session or Kind eq @account or Kind eq @probe"
-            " or Kind eq @uploads )",
-            {"setting": setting_id, "session": "session", "account": "account", "probe": "probe",
-             "uploads": UPLOADS_KIND},
-        ):  # fmt: skip
-            {"session": sessions, "account": accounts, UPLOADS_KIND: uploads}.get(row["Kind"], probes).append(
-                row
-            )
-        expired = [
+        """One range each of the setting's sessions, accounts and probes: end the expired sessions
+        (S17), forget expired link digests (S8: nothing usable lingers), remove expired rows of
+        failed sign-ins on unknown addresses (S10) and expired daily upload counters (S26), and list
+        the deactivated accounts."""
+        sessions = self._rows_under(setting_id, keys.every_session())
+        probes = self._rows_under(setting_id, keys.every_probe())
+        people = self._rows_under(setting_id, keys.every_account())
+        accounts = [row for row in people if row.get("Kind") == "account"]
+        uploads = [row for row in people if row.get("Kind") == UPLOADS_KIND]  # under their account
+        # A session row still under its account is one stored before sessions got their own
+        # prefix: no check finds it any more, so it goes as if expired.
+        expired = [row for row in people if row.get("Kind") == "session"] + [
             row
             for row in sessions
             if row["ExpiresAt"] <= now or (now - row["LastSeenAt"]).total_seconds() >= idle_seconds
@@ -73,6 +67,9 @@ class TableRetention:
                 if row.get("Status") == "deactivated"
             ],
         )
+
+    def _rows_under(self, setting_id: str, prefix: str) -> list[Entity]:
+        return list(self._accounts.query(*keys.rows_under(setting_id, prefix)))
 
     def _forget_expired_link(self, row: Entity, now: datetime) -> bool:
         if not (row.get("LinkExpires") and row["LinkExpires"] <= now):
@@ -98,12 +95,13 @@ class TableRetention:
 
         The account row goes last, so a run that stops half-way is found and finished next time.
         """
-        owned = list(
-            self._accounts.query(
-                *keys.rows_under(setting_id, keys.owned_by(user_id)),
-                select=["PartitionKey", "RowKey", "ChildId"],
+        owned = [
+            row
+            for prefix in (keys.owned_by(user_id), keys.sessions_of(user_id))
+            for row in self._accounts.query(
+                *keys.rows_under(setting_id, prefix), select=["PartitionKey", "RowKey", "ChildId"]
             )
-        )
+        ]
         reverse_links = [
             {"PartitionKey": setting_id, "RowKey": keys.child_link_row(row["ChildId"], user_id)}
             for row in owned

@@ -54,7 +54,10 @@ class MemoryAccounts:
         self, setting_id: str, email: str, probe_digest: str
     ) -> tuple[Account | None, SignInProbe | None]:
         with self._lock:
-            return self.find_by_email(setting_id, email), self.get_probe(setting_id, probe_digest)
+            account = self.find_by_email(setting_id, email)
+            if account is not None or not probe_digest:
+                return account, None
+            return None, self.get_probe(setting_id, probe_digest)
 
     def get_probe(self, setting_id: str, digest: str) -> SignInProbe | None:
         with self._lock:
@@ -86,6 +89,8 @@ class MemoryAccounts:
     ) -> tuple[Account | None, Session | None, list[ParentLink]]:
         with self._lock:
             session = self._sessions.get((setting_id, user_id, digest))
+            if session is None:
+                return None, None, []
             links = list(self._links.children_of(setting_id, user_id))
             return self.get(setting_id, user_id), copied(session) if session else None, links
 

@@ -26,7 +26,7 @@ def test_the_table_names_are_the_ones_in_storage() -> None:
 def test_s23_account_rows_are_keyed_under_the_user_in_the_setting_partition() -> None:
     digest = hashlib.sha256(b"ada@example.org").hexdigest()
     assert keys.account_row("u1") == "user~u1"
-    assert keys.session_row("u1", "d" * 64) == "user~u1~session~" + "d" * 64
+    assert keys.session_row("u1", "d" * 64) == "session~u1~" + "d" * 64
     assert keys.session_digest_of(keys.session_row("u1", "abc")) == "abc"
     assert keys.email_row("ada@example.org") == f"email~{digest}"
     assert keys.is_email_row(keys.email_row("ada@example.org"))
@@ -49,9 +49,26 @@ def test_a_link_is_keyed_both_under_the_parent_and_under_the_child() -> None:
 
 def test_a_prefix_range_holds_exactly_the_keys_that_continue_the_prefix() -> None:
     low, high = keys.prefix_bounds(keys.owned_by("u1"))
-    inside = [keys.session_row("u1", "f" * 64), keys.parent_link_row("u1", "c9")]
-    outside = [keys.account_row("u1"), keys.account_row("u10"), keys.session_row("u10", "0"), "user~u2"]
+    inside = [keys.parent_link_row("u1", "c9")]
+    outside = [keys.account_row("u1"), keys.account_row("u10"), keys.session_row("u1", "0"), "user~u2"]
     assert all(low < key < high for key in inside)
+    assert not any(low < key < high for key in outside)
+
+
+def test_the_session_check_range_holds_the_account_and_its_links_but_no_session() -> None:
+    user, other = "u" + "a" * 20, "u" + "b" * 20
+    low, high = keys.account_and_links(user)
+    inside = [keys.account_row(user), keys.parent_link_row(user, "c9")]
+    outside = [keys.session_row(user, "f" * 64), keys.account_row(other), keys.parent_link_row(other, "c1")]
+    assert all(low <= key < high for key in inside)
+    assert not any(low <= key < high for key in outside)
+
+
+def test_the_setting_accounts_range_never_holds_a_session_an_index_row_or_a_probe() -> None:
+    low, high = keys.prefix_bounds(keys.every_account())
+    assert low < keys.account_row("u1") < high and low < keys.parent_link_row("u1", "c1") < high
+    outside = [keys.session_row("u1", "0"), keys.email_row("a@b.example"), keys.probe_row("d"),
+               keys.child_link_row("c1", "u1"), keys.MANAGER_GUARD_ROW]  # fmt: skip
     assert not any(low < key < high for key in outside)
 
 

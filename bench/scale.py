@@ -1,0 +1,298 @@
+"""A large setting stays as fast as a small one: each operation timed in a small and in a large
+setting of the same emulator and host, the two sides in turn (so whatever else the machine does
+weighs on both alike), with the storage requests each side sends.
+
+    python -m bench.scale [--quick] [--tiny | --medium] [--load] [--purge] [--cold] [--no-purge-op]
+        the scale table alone (bench/results.json is not touched); --tiny seeds a 2,000-observation
+        "large" setting to try the bench out, --medium LARGE's people with 15,000 observations
+        and a tenth of its audit and sessions; --load adds the 50- and 100-client load on it (60 s
+        each), --purge the purge ratios, --cold the cold-start ratio (fewer runs than make bench)
+
+Goal: large / small <= 1.3 and the same number of storage requests for every operation.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench.counting import RequestCounter
+from bench.large_world import LARGE, PASSWORD, PIN, SMALL, Built, Size, build, leaver
+from bench.world import World, build_world, photo
+from shared import bootstrap
+from shared.services.leaver_purge import purge_child
+
+GOAL_RATIO = 1.3
+RUNS = 20
+PURGE_RUNS = 3
+PURGED = 1_000  # observations of the leaver the nightly purge removes
+# The staff children list, as staff open it. Rooms are being added to the setting: once a room
+# filter lands, name it here (for example "?room={room}") and the list is measured by room.
+CHILDREN_LIST_QUERY = ""
+TINY = Size(20, 6, 40, 2_000, 60, 40, 2_000)
+# Every person and child of LARGE, 15,000 observations (50 a child: the parent's child still has a
+# full second page), a tenth of its audit entries and sessions: for a machine too busy to seed
+# the whole of LARGE in the time at hand.
+MEDIUM = Size(300, 60, 600, 15_000, 730, 4, 5_000)
+COLUMNS = ("operation", "small ms", "large ms", "ratio", "storage requests", "goal")
+
+
+@dataclass
+class Operation:
+    """What is timed (`run`), with untimed work before it (its argument) and after it."""
+
+    name: str
+    run: Callable[[Any], object]
+    before: Callable[[], Any] = lambda: None
+    after: Callable[[Any], object] = lambda _: None
+    runs: int = RUNS
+    warm: bool = True
+
+
+class Side:
+    """One seeded setting seen through the local host: its manager and parent signed in."""
+
+    def __init__(self, base: str, built: Built) -> None:
+        self.base, self.built = base, built
+        self.manager = self._signed_in(built.manager.email)
+        self.parent = self._signed_in(built.parent.email)
+        first = self._ok(self.parent.get(self._journal(), timeout=60))
+        self.cursor = first["cursor"]
+        assert len(first["entries"]) == 20 and self.cursor, "the parent's child needs a second page"
+
+    def _signed_in(self, email: str) -> requests.Session:
+        http = requests.Session()
+        http.headers["Sec-Fetch-Site"] = "same-origin"  # as a browser on our pages sends (S19)
+        self.pin(self.password(email, http), http)
+        return http
+
+    def _ok(self, answer: requests.Response, status: int = 200) -> Any:
+        assert answer.status_code == status, (answer.status_code, answer.text[:300])
+        return answer.json()
+
+    def _journal(self) -> str:
+        return f"{self.base}/api/children/{self.built.child.child_id}/journal"
+
+    # -- the operations -----------------------------------------------------------------------
+
+    def password(self, email: str | None = None, http: requests.Session | None = None) -> str:
+        body = {
+            "setting": self.built.setting_id,
+            "email": email or self.built.parent.email,
+            "password": PASSWORD,
+        }
+        answer = (http or requests).post(self.base + "/api/auth/login", json=body, timeout=60)
+        return str(self._ok(answer)["challenge"])
+
+    def pin(self, challenge: str, http: requests.Session | None = None) -> None:
+        body = {"challenge": challenge, "pin": PIN}
+        self._ok((http or requests).post(self.base + "/api/auth/pin", json=body, timeout=60))
+
+    def session_check(self, _: object = None) -> None:
+        self._ok(self.parent.get(self.base + "/api/auth/session", timeout=60))
+
+    def journal_first_page(self, _: object = None) -> None:
+        assert len(self._ok(self.parent.get(self._journal(), timeout=60))["entries"]) == 20
+
+    def journal_later_page(self, _: object = None) -> None:
+        found = self._ok(self.parent.get(self._journal(), params={"cursor": self.cursor}, timeout=60))
+        assert len(found["entries"]) == 20
+
+    def children_list(self, _: object = None) -> None:
+        self._ok(self.manager.get(f"{self.base}/api/children{CHILDREN_LIST_QUERY}", timeout=60))
+
+    def approvals_queue(self, _: object = None) -> None:
+        found = self._ok(self.manager.get(self.base + "/api/observations?status=submitted", timeout=60))
+        assert len(found["observations"]) >= 10, found
+
+    def audit_page(self, _: object = None) -> None:
+        assert self._ok(self.manager.get(self.base + "/api/audit", timeout=60))["events"]
+
+    def draft(self) -> str:
+        body = {"childIds": [self.built.child.child_id], "text": "Mixed paint colours.",
+                "areas": ["expressive-arts-and-design"], "observedOn": time.strftime("%Y-%m-%d")}  # fmt: skip
+        answer = self.manager.post(self.base + "/api/observations", json=body, timeout=60)
+        return str(self._ok(answer, 201)["observation"]["id"])
+
+    def upload(self, observation: str) -> None:
+        url = f"{self.base}/api/observations/{observation}/photos"
+        answer = self.manager.post(
+            url, data=small_photo(), headers={"Content-Type": "image/jpeg"}, timeout=120
+        )
+        self._ok(answer, 201)
+
+
+@cache
+def small_photo() -> bytes:
+    return photo(640, 480)
+
+
+def operations(world: World, side: Side) -> list[Operation]:
+    """Every operation of the table, bound to one side."""
+    deps, store = world.deps, bootstrap.retention_store(world.clients)
+
+    def purge(child: Any) -> None:
+        done = purge_child(deps, store.leavers, child, deps.clock.now(), lambda *_: None, lambda: False)
+        assert done, "the leaver is still there"
+
+    return [
+        Operation("sign_in_password", lambda _: side.password(), after=side.pin),
+        Operation("sign_in_pin", side.pin, before=side.password),
+        Operation("session_check", side.session_check),
+        Operation("journal_first_page", side.journal_first_page),
+        Operation("journal_later_page", side.journal_later_page),
+        Operation("staff_children_list", side.children_list),
+        Operation("approvals_queue", side.approvals_queue),
+        Operation("audit_page", side.audit_page),
+        Operation("photo_upload", side.upload, before=side.draft),
+        Operation(
+            "leaver_purge_1000",
+            purge,
+            before=lambda: leaver(deps, world.clients, side.built.place, PURGED),
+            runs=PURGE_RUNS,
+            warm=False,  # a warm-up would seed and purge another 1,000 observations
+        ),
+    ]
+
+
+def measure(
+    counter: RequestCounter, small: Side, large: Side, world: World, quick: bool
+) -> list[dict[str, Any]]:
+    """Each operation, small and large in turn, `runs` times: median ms and median requests."""
+    rows = []
+    skip = {"leaver_purge_1000"} if "--no-purge-op" in sys.argv else set()
+    pairs = zip(operations(world, small), operations(world, large), strict=True)
+    for mine, theirs in [(m, t) for m, t in pairs if m.name not in skip]:
+        runs = max(1, mine.runs // 4) if quick else mine.runs
+        times: dict[str, list[float]] = {"small": [], "large": []}
+        seen: dict[str, list[int]] = {"small": [], "large": []}
+        for op in (mine, theirs):  # warm: first-use set-up is not what we measure
+            if op.warm:
+                op.after(op.run(op.before()))
+        for _ in range(runs):
+            for label, op in (("small", mine), ("large", theirs)):
+                arg = op.before()
+                with counter.during() as window:
+                    start = time.perf_counter()
+                    result = op.run(arg)
+                    times[label].append((time.perf_counter() - start) * 1000)
+                op.after(result)
+                seen[label].append(window.requests)
+        small_ms, large_ms = (round(statistics.median(times[k]), 2) for k in ("small", "large"))
+        # The median count: the host's queue pollers share the counter, and one of their polls
+        # now and then lands inside a window.
+        counts = {k: int(statistics.median_low(v)) for k, v in seen.items()}
+        rows.append(scale_row(mine.name, small_ms, large_ms, counts["small"], counts["large"]))
+        print(table(rows[-1:]).splitlines()[-1], flush=True)  # as it comes: a long run shows progress
+    return rows
+
+
+def scale_row(
+    operation: str, small_ms: float, large_ms: float, small_requests: int, large_requests: int
+) -> dict[str, Any]:
+    """One line of the scale table, as bench/results.json stores it."""
+    return {
+        "operation": operation,
+        "small_ms": small_ms,
+        "large_ms": large_ms,
+        "ratio": round(large_ms / small_ms, 3) if small_ms else None,
+        "storage_requests": {"small": small_requests, "large": large_requests},
+        "goal": GOAL_RATIO,
+    }
+
+
+def meets_goal(row: dict[str, Any]) -> bool:
+    same = row["storage_requests"]["small"] == row["storage_requests"]["large"]
+    return same and row["ratio"] is not None and row["ratio"] <= row["goal"]
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The scale table as printed: one line per operation."""
+    lines = [
+        f"{COLUMNS[0]:<22}{COLUMNS[1]:>10}{COLUMNS[2]:>10}{COLUMNS[3]:>8}{COLUMNS[4]:>18}{COLUMNS[5]:>6}"
+    ]
+    for row in rows:
+        requests_ = f"{row['storage_requests']['small']} / {row['storage_requests']['large']}"
+        mark = "" if meets_goal(row) else "  (over goal)"
+        lines.append(
+            f"{row['operation']:<22}{row['small_ms']:>10}{row['large_ms']:>10}{row['ratio']!s:>8}"
+            f"{requests_:>18}{row['goal']:>6}{mark}"
+        )
+    return "\n".join(lines)
+
+
+def seeding_figures(built: Built) -> dict[str, Any]:
+    size = built.size
+    return {
+        "children": size.children, "staff": size.staff, "parents": size.parents,
+        "observations": size.observations, "audit_entries": size.audit_days * size.audit_per_day,
+        "expired_sessions": size.expired_sessions, "entities": built.entities, "blobs": built.blobs,
+        "seconds": round(built.seconds, 1), **{k: round(v, 1) for k, v in built.steps.items()},
+        "entities_per_second": round(built.entities / max(built.steps.get("rows_s", 1), 1e-9)),
+    }  # fmt: skip
+
+
+def as_bench_world(world: World, side: Side) -> World:
+    """The large side as the load test's world: the same operations, in the large setting."""
+    built = side.built
+    large = World(
+        world.base, world.deps, world.clients, world.counter, built.setting_id,
+        {"id": built.manager.user_id, "email": built.manager.email},
+        {"id": built.parent.user_id, "email": built.parent.email},
+        built.child, built.friend, "", built.photo_id, world.big_photo, world.small_photo,
+        built.signers,
+    )  # fmt: skip
+    large.sign_in(large.manager, large._manager_http)
+    large.sign_in(large.parent, large._parent_http)
+    return large
+
+
+def run_scale(
+    world: World, quick: bool, large_size: Size = LARGE
+) -> tuple[list[dict[str, Any]], dict[str, Any], Side]:
+    """Seed the small and the large setting, then measure the table; the large side is returned
+    for the load test."""
+    small_built = build(world.deps, world.clients, SMALL, name="small")
+    large_built = build(world.deps, world.clients, large_size, name="large")
+    seeding = {"small": seeding_figures(small_built), "large": seeding_figures(large_built)}
+    print(f"seeding: {seeding}", flush=True)
+    small, large = Side(world.base, small_built), Side(world.base, large_built)
+    rows = measure(world.counter, small, large, world, quick)
+    return rows, seeding, large
+
+
+def chosen_size(argv: list[str]) -> Size:
+    return TINY if "--tiny" in argv else MEDIUM if "--medium" in argv else LARGE
+
+
+def main() -> int:
+    from bench.__main__ import cold_start_pair, large_load
+    from bench.purge import purge_ratios
+
+    quick = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        rows, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
+        print(f"\nseeding: {seeding}")
+        print("\n" + table(rows), flush=True)
+        if "--load" in sys.argv:
+            for run in large_load(as_bench_world(world, large), quick=False):
+                print(f"load on the large setting: {run}", flush=True)
+        if "--purge" in sys.argv:
+            print(f"purge: {purge_ratios(world, 100, runs=4)}", flush=True)
+        if "--cold" in sys.argv:
+            cold, sdk = cold_start_pair(runs=6)
+            print(f"cold start: {cold:.0f} ms against {sdk:.0f} ms of SDK imports: {cold / sdk:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

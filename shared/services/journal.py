@@ -14,14 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from shared.domain.access import NO_SUCH_CHILD
 from shared.domain.errors import NotFound
 from shared.domain.journal import JOURNAL_PAGE, Comment, Moment, clean_area
 from shared.domain.observations import Area, ObservationStatus
 from shared.domain.people import Principal, Role
-from shared.domain.redaction import NamedChild, NameMatcher, SettingNames, ShownChild, shown_children
+from shared.domain.redaction import (
+    NamedChild,
+    NamedParent,
+    NameMatcher,
+    SettingNames,
+    ShownChild,
+    shown_children,
+)
 from shared.domain.settings import OtherChildren, Setting
 from shared.services import access
 from shared.services.deps import Deps
@@ -149,8 +156,15 @@ def reader_for(
 
 def setting_names(deps: Deps, setting_id: str) -> SettingNames:
     """Every child of the setting (active and archived) and every family, as stored now."""
-    children = [NamedChild(c.child_id, c.first_name, c.last_name) for c in deps.children.list(setting_id)]
-    return SettingNames(children, deps.accounts.families(setting_id))
+    return _matcher(tuple(deps.children.names(setting_id)), tuple(deps.accounts.families(setting_id)))
+
+
+@lru_cache(maxsize=64)
+def _matcher(children: tuple[NamedChild, ...], families: tuple[NamedParent, ...]) -> SettingNames:
+    """The matcher of exactly these names. Keyed by the names themselves, read on every request,
+    so a child or parent added or renamed a moment ago is always in it: the cache saves only the
+    building (most of a large setting's page), never a read, and can never be stale."""
+    return SettingNames(children, families)
 
 
 def list_journal(

@@ -114,6 +114,11 @@ class ChildRepository(Protocol):
 
     def list(self, setting_id: str) -> Sequence[Child]: ...
 
+    def names(self, setting_id: str) -> Sequence[NamedChild]:
+        """Every child's names (active and archived), reading nothing else: what the S37 matcher
+        needs on a parent's every page, at a fraction of the cost of whole children."""
+        ...
+
     def save(self, child: Child) -> None:
         """Write if unchanged since read (ConcurrencyConflict otherwise)."""
 

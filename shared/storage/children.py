@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from shared.domain.children import Child, ChildStatus
+from shared.domain.redaction import NamedChild
 from shared.storage import keys
 from shared.storage.tables import Entity, Table
 
@@ -45,6 +46,12 @@ class TableChildren:
     def list(self, setting_id: str) -> Sequence[Child]:
         rows = self._table.query("PartitionKey eq @setting", {"setting": setting_id})
         return sorted((_to_child(r) for r in rows), key=lambda c: (c.first_name.lower(), c.last_name.lower()))
+
+    def names(self, setting_id: str) -> Sequence[NamedChild]:
+        rows = self._table.query(
+            "PartitionKey eq @setting", {"setting": setting_id}, select=["RowKey", "FirstName", "LastName"]
+        )
+        return [NamedChild(r["RowKey"], r["FirstName"], r["LastName"]) for r in rows]
 
     def save(self, child: Child) -> None:
         self._table.update(_to_entity(child), etag=child.etag, replace=True)

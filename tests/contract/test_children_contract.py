@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from shared.clock import FrozenClock
-from shared.domain.children import ParentLink
+from shared.domain.children import ChildStatus, ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.services.deps import Deps
 from tests.contract.examples import child
@@ -113,3 +113,18 @@ def test_closing_a_childs_links_dates_both_sides_and_none_opens_them_again(
     ]
     ports.links.close_at(setting_id, "cchild", None)
     assert [link.readable_until for link in ports.links.children_of(setting_id, "ub")] == [None]
+
+
+def test_s37_the_names_read_holds_every_child_active_or_archived_and_nothing_else(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    made = [
+        child(setting_id, clock.now(), first, last)
+        for first, last in (("Mia", "Smith"), ("Ola", "Nowak"), ("Zoë", "Ng"))
+    ]
+    made[1] = replace(made[1], status=ChildStatus.ARCHIVED, archived_at=clock.now())
+    for each in made:
+        ports.children.add(each)
+    ports.children.add(child(setting_id + "x", clock.now()))  # another setting's child is not named
+    names = {(n.child_id, n.first_name, n.last_name) for n in ports.children.names(setting_id)}
+    assert names == {(c.child_id, c.first_name, c.last_name) for c in made}

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from shared.domain.children import Child, ParentLink
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
+from shared.domain.redaction import NamedChild
 from tests.fakes.rows import copied, new_etag
 
 
@@ -32,6 +33,9 @@ class MemoryChildren:
     def get_many(self, setting_id: str, child_ids: Sequence[str]) -> list[Child]:
         with self._lock:
             return [copied(self._rows[(setting_id, c)]) for c in child_ids if (setting_id, c) in self._rows]
+
+    def names(self, setting_id: str) -> Sequence[NamedChild]:
+        return [NamedChild(c.child_id, c.first_name, c.last_name) for c in self.list(setting_id)]
 
     def list(self, setting_id: str) -> Sequence[Child]:
         with self._lock:

@@ -12,6 +12,7 @@ from functions import (
     leaving,
     mail,
     observations,
+    passkeys,
     people,
     photos,
     platform,
@@ -24,7 +25,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 # Sign-in, platform and timers; people and permissions; the journal; photos; leaving; exports.
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
-             photos, leaving, exports):  # fmt: skip
+             photos, leaving, exports, passkeys):  # fmt: skip
     app.register_functions(area.bp)
 
 # Last: the web client's catch-all GET {*path} must not shadow any API route.

@@ -31,6 +31,7 @@ from shared.storage.leavers import leaver_store
 from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
 from shared.storage.observations import TableObservations
+from shared.storage.passkeys import TablePasskeys
 from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.queues import (
     QueueExportRequests,
@@ -83,6 +84,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         export_requests=QueueExportRequests(clients),
         photo_bytes=photo_blobs,
         breaches=breached_passwords(config.pwned_passwords_url),
+        passkeys=TablePasskeys(Table(clients.table(keys.PASSKEYS))),
     )
 
 

@@ -52,6 +52,10 @@ class TokenKind(enum.Enum):
     DEVICE = "device"
     EMAIL_CONFIRM = "email-confirm"
     EMAIL_OBJECT = "email-object"
+    # S31: a WebAuthn ceremony's challenge, held by the browser that asked for it (never stored).
+    PASSKEY_CHALLENGE = "passkey-challenge"
+    # S36: the "this wasn't me" link of a new-device notice; it can only sign out everywhere.
+    NOT_ME = "not-me"
 
     @property
     def typ(self) -> str:
@@ -72,6 +76,7 @@ _EXTRA_CLAIMS = {
     TokenKind.SESSION: ("sid",),
     TokenKind.PIN_CHALLENGE: ("epoch",),
     TokenKind.DEVICE: ("dev",),
+    TokenKind.PASSKEY_CHALLENGE: ("purpose", "ch"),
 }
 
 

@@ -25,6 +25,7 @@ from shared.services.ports import (
     MailOutbox,
     MomentRepository,
     ObservationRepository,
+    PasskeyStore,
     PhotoBlobs,
     PhotoBytes,
     PhotoRepository,
@@ -59,6 +60,7 @@ class Deps:
     export_requests: ExportRequests
     photo_bytes: PhotoBytes
     breaches: BreachedPasswords
+    passkeys: PasskeyStore
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -14,6 +14,7 @@ from shared.domain.children import Child, ParentLink
 from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.observations import Area, Observation, ObservationStatus
+from shared.domain.passkeys import Passkey
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
 from shared.domain.redaction import NamedChild, NamedParent
@@ -298,6 +299,7 @@ class LinkMailKind(StrEnum):
     RESET = "reset"
     EMAIL_CONFIRM = "email-confirm"  # to the new address of a pending change (S38)
     EMAIL_OBJECT = "email-object"  # to the old address: cancel the change, sign out everywhere
+    NEW_DEVICE = "new-device"  # S36: a sign-in from a new browser, with a "this wasn't me" link
 
 
 @dataclass(frozen=True)
@@ -312,10 +314,14 @@ class LinkMail:
     setting_id: str
     user_id: str
     epoch: int
+    detail: str = ""  # what the mail tells beyond ids, never a secret (a device's description)
 
     def to_json(self) -> str:
-        return json.dumps({"kind": self.kind.value, "setting": self.setting_id, "user": self.user_id,
-                           "epoch": self.epoch})  # fmt: skip
+        fields: dict[str, object] = {"kind": self.kind.value, "setting": self.setting_id,
+                                     "user": self.user_id, "epoch": self.epoch}  # fmt: skip
+        if self.detail:
+            fields["detail"] = self.detail
+        return json.dumps(fields)
 
     @classmethod
     def from_json(cls, raw: str) -> LinkMail:
@@ -330,9 +336,12 @@ class LinkMail:
             )
         except (TypeError, ValueError, KeyError):
             raise ValueError("not a link mail instruction") from None
+        detail = data.get("detail", "")
         if not isinstance(epoch, int) or not isinstance(setting, str) or not isinstance(user, str):
             raise ValueError("not a link mail instruction")
-        return cls(kind, setting, user, epoch)
+        if not isinstance(detail, str):
+            raise ValueError("not a link mail instruction")
+        return cls(kind, setting, user, epoch, detail)
 
 
 class LinkMails(Protocol):
@@ -456,3 +465,35 @@ class PhotoBytes(Protocol):
 class ExportRequests(Protocol):
     def submit(self, setting_id: str, export_id: str) -> None:
         """Queue an export for the build function; it is never built inside a request (230 s limit)."""
+
+
+class PasskeyStore(Protocol):
+    """Passkeys (table `passkeys`, PK setting id), the markers of spent ceremony challenges and
+    each session's last fresh verification (shared/storage/passkeys.py)."""
+
+    def add(self, passkey: Passkey) -> None:
+        """Store a new passkey (its ETag set on it); Conflict when the credential is registered."""
+
+    def get(self, setting_id: str, user_id: str, digest: str) -> Passkey | None:
+        """One passkey by its owner and credential digest: a point read."""
+        ...
+
+    def of_user(self, setting_id: str, user_id: str) -> Sequence[Passkey]:
+        """Every passkey of one account, oldest first."""
+        ...
+
+    def save(self, passkey: Passkey) -> None:
+        """Write if unchanged since read (ConcurrencyConflict otherwise; NotFound once removed)."""
+
+    def remove(self, setting_id: str, user_id: str, digest: str) -> None:
+        """Delete the passkey if present (removing twice is fine)."""
+
+    def spend(self, setting_id: str, challenge_digest: str, expires_at: datetime) -> None:
+        """Mark a ceremony challenge used; Conflict when it already was (exactly one racer wins)."""
+
+    def mark_fresh(self, setting_id: str, user_id: str, session_digest: str, at: datetime) -> None:
+        """Record that this session's owner proved themselves again just now (S35)."""
+
+    def fresh_at(self, setting_id: str, user_id: str, session_digest: str) -> datetime | None:
+        """When this session last proved itself again, if ever."""
+        ...

@@ -31,6 +31,7 @@ from shared.domain.throttle import (
 from shared.mail import templates
 from shared.security.randomness import digest, new_secret
 from shared.security.tokens import TokenKind
+from shared.services import devices
 from shared.services.deps import Deps
 
 # S9: one answer for every reason a password step fails, so nobody learns which accounts exist.
@@ -280,6 +281,7 @@ def _setting_name(deps: Deps, setting_id: str) -> str:
 
 def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str) -> SignedIn:
     """Check the PIN against a live challenge; on success start a new server-side session (S16)."""
+    label = device  # the browser's description; `device` names the counter's device below
     if not isinstance(challenge, str) or not challenge or len(challenge) > 4096:
         raise Unauthenticated(CHALLENGE_FAILURE)
     if not isinstance(pin, str) or not pin or len(pin) > MAX_SECRET_INPUT:
@@ -326,7 +328,7 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         started_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(seconds=deps.config.session_absolute_seconds),
-        device=device,
+        device=label,
     )
 
     def succeed(fresh: Account) -> None:
@@ -335,11 +337,14 @@ def complete_sign_in(deps: Deps, *, challenge: object, pin: object, device: str)
         fresh.failed_pins = 0
         fresh.record_attempts(slot, 0, None)  # S10: a success resets the counter
         fresh.remember_device(device_id, now, KNOWN_DEVICES)
+        devices.label_device(fresh, device_id, label, now)
         if deps.hasher.needs_rehash(fresh.pin_hash or ""):
             fresh.pin_hash = deps.hasher.hash(pin)  # S7
 
     saved = _save_with_retry(deps, account, succeed, new_session=session)
     deps.audit(account.setting_id, account.user_id, "sign-in.pin", account.user_id, "success")
+    if slot is None:
+        devices.notice_new_device(deps, saved, label, now)  # S36
     token = deps.tokens.issue(
         TokenKind.SESSION,
         subject=account.user_id,

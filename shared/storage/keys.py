@@ -101,6 +101,19 @@ audit
     Queries: a manager's page of a month (range of one partition, filtered by actor and action);
     events before the retention cut-off (PartitionKey range of the setting's months, filtered).
 
+passkeys
+    PartitionKey  {setting}
+    RowKey        key~{user}~{sha256(credential id)}   one passkey (public key, counter, name)
+                  spent~{sha256(challenge)}            a registration or step-up challenge, used
+                  fresh~{user}~{sha256(sid)}           a session's last fresh verification (S35)
+    A passkey sign-in learns the setting and user from the WebAuthn user handle the authenticator
+    returns, and the credential id from the assertion, so it finds the passkey with a point read
+    of the setting's partition: a passkey of one setting is never even looked for in another.
+    A sign-in spends its challenge on the passkey row itself (ETag-guarded), so it writes nothing
+    else; registration and step-up spend theirs on a marker row (create: exactly one racer wins).
+    Queries: a passkey, a marker, a fresh mark (point); a user's passkeys (range "key~{user}~").
+    Markers and fresh marks expire; the passkeys go with the account.
+
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id.
 """
@@ -122,7 +135,8 @@ COMMENTS = "comments"
 MOMENTS = "moments"
 EXPORTS = "exports"
 AUDIT = "audit"
-TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT)
+PASSKEYS = "passkeys"
+TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, PASSKEYS)
 
 SEP = "~"
 
@@ -381,3 +395,23 @@ def audit_rows_between(since: datetime, until: datetime) -> tuple[str, str]:
     since" after it; both bounds sit above every suffix of their millisecond.
     """
     return inverted_ms(until) + SEP * 2, inverted_ms(since) + SEP * 2
+
+
+# -- passkeys -------------------------------------------------------------------------------------
+
+
+def passkey_row(user_id: str, credential_digest: str) -> str:
+    return f"key{SEP}{user_id}{SEP}{credential_digest}"
+
+
+def passkeys_of(user_id: str) -> str:
+    """The prefix of one account's passkey rows."""
+    return f"key{SEP}{user_id}{SEP}"
+
+
+def spent_row(challenge_digest: str) -> str:
+    return f"spent{SEP}{challenge_digest}"
+
+
+def fresh_row(user_id: str, session_digest: str) -> str:
+    return f"fresh{SEP}{user_id}{SEP}{session_digest}"

@@ -30,6 +30,7 @@ from tests.fakes.exports import MemoryExports
 from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
 from tests.fakes.observations import MemoryObservations
+from tests.fakes.passkeys import MemoryPasskeys
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
 from tests.fakes.settings import MemorySettings
@@ -83,5 +84,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         export_requests=export_requests,
         photo_bytes=MemoryPhotoBytes(photo_blobs),
         breaches=MemoryBreaches(),
+        passkeys=MemoryPasskeys(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -203,7 +203,19 @@ def registration_options(deps: Deps, principal: Principal) -> Ceremony:
 def register(
     deps: Deps, principal: Principal, *, attempt: object, credential: object, name: object, device: str
 ) -> Passkey:
-    """Verify the browser's new credential and keep it; mail the owner (S36) and audit it (S29)."""
+    """Verify the browser's new credential and keep it; mail the owner (S36) and audit it (S29).
+
+    A refused or expired answer is a 400, not a 401: the caller's session is still good.
+    """
+    try:
+        return _register(deps, principal, attempt=attempt, credential=credential, name=name, device=device)
+    except Unauthenticated as refused:
+        raise InvalidInput(refused.message, field="credential") from None
+
+
+def _register(
+    deps: Deps, principal: Principal, *, attempt: object, credential: object, name: object, device: str
+) -> Passkey:
     expected = _attempt(deps, attempt, REGISTER, principal.user_id, principal.setting_id,
                         principal.session_digest)  # fmt: skip
     label = clean_passkey_name(name, device)
@@ -421,8 +433,16 @@ def _start_session(
 def verify_for_step_up(deps: Deps, principal: Principal, *, attempt: object, credential: object) -> Passkey:
     """S35: check a passkey assertion of the caller's own, bound to their session; the passkey used.
 
-    Step-up with any method can call this; it marks the session fresh for 5 minutes.
+    Step-up with any method can call this; it marks the session fresh for 5 minutes. A refused
+    answer is a 400 (InvalidInput on "credential"): the caller's session is still good.
     """
+    try:
+        return _verify_for_step_up(deps, principal, attempt=attempt, credential=credential)
+    except Unauthenticated as refused:
+        raise InvalidInput(refused.message, field="credential") from None
+
+
+def _verify_for_step_up(deps: Deps, principal: Principal, *, attempt: object, credential: object) -> Passkey:
     expected = _attempt(deps, attempt, STEP_UP, principal.user_id, principal.setting_id,
                         principal.session_digest)  # fmt: skip
     parsed = _parse_assertion(credential)

@@ -8,6 +8,7 @@ import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken 
 import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
 import * as manager from './js/screens/manager.js';
 import * as parent from './js/screens/parent.js';
+import { notMeScreen } from './js/screens/passkeys.js';
 import { childRecordScreen } from './js/screens/record.js';
 import * as staff from './js/screens/staff.js';
 import { forget, loadSession, state, touched, whenIdleExpires } from './js/session.js';
@@ -22,6 +23,7 @@ route('/activate', activateScreen, PUBLIC);
 route('/reset', resetScreen, PUBLIC);
 route('/email-confirm', emailConfirmScreen, PUBLIC);
 route('/email-object', emailObjectScreen, PUBLIC);
+route('/not-me', notMeScreen, PUBLIC);
 route('/', home);
 route('/account', accountScreen);
 route('/children', (p) => (state.user.role === 'parent' ? parent.childrenScreen(p) : staff.childrenScreen(p)));

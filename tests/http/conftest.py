@@ -39,8 +39,9 @@ class Served:
 
 
 @contextmanager
-def serving(app: Any, var: Path) -> Iterator[Served]:
-    """Serve `app` through the local host on a free loopback port, with its own Azurite."""
+def serving(app: Any, var: Path, *, hostname: str = "127.0.0.1") -> Iterator[Served]:
+    """Serve `app` through the local host on a free loopback port, with its own Azurite; `hostname`
+    is the name its public base URL uses (passkeys need "localhost": an IP is no RP ID)."""
     emulator = start_azurite()
     master_key = local_master_key(var)
     host = LocalHost(
@@ -50,7 +51,7 @@ def serving(app: Any, var: Path) -> Iterator[Served]:
         queue_connection_string=emulator.connection_string,
     )
     port, stop = host.start_in_thread()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{hostname}:{port}"
     config = load_config(
         {
             "JOURNAL_ENVIRONMENT": "local",

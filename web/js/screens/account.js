@@ -5,6 +5,7 @@ import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.j
 import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { forget, state } from '../session.js';
+import { devicesCard, passkeysCard } from './passkeys.js';
 
 export function accountScreen() {
   const message = statusArea();
@@ -70,6 +71,8 @@ export function accountScreen() {
       list,
       h('div', { class: 'actions' }, here, everywhere),
     ),
+    passkeysCard(),
+    devicesCard(),
     changeForm({
       title: 'Change your password',
       fields: [['currentPassword', 'Current password', 'current-password'], ['newPassword', 'New password', 'new-password']],

@@ -6,6 +6,7 @@ import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { loadSession, state } from '../session.js';
 import { passwordHint, pinHint } from '../strength.js';
+import { passkeySignIn } from './passkeys.js';
 
 function input(attributes) {
   return h('input', { required: true, ...attributes });
@@ -43,6 +44,7 @@ export function signInScreen() {
     info,
     message,
     form,
+    passkeySignIn(email),
     h('p', {}, h('a', { href: '/forgot' }, 'Forgotten your password or PIN?')),
   );
   if (notice) showMessage(info, notice, 'info');

@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
+from bench.passkeys import passkey_figures, report
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.world import World, build_world
@@ -246,7 +247,9 @@ def main() -> int:
         redaction = redaction_figures()
         ratios = measure_ratios(world, quick, redaction)
         load = load_test(world, seconds=10 if quick else 60)
+        passkey = passkey_figures(world)
     results: dict[str, Any] = {
+        "passkey_sign_in": passkey,
         "roundtrips": trips,
         "ratios": ratios,
         "redaction_ms": redaction,
@@ -257,6 +260,7 @@ def main() -> int:
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2))
     print_table(results)
+    report(passkey)
     return 0
 
 

@@ -33,7 +33,8 @@ def user_handle(setting_id: str, user_id: str) -> bytes:
 
     An authenticator hands it back with every discoverable assertion, so a passkey sign-in knows
     which setting's partition to read before anyone types anything. A forged handle only sends the
-    lookup to a partition that holds no row for the credential.
+    lookup to a partition that holds no row for the credential. A slug (at most 40 characters,
+    never changed) and a user id (21) fit WebAuthn's 64-byte limit.
     """
     return f"{setting_id}~{user_id}".encode()
 

@@ -520,3 +520,11 @@ def remove(deps: Deps, principal: Principal, public_id: str, device: str) -> Non
             account.email, account.name, _setting_name(deps, account), passkey.name, device, now
         )
     )
+
+
+def erase_all(deps: Deps, setting_id: str, user_id: str) -> int:
+    """Delete every passkey of an account being erased (the retention purge calls it first)."""
+    mine = deps.passkeys.of_user(setting_id, user_id)
+    for passkey in mine:
+        deps.passkeys.remove(setting_id, user_id, passkey.digest)
+    return len(mine)

@@ -497,3 +497,7 @@ class PasskeyStore(Protocol):
     def fresh_at(self, setting_id: str, user_id: str, session_digest: str) -> datetime | None:
         """When this session last proved itself again, if ever."""
         ...
+
+    def sweep_expired(self, setting_id: str, now: datetime) -> int:
+        """Delete the setting's spent-challenge markers and fresh marks that have expired; how many."""
+        ...

@@ -102,6 +102,7 @@ def _sweep_accounts(
     report.add("sessions", swept.sessions_ended)
     report.add("links", swept.links_cleared)
     report.add("probes", swept.probes_removed)
+    report.add("passkey_marks", deps.passkeys.sweep_expired(setting.setting_id, now))
     for user_id, deactivated_at in swept.deactivated:
         if deactivated_at is None:
             store.mark_deactivated(setting.setting_id, user_id, now)

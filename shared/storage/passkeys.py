@@ -15,7 +15,7 @@ from typing import Any
 from shared.domain.errors import Conflict
 from shared.domain.passkeys import FRESH_SECONDS, Passkey
 from shared.storage import keys
-from shared.storage.tables import Entity, Table
+from shared.storage.tables import Entity, Operation, Table
 
 
 class TablePasskeys:
@@ -62,6 +62,15 @@ class TablePasskeys:
         row = self._table.get(setting_id, keys.fresh_row(user_id, session_digest))
         at = row.get("VerifiedAt") if row else None
         return at if isinstance(at, datetime) else None
+
+    def sweep_expired(self, setting_id: str, now: datetime) -> int:
+        # A scan of the setting's partition: a few rows per person, run once a night.
+        rows = self._table.query(
+            "PartitionKey eq @pk and ExpiresAt lt @now", {"pk": setting_id, "now": now}, select=["RowKey"]
+        )
+        gone = [Operation("delete", {"PartitionKey": setting_id, "RowKey": r["RowKey"]}) for r in rows]
+        self._table.transact(gone)
+        return len(gone)
 
 
 def _b64(data: bytes) -> str:

@@ -123,3 +123,21 @@ def test_a_fresh_mark_is_kept_per_session(ports: Deps, setting_id: str, clock: F
     ports.passkeys.mark_fresh(setting_id, "u1", "s" * 64, clock.now())
     assert ports.passkeys.fresh_at(setting_id, "u1", "s" * 64) == clock.now()
     assert ports.passkeys.fresh_at(setting_id, "u1", "t" * 64) is None
+
+
+def test_expired_markers_and_fresh_marks_are_swept_and_live_ones_and_passkeys_kept(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    kept = passkey(setting_id, "u1", clock)
+    ports.passkeys.add(kept)
+    ports.passkeys.spend(setting_id, "a" * 64, clock.now() + timedelta(minutes=5))
+    ports.passkeys.mark_fresh(setting_id, "u1", "s" * 64, clock.now())
+    assert ports.passkeys.sweep_expired(setting_id, clock.now()) == 0
+    clock.advance(minutes=4)
+    ports.passkeys.spend(setting_id, "b" * 64, clock.now() + timedelta(minutes=5))
+    clock.advance(minutes=2)
+    assert ports.passkeys.sweep_expired(setting_id, clock.now()) == 2  # "a" and the fresh mark
+    with pytest.raises(Conflict):
+        ports.passkeys.spend(setting_id, "b" * 64, clock.now() + timedelta(minutes=5))
+    assert ports.passkeys.fresh_at(setting_id, "u1", "s" * 64) is None
+    assert ports.passkeys.get(setting_id, "u1", kept.digest) is not None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
-from shared.domain.passkeys import Passkey
+from shared.domain.passkeys import FRESH_SECONDS, Passkey
 from tests.fakes.rows import copied, new_etag
 
 
@@ -16,7 +16,7 @@ class MemoryPasskeys:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._rows: dict[tuple[str, str, str], Passkey] = {}
-        self._spent: set[tuple[str, str]] = set()
+        self._spent: dict[tuple[str, str], datetime] = {}
         self._fresh: dict[tuple[str, str, str], datetime] = {}
 
     def add(self, passkey: Passkey) -> None:
@@ -56,7 +56,7 @@ class MemoryPasskeys:
         with self._lock:
             if (setting_id, challenge_digest) in self._spent:
                 raise Conflict("That challenge has already been used.")
-            self._spent.add((setting_id, challenge_digest))
+            self._spent[(setting_id, challenge_digest)] = expires_at
 
     def mark_fresh(self, setting_id: str, user_id: str, session_digest: str, at: datetime) -> None:
         with self._lock:
@@ -65,3 +65,14 @@ class MemoryPasskeys:
     def fresh_at(self, setting_id: str, user_id: str, session_digest: str) -> datetime | None:
         with self._lock:
             return self._fresh.get((setting_id, user_id, session_digest))
+
+    def sweep_expired(self, setting_id: str, now: datetime) -> int:
+        with self._lock:
+            spent = [k for k, until in self._spent.items() if k[0] == setting_id and until < now]
+            fresh = [k for k, at in self._fresh.items()
+                     if k[0] == setting_id and at + timedelta(seconds=FRESH_SECONDS) < now]  # fmt: skip
+            for key in spent:
+                del self._spent[key]
+            for gone in fresh:
+                del self._fresh[gone]
+            return len(spent) + len(fresh)

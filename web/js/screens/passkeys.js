@@ -65,6 +65,7 @@ export function passkeySignIn(email) {
 
 /** Prove it is you again: with a passkey if the person has one, else (or if they cancel) the password. */
 async function stepUp(havePasskey) {
+  stopAutofill(); // a browser runs one passkey request at a time
   if (havePasskey) {
     try {
       const ceremony = await api('POST', '/api/account/passkeys/step-up/options');
@@ -142,6 +143,7 @@ export function passkeysCard() {
   const form = h('form', { novalidate: true }, field('Name for the new passkey', name), h('button', { type: 'submit' }, 'Add a passkey'));
   submits(form, message, async () => {
     showMessage(done, '');
+    stopAutofill(); // a browser runs one passkey request at a time
     const ceremony = await api('POST', '/api/account/passkeys/options');
     const credential = await createPasskey(ceremony.options);
     const added = await api('POST', '/api/account/passkeys', { attempt: ceremony.attempt, credential, name: name.value.trim() });

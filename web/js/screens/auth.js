@@ -44,7 +44,7 @@ export function signInScreen() {
     info,
     message,
     form,
-    passkeySignIn(email),
+    passkeySignIn(email, message),
     h('p', {}, h('a', { href: '/forgot' }, 'Forgotten your password or PIN?')),
   );
   if (notice) showMessage(info, notice, 'info');

@@ -18,8 +18,11 @@ function stopAutofill() {
   autofill = null;
 }
 
-/** The sign-in page's passkey button; also offers passkeys in `email`'s autofill where it can. */
-export function passkeySignIn(email) {
+/**
+ * The sign-in page's passkey button; also offers passkeys in `email`'s autofill where it can.
+ * Refusals are shown in the page's own `message` area, so the page keeps one error message.
+ */
+export function passkeySignIn(email, message) {
   stopAutofill();
   if (!passkeysSupported()) return null;
   // The autofill and the button can both get an answer (the autofill's may be on its way when
@@ -38,9 +41,8 @@ export function passkeySignIn(email) {
     await loadSession();
     navigate('/', { replace: true }); // the start page takes the user back to where they were
   }
-  const message = statusArea();
   const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in with a passkey');
-  const form = h('form', { novalidate: true, class: 'passkey-sign-in' }, message, button);
+  const form = h('form', { novalidate: true, class: 'passkey-sign-in' }, button);
   submits(form, message, async () => {
     stopAutofill();
     const ceremony = await api('POST', '/api/auth/passkey/options', undefined, { anonymous: true });

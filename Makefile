@@ -26,7 +26,7 @@ chromium:
 
 install: $(VENV)/.installed node_modules/.installed chromium
 
-## Start Azurite, seed a demo setting and serve the app on http://127.0.0.1:7071 until Ctrl-C.
+## Start Azurite, seed a demo setting and serve the app on http://localhost:7071 (bound to 127.0.0.1) until Ctrl-C.
 run: install
 	$(PY) -m devhost run
 

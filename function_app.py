@@ -15,6 +15,7 @@ from functions import (
     mail,
     notifications,
     observations,
+    passkeys,
     people,
     photos,
     platform,
@@ -29,7 +30,7 @@ app = func.FunctionApp(http_auth_level=func.AuthLevel.ANONYMOUS)
 
 # Sign-in, platform and timers; people and permissions; the journal; photos; leaving; exports.
 for area in (health, platform, auth, mail, retention, people, children, setting, audit, observations, journal,
-             photos, leaving, exports):  # fmt: skip
+             photos, leaving, exports, passkeys):  # fmt: skip
     app.register_functions(area.bp)
 app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 

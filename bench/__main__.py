@@ -25,6 +25,7 @@ from bench.counting import RequestCounter
 from bench.journal_pdf import journal_pdf_figures
 from bench.notifications import digest_ratios
 from bench.parts import extra_results, run_alone
+from bench.passkeys import passkey_figures, report
 from bench.purge import purge_ratios
 from bench.redaction import redaction_figures
 from bench.rooms import room_figures
@@ -314,10 +315,12 @@ def main() -> int:
         load = load_test(world, seconds=10 if quick else 60)
         scale, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
         load_large = large_load(as_bench_world(world, large), quick)
+        passkey = passkey_figures(world)
     results: dict[str, Any] = {
         "scale": scale,
         "seeding": seeding,
         "load_large": load_large,
+        "passkey_sign_in": passkey,
         "roundtrips": trips,
         "ratios": ratios,
         "redaction_ms": redaction,
@@ -340,6 +343,7 @@ def main() -> int:
             f" {run['requests_per_second']} req/s, p50 {run['p50_ms']} ms, p95 {run['p95_ms']} ms,"
             f" p99 {run['p99_ms']} ms, errors {run['errors']}, peak RSS {run['peak_rss_mb']} MB"
         )
+    report(passkey)
     return 0
 
 

@@ -1,4 +1,7 @@
-"""`python -m devhost run`: Azurite, a demo setting and the app on http://127.0.0.1:7071 until Ctrl-C.
+"""`python -m devhost run`: Azurite, a demo setting and the app on http://localhost:7071 until Ctrl-C.
+
+The server binds 127.0.0.1 only; people reach it as localhost, because passkeys (WebAuthn) need
+an RP ID that is a domain name, and an IP address cannot be one.
 
 `python -m devhost code`: the current authenticator code of the demo account that has an app.
 """
@@ -26,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("azure").setLevel(logging.WARNING)
     # Local development unless the caller says otherwise; the config refuses unsafe values elsewhere.
     os.environ.setdefault("JOURNAL_ENVIRONMENT", "local")
-    os.environ.setdefault("JOURNAL_PUBLIC_BASE_URL", f"http://127.0.0.1:{args.port}")
+    os.environ.setdefault("JOURNAL_PUBLIC_BASE_URL", f"http://localhost:{args.port}")
 
     from devhost.azurite import start_azurite
 
@@ -58,8 +61,9 @@ def _serve(var: Path, port: int, connection_string: str) -> int:
         master_key=local_master_key(var),
         queue_connection_string=connection_string,
     )
-    print(f"\nThe learning journal is running on http://127.0.0.1:{port}  (Ctrl-C stops it)")
-    print(f"Health: http://127.0.0.1:{port}/api/health   Mail lands in {var / 'mail'}")
+    base = bootstrap.config().public_base_url
+    print(f"\nThe learning journal is running on {base}  (Ctrl-C stops it; bound to 127.0.0.1 only)")
+    print(f"Health: {base}/api/health   Mail lands in {var / 'mail'}")
     print(f"Demo accounts (also in {var / 'demo-accounts.json'}); setting: {accounts[0].setting}")
     for account in accounts:
         print(f"  {account.role:<13} {account.email:<30} password: {account.password:<32} PIN: {account.pin}")

@@ -34,6 +34,7 @@ from shared.storage.links import TableLinks
 from shared.storage.moments import TableMoments
 from shared.storage.notifications import TableNotifications
 from shared.storage.observations import TableObservations
+from shared.storage.passkeys import TablePasskeys
 from shared.storage.photos import TablePhotos, photo_store
 from shared.storage.profile import TableProfiles
 from shared.storage.queues import (
@@ -98,6 +99,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
             Table(clients.table(keys.NOTIFICATIONS)), Table(clients.table(keys.SETTINGS))
         ),
         profiles=TableProfiles(Table(clients.table(keys.PROFILES))),
+        passkeys=TablePasskeys(Table(clients.table(keys.PASSKEYS))),
     )
 
 

@@ -122,7 +122,8 @@ def load_config(env: Mapping[str, str] | None = None) -> Config:
     local = environment == "local"
     var_dir = Path(env.get("JOURNAL_VAR_DIR", str(ROOT / "var")))
 
-    public_base_url = env.get("JOURNAL_PUBLIC_BASE_URL", "http://127.0.0.1:7071" if local else "")
+    # localhost, not 127.0.0.1: passkeys need an RP ID that is a domain name (S31).
+    public_base_url = env.get("JOURNAL_PUBLIC_BASE_URL", "http://localhost:7071" if local else "")
     if not public_base_url.startswith("https://") and not local:
         raise ConfigError("JOURNAL_PUBLIC_BASE_URL must be an https:// URL outside local development")
 

@@ -96,9 +96,11 @@ class Mailbox:
             deliver_link_mail(self.deps, message.content.decode("utf-8"), self._seen.append)
             links.delete_message(message)
 
-    def to(self, address: str) -> list[Mail]:
+    def to(self, address: str, *, notices: bool = False) -> list[Mail]:
+        """Mail to `address`, oldest first. New-device notices (S36) are left out unless asked for:
+        every first sign-in sends one, and other tests look at the mail they are about."""
         self._drain()
-        return [m for m in self._seen if m.to == address]
+        return [m for m in self._seen if m.to == address and (notices or "/not-me#" not in m.text)]
 
     def link(self, address: str, page: str) -> str:
         """The token of the newest link to `page` mailed to `address`."""

@@ -155,6 +155,9 @@ class KnownDevice:
     failures: int = 0
     until: datetime | None = None
     seen_at: datetime | None = None
+    # S36: what the owner sees in My account ("Chrome on Android"), and when it first signed in.
+    label: str = ""
+    first_seen_at: datetime | None = None
 
 
 @dataclass

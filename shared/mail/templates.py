@@ -451,3 +451,92 @@ def _uk_time(when: datetime) -> str:
         local, zone = when.astimezone(UTC), "UTC"
     day, month = _DAYS[local.weekday()], _MONTHS[local.month - 1]
     return f"{day} {local.day} {month} {local.year} at {local:%H:%M} ({zone})"
+
+
+# -- strong sign-in notices (S36): what happened, when, from what device, how to sign out everywhere
+
+_EVERYWHERE = (
+    "If it was not you, sign in and choose 'Sign out everywhere' in My account, then ask "
+    "for a password reset."
+)
+
+
+def new_device_sign_in(to: str, name: str, setting_name: str, device: str, when: datetime, link: str) -> Mail:
+    """Tell the owner about a sign-in from a browser they have not used before, with a link that
+    signs the account out everywhere."""
+    return _compose(
+        to,
+        subject="New sign-in to your {setting} learning journal",
+        values={
+            "name": name,
+            "setting": setting_name,
+            "device": _tidy(device) or "an unknown device",
+            "when": _uk_time(when),
+        },
+        blocks=[
+            _Para(
+                "Someone signed in to your {setting} learning journal account on {when}, using {device}, "
+                "a browser that has not signed in to your account before."
+            ),
+            _Para("If this was you, there is nothing you need to do."),
+            _Para(
+                "If it was not you, use this link to sign your account out everywhere at once, "
+                "then ask for a password reset:"
+            ),
+            _Action("This wasn't me: sign out everywhere", link),
+        ],
+    )
+
+
+def passkey_added(to: str, name: str, setting_name: str, passkey: str, device: str, when: datetime) -> Mail:
+    """Tell the owner a passkey was added to their account."""
+    return _passkey_notice(to, name, setting_name, passkey, device, when, "added to")
+
+
+def passkey_removed(to: str, name: str, setting_name: str, passkey: str, device: str, when: datetime) -> Mail:
+    """Tell the owner a passkey was removed from their account."""
+    return _passkey_notice(to, name, setting_name, passkey, device, when, "removed from")
+
+
+def _passkey_notice(
+    to: str, name: str, setting_name: str, passkey: str, device: str, when: datetime, change: str
+) -> Mail:
+    return _compose(
+        to,
+        subject="A passkey was " + change + " your {setting} learning journal account",
+        values={
+            "name": name,
+            "setting": setting_name,
+            "passkey": passkey,
+            "when": _uk_time(when),
+            "device": _tidy(device) or "an unknown device",
+        },
+        blocks=[
+            _Para(
+                "The passkey \u201c{passkey}\u201d was " + change + " your {setting} learning journal "
+                "account on {when}, using {device}."
+            ),
+            _Para("If this was you, there is nothing you need to do."),
+            _Para(_EVERYWHERE),
+        ],
+    )
+
+
+def passkey_refused(to: str, name: str, setting_name: str, passkey: str, when: datetime) -> Mail:
+    """Tell the owner a passkey was refused because its counter went backwards (a copied key)."""
+    return _compose(
+        to,
+        subject="A sign-in with your passkey was refused at {setting}",
+        values={"name": name, "setting": setting_name, "passkey": passkey, "when": _uk_time(when)},
+        blocks=[
+            _Para(
+                "On {when} someone tried to sign in to your {setting} learning journal account with "
+                "your passkey \u201c{passkey}\u201d, and we refused it: the passkey reported that it "
+                "had been used fewer times than before, which can mean it has been copied."
+            ),
+            _Para(
+                "If you use that passkey on more than one device, remove it in My account and add it "
+                "again. " + _EVERYWHERE
+            ),
+        ],
+    )

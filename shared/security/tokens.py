@@ -59,6 +59,10 @@ class TokenKind(enum.Enum):
     # one that must enrol first; like a PIN challenge it names the account's challenge epoch.
     CODE_CHALLENGE = "code-challenge"
     ENROL_CHALLENGE = "enrol-challenge"
+    # S31: a WebAuthn ceremony's challenge, held by the browser that asked for it (never stored).
+    PASSKEY_CHALLENGE = "passkey-challenge"
+    # S36: the "this wasn't me" link of a new-device notice; it can only sign out everywhere.
+    NOT_ME = "not-me"
 
     @property
     def typ(self) -> str:
@@ -82,6 +86,7 @@ _EXTRA_CLAIMS = {
     TokenKind.UNSUBSCRIBE: ("epoch",),  # and the kind it turns off, checked by its reader
     TokenKind.CODE_CHALLENGE: ("epoch",),
     TokenKind.ENROL_CHALLENGE: ("epoch",),
+    TokenKind.PASSKEY_CHALLENGE: ("purpose", "ch"),
 }
 
 

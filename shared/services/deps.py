@@ -28,6 +28,7 @@ from shared.services.ports import (
     MomentRepository,
     NotificationStore,
     ObservationRepository,
+    PasskeyStore,
     PhotoBlobs,
     PhotoBytes,
     PhotoRepository,
@@ -71,6 +72,7 @@ class Deps:
     upload_quota: UploadQuota  # photos per account per day (S26)
     notifications: NotificationStore
     profiles: ProfileRepository
+    passkeys: PasskeyStore
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

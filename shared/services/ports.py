@@ -16,6 +16,7 @@ from shared.domain.exports import Export, RequesterExports
 from shared.domain.journal import Comment, JournalEntry, Moment
 from shared.domain.notifications import Event, Mode, Preferences
 from shared.domain.observations import Area, Observation, ObservationStatus
+from shared.domain.passkeys import Passkey
 from shared.domain.people import Account, Session, SignInProbe
 from shared.domain.photos import Photo
 from shared.domain.profile import Profile
@@ -313,6 +314,7 @@ class LinkMailKind(StrEnum):
     RESET = "reset"
     EMAIL_CONFIRM = "email-confirm"  # to the new address of a pending change (S38)
     EMAIL_OBJECT = "email-object"  # to the old address: cancel the change, sign out everywhere
+    NEW_DEVICE = "new-device"  # S36: a sign-in from a new browser, with a "this wasn't me" link
 
 
 @dataclass(frozen=True)
@@ -327,10 +329,14 @@ class LinkMail:
     setting_id: str
     user_id: str
     epoch: int
+    detail: str = ""  # what the mail tells beyond ids, never a secret (a device's description)
 
     def to_json(self) -> str:
-        return json.dumps({"kind": self.kind.value, "setting": self.setting_id, "user": self.user_id,
-                           "epoch": self.epoch})  # fmt: skip
+        fields: dict[str, object] = {"kind": self.kind.value, "setting": self.setting_id,
+                                     "user": self.user_id, "epoch": self.epoch}  # fmt: skip
+        if self.detail:
+            fields["detail"] = self.detail
+        return json.dumps(fields)
 
     @classmethod
     def from_json(cls, raw: str) -> LinkMail:
@@ -345,9 +351,12 @@ class LinkMail:
             )
         except (TypeError, ValueError, KeyError):
             raise ValueError("not a link mail instruction") from None
+        detail = data.get("detail", "")
         if not isinstance(epoch, int) or not isinstance(setting, str) or not isinstance(user, str):
             raise ValueError("not a link mail instruction")
-        return cls(kind, setting, user, epoch)
+        if not isinstance(detail, str):
+            raise ValueError("not a link mail instruction")
+        return cls(kind, setting, user, epoch, detail)
 
 
 class LinkMails(Protocol):
@@ -661,3 +670,39 @@ class ProfileRepository(Protocol):
 
     def remove(self, setting_id: str, child_id: str) -> None:
         """Delete the child's profile if there is one (removing twice is fine)."""
+
+
+class PasskeyStore(Protocol):
+    """Passkeys (table `passkeys`, PK setting id), the markers of spent ceremony challenges and
+    each session's last fresh verification (shared/storage/passkeys.py)."""
+
+    def add(self, passkey: Passkey) -> None:
+        """Store a new passkey (its ETag set on it); Conflict when the credential is registered."""
+
+    def get(self, setting_id: str, user_id: str, digest: str) -> Passkey | None:
+        """One passkey by its owner and credential digest: a point read."""
+        ...
+
+    def of_user(self, setting_id: str, user_id: str) -> Sequence[Passkey]:
+        """Every passkey of one account, oldest first."""
+        ...
+
+    def save(self, passkey: Passkey) -> None:
+        """Write if unchanged since read (ConcurrencyConflict otherwise; NotFound once removed)."""
+
+    def remove(self, setting_id: str, user_id: str, digest: str) -> None:
+        """Delete the passkey if present (removing twice is fine)."""
+
+    def spend(self, setting_id: str, challenge_digest: str, expires_at: datetime) -> None:
+        """Mark a ceremony challenge used; Conflict when it already was (exactly one racer wins)."""
+
+    def mark_fresh(self, setting_id: str, user_id: str, session_digest: str, at: datetime) -> None:
+        """Record that this session's owner proved themselves again just now (S35)."""
+
+    def fresh_at(self, setting_id: str, user_id: str, session_digest: str) -> datetime | None:
+        """When this session last proved itself again, if ever."""
+        ...
+
+    def sweep_expired(self, setting_id: str, now: datetime) -> int:
+        """Delete the setting's spent-challenge markers and fresh marks that have expired; how many."""
+        ...

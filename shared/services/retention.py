@@ -18,6 +18,7 @@ from datetime import datetime
 
 from shared.domain.retention import ORPHAN_BLOB_AGE, cutoff, is_past
 from shared.domain.settings import Setting
+from shared.services import passkeys
 from shared.services.deps import Deps
 from shared.services.exports import purge_expired_exports
 from shared.services.leaver_purge import end_export_windows, purge_leavers
@@ -102,10 +103,13 @@ def _sweep_accounts(
     report.add("links", swept.links_cleared)
     report.add("probes", swept.probes_removed)
     report.add("upload_counters", swept.upload_counters_removed)
+    report.add("passkey_marks", deps.passkeys.sweep_expired(setting.setting_id, now))
     for user_id, deactivated_at in swept.deactivated:
         if deactivated_at is None:
             store.mark_deactivated(setting.setting_id, user_id, now)
         elif is_past(deactivated_at, setting.deactivated_retention_days, now):
             report.add("accounts", 1)
             deps.rooms.erase_staff(setting.setting_id, user_id)  # their room assignments go too
+            # Passkeys first: a run that stops half-way still finds the account and finishes it.
+            report.add("passkeys", passkeys.erase_all(deps, setting.setting_id, user_id))
             store.erase_account(setting.setting_id, user_id)

@@ -31,6 +31,7 @@ from shared.domain.throttle import (
 from shared.mail import templates
 from shared.security.randomness import digest, new_secret
 from shared.security.tokens import Claims, TokenKind
+from shared.services import devices
 from shared.services.deps import Deps
 
 # S9: one answer for every reason a password step fails, so nobody learns which accounts exist.
@@ -312,8 +313,10 @@ def check_pin(deps: Deps, *, challenge: object, pin: object, device: str) -> Pin
     if not isinstance(pin, str) or not pin or len(pin) > MAX_SECRET_INPUT:
         raise InvalidInput("Enter your PIN.", field="pin")
     claims, live = read_challenge(deps, challenge, TokenKind.PIN_CHALLENGE)
-    device = claims.extra.get("dev", ANONYMOUS)
-    slot = None if device == ANONYMOUS else device
+    # The challenge names the known device's id (the S10 counter's slot); `device` stays the
+    # browser's own description, which the sessions list and the new-device notice show.
+    known = claims.extra.get("dev", ANONYMOUS)
+    slot = None if known == ANONYMOUS else known
     account = live(deps.accounts.get(claims.setting, claims.subject))
     if not deps.hasher.verify(account.pin_hash or "", pin):
         _count_failed_pin(deps, account, live)
@@ -394,11 +397,14 @@ def start_session(
         fresh.failed_pins = 0
         fresh.record_attempts(slot, 0, None)  # S10: a success resets the counter
         fresh.remember_device(device_id, now, KNOWN_DEVICES)
+        devices.label_device(fresh, device_id, device, now)
         if pin and deps.hasher.needs_rehash(fresh.pin_hash or ""):
             fresh.pin_hash = deps.hasher.hash(pin)  # S7
 
     saved = save_with_retry(deps, account, succeed, new_session=session)
     deps.audit(account.setting_id, account.user_id, action, account.user_id, "success")
+    if slot is None:
+        devices.notice_new_device(deps, saved, device, now)  # S36
     token = deps.tokens.issue(
         TokenKind.SESSION,
         subject=account.user_id,

@@ -36,10 +36,20 @@ def register_verifier(method: Method | str, verifier: Verifier) -> None:
 
 
 def require_recent_step_up(deps: Deps, principal: Principal) -> None:
-    """Raise StepUpRequired unless this session stepped up within the last 5 minutes."""
-    at = principal.stepped_up_at
-    if at is None or deps.clock.now() >= at + timedelta(seconds=STEP_UP_SECONDS):
-        raise StepUpRequired(STEP_UP_NEEDED)
+    """Raise StepUpRequired unless this session stepped up within the last 5 minutes: through
+    POST /api/account/step-up (recorded on the session) or with a passkey (recorded by the
+    passkey store, shared.services.passkeys)."""
+    if _recent(deps, principal.stepped_up_at):
+        return
+    if _recent(
+        deps, deps.passkeys.fresh_at(principal.setting_id, principal.user_id, principal.session_digest)
+    ):
+        return
+    raise StepUpRequired(STEP_UP_NEEDED)
+
+
+def _recent(deps: Deps, at: datetime | None) -> bool:
+    return at is not None and deps.clock.now() < at + timedelta(seconds=STEP_UP_SECONDS)
 
 
 def method_for(deps: Deps, principal: Principal) -> Method:

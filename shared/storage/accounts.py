@@ -291,6 +291,8 @@ def _device_json(device: KnownDevice) -> dict[str, object]:
         "failures": device.failures,
         "until": device.until.isoformat() if device.until else None,
         "seen": device.seen_at.isoformat() if device.seen_at else None,
+        "label": device.label,
+        "first": device.first_seen_at.isoformat() if device.first_seen_at else None,
     }
 
 
@@ -299,8 +301,9 @@ def _to_device(raw: dict[str, Any]) -> KnownDevice:
         return datetime.fromisoformat(value) if isinstance(value, str) else None
 
     return KnownDevice(
-        str(raw["id"]), int(raw.get("failures", 0)), when(raw.get("until")), when(raw.get("seen"))
-    )
+        str(raw["id"]), int(raw.get("failures", 0)), when(raw.get("until")), when(raw.get("seen")),
+        str(raw.get("label") or ""), when(raw.get("first")),
+    )  # fmt: skip
 
 
 def _to_probe(row: Entity) -> SignInProbe:

@@ -165,6 +165,18 @@ profiles
     commentary and who finalised it. The setting's partition holds a few hundred rows at most.
     Queries: a child's profile (point); every profile of the setting for the MIS export (scan of
     the setting's partition).
+passkeys
+    PartitionKey  {setting}
+    RowKey        key~{user}~{sha256(credential id)}   one passkey (public key, counter, name)
+                  spent~{sha256(challenge)}            a registration or step-up challenge, used
+                  fresh~{user}~{sha256(sid)}           a session's last fresh verification (S35)
+    A passkey sign-in learns the setting and user from the WebAuthn user handle the authenticator
+    returns, and the credential id from the assertion, so it finds the passkey with a point read
+    of the setting's partition: a passkey of one setting is never even looked for in another.
+    A sign-in spends its challenge on the passkey row itself (ETag-guarded), so it writes nothing
+    else; registration and step-up spend theirs on a marker row (create: exactly one racer wins).
+    Queries: a passkey, a marker, a fresh mark (point); a user's passkeys (range "key~{user}~").
+    Markers and fresh marks expire; the passkeys go with the account.
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
@@ -192,8 +204,9 @@ ROOMS = "rooms"
 CHILD_DETAILS = "childdetails"
 NOTIFICATIONS = "notifications"
 PROFILES = "profiles"
+PASSKEYS = "passkeys"
 TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
-          CHILD_DETAILS, NOTIFICATIONS, PROFILES)  # fmt: skip
+          CHILD_DETAILS, NOTIFICATIONS, PROFILES, PASSKEYS)  # fmt: skip
 
 SEP = "~"
 
@@ -569,3 +582,23 @@ def mails_of(round_key: str) -> str:
 
 def profile_row(child_id: str) -> str:
     return child_id
+
+
+# -- passkeys -------------------------------------------------------------------------------------
+
+
+def passkey_row(user_id: str, credential_digest: str) -> str:
+    return f"key{SEP}{user_id}{SEP}{credential_digest}"
+
+
+def passkeys_of(user_id: str) -> str:
+    """The prefix of one account's passkey rows."""
+    return f"key{SEP}{user_id}{SEP}"
+
+
+def spent_row(challenge_digest: str) -> str:
+    return f"spent{SEP}{challenge_digest}"
+
+
+def fresh_row(user_id: str, session_digest: str) -> str:
+    return f"fresh{SEP}{user_id}{SEP}{session_digest}"

@@ -60,6 +60,7 @@ SIGNED_OUT = [
     ("/reset", "Choose a new password"),
     ("/email-confirm", "Confirm your new e-mail address"),
     ("/email-object", "Cancel the change of e-mail address"),
+    ("/not-me", "Sign out everywhere"),
 ]
 # A link's token leaves the address at once (S14), so a reload of /activate or /reset has none.
 NO_TOKEN = "This link is incomplete. Please open it again from your e-mail, or ask for a new one."
@@ -127,11 +128,12 @@ def test_every_screen_of_each_role_survives_a_reload_and_opens_as_a_bookmark(
     assert browser_page.errors == []
 
 
+@pytest.mark.usefixtures("api")  # the app wired to this run's host, whatever ran before
 def test_the_signed_out_pages_survive_a_reload(browser_page: Page) -> None:
     tab = browser_page.page
     for path, heading in SIGNED_OUT:
         alert = NO_TOKEN if path in {"/activate", "/reset"} else ""
-        alert = NO_CHANGE_TOKEN if path.startswith("/email-") else alert
+        alert = NO_CHANGE_TOKEN if path.startswith("/email-") or path == "/not-me" else alert
         assert_screen(browser_page, tab.goto(browser_page.base + path), path, heading, alert=alert)
         assert_screen(browser_page, tab.reload(), path, heading, alert=alert)
 

@@ -32,6 +32,7 @@ from tests.fakes.journal import MemoryJournal
 from tests.fakes.moments import MemoryMoments
 from tests.fakes.notifications import MemoryNotifications
 from tests.fakes.observations import MemoryObservations
+from tests.fakes.passkeys import MemoryPasskeys
 from tests.fakes.photos import MemoryPhotos
 from tests.fakes.profile import MemoryProfiles
 from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutbox, MemoryResetRequests
@@ -96,5 +97,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         upload_quota=MemoryUploadQuota(),
         notifications=MemoryNotifications(settings),
         profiles=MemoryProfiles(),
+        passkeys=MemoryPasskeys(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -39,6 +39,7 @@ from shared.services.deps import Deps
 from tests import photos
 from tests.conftest import PASSWORD, PIN
 from tests.http.conftest import Api, Served
+from tests.passkey_authenticator import SoftAuthenticator
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
@@ -65,6 +66,10 @@ SKIPPED: Mapping[tuple[str, str], str] = {
     ("POST", "/api/auth/enrol/authenticator"): "anonymous by design: enrolment in a sign-in",
     ("POST", "/api/auth/enrol/authenticator/confirm"): "anonymous by design: enrolment code in a sign-in",
     ("POST", "/api/auth/enrol/skip"): "anonymous by design: 'later' to enrolment, on its challenge",
+    ("POST", "/api/auth/passkey/options"): "anonymous by design: a sign-in challenge, bound to nobody yet",
+    ("POST", "/api/auth/passkey"): "anonymous by design: passkey sign-in (tests/http/test_passkeys_http.py "
+    "proves another setting's passkey never signs in here)",
+    ("POST", "/api/auth/not-me"): "anonymous by design: consumes a new-device notice's link",
 }
 
 MANAGER, PRACTITIONER, PARENT = "manager", "practitioner", "parent"
@@ -163,6 +168,11 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has
     ("POST", "/api/account/authenticator"): 200,  # the caller's own new secret, nobody else's
     ("POST", "/api/account/recovery-codes"): 409,  # the caller has no strong factor
+    ("GET", "/api/account/passkeys"): 200,
+    ("GET", "/api/account/devices"): 200,
+    ("POST", "/api/account/passkeys/options"): 200,
+    ("POST", "/api/account/passkeys"): 400,  # the attempt sent is not one of the caller's
+    ("POST", "/api/account/passkeys/step-up"): 400,  # likewise
 }
 
 # Routes that end the caller's own session(s): the caller signs in again afterwards.
@@ -180,6 +190,8 @@ SEGMENT_KINDS: Mapping[str, str] = {
     "moments": "moment",
     "exports": "export",
     "rooms": "room",
+    "passkeys": "passkey",
+    "devices": "device",
 }
 
 
@@ -351,6 +363,13 @@ def build_world(served: Served, wired: Deps) -> World:
     )
     assert moment_photo.status_code == 201, moment_photo.text
     session = next(s["id"] for s in parent.get("/api/auth/sessions").json()["sessions"] if s["current"])
+    key = SoftAuthenticator(served.base)
+    ceremony = parent.post("/api/account/passkeys/options").json()
+    credential = key.create(ceremony["options"])
+    added = parent.post("/api/account/passkeys", {"attempt": ceremony["attempt"], "credential": credential})
+    assert added.status_code == 201, added.text
+    passkey = str(added.json()["passkey"]["id"])
+    device = str(parent.get("/api/account/devices").json()["devices"][0]["id"])
     missing: dict[str, str] = {}
     export = ""
     if "/api/children/{id}/exports" in SPEC["paths"]:
@@ -410,6 +429,8 @@ def build_world(served: Served, wired: Deps) -> World:
         "session": session,
         "moment photo": str(moment_photo.json()["id"]),
         "room": room,
+        "passkey": passkey,
+        "device": device,
     }
     if export:
         ids["export"] = export
@@ -450,6 +471,8 @@ def build_world(served: Served, wired: Deps) -> World:
         parent_id,
         session,
         ids["moment photo"],
+        passkey,
+        device,
         *([export] if export else []),
     ]
     world.setting_markers = [setting_id, slug, room, room_name]

@@ -92,7 +92,7 @@ def test_s19_a_state_change_from_another_origin_is_refused_before_the_handler_ru
 
     assert change(request(Origin="https://evil.example")).status_code == 403
     assert calls == []
-    assert change(request(Origin="http://127.0.0.1:7071")).status_code == 200
+    assert change(request(Origin="http://localhost:7071")).status_code == 200
 
 
 COOKIE = f"{LOCAL_COOKIE}=a-session-token"
@@ -122,7 +122,7 @@ def test_s19_a_cookie_carrying_change_without_proof_of_our_origin_is_refused(hea
     assert calls == []
 
 
-@pytest.mark.parametrize("headers", [{"Origin": "http://127.0.0.1:7071"}, {"Sec-Fetch-Site": "same-origin"}])
+@pytest.mark.parametrize("headers", [{"Origin": "http://localhost:7071"}, {"Sec-Fetch-Site": "same-origin"}])
 def test_s19_a_cookie_carrying_change_from_our_own_pages_goes_through(headers: dict[str, str]) -> None:
     assert echo(request(Cookie=COOKIE, **headers)).status_code == 200
 

@@ -28,6 +28,10 @@ TEMPLATES: dict[str, Callable[[str], Mail]] = {
     "pin_locked": lambda value: templates.pin_locked(TO, value, value, LINK),  # LINK: the "forgot" page
     "email_changed": lambda value: templates.email_changed(TO, value, value, value),
     "new_sign_in": lambda value: templates.new_sign_in(TO, value, value, value, WHEN),
+    "new_device_sign_in": lambda value: templates.new_device_sign_in(TO, value, value, value, WHEN, LINK),
+    "passkey_added": lambda value: templates.passkey_added(TO, value, value, value, value, WHEN),
+    "passkey_removed": lambda value: templates.passkey_removed(TO, value, value, value, value, WHEN),
+    "passkey_refused": lambda value: templates.passkey_refused(TO, value, value, value, WHEN),
 }
 
 
@@ -36,7 +40,7 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-WITH_LINK = ["invitation", "password_reset", "pin_locked"]
+WITH_LINK = ["invitation", "password_reset", "pin_locked", "new_device_sign_in"]
 NOTICES = [name for name in TEMPLATES if name not in WITH_LINK]
 
 

@@ -19,8 +19,15 @@ def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
         "comments", "moments", "exports", "audit", "rooms", "childdetails", "notifications",
-        "profiles",
+        "profiles", "passkeys",
     )  # fmt: skip
+
+
+def test_s23_passkey_rows_sit_in_the_setting_partition_under_the_user() -> None:
+    assert keys.passkey_row("u1", "d" * 64) == "key~u1~" + "d" * 64
+    assert keys.passkeys_of("u1") == "key~u1~"
+    assert keys.spent_row("a" * 64) == "spent~" + "a" * 64
+    assert keys.fresh_row("u1", "b" * 64) == "fresh~u1~" + "b" * 64
 
 
 def test_s23_account_rows_are_keyed_under_the_user_in_the_setting_partition() -> None:

@@ -115,7 +115,7 @@ def test_the_header_names_the_current_key_and_hs256(service: TokenService) -> No
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
 def test_each_kind_reads_back_as_itself(service: TokenService, kind: TokenKind) -> None:
-    claims = {"sid": "s-1", "epoch": "0", "dev": "d-1"}
+    claims = {"sid": "s-1", "epoch": "0", "dev": "d-1", "purpose": "sign-in", "ch": "c" * 64}
     token = service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=60, claims=claims)
     payload = jwt.decode(token, options={"verify_signature": False})
     assert (payload["typ"], payload["aud"]) == (kind.typ, kind.audience)
@@ -275,8 +275,8 @@ def test_s22_wrong_audience_is_refused(service: TokenService, clock: FrozenClock
 
 
 def issue(service: TokenService, kind: TokenKind) -> str:
-    # Every kind carries a sid, an epoch and a device here, so only typ and audience can tell them apart.
-    claims = {"sid": "session-1", "epoch": "0", "dev": "device-1"}
+    # Every kind carries every required claim here, so only typ and audience can tell them apart.
+    claims = {"sid": "session-1", "epoch": "0", "dev": "device-1", "purpose": "sign-in", "ch": "c" * 64}
     return service.issue(kind, subject="user-1", setting="setting-1", lifetime_seconds=300, claims=claims)
 
 

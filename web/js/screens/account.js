@@ -7,6 +7,7 @@ import { navigate } from '../router.js';
 import { forget, state } from '../session.js';
 import { notificationsCard } from './notifications.js';
 import { factorsSection } from './factors.js';
+import { devicesCard, passkeysCard } from './passkeys.js';
 
 export function accountScreen() {
   const message = statusArea();
@@ -74,6 +75,8 @@ export function accountScreen() {
     ),
     notificationsCard(),
     factorsSection(),
+    passkeysCard(),
+    devicesCard(),
     changeForm({
       title: 'Change your password',
       fields: [['currentPassword', 'Current password', 'current-password'], ['newPassword', 'New password', 'new-password']],

@@ -7,6 +7,7 @@ import { navigate } from '../router.js';
 import { loadSession, state } from '../session.js';
 import { passwordHint, pinHint } from '../strength.js';
 import { codeStep, enrolStep } from './factors.js';
+import { passkeySignIn } from './passkeys.js';
 
 function input(attributes) {
   return h('input', { required: true, ...attributes });
@@ -44,6 +45,7 @@ export function signInScreen() {
     info,
     message,
     form,
+    passkeySignIn(email, message),
     h('p', {}, h('a', { href: '/forgot' }, 'Forgotten your password or PIN?')),
   );
   if (notice) showMessage(info, notice, 'info');

@@ -1,0 +1,226 @@
+// Passkeys and trusted devices (S31, S35, S36): "Sign in with a passkey" on the sign-in page
+// (and in the e-mail field's autofill where the browser offers it), the passkeys and browsers
+// in My account, and the page a new-device notice's "this wasn't me" link opens.
+
+import { api, ApiError, showError } from '../api.js';
+import { formDialog } from '../dialog.js';
+import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.js';
+import { submits } from '../form.js';
+import { navigate } from '../router.js';
+import { forget, loadSession, state } from '../session.js';
+import { autofillSupported, createPasskey, passkeysSupported, usePasskey } from '../webauthn.js';
+import { linkTokenNow } from './auth.js';
+
+let autofill = null; // the pending autofill request of the sign-in page, if any
+
+function stopAutofill() {
+  if (autofill) autofill.abort();
+  autofill = null;
+}
+
+/**
+ * The sign-in page's passkey button; also offers passkeys in `email`'s autofill where it can.
+ * Refusals are shown in the page's own `message` area, so the page keeps one error message.
+ */
+export function passkeySignIn(email, message) {
+  stopAutofill();
+  if (!passkeysSupported()) return null;
+  // The autofill and the button can both get an answer (the autofill's may be on its way when
+  // the button is pressed): the first to come back signs in, any later one is let go.
+  let answered = false;
+  async function signInWith(options, attempt, ceremony) {
+    const credential = await usePasskey(options, ceremony);
+    if (answered) return;
+    answered = true;
+    try {
+      await api('POST', '/api/auth/passkey', { attempt, credential }, { anonymous: true });
+    } catch (error) {
+      answered = false;
+      throw error;
+    }
+    await loadSession();
+    navigate('/', { replace: true }); // the start page takes the user back to where they were
+  }
+  const button = h('button', { type: 'submit', class: 'primary' }, 'Sign in with a passkey');
+  const form = h('form', { novalidate: true, class: 'passkey-sign-in' }, button);
+  submits(form, message, async () => {
+    stopAutofill();
+    const ceremony = await api('POST', '/api/auth/passkey/options', undefined, { anonymous: true });
+    await signInWith(ceremony.options, ceremony.attempt, {});
+  });
+  autofillSupported().then(async (yes) => {
+    if (!yes || !email.isConnected) return;
+    email.setAttribute('autocomplete', 'username webauthn');
+    const controller = new AbortController();
+    autofill = controller;
+    try {
+      const ceremony = await api('POST', '/api/auth/passkey/options', undefined, { anonymous: true });
+      await signInWith(ceremony.options, ceremony.attempt, { conditional: true, signal: controller.signal });
+    } catch (error) {
+      if (!controller.signal.aborted && error instanceof ApiError && error.status) showError(message, error);
+    }
+  });
+  return h('div', { class: 'passkey-choice' }, h('p', { class: 'muted' }, 'Or, without typing anything:'), form);
+}
+
+// -- step-up (S35) ----------------------------------------------------------------------------
+
+/** Prove it is you again: with a passkey if the person has one, else (or if they cancel) the password. */
+async function stepUp(havePasskey) {
+  stopAutofill(); // a browser runs one passkey request at a time
+  if (havePasskey) {
+    try {
+      const ceremony = await api('POST', '/api/account/passkeys/step-up/options');
+      const credential = await usePasskey(ceremony.options);
+      await api('POST', '/api/account/passkeys/step-up', { attempt: ceremony.attempt, credential });
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    }
+  }
+  await new Promise((resolve, reject) => {
+    const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    const dialog = formDialog('Confirm it is you', [field('Your password', password)], 'Confirm', async () => {
+      await api('POST', '/api/account/passkeys/step-up', { password: password.value });
+      resolve();
+    });
+    dialog.addEventListener('close', () => reject(new ApiError(0, 'cancelled', 'Nothing was changed.')));
+  });
+}
+
+// -- My account: passkeys ---------------------------------------------------------------------
+
+export function passkeysCard() {
+  const message = statusArea();
+  const done = statusArea('info');
+  const list = h('ul', { class: 'list', 'aria-live': 'polite' }, h('li', {}, 'Loading…'));
+  let count = 0;
+
+  async function load() {
+    try {
+      const data = await api('GET', '/api/account/passkeys');
+      count = data.passkeys.length;
+      replace(list, count ? data.passkeys.map(item) : h('li', { class: 'muted' }, 'You have no passkeys yet.'));
+    } catch (error) {
+      showError(message, error);
+    }
+  }
+
+  function item(passkey) {
+    const used = passkey.lastUsedAt ? `last used ${formatDate(passkey.lastUsedAt)}` : 'not used yet';
+    return h('li', { class: 'row' },
+      h('div', {}, h('strong', {}, passkey.name), h('br'), h('span', { class: 'muted' }, `Added ${formatDate(passkey.createdAt)}, ${used}`)),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'small', on: { click: () => rename(passkey) } }, `Rename ${passkey.name}`),
+        h('button', { type: 'button', class: 'small danger', on: { click: () => remove(passkey) } }, `Remove ${passkey.name}`)));
+  }
+
+  function rename(passkey) {
+    const name = h('input', { name: 'name', maxlength: 60, required: true, value: passkey.name });
+    formDialog('Rename the passkey', [field('Name', name)], 'Save', async () => {
+      await api('PATCH', `/api/account/passkeys/${encodeURIComponent(passkey.id)}`, { name: name.value.trim() });
+      await load();
+    });
+  }
+
+  async function remove(passkey) {
+    showMessage(message, '');
+    const path = `/api/account/passkeys/${encodeURIComponent(passkey.id)}`;
+    try {
+      try {
+        await api('DELETE', path);
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code !== 'step_up_required') throw error;
+        await stepUp(count > 0);
+        await api('DELETE', path);
+      }
+      showMessage(done, `The passkey “${passkey.name}” is removed.`, 'info');
+      await load();
+    } catch (error) {
+      showError(message, error);
+    }
+  }
+
+  const name = h('input', { name: 'name', maxlength: 60, autocomplete: 'off', placeholder: 'For example: my phone' });
+  const form = h('form', { novalidate: true }, field('Name for the new passkey', name), h('button', { type: 'submit' }, 'Add a passkey'));
+  submits(form, message, async () => {
+    showMessage(done, '');
+    stopAutofill(); // a browser runs one passkey request at a time
+    const ceremony = await api('POST', '/api/account/passkeys/options');
+    const credential = await createPasskey(ceremony.options);
+    const added = await api('POST', '/api/account/passkeys', { attempt: ceremony.attempt, credential, name: name.value.trim() });
+    form.reset();
+    showMessage(done, `Passkey “${added.passkey.name}” added. Next time, choose “Sign in with a passkey”.`, 'info');
+    await load();
+  });
+
+  load();
+  return h('section', { class: 'card' },
+    h('h2', {}, 'Passkeys'),
+    h('p', {}, 'A passkey signs you in with your fingerprint, face or screen lock instead of your password and PIN. ',
+      'It works only on this site, so nobody can trick you into using it somewhere else.'),
+    message, done, list,
+    passkeysSupported() ? form : h('p', { class: 'muted' }, 'This browser cannot make passkeys.'));
+}
+
+// -- My account: browsers ---------------------------------------------------------------------
+
+export function devicesCard() {
+  const message = statusArea();
+  const list = h('ul', { class: 'list', 'aria-live': 'polite' }, h('li', {}, 'Loading…'));
+
+  async function load() {
+    try {
+      const data = await api('GET', '/api/account/devices');
+      replace(list, data.devices.map((device) => h('li', { class: 'row' },
+        h('div', {}, h('strong', {}, device.name), h('br'),
+          h('span', { class: 'muted' }, `First signed in ${formatDate(device.firstSeenAt)}, last ${formatDate(device.lastSeenAt)}`)),
+        device.current
+          ? h('span', { class: 'badge' }, 'This browser')
+          : h('button', { type: 'button', class: 'small', on: { click: () => forgetDevice(device.id) } }, `Forget ${device.name}`))));
+    } catch (error) {
+      showError(message, error);
+    }
+  }
+
+  async function forgetDevice(id) {
+    try {
+      await api('DELETE', `/api/account/devices/${encodeURIComponent(id)}`);
+      await load();
+    } catch (error) {
+      showError(message, error);
+    }
+  }
+
+  load();
+  return h('section', { class: 'card' }, h('h2', {}, 'Browsers you have signed in with'),
+    h('p', {}, 'We e-mail you when a browser signs in for the first time. Forget one you no longer use: its next sign-in counts as new.'),
+    message, list);
+}
+
+// -- the "this wasn't me" link (S36) -----------------------------------------------------------
+
+export function notMeScreen() {
+  const key = 'journal-link-not-me';
+  const fresh = linkTokenNow();
+  if (fresh) sessionStorage.setItem(key, fresh);
+  const token = sessionStorage.getItem(key) || '';
+  const title = 'Sign out everywhere';
+  if (!token) {
+    return h('section', { class: 'card narrow' }, h('h1', {}, title),
+      h('p', { class: 'message error', role: 'alert' }, 'This link is incomplete. Please open it again from your e-mail.'));
+  }
+  const message = statusArea();
+  const form = h('form', { novalidate: true }, h('button', { type: 'submit', class: 'primary danger' }, 'Sign out everywhere'));
+  submits(form, message, async () => {
+    const answer = await api('POST', '/api/auth/not-me', { token }, { anonymous: true });
+    sessionStorage.removeItem(key);
+    forget();
+    state.notice = answer.message;
+    navigate('/signin', { replace: true });
+  });
+  return h('section', { class: 'card narrow' }, h('h1', {}, title),
+    h('p', {}, 'Did someone sign in to your account who was not you? This signs your account out on every device at once. ',
+      'Then choose a new password.'),
+    message, form);
+}

@@ -46,7 +46,6 @@ from webauthn.helpers.structs import (
 from shared.domain.errors import (
     ConcurrencyConflict,
     Conflict,
-    Forbidden,
     InvalidInput,
     NotFound,
     Unauthenticated,
@@ -76,7 +75,6 @@ REGISTER, SIGN_IN, STEP_UP = "register", "sign-in", "step-up"
 ANYONE = "-"  # the subject and setting of a sign-in attempt: nobody is known yet
 REFUSED = "That passkey could not be used here. Try again, or sign in with your password and PIN."
 EXPIRED = "This passkey request has expired or was already used. Please try again."
-STEP_UP_NEEDED = "For your security, confirm it is you (with a passkey or your password) and try again."
 RP_NAME = "Learning Journal"
 WRITE_ATTEMPTS = 10
 # What py_webauthn and its parsers raise for an answer that is not well formed or does not verify.
@@ -85,10 +83,8 @@ _MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError
 MAX_CREDENTIAL_JSON = 16 * 1024
 
 
-class StepUpRequired(Forbidden):
-    """The caller must prove themselves again (passkey or password) within the last 5 minutes."""
-
-    code = "step_up_required"
+# One refusal for every change that needs a step-up, whichever method proved the last one.
+StepUpRequired = step_up.StepUpRequired
 
 
 @dataclass(frozen=True)

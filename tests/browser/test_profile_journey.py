@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import _nursery, _sign_out, sign_in
+from tests.browser.test_journeys import _nursery, _sign_out, confirm_it_is_me, sign_in
 from tests.http.conftest import Api
 
 pytestmark = pytest.mark.browser
@@ -47,6 +47,7 @@ def test_a_manager_records_a_profile_finalises_it_and_downloads_the_csv(
     tab.get_by_role("link", name="Poppy Tanaka").click()
     tab.get_by_role("heading", name="Poppy Tanaka\u2019s EYFS profile").wait_for()
     expected = tab.locator("input[type=radio][value=expected]")
+    expected.first.wait_for()  # the judgements come with the profile's own request
     assert expected.count() == 17
     for index in range(17):
         expected.nth(index).check()
@@ -86,6 +87,7 @@ def test_a_manager_chooses_birth_to_5_matters_and_the_observation_form_offers_it
     tab.get_by_role("link", name="Privacy & retention").click()
     tab.get_by_label("Guidance framework staff link observations to").select_option("birth-to-5-matters")
     tab.get_by_role("button", name="Save policy").click()
+    confirm_it_is_me(tab)  # S35: the privacy policy changes only after a fresh check
     tab.get_by_text("Saved.", exact=True).wait_for()
     tab.get_by_role("link", name="New observation").click()
     tab.get_by_text("Aspects of Birth to 5 Matters").wait_for()

@@ -7,6 +7,7 @@ import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.j
 import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { loadSession } from '../session.js';
+import { stepUpWithPasskey } from './passkeys.js';
 
 function codeInput(name = 'code') {
   return h('input', { name, required: true, inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 7, pattern: '[0-9 ]*' });
@@ -174,6 +175,7 @@ function recoveryCodes(codes, done) {
  * the original refusal if they cancel.
  */
 export async function askStepUp(refused) {
+  if (await stepUpWithPasskey()) return; // a passkey is the strongest method there is
   const factors = await api('GET', '/api/account/factors');
   const byApp = factors.stepUpMethod === 'authenticator';
   const input = byApp ? codeInput() : h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });

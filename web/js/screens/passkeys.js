@@ -88,6 +88,27 @@ async function stepUp(havePasskey) {
   });
 }
 
+/**
+ * The passkey way of a step-up, for every change that asks for one (api.js's step-up listener):
+ * true when one of the person's passkeys proved it is them, false when they have none or the
+ * browser's prompt was dismissed (the caller then asks for the next method).
+ */
+export async function stepUpWithPasskey() {
+  if (!passkeysSupported()) return false;
+  const { passkeys } = await api('GET', '/api/account/passkeys');
+  if (!passkeys.length) return false;
+  stopAutofill();
+  try {
+    const ceremony = await api('POST', '/api/account/passkeys/step-up/options');
+    const credential = await usePasskey(ceremony.options);
+    await api('POST', '/api/account/passkeys/step-up', { attempt: ceremony.attempt, credential });
+    return true;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    return false;
+  }
+}
+
 // -- My account: passkeys ---------------------------------------------------------------------
 
 export function passkeysCard() {

@@ -93,7 +93,13 @@ def _next(deps: Deps, checked: PinChecked, kind: TokenKind, due: EnrolmentDue | 
         setting=saved.setting_id,
         lifetime_seconds=CHALLENGE_SECONDS,
         # "n": the S10 counter was reset by this write; attempts counted after it stop this step.
-        claims={"epoch": str(saved.challenge_epoch), "dev": checked.slot or ANONYMOUS, "n": "0"},
+        # "ua": the browser's own description (not a secret), for the session and the S36 notice.
+        claims={
+            "epoch": str(saved.challenge_epoch),
+            "dev": checked.slot or ANONYMOUS,
+            "n": "0",
+            "ua": checked.device[:80],
+        },
     )
     expires = now + timedelta(seconds=CHALLENGE_SECONDS)
     step = "code" if kind is TokenKind.CODE_CHALLENGE else "enrol"
@@ -107,9 +113,11 @@ def _checked(deps: Deps, challenge: object, kind: TokenKind) -> PinChecked:
     if not isinstance(challenge, str) or not challenge or len(challenge) > 4096:
         raise Unauthenticated(CHALLENGE_FAILURE)
     claims, live = read_challenge(deps, challenge, kind)
-    device = claims.extra.get("dev", ANONYMOUS)
+    known = claims.extra.get("dev", ANONYMOUS)
     account = live(deps.accounts.get(claims.setting, claims.subject))
-    return PinChecked(account, None if device == ANONYMOUS else device, device, live)
+    return PinChecked(
+        account, None if known == ANONYMOUS else known, claims.extra.get("ua") or ANONYMOUS, live
+    )
 
 
 def complete_with_code(deps: Deps, *, challenge: object, code: object, recovery_code: object) -> SignedIn:

@@ -80,7 +80,7 @@ def test_a_concurrent_edit_over_http_gets_412_and_the_first_edit_stays(api: Api)
     assert second.status_code == 412
     assert second.json()["error"]["code"] == "precondition_failed"
     missing = api.call("PATCH", f"/api/observations/{observation_id}", {"text": "No etag"})
-    assert missing.status_code == 400
+    assert missing.status_code == 428 and missing.json()["error"]["code"] == "precondition_required"
     assert api.get(f"/api/observations/{observation_id}").json()["observation"]["text"] == "Mine"
 
 

@@ -186,7 +186,7 @@ def test_s35_a_passkey_step_up_is_bound_to_the_session_that_asked(api: Api, cloc
     ceremony = api.post("/api/account/passkeys/step-up/options").json()
     answer = key.get(ceremony["options"])
     elsewhere = api.fresh()
-    assert elsewhere.sign_in(who).status_code == 200
+    assert elsewhere.sign_in(who, step_up=False).status_code == 200
     stolen = elsewhere.post(
         "/api/account/passkeys/step-up", {"attempt": ceremony["attempt"], "credential": answer}
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.domain.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed, PreconditionRequired
 from shared.domain.observations import ObservationStatus
 from shared.domain.people import Role
 from shared.services import access, observations
@@ -28,7 +28,7 @@ def test_s24_publishing_needs_the_version_the_manager_reviewed_and_refuses_a_cha
     mia = add_child(deps, setting.setting_id, "Mia", "Rose")
     created = draft(deps, principal(setting.setting_id, Role.PRACTITIONER), mia)
     seen = reviewed(deps, manager, created.observation_id)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(PreconditionRequired):
         observations.publish_observation(deps, manager, created.observation_id, None)
     observations.update_observation(deps, deputy, created.observation_id, seen, CHANGED)
     with pytest.raises(PreconditionFailed):
@@ -100,7 +100,7 @@ def test_only_a_manager_returns_only_a_submitted_observation_only_from_the_versi
         observations.return_observation(deps, manager, created.observation_id, created.etag, "Old copy")
     with pytest.raises(InvalidInput):
         observations.return_observation(deps, manager, created.observation_id, submitted.etag, "  ")
-    with pytest.raises(InvalidInput):
+    with pytest.raises(PreconditionRequired):
         observations.return_observation(deps, manager, created.observation_id, None, "No version")
     stored = access.visible_observation(deps, manager, created.observation_id)
     assert (stored.status, stored.return_note) == (ObservationStatus.SUBMITTED, "")

@@ -25,8 +25,11 @@ from tests.journal_support import add_child, draft, link, principal, published
 from tests.nurseries import Nursery, session_token
 
 
-def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenClock, people: People) -> None:
-    """The account lookup and the write that reserves the attempt (S10); the challenge needs no write."""
+def test_a_password_step_is_three_storage_requests(
+    config: Config, clock: FrozenClock, people: People
+) -> None:
+    """Two point reads (the e-mail's index row, then the account it names) and the write that
+    reserves the attempt (S10); the challenge needs no write."""
     member = people.member()
     counter = RequestCounter()
     counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
@@ -35,16 +38,16 @@ def test_a_password_step_is_two_storage_requests(config: Config, clock: FrozenCl
         challenge = start_sign_in(
             counted, setting=member.setting_id, email=member.email, password=member.password
         )
-    assert password_step.requests == 2
+    assert password_step.requests == 3
     signed_in = complete_sign_in(counted, challenge=challenge.token, pin=member.pin, device="x")
     assert sessions.authenticate(counted, signed_in.token).user_id == member.user_id
 
 
-def test_s26_an_upload_is_at_most_six_storage_requests_session_check_quota_and_blobs_included(
+def test_s26_an_upload_is_at_most_seven_storage_requests_session_check_quota_and_blobs_included(
     config: Config, clock: FrozenClock, nursery: Nursery
 ) -> None:
-    """The session check, the observation read, the daily quota's counter write (S26), two blobs
-    (S27) and one write for row and observation."""
+    """The session check (a point read and a range), the observation read, the daily quota's
+    counter write (S26), two blobs (S27) and one write for row and observation."""
     counter = RequestCounter()
     counted = bootstrap.build(config, StorageClients(config.storage, request_hook=counter), clock)
     token = session_token(counted, nursery.manager_member)
@@ -57,14 +60,14 @@ def test_s26_an_upload_is_at_most_six_storage_requests_session_check_quota_and_b
     with counter.during() as upload:
         manager = authenticate(counted, token)
         photo = photos.upload_photo(counted, manager, observation.observation_id, photos.Upload(jpeg))
-    assert upload.requests <= 6
+    assert upload.requests <= 7
 
     seen = access.visible_observation(counted, nursery.manager, observation.observation_id)
     assert seen.photo_ids == [photo.photo_id]
     assert counted.photos.get(nursery.setting.setting_id, photo.photo_id) == photo
 
 
-def test_s37_a_parents_journal_page_costs_five_storage_queries_and_none_per_entry(
+def test_s37_a_parents_journal_page_costs_six_storage_requests_and_none_per_entry(
     deps: Deps, people: People, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     setting = people.setting()
@@ -90,9 +93,10 @@ def test_s37_a_parents_journal_page_costs_five_storage_queries_and_none_per_entr
     who = sessions.authenticate(deps, token)
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
-    # The session check (which reads the parent's links in the same query), the privacy policy,
-    # the journal partition, and the setting's names (its children, its families): nothing per entry.
-    assert sorted(calls) == ["get", "page", "query", "query", "query"]
+    # The session check (a point read of the session, one range of the account with the parent's
+    # links), the privacy policy, the journal partition, and the setting's names (its children,
+    # its families): nothing per entry.
+    assert sorted(calls) == ["get", "get", "page", "query", "query", "query"]
     calls.clear()
     empty = journal.list_journal(deps, who, mia.child_id, cursor=None, area="communication-and-language")
     assert empty.entries == []

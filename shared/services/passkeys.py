@@ -62,14 +62,14 @@ from shared.domain.passkeys import (
     read_user_handle,
     user_handle,
 )
-from shared.domain.people import Account, Principal, Session
-from shared.domain.throttle import DEVICE_COOKIE_SECONDS, KNOWN_DEVICES
+from shared.domain.people import Account, Principal
+from shared.domain.throttle import KNOWN_DEVICES
 from shared.mail import templates
-from shared.security.randomness import digest, new_secret
+from shared.security.randomness import new_secret
 from shared.security.tokens import TokenKind
 from shared.services import devices, step_up
 from shared.services.deps import Deps
-from shared.services.signin import SignedIn, check_current_password
+from shared.services.signin import SignedIn, check_current_password, new_session, signed_in
 
 REGISTER, SIGN_IN, STEP_UP = "register", "sign-in", "step-up"
 ANYONE = "-"  # the subject and setting of a sign-in attempt: nobody is known yet
@@ -388,16 +388,7 @@ def _start_session(
     now = deps.clock.now()
     known = devices.known_device(deps, account, device_token)
     device_id = known or new_secret(16)
-    sid = new_secret()
-    session = Session(
-        setting_id=account.setting_id,
-        user_id=account.user_id,
-        digest=digest(sid),
-        started_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(seconds=deps.config.session_absolute_seconds),
-        device=label,
-    )
+    sid, session = new_session(deps, account, label)
     current: Account | None = account
     for _ in range(WRITE_ATTEMPTS):
         if current is None or not current.can_sign_in:
@@ -415,15 +406,7 @@ def _start_session(
                passkey.public_id)  # fmt: skip
     if known is None:
         devices.notice_new_device(deps, current, label, now)  # S36
-    token = deps.tokens.issue(
-        TokenKind.SESSION, subject=account.user_id, setting=account.setting_id,
-        lifetime_seconds=deps.config.session_absolute_seconds, claims={"sid": sid},
-    )  # fmt: skip
-    cookie = deps.tokens.issue(
-        TokenKind.DEVICE, subject=account.user_id, setting=account.setting_id,
-        lifetime_seconds=DEVICE_COOKIE_SECONDS, claims={"dev": device_id},
-    )  # fmt: skip
-    return SignedIn(token, current, session, cookie)
+    return signed_in(deps, current, sid, session, device_id)
 
 
 def verify_for_step_up(deps: Deps, principal: Principal, *, attempt: object, credential: object) -> Passkey:

@@ -378,16 +378,7 @@ def start_session(
     )
     now = deps.clock.now()
     device_id = slot or new_secret(16)
-    sid = new_secret()
-    session = Session(
-        setting_id=account.setting_id,
-        user_id=account.user_id,
-        digest=digest(sid),
-        started_at=now,
-        last_seen_at=now,
-        expires_at=now + timedelta(seconds=deps.config.session_absolute_seconds),
-        device=device,
-    )
+    sid, session = new_session(deps, account, device)
 
     def succeed(fresh: Account) -> None:
         live(fresh)  # the challenge must still be live at the moment of writing: single use
@@ -405,6 +396,27 @@ def start_session(
     deps.audit(account.setting_id, account.user_id, action, account.user_id, "success")
     if slot is None:
         devices.notice_new_device(deps, saved, device, now)  # S36
+    return signed_in(deps, saved, sid, session, device_id)
+
+
+def new_session(deps: Deps, account: Account, device: str) -> tuple[str, Session]:
+    """A new server-side session (S16) for any way of signing in: its id, which only the browser
+    keeps (in the session token), and the row, which holds only the id's digest (S39)."""
+    now = deps.clock.now()
+    sid = new_secret()
+    return sid, Session(
+        setting_id=account.setting_id,
+        user_id=account.user_id,
+        digest=digest(sid),
+        started_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(seconds=deps.config.session_absolute_seconds),
+        device=device,
+    )
+
+
+def signed_in(deps: Deps, account: Account, sid: str, session: Session, device_id: str) -> SignedIn:
+    """The session's token and the browser's device cookie (S10), once the session row is written."""
     token = deps.tokens.issue(
         TokenKind.SESSION,
         subject=account.user_id,
@@ -419,7 +431,7 @@ def start_session(
         lifetime_seconds=DEVICE_COOKIE_SECONDS,
         claims={"dev": device_id},
     )
-    return SignedIn(token, saved, session, device_token)
+    return SignedIn(token, account, session, device_token)
 
 
 def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | None], Account]) -> None:

@@ -30,9 +30,13 @@ install: $(VENV)/.installed node_modules/.installed chromium
 run: install
 	$(PY) -m devhost run
 
-## Lint, type-check and run every test against an in-memory Azurite on free ports.
+# Test files are shared out between workers (pytest-xdist), each with its own Azurite, local host and
+# Chromium; one per core, at least 2 and at most 4. `make test TEST_WORKERS=0` runs them in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -lt 2 ] && n=2; [ $$n -gt 4 ] && n=4; echo $$n)
+
+## Lint, type-check and run every test against in-memory Azurites on free ports.
 test: install lint typecheck
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## Unit and service tests only: use cases on in-memory fakes, no emulator (a test that asks for
 ## Azurite fails). Seconds, not minutes; `make test` is still the gate.

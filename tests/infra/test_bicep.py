@@ -951,6 +951,8 @@ def test_no_storage_connection_string_or_flex_deprecated_setting() -> None:
         "DefaultEndpointsProtocol=https;AccountName=x;EndpointSuffix=core.windows.net",
         "https://x.blob.core.windows.net/c/b?sv=2024-01-01&sig=abcdEFGH1234%2B",
     ],
+    # Fixed ids: the samples are random, and parallel workers must collect the same test names.
+    ids=["account-key", "random-token", "yaml-password", "json-password", "connection-string", "sas-url"],
 )
 def test_the_secret_scanner_catches_what_it_is_meant_to_catch(sample: str) -> None:
     assert secret_values_in(sample)

@@ -27,6 +27,7 @@ from shared.domain.errors import (
     PreconditionRequired,
 )
 from shared.domain.people import Principal, Role
+from shared.domain.rooms import NO_SUCH_ROOM
 from shared.domain.two_year_check import (
     HEALTH_VISITOR,
     AreaSummary,
@@ -218,6 +219,8 @@ def tracker(deps: Deps, principal: Principal, room: object = None) -> Sequence[T
         raise NotFound(NO_SUCH_CHILD)
     placed = rooms.room_of_each(deps, principal)
     wanted = rooms.room_id(room) if room else None
+    if wanted is not None and deps.rooms.get(principal.setting_id, wanted) is None:
+        raise NotFound(NO_SUCH_ROOM)
     checks = {c.child_id: c for c in deps.two_year_checks.list(principal.setting_id)}
     today = deps.clock.now().date()
     rows = []

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from shared.domain.errors import InvalidInput
 from shared.domain.frameworks import eyfs
+from shared.domain.notifications import zone
 
 TEXT_MAX = 2000
 DUE_MONTHS = 24
@@ -142,6 +143,12 @@ def months_old(born: date, today: date) -> int:
     if months > 0 and add_months(born, months) > today:
         months -= 1
     return max(months, 0)
+
+
+def setting_today(now: datetime, time_zone: str) -> date:
+    """Today on the setting's clock: the date in its own time zone (a child born on 1 June turns
+    two at midnight in London, an hour before midnight UTC in summer)."""
+    return now.astimezone(zone(time_zone)).date()
 
 
 def standing(born: date | None, today: date, check: TwoYearCheck | None) -> Standing:

@@ -41,6 +41,7 @@ from shared.domain.two_year_check import (
     clean_text,
     months_old,
     prime_areas,
+    setting_today,
     standing,
 )
 from shared.domain.versions import STALE
@@ -222,7 +223,7 @@ def tracker(deps: Deps, principal: Principal, room: object = None) -> Sequence[T
     if wanted is not None and deps.rooms.get(principal.setting_id, wanted) is None:
         raise NotFound(NO_SUCH_ROOM)
     checks = {c.child_id: c for c in deps.two_year_checks.list(principal.setting_id)}
-    today = deps.clock.now().date()
+    today = setting_today(deps.clock.now(), setting.time_zone)
     rows = []
     for child in deps.children.list(principal.setting_id):
         if child.status is not ChildStatus.ACTIVE or not staff_may_see_child(principal, child, setting):

@@ -3,7 +3,7 @@ the parent reads it and comments, the tracker says who is due, overdue and done 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -17,7 +17,15 @@ from shared.domain.errors import (
 )
 from shared.domain.notifications import EventKind
 from shared.domain.people import Principal, Role
-from shared.domain.two_year_check import CheckStatus, Standing, TwoYearCheck, add_months, months_old
+from shared.domain.two_year_check import (
+    CheckStatus,
+    Standing,
+    TwoYearCheck,
+    add_months,
+    months_old,
+    setting_today,
+    standing,
+)
 from shared.services import two_year_check as checks
 from shared.services.audit_log import read_audit
 from shared.services.deps import Deps
@@ -188,9 +196,16 @@ def test_ages_are_whole_months_and_an_unknown_date_of_birth_reads_unknown() -> N
     assert months_old(date(2024, 1, 31), date(2024, 2, 29)) == 1
     assert months_old(date(2024, 5, 10), date(2026, 5, 9)) == 23
     assert add_months(date(2024, 2, 29), 24) == date(2026, 2, 28)
-    from shared.domain.two_year_check import standing
-
     assert standing(None, date(2026, 1, 1), None) is Standing.UNKNOWN
+
+
+def test_today_is_the_date_on_the_settings_clock_in_its_own_time_zone() -> None:
+    late = datetime(2026, 5, 31, 23, 30, tzinfo=UTC)  # already 1 June in London (BST)
+    assert setting_today(late, "Europe/London") == date(2026, 6, 1)
+    assert setting_today(late, "UTC") == date(2026, 5, 31)
+    born = date(2024, 6, 1)
+    assert standing(born, setting_today(late, "Europe/London"), None) is Standing.DUE
+    assert standing(born, setting_today(late, "UTC"), None) is Standing.NOT_YET
 
 
 def test_the_pdf_shows_the_check_in_every_script_and_a_parent_gets_it_only_once_shared(

@@ -23,6 +23,7 @@ from functions import (
     retention,
     rooms,
     setting,
+    two_year_check,
     web,
 )
 
@@ -33,6 +34,7 @@ for area in (health, platform, auth, mail, retention, people, children, setting,
              photos, leaving, exports, passkeys):  # fmt: skip
     app.register_functions(area.bp)
 app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
+app.register_functions(two_year_check.bp)  # the progress check at age two and its tracker
 
 # Rooms and the tracker's details about children.
 for area in (rooms, child_details):

@@ -21,6 +21,8 @@ from shared.domain.errors import InvalidInput
 from shared.domain.passwords import check_password
 from shared.domain.people import Role
 from shared.domain.pins import check_pin
+from shared.domain.two_year_check import add_months
+from shared.services import two_year_check
 from shared.services.deps import Deps
 
 DEMO_SETTING = "sunflower-demo"
@@ -144,6 +146,30 @@ def _seed_journal(place: Place, people: dict[str, Person]) -> None:
         submit=True,
     )
     _seed_rooms(place, people, children)
+    _seed_two_year_check(place, people, children["Leo"])
+
+
+def _seed_two_year_check(place: Place, people: dict[str, Person], leo: Child) -> None:
+    """Leo's progress check at age two, written by his key person, finalised and shared with his
+    mother (Sofia Rossi, who reads it when she signs in)."""
+    tom, manager = (
+        place.acting(people["tom@sunflower.example"]),
+        place.acting(people["manager@sunflower.example"]),
+    )
+    areas = {
+        "communication-and-language": {
+            "strengths": "Leo listens to stories with interest and names familiar objects and people.",
+            "lessThanExpected": "He uses few two-word phrases yet.",
+        },
+        "personal-social-emotional": {
+            "strengths": "Leo settles quickly and seeks out his friends at the sand tray."
+        },
+        "physical-development": {"strengths": "Leo climbs, runs and kicks a ball with confidence."},
+    }
+    plans = "Daily small-group talk time and naming games; we will share the words we use with his family."
+    written = two_year_check.record_check(place.deps, tom, leo.child_id, areas, plans, None)
+    final = two_year_check.finalise_check(place.deps, manager, leo.child_id, written.etag)
+    two_year_check.share_check(place.deps, manager, leo.child_id, True, final.etag)
 
 
 # The demo's rooms, who is in each (the first four children above, and two younger ones with no
@@ -153,15 +179,17 @@ _ROOMS = {
     "Toddlers": ("Omar", "Leo"),
     "Pre-school": ("Poppy", "Arlo", "Isla"),
 }
-_YOUNGER = (("Nia", "Osei", date(2025, 7, 19)), ("Omar", "Haddad", date(2024, 11, 3)))
+# Ages in months on the day the demo is seeded: Omar is due his progress check at age two.
+_YOUNGER = (("Nia", "Osei", 16), ("Omar", "Haddad", 25))
 _ROOM_STAFF = {"tom@sunflower.example": ("Pre-school",), "aisha@sunflower.example": ("Babies", "Toddlers")}
 
 
 def _seed_rooms(place: Place, people: dict[str, Person], children: dict[str, Child]) -> None:
     """Rooms with children spread across them and staff assigned, so the room filters show."""
     manager, aisha = people["manager@sunflower.example"], people["aisha@sunflower.example"]
-    for first, last, born in _YOUNGER:
-        children[first] = place.child(first, last, born=born, key_person=aisha)
+    today = place.deps.clock.now().date()
+    for first, last, months in _YOUNGER:
+        children[first] = place.child(first, last, born=add_months(today, -months), key_person=aisha)
     rooms = {name: place.room(name, by=manager) for name in _ROOMS}
     term_began = place.deps.clock.now().date() - timedelta(days=90)
     for name, firsts in _ROOMS.items():

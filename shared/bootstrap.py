@@ -49,6 +49,7 @@ from shared.storage.retention import TableRetention
 from shared.storage.rooms import TableRooms
 from shared.storage.settings import TableSettings
 from shared.storage.tables import Table
+from shared.storage.two_year_check import TableTwoYearChecks
 
 ISSUER = "learning-journal"
 _lock = threading.RLock()
@@ -100,6 +101,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         ),
         profiles=TableProfiles(Table(clients.table(keys.PROFILES))),
         passkeys=TablePasskeys(Table(clients.table(keys.PASSKEYS))),
+        two_year_checks=TableTwoYearChecks(Table(clients.table(keys.TWO_YEAR_CHECKS))),
     )
 
 

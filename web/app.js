@@ -14,6 +14,7 @@ import { notMeScreen } from './js/screens/passkeys.js';
 import { childRecordScreen } from './js/screens/record.js';
 import { roomsScreen } from './js/screens/rooms.js';
 import * as staff from './js/screens/staff.js';
+import { checkScreen, trackerScreen } from './js/screens/two_year_check.js';
 import { forget, loadSession, state, touched, whenIdleExpires } from './js/session.js';
 
 // First of all: a link's token leaves the address bar before anything else runs.
@@ -37,6 +38,8 @@ route('/observations/drafts', staff.draftsScreen, { roles: ['practitioner', 'man
 route('/approvals', manager.approvalsScreen, { roles: ['manager'] });
 route('/profiles', profilesScreen, { roles: ['practitioner', 'manager'] });
 route('/profiles/:id', profileScreen, { roles: ['practitioner', 'manager'] });
+route('/two-year-checks', trackerScreen, { roles: ['practitioner', 'manager'] });
+route('/two-year-checks/:id', checkScreen);
 // Managers' screens live under /manage: the Functions host keeps /admin/* and /runtime/* for
 // itself, so a client route there would answer the host's JSON on a reload or a bookmark.
 route('/manage/staff', manager.staffScreen, { roles: ['manager'] });
@@ -49,11 +52,12 @@ route('/manage/rooms', roomsScreen, { roles: ['manager'] });
 
 const NAV = {
   parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
-  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/profiles', 'EYFS profiles'], ['/account', 'My account']],
+  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/two-year-checks', 'Two-year checks'], ['/profiles', 'EYFS profiles'], ['/account', 'My account']],
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
     ['/manage/staff', 'Staff'], ['/manage/rooms', 'Rooms'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
-    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/profiles', 'EYFS profiles'], ['/account', 'My account'],
+    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/two-year-checks', 'Two-year checks'], ['/profiles', 'EYFS profiles'],
+    ['/account', 'My account'],
   ],
 };
 

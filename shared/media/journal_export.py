@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from shared.media.pdf import Document
+from shared.media.two_year_check_pdf import CheckRecord, draw_check
 
 if TYPE_CHECKING:
     from fpdf import FPDF
@@ -92,6 +93,7 @@ class JournalRecord:
     # Staff exports only: the tracker's details and the child's rooms (never in a parent's export).
     tracker: Mapping[str, object] | None = None
     profile: ProfileRecord | None = None
+    two_year_check: CheckRecord | None = None
 
 
 def photo_name(observed_on: date, index: int) -> str:
@@ -124,6 +126,8 @@ def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
         _entry(doc, entry)
     if record.profile is not None:
         _profile(doc, record.profile)
+    if record.two_year_check is not None:
+        draw_check(doc, record.two_year_check)
     return doc.output()
 
 
@@ -135,6 +139,8 @@ def record_texts(record: JournalRecord) -> list[str]:
         texts += [t for c in entry.comments for t in (c.author, c.text)]
     if record.profile is not None:
         texts.append(record.profile.comment)
+    if record.two_year_check is not None:
+        texts += record.two_year_check.texts()
     return texts
 
 
@@ -180,6 +186,16 @@ def render_json(record: JournalRecord) -> bytes:
                 {"area": a, "elg": g, "judgement": j or None} for a, g, j in record.profile.judgements
             ],
             "comment": record.profile.comment,
+        }
+    if record.two_year_check is not None:
+        check = record.two_year_check
+        document["twoYearCheck"] = {
+            "status": check.status,
+            "areas": [{"area": a, "strengths": s, "lessThanExpected": less} for a, s, less in check.areas],
+            "plans": check.plans,
+            "parentComments": [
+                {"author": c.author, "text": c.text, "at": c.at.isoformat()} for c in check.comments
+            ],
         }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 

@@ -36,6 +36,7 @@ from shared.services.ports import (
     ResetRequests,
     RoomRepository,
     SettingRepository,
+    TwoYearCheckRepository,
     UploadQuota,
 )
 
@@ -73,6 +74,7 @@ class Deps:
     notifications: NotificationStore
     profiles: ProfileRepository
     passkeys: PasskeyStore
+    two_year_checks: TwoYearCheckRepository
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

@@ -42,7 +42,8 @@ from shared.media.journal_export import (
     render_pdf,
     render_zip,
 )
-from shared.services import access, child_details, journal, observations, profile
+from shared.media.two_year_check_pdf import CheckRecord
+from shared.services import access, child_details, journal, observations, profile, two_year_check
 from shared.services.deps import Deps
 from shared.services.journal import Reader, ShownEntry
 from shared.services.step_up import require_recent_step_up
@@ -208,7 +209,17 @@ def journal_record(
         entries=entries,
         tracker=child_details.exported(deps, child) if principal.role.is_staff else None,
         profile=_profile_record(deps, principal, child.child_id),
+        two_year_check=_check_record(deps, principal, child, setting.name),
     )
+
+
+def _check_record(deps: Deps, principal: Principal, child: Child, setting_name: str) -> CheckRecord | None:
+    """The child's progress check at age two, if this reader may see it (a parent: once shared)."""
+    found = two_year_check.check_for_export(deps, principal, child.child_id)
+    if found is None:
+        return None
+    return two_year_check.check_record(deps, principal, found, child.full_name, setting_name,
+                                       child.date_of_birth)  # fmt: skip
 
 
 def _profile_record(deps: Deps, principal: Principal, child_id: str) -> ProfileRecord | None:

@@ -23,6 +23,7 @@ from shared.domain.profile import Profile
 from shared.domain.redaction import NamedChild, NamedParent
 from shared.domain.rooms import Placement, Room, Stay
 from shared.domain.settings import Setting
+from shared.domain.two_year_check import TwoYearCheck
 from shared.mail.message import Mail
 
 
@@ -706,3 +707,21 @@ class PasskeyStore(Protocol):
     def sweep_expired(self, setting_id: str, now: datetime) -> int:
         """Delete the setting's spent-challenge markers and fresh marks that have expired; how many."""
         ...
+
+
+class TwoYearCheckRepository(Protocol):
+    """Each child's progress check at age two, one row per child in the setting's partition."""
+
+    def get(self, setting_id: str, child_id: str) -> TwoYearCheck | None: ...
+
+    def save(self, check: TwoYearCheck) -> TwoYearCheck:
+        """Create (etag None: Conflict when one exists) or write if unchanged since read
+        (ConcurrencyConflict otherwise); returns it with its new etag."""
+        ...
+
+    def list(self, setting_id: str) -> Sequence[TwoYearCheck]:
+        """Every check of the setting: one partition."""
+        ...
+
+    def remove(self, setting_id: str, child_id: str) -> None:
+        """Delete the child's check if there is one (removing twice is fine)."""

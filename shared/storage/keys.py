@@ -165,6 +165,13 @@ profiles
     commentary and who finalised it. The setting's partition holds a few hundred rows at most.
     Queries: a child's profile (point); every profile of the setting for the MIS export (scan of
     the setting's partition).
+twoyearchecks
+    PartitionKey  {setting}
+    RowKey        {child}
+    One row per child (a child has one progress check at age two): the three prime areas'
+    summaries, the setting's plans, its status, and each parent's comment (JSON, keyed by parent).
+    Queries: a child's check (point); every check of the setting for the tracker (scan of the
+    setting's partition, a few hundred rows at most).
 passkeys
     PartitionKey  {setting}
     RowKey        key~{user}~{sha256(credential id)}   one passkey (public key, counter, name)
@@ -205,8 +212,9 @@ CHILD_DETAILS = "childdetails"
 NOTIFICATIONS = "notifications"
 PROFILES = "profiles"
 PASSKEYS = "passkeys"
+TWO_YEAR_CHECKS = "twoyearchecks"
 TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
-          CHILD_DETAILS, NOTIFICATIONS, PROFILES, PASSKEYS)  # fmt: skip
+          CHILD_DETAILS, NOTIFICATIONS, PROFILES, PASSKEYS, TWO_YEAR_CHECKS)  # fmt: skip
 
 SEP = "~"
 
@@ -602,3 +610,10 @@ def spent_row(challenge_digest: str) -> str:
 
 def fresh_row(user_id: str, session_digest: str) -> str:
     return f"fresh{SEP}{user_id}{SEP}{session_digest}"
+
+
+# -- two-year checks ------------------------------------------------------------------------------
+
+
+def two_year_check_row(child_id: str) -> str:
+    return child_id

@@ -35,6 +35,8 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/manage/rooms", "Rooms"),
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
+        ("/two-year-checks", "Progress checks at age two"),
+        ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
         ("/account", "My account"),
     ],
     "practitioner": [
@@ -44,12 +46,15 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/observations/drafts", "My drafts"),
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
+        ("/two-year-checks", "Progress checks at age two"),
+        ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
         ("/account", "My account"),
     ],
     "parent": [
         ("/children", "My children"),
         ("/children/{child}", JOURNAL),
         ("/moments/new", "Add a moment from home"),
+        ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
         ("/account", "My account"),
     ],
 }

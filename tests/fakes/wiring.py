@@ -39,6 +39,7 @@ from tests.fakes.queues import MemoryExportRequests, MemoryLinkMails, MemoryOutb
 from tests.fakes.quotas import MemoryUploadQuota
 from tests.fakes.rooms import MemoryChildDetails, MemoryRooms
 from tests.fakes.settings import MemorySettings
+from tests.fakes.two_year_check import MemoryTwoYearChecks
 
 
 @dataclass(frozen=True)
@@ -98,5 +99,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         notifications=MemoryNotifications(settings),
         profiles=MemoryProfiles(),
         passkeys=MemoryPasskeys(),
+        two_year_checks=MemoryTwoYearChecks(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

@@ -133,6 +133,11 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/children/{id}/profile/finalise"): MANAGERS,
     ("POST", "/api/children/{id}/profile/share"): MANAGERS,
     ("GET", "/api/profiles/csv"): MANAGERS,
+    ("PUT", "/api/children/{id}/two-year-check"): STAFF,
+    ("POST", "/api/children/{id}/two-year-check/finalise"): MANAGERS,
+    ("POST", "/api/children/{id}/two-year-check/share"): MANAGERS,
+    ("PUT", "/api/children/{id}/two-year-check/comment"): PARENTS,
+    ("GET", "/api/two-year-checks"): STAFF,
 }
 
 # What a route without ids answers a caller whose role may use it: it acts on the caller's own
@@ -163,6 +168,7 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/account/notifications"): 200,
     ("GET", "/api/framework"): 200,
     ("GET", "/api/profiles/csv"): 200,  # the caller's own setting's profiles, none of the target's
+    ("GET", "/api/two-year-checks"): 200,  # the caller's own setting's children, none of the target's
     # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).
     ("GET", "/api/account/factors"): 200,
     ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has

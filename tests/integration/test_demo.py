@@ -64,3 +64,32 @@ def test_s32_the_demo_member_with_an_authenticator_signs_in_with_the_printed_sec
     assert sessions.authenticate(deps, done.token).email == priya.email
     # Every other demo account still signs in with a password and PIN (managers within their grace).
     assert sum(1 for a in accounts if not a.authenticator_secret) == 6
+
+
+def test_the_demo_has_a_child_due_a_two_year_check_and_one_shared_that_his_mother_reads(
+    deps: Deps, tmp_path: Path
+) -> None:
+    from shared.domain.two_year_check import Standing
+    from shared.services import two_year_check
+    from tests.nurseries import Member, signed_in
+
+    accounts = seed_demo(deps, tmp_path / "demo-accounts.json")
+    manager = next(a for a in accounts if a.role == "manager")
+    staff = signed_in(
+        deps, Member(DEMO_SETTING, _user(deps, manager.email), manager.email, manager.password, manager.pin)
+    )
+    standing = {r.first_name: r.standing for r in two_year_check.tracker(deps, staff)}
+    assert standing["Omar"] is Standing.DUE and standing["Leo"] is Standing.DONE
+    sofia = next(a for a in accounts if a.email.startswith("sofia"))
+    challenge = start_sign_in(deps, setting=DEMO_SETTING, email=sofia.email, password=sofia.password)
+    token = complete_sign_in(deps, challenge=challenge.token, pin=sofia.pin, device="demo").token
+    parent = sessions.authenticate(deps, token)
+    leo = next(c for c in deps.children.list(DEMO_SETTING) if c.first_name == "Leo")
+    check = two_year_check.read_check(deps, parent, leo.child_id)
+    assert check.areas["physical-development"].strengths.startswith("Leo climbs")
+
+
+def _user(deps: Deps, email: str) -> str:
+    account = deps.accounts.find_by_email(DEMO_SETTING, email)
+    assert account is not None
+    return account.user_id

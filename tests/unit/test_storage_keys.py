@@ -19,7 +19,7 @@ def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
         "comments", "moments", "exports", "audit", "rooms", "childdetails", "notifications",
-        "profiles", "passkeys",
+        "profiles", "passkeys", "twoyearchecks",
     )  # fmt: skip
 
 
@@ -136,6 +136,11 @@ def test_notification_rows_share_the_setting_partition_and_sort_events_oldest_fi
     assert keys.events_from(AT) == f"event~{AT_MS:015d}"
     assert keys.mail_row("daily-2026-03-29", "u1") == "mail~daily-2026-03-29~u1"
     assert keys.mails_of("daily-2026-03-29") == "mail~daily-2026-03-29~"
+
+
+def test_s23_a_childs_two_year_check_is_one_row_in_the_settings_partition() -> None:
+    assert keys.TWO_YEAR_CHECKS == "twoyearchecks"
+    assert keys.two_year_check_row("c1") == "c1"
 
 
 def test_s23_a_childs_eyfs_profile_is_one_row_in_the_settings_partition() -> None:

@@ -40,6 +40,7 @@ _KIND_WORDS = {
     EventKind.PARENT_COMMENT: "families\u2019 comments on your observations",
     EventKind.AWAITING: "observations waiting for approval",
     EventKind.EXPORT_CLOSING: "leavers\u2019 journals closing soon",
+    EventKind.JOURNAL_CLOSING: "your child\u2019s journal closing when they leave",
 }
 # The page holds no script or style of its own; the form posts back to this same address.
 _PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"

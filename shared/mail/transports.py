@@ -13,7 +13,7 @@ import secrets
 import smtplib
 import ssl
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
@@ -284,6 +284,13 @@ class FolderTransport:
             temp.unlink(missing_ok=True)
             raise
         return final
+
+
+def sending(transport: MailTransport) -> AbstractContextManager[Callable[[Mail], None]]:
+    """A send for many mails in a row: over held connections for SMTP, the plain send otherwise."""
+    if isinstance(transport, SmtpTransport):
+        return transport.session()
+    return nullcontext(transport.send)
 
 
 def transport_for(config: MailConfig) -> MailTransport:

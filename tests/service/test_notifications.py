@@ -204,11 +204,14 @@ def test_immediate_mail_waits_five_minutes_and_sends_a_burst_as_one(
     assert world.poppys_parent.email not in _by_address(_run(deps))
 
 
-def test_a_deactivated_account_gets_nothing(world: Day, day_clock: FrozenClock) -> None:
+@pytest.mark.parametrize("status", [Status.DEACTIVATED, Status.INVITED])
+def test_a_deactivated_or_not_yet_activated_account_gets_nothing(
+    world: Day, day_clock: FrozenClock, status: Status
+) -> None:
     deps = world.place.deps
     account = deps.accounts.get(world.place.setting_id, world.poppys_parent.user_id)
     assert account is not None
-    account.status = Status.DEACTIVATED
+    account.status = status
     deps.accounts.save(account)
     activity(world)
     day_clock.advance(hours=9)

@@ -4,6 +4,8 @@
   setting (bench/journal_large.py), through the local host against its own Azurite.
 - memory: the most one photo upload adds to peak memory, per format, at the limits (S26,
   bench/photo_memory.py: each case in a fresh process).
+- digest: the 18:00 digest run of a setting of 600 parents against the bare SMTP sends of its
+  mails (bench/notifications.py); `make bench` reports it among its ratios, so it is not rerun there.
 
 Run alone, a part prints its figures and merges them into bench/results.json under its key;
 within `make bench` they are added to the full results.
@@ -21,6 +23,7 @@ from typing import Any
 
 from bench import photo_memory
 from bench.journal_large import journal_page_figures
+from bench.notifications import digest_figures, print_digest
 from bench.world import build_world
 from shared.media import images
 
@@ -48,12 +51,22 @@ def memory() -> dict[str, Any]:
     return {"budget_mb": BUDGET_MB, "worst": worst, "cases": every}
 
 
-PARTS: dict[str, Callable[[], dict[str, Any]]] = {"journal": journal, "memory": memory}
-KEYS = {"journal": "journal_page_by_setting_size", "memory": "photo_upload_peak_memory_mb"}
+def digest() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        return digest_figures(world)
+
+
+PARTS: dict[str, Callable[[], dict[str, Any]]] = {"journal": journal, "memory": memory, "digest": digest}
+KEYS = {"journal": "journal_page_by_setting_size", "memory": "photo_upload_peak_memory_mb",
+        "digest": "digest_run"}  # fmt: skip
+# Alone only: within `make bench` the digest run is measured once, among the ratios.
+FULL_BENCH_PARTS = ("journal", "memory")
 
 
 def print_part(name: str, figures: dict[str, Any]) -> None:
-    if name == "journal":
+    if name == "digest":
+        print_digest(figures)
+    elif name == "journal":
         print("\njournal page of a parent (20 entries), through the host, median of 20:")
         for size in ("small", "large"):
             f = figures[size]
@@ -75,8 +88,8 @@ def print_part(name: str, figures: dict[str, Any]) -> None:
 def extra_results() -> dict[str, Any]:
     """Every part, for the full `make bench` run (printed as it goes)."""
     found = {}
-    for name, run in PARTS.items():
-        figures = run()
+    for name in FULL_BENCH_PARTS:
+        figures = PARTS[name]()
         print_part(name, figures)
         found[KEYS[name]] = figures
     return found

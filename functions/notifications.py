@@ -18,7 +18,7 @@ from functions.http import SECURITY_HEADERS, endpoint, json_response, principal,
 from shared import bootstrap
 from shared.domain import errors
 from shared.domain.notifications import EventKind
-from shared.mail.transports import transport_for
+from shared.mail.transports import sending, transport_for
 from shared.services import digests, notifications
 
 bp = func.Blueprint()
@@ -40,6 +40,7 @@ _KIND_WORDS = {
     EventKind.PARENT_COMMENT: "families\u2019 comments on your observations",
     EventKind.AWAITING: "observations waiting for approval",
     EventKind.EXPORT_CLOSING: "leavers\u2019 journals closing soon",
+    EventKind.JOURNAL_CLOSING: "your child\u2019s journal closing when they leave",
 }
 # The page holds no script or style of its own; the form posts back to this same address.
 _PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
@@ -125,7 +126,7 @@ def _html(status: int, title: str, body: str) -> func.HttpResponse:
 def send_notifications(timer: func.TimerRequest) -> None:
     """Immediate mail and the digests that are due; run now with POST /admin/functions/send_notifications."""
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
-    transport = transport_for(bootstrap.config().mail)
-    report = digests.run(bootstrap.deps(), transport.send, lambda: time.monotonic() > deadline)
+    with sending(transport_for(bootstrap.config().mail)) as send:  # one SMTP connection per 50 mails
+        report = digests.run(bootstrap.deps(), send, lambda: time.monotonic() > deadline)
     log.info("notifications: %d settings, %d sent, %d bounced, finished=%s",
              report.settings, report.sent, report.bounced, report.finished)  # fmt: skip

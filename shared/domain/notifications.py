@@ -38,6 +38,9 @@ class EventKind(StrEnum):
     PARENT_COMMENT = "parent-comment"  # a parent commented on my observation
     AWAITING = "awaiting"  # an observation waits for approval
     EXPORT_CLOSING = "export-closing"  # a leaver's export window closes within 7 days
+    # My child has left: until when I can read and download the journal. Mailed when it happens
+    # (it names a date), so it is either on (immediate) or off.
+    JOURNAL_CLOSING = "journal-closing"
 
 
 class Mode(StrEnum):
@@ -48,6 +51,9 @@ class Mode(StrEnum):
 
 
 PARENT_KINDS = (EventKind.ENTRY, EventKind.COMMENT, EventKind.MOMENT, EventKind.PROGRESS)
+# What a parent chooses for: the digest kinds, and the notice that their child has left.
+PARENT_CHOICES = (*PARENT_KINDS, EventKind.JOURNAL_CLOSING)
+NOTICE_KINDS = frozenset({EventKind.JOURNAL_CLOSING})
 STAFF_KINDS = (EventKind.RETURNED, EventKind.PARENT_COMMENT)
 MANAGER_KINDS = (*STAFF_KINDS, EventKind.AWAITING, EventKind.EXPORT_CLOSING)
 
@@ -55,12 +61,15 @@ MANAGER_KINDS = (*STAFF_KINDS, EventKind.AWAITING, EventKind.EXPORT_CLOSING)
 def kinds_for(role: Role) -> tuple[EventKind, ...]:
     """The events a person in this role can hear of."""
     if role is Role.PARENT:
-        return PARENT_KINDS
+        return PARENT_CHOICES
     return MANAGER_KINDS if role is Role.MANAGER else STAFF_KINDS
 
 
-def default_mode(role: Role) -> Mode:
-    """Parents and managers get a daily digest until they choose; practitioners nothing."""
+def default_mode(role: Role, kind: EventKind | None = None) -> Mode:
+    """Parents and managers get a daily digest until they choose; practitioners nothing. A
+    notice that names a date (a child's journal closing) goes out at once."""
+    if kind in NOTICE_KINDS:
+        return Mode.IMMEDIATE
     return Mode.OFF if role is Role.PRACTITIONER else Mode.DAILY
 
 
@@ -97,7 +106,7 @@ class Preferences:
     def mode(self, kind: EventKind, role: Role) -> Mode:
         if kind not in kinds_for(role):
             return Mode.OFF
-        return self.modes.get(kind, default_mode(role))
+        return self.modes.get(kind, default_mode(role, kind))
 
     def choices(self, role: Role) -> dict[EventKind, Mode]:
         return {kind: self.mode(kind, role) for kind in kinds_for(role)}
@@ -117,6 +126,10 @@ def clean_choices(raw: object, role: Role) -> dict[EventKind, Mode]:
     bad = [str(k) for k, v in raw.items() if v not in modes]
     if bad:
         raise InvalidInput(f"Choose off, immediate, daily or weekly for: {', '.join(sorted(bad))}.",
+                           field="preferences")  # fmt: skip
+    notices = [str(k) for k, v in raw.items() if k in NOTICE_KINDS and v not in ("off", "immediate")]
+    if notices:
+        raise InvalidInput(f"These are sent when they happen: choose off or immediate for {notices[0]}.",
                            field="preferences")  # fmt: skip
     return {EventKind(k): Mode(v) for k, v in raw.items()}
 
@@ -242,6 +255,7 @@ def describe(line: Line) -> str:
             "leaver's journal closing within 7 days",
             "leavers' journals closing within 7 days",
         ),
+        EventKind.JOURNAL_CLOSING: ("journal closing", "journals closing"),
     }
     one, many = words[line.kind]
     text = f"{n} {one if n == 1 else many}"

@@ -262,10 +262,11 @@ def new_sign_in(to: str, name: str, setting_name: str, device: str, when: dateti
 
 
 def journal_closing(
-    to: str, name: str, setting_name: str, child_first_name: str, closes_at: datetime
+    to: str, name: str, setting_name: str, child_first_name: str, closes_at: datetime, unsubscribe_link: str
 ) -> Mail:
-    """Tell a parent that their child has left and until when they can read (and export) the journal."""
-    return _compose(
+    """Tell a parent that their child has left and until when they can read (and export) the
+    journal, with one-click unsubscribe (RFC 8058, S40) from these notices."""
+    mail = _compose(
         to,
         subject="{child}'s {setting} learning journal closes on {closes}",
         values={
@@ -281,8 +282,14 @@ def journal_closing(
                 "until {closes}. After that your access to it ends."
             ),
             _Para("If you think this is a mistake, please contact {setting}."),
+            _Para(
+                "You get this email because of your choices in My account. To stop emails about a "
+                "journal closing, use the unsubscribe link of your mail program or the link below."
+            ),
+            _Action("Unsubscribe from these emails", unsubscribe_link),
         ],
     )
+    return replace(mail, unsubscribe=unsubscribe_link)
 
 
 def notification_digest(

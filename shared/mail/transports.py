@@ -12,7 +12,9 @@ import re
 import secrets
 import smtplib
 import ssl
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from email.message import EmailMessage
 from email.policy import SMTP as SMTP_POLICY
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +25,9 @@ from shared.mail.message import Mail, PermanentFailure, build_email, sender_addr
 
 # RFC 8314: port 465 speaks TLS from the first byte ("implicit TLS"); 587 and 25 upgrade with STARTTLS.
 IMPLICIT_TLS_PORT = 465
+# Mails sent over one connection by `SmtpTransport.session` before it opens the next: relays
+# limit messages per connection, and a fresh one never trips over an idle timeout for long.
+SESSION_MAILS = 50
 LOCAL_SENDER = "Learning Journal <no-reply@journal.localhost>"
 
 _LINK = re.compile(r"https?://[^\s<>\"']+")
@@ -53,8 +58,9 @@ class MailAuthenticationFailed(MailError):
 class SmtpTransport:
     """Sends through any SMTP relay (Azure Communication Services, a provider, a local test server).
 
-    One connection per mail: the queue trigger sends one message per invocation, and a fresh
-    connection never trips over a relay's idle timeout.
+    One connection per mail from `send`: the queue trigger sends one message per invocation, and
+    a fresh connection never trips over a relay's idle timeout. The notification run sends
+    hundreds at once, so `session` keeps a connection for a batch of them.
     """
 
     def __init__(
@@ -101,25 +107,86 @@ class SmtpTransport:
     def send(self, mail: Mail) -> None:
         """Connect, EHLO, upgrade with STARTTLS if configured, log in if configured, send."""
         message = build_email(mail, self._sender)
+        with self._translated(), self._open() as smtp:
+            refused = smtp.send_message(message)
+        if refused:
+            raise MailDeliveryFailed(f"the SMTP server at {self._host}:{self._port} refused the recipient")
+
+    @contextmanager
+    def session(self) -> Iterator[Callable[[Mail], None]]:
+        """A send that keeps one connection for up to SESSION_MAILS mails (a digest run's batch),
+        opening the next when the server closed it; closed when the block ends."""
+        held: list[smtplib.SMTP] = []
+        count, where = 0, f"{self._host}:{self._port}"
+
+        def close() -> None:
+            if held:
+                with suppress(smtplib.SMTPException, OSError):
+                    held.pop().quit()
+
+        def send(mail: Mail) -> None:
+            nonlocal count
+            message = build_email(mail, self._sender)
+            if count == SESSION_MAILS:
+                close()
+                count = 0
+            with self._translated():
+                try:
+                    refused = self._over(held, message)
+                except BaseException:
+                    close()  # whatever went wrong, the next mail starts on a fresh connection
+                    raise
+            count += 1
+            if refused:
+                raise MailDeliveryFailed(f"the SMTP server at {where} refused the recipient")
+
+        try:
+            yield send
+        finally:
+            close()
+
+    def _over(self, held: list[smtplib.SMTP], message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+        """Send on the held connection (opened if none is), or on a new one if the server closed it."""
+        for attempt in (1, 2):
+            if not held:
+                held.append(self._open())
+            try:
+                return held[0].send_message(message)
+            except smtplib.SMTPServerDisconnected:
+                held.clear()  # an idle timeout or the relay's limit: open the next, once
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _open(self) -> smtplib.SMTP:
+        """A connection that has said EHLO, upgraded with STARTTLS and logged in as configured."""
         context = self._tls_context()
         where = f"{self._host}:{self._port}"
+        smtp = self._connect(context)
         try:
-            with self._connect(context) as smtp:
+            smtp.ehlo()
+            if self._starttls:
+                # A server (or something in the middle) that does not offer STARTTLS gets
+                # nothing from us: not the credentials, not the message.
+                if not smtp.has_extn("starttls"):
+                    raise MailDeliveryFailed(f"the SMTP server at {where} did not offer STARTTLS")
+                smtp.starttls(context=context)
                 smtp.ehlo()
-                if self._starttls:
-                    # A server (or something in the middle) that does not offer STARTTLS gets
-                    # nothing from us: not the credentials, not the message.
-                    if not smtp.has_extn("starttls"):
-                        raise MailDeliveryFailed(f"the SMTP server at {where} did not offer STARTTLS")
-                    smtp.starttls(context=context)
-                    smtp.ehlo()
-                if self._username:
-                    if not isinstance(smtp.sock, ssl.SSLSocket):
-                        raise MailDeliveryFailed(
-                            f"the connection to {where} is not encrypted; not logging in"
-                        )
-                    smtp.login(self._username, self._password)
-                refused = smtp.send_message(message)
+            if self._username:
+                if not isinstance(smtp.sock, ssl.SSLSocket):
+                    raise MailDeliveryFailed(f"the connection to {where} is not encrypted; not logging in")
+                smtp.login(self._username, self._password)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """smtplib's and the socket's errors as this module's: permanent (5xx) or not."""
+        where = f"{self._host}:{self._port}"
+        try:
+            yield
         except smtplib.SMTPAuthenticationError as error:
             raise MailAuthenticationFailed(
                 f"the SMTP server at {where} refused the username and password ({error.smtp_code})"
@@ -145,8 +212,6 @@ class SmtpTransport:
             raise MailDeliveryFailed(
                 f"could not send mail through {where}: {type(error).__name__}: {error}"
             ) from error
-        if refused:
-            raise MailDeliveryFailed(f"the SMTP server at {where} refused the recipient")
 
     def _tls_context(self) -> ssl.SSLContext:
         # Made once per transport: loading the system's CA certificates takes about 0.2 s, which
@@ -219,6 +284,13 @@ class FolderTransport:
             temp.unlink(missing_ok=True)
             raise
         return final
+
+
+def sending(transport: MailTransport) -> AbstractContextManager[Callable[[Mail], None]]:
+    """A send for many mails in a row: over held connections for SMTP, the plain send otherwise."""
+    if isinstance(transport, SmtpTransport):
+        return transport.session()
+    return nullcontext(transport.send)
 
 
 def transport_for(config: MailConfig) -> MailTransport:

@@ -1,17 +1,28 @@
 """The notification mail run: immediate mail (coalesced), daily and weekly digests, per setting.
 
-A run reads each setting in a handful of queries (its people, their choices, its events, the
-round's outbox), then for each person with something new: claims the mail's outbox row (the
-idempotency key: round and person), sends, and later marks it sent with the person's watermark,
-50 mails to a transaction. A run that dies or runs out of time is carried on by the next one,
-and a person whose row is already claimed is never mailed again for that round: at most once, so
-a crash between a claim and its send costs that person one digest rather than sending two.
+A run reads each setting in a handful of queries made side by side (its people, their choices,
+its events, the round's outbox), then mails the people with something new in batches of 50.
+Before a batch's first mail, one transaction claims it: each mail's outbox row (the idempotency
+key: round and person) and its person's watermark (past the events it tells of). Nothing is
+written after a send, so a batch of 50 costs one storage request beside its 50 SMTP sends.
+
+Each person gets one mail per round, never two:
+- a run that stops (its budget spent, the mail server down, any exception, SystemExit) releases
+  the claims of the batch's mails it had not sent (rows deleted, watermarks put back, in one
+  transaction), so the next run sends those, once;
+- a mail whose send was cut off by SystemExit or another BaseException may have gone: its claim
+  stays and it is not sent again (at most once);
+- a process killed outright (no `finally` runs) leaves the rest of its batch claimed: the next
+  run does not send those (at most once). Nobody gets a second copy; up to 49 people miss that
+  round's mail, and its events are not repeated in the next one.
 """
 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -36,7 +47,7 @@ from shared.mail import templates
 from shared.mail.message import Mail, PermanentFailure
 from shared.services import notifications
 from shared.services.deps import Deps
-from shared.services.ports import SentMail
+from shared.services.ports import MailKey, SentMail
 
 log = logging.getLogger("journal")
 
@@ -45,8 +56,12 @@ Spent = Callable[[], bool]
 
 # Immediate mail looks back no further than this: older unsent events wait for a digest.
 IMMEDIATE_LOOKBACK = timedelta(days=1)
-# Sent mails are marked (outbox row and watermark) 50 to a transaction: two rows each, 100 in all.
-MARK_BATCH = 50
+# Mails go in batches of 50, each claimed before its first mail in one transaction: the outbox
+# row of each mail and the watermark of its person, two rows each, 100 in all (the most a
+# transaction takes).
+CLAIM_BATCH = 50
+# Threads for the setting's reads, made side by side before the first mail.
+READERS = 5
 _HOW_OFTEN = {Mode.IMMEDIATE: "when something new happens", Mode.DAILY: "once a day",
               Mode.WEEKLY: "once a week, on Fridays"}  # fmt: skip
 
@@ -78,22 +93,54 @@ def run_setting(deps: Deps, setting: Setting, send: Send, spent: Spent, report: 
     now = deps.clock.now()
     rounds = due_rounds(now, setting.time_zone)
     since = min([now - IMMEDIATE_LOOKBACK, *(r.since for r in rounds)])
-    events = deps.notifications.events(setting.setting_id, since)
-    if not events:
-        return True
-    people = _recipients(deps, setting.setting_id)
-    prefs = deps.notifications.all_preferences(setting.setting_id)
-    names = {c.child_id: c.first_name for c in deps.children.list(setting.setting_id)}
-    work = _Work(deps, setting, send, spent, report, EventIndex(events), people, prefs, names)
-    try:
+    store, setting_id = deps.notifications, setting.setting_id
+    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="digest") as pool:
+        # Out of the digest hour a quiet setting costs one query; in it, everything is read at once.
+        quiet = None if rounds else store.events(setting_id, since)
+        if quiet is not None and not quiet:
+            return True
+        events_read = pool.submit(store.events, setting_id, since) if rounds else None
+        people = pool.submit(_recipients, deps, setting_id)
+        prefs = pool.submit(store.all_preferences, setting_id)
+        children = pool.submit(deps.children.list, setting_id)
+        outbox = {r.period: pool.submit(store.mails, setting_id, r.period) for r in rounds}
+        events = events_read.result() if events_read else quiet
+        if not events:
+            return True
+        names = {c.child_id: c.first_name for c in children.result()}
+        claimed = {period: found.result() for period, found in outbox.items()}
+        work = _Work(deps, setting, send, spent, report, EventIndex(events), people.result(),
+                     prefs.result(), names, claimed, pool)  # fmt: skip
         finished = work.immediate(now)
         for due in rounds:
             finished = finished and work.digest(due)
-    finally:  # whatever stopped the run, what went out is recorded
-        work.flush()
     if rounds and rounds[0].mode is Mode.DAILY and finished:
-        deps.notifications.forget_before(setting.setting_id, now - KEEP)
+        store.forget_before(setting_id, now - KEEP)
     return finished
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One mail to send: to whom, for which round, about which events."""
+
+    person: Recipient
+    prefs: Preferences
+    mode: Mode
+    round_key: str
+    pending: list[tuple[Event, EventKind]]
+
+    @property
+    def key(self) -> MailKey:
+        return (self.round_key, self.person.user_id)
+
+    def claim(self) -> SentMail:
+        """Its outbox row, with the watermark past its events that moves when it is claimed."""
+        return SentMail(self.round_key, self.person.user_id, self.mode, self.pending[-1][0].key)
+
+    def release(self) -> SentMail:
+        """Its outbox row, with the watermark it had before, for a claim given back unsent."""
+        before = self.prefs.watermarks.get(self.mode, "")
+        return SentMail(self.round_key, self.person.user_id, self.mode, before)
 
 
 @dataclass
@@ -107,78 +154,105 @@ class _Work:
     people: Sequence[Recipient]
     prefs: Mapping[str, Preferences]
     names: Mapping[str, str]
-    sent: list[SentMail] = field(default_factory=list)
-
-    def flush(self) -> None:
-        """Mark what went out as sent and move the watermarks: one transaction per 50 mails."""
-        if self.sent:
-            self.deps.notifications.mails_sent(self.setting.setting_id, self.sent)
-            self.sent = []
+    claimed: Mapping[str, Mapping[str, str]]  # each due round's outbox rows, by person
+    claims: Executor  # where the next batch is claimed while this one is sent
 
     def immediate(self, now: datetime) -> bool:
+        jobs = []
         for person in self.people:
             prefs = self._prefs(person)
             pending = pending_for(self.events, person, prefs, Mode.IMMEDIATE, now - IMMEDIATE_LOOKBACK)
             # Coalesce: wait until the first unsent event is a few minutes old, then send all.
-            if not pending or pending[0][0].at > now - COALESCE:
-                continue
-            if self.spent():
-                return False
-            round_key = f"immediate-{pending[0][0].key}"
-            if not self._deliver(person, prefs, Mode.IMMEDIATE, round_key, pending):
-                # Claimed by a run that stopped before recording it: move on past these events,
-                # or the same first event would name the same claimed mail for ever.
-                self.sent.append(SentMail(round_key, person.user_id, Mode.IMMEDIATE, pending[-1][0].key))
-        return True
+            if pending and pending[0][0].at <= now - COALESCE and self._deliverable(person, prefs):
+                jobs.append(_Job(person, prefs, Mode.IMMEDIATE, f"immediate-{pending[0][0].key}", pending))
+        return self._send_all(jobs)
 
     def digest(self, due: Round) -> bool:
-        claimed = self.deps.notifications.mails(self.setting.setting_id, due.period)
+        claimed, jobs = self.claimed.get(due.period, {}), []
         for person in self.people:
             prefs = self._prefs(person)
             pending = pending_for(self.events, person, prefs, due.mode, due.since)
-            if not pending or person.user_id in claimed:
-                continue
-            if self.spent():
-                return False
-            self._deliver(person, prefs, due.mode, due.period, pending)
-        return True
+            if pending and person.user_id not in claimed and self._deliverable(person, prefs):
+                jobs.append(_Job(person, prefs, due.mode, due.period, pending))
+        return self._send_all(jobs)
 
     def _prefs(self, person: Recipient) -> Preferences:
         return self.prefs.get(person.user_id) or Preferences(self.setting.setting_id, person.user_id)
 
-    def _deliver(
-        self,
-        person: Recipient,
-        prefs: Preferences,
-        mode: Mode,
-        round_key: str,
-        pending: list[tuple[Event, EventKind]],
-    ) -> bool:
-        """Send unless the address bounced before; False when the mail was claimed already."""
+    def _deliverable(self, person: Recipient, prefs: Preferences) -> bool:
+        # A permanent failure: nothing but security notices until the address changes.
+        return prefs.undeliverable != notifications.address_digest(person.email)
+
+    def _send_all(self, jobs: Sequence[_Job]) -> bool:
+        """Send in batches, each claimed in one transaction while the batch before is being sent;
+        False when the budget ran out.
+
+        Whatever stops it, the claims of the mails that did not go are released (and their
+        people's watermarks put back) before it returns or raises, so the next run sends them.
+        """
         store, setting_id = self.deps.notifications, self.setting.setting_id
-        if prefs.undeliverable == notifications.address_digest(person.email):
-            return True  # a permanent failure: nothing but security notices until the address changes
-        if not store.claim_mail(setting_id, round_key, person.user_id, self.deps.clock.now()):
-            self.report.already_sent += 1
-            return False
-        mail = self._compose(person, prefs, mode, pending)
+        batches = [jobs[n : n + CLAIM_BATCH] for n in range(0, len(jobs), CLAIM_BATCH)]
+        ahead: Future[set[MailKey]] | None = None  # the next batch's claim
+        next_batch: Sequence[_Job] = ()
+        unsent: deque[_Job] = deque()  # claimed, and certainly not sent
+        try:
+            for n, batch in enumerate(batches):
+                if self.spent():
+                    return False
+                mine = ahead.result() if ahead is not None else self._claim(batch)
+                ahead, next_batch = None, batches[n + 1] if n + 1 < len(batches) else ()
+                if next_batch:
+                    ahead = self.claims.submit(self._claim, next_batch)
+                self._moved_past([job for job in batch if job.key not in mine])
+                unsent = deque(job for job in batch if job.key in mine)
+                first = True
+                while unsent:
+                    if not first and self.spent():
+                        return False
+                    first, job = False, unsent[0]
+                    try:
+                        self._deliver(job)
+                    except Exception:
+                        raise  # not sent (the server is down, say): released, the next run sends it
+                    except BaseException:
+                        unsent.popleft()  # cut off mid-send, it may have gone: at most once
+                        raise
+                    unsent.popleft()
+            return True
+        finally:
+            release = [job.release() for job in unsent]
+            if ahead is not None and ahead.exception() is None:  # claimed for a batch not begun
+                taken = ahead.result()
+                release += [job.release() for job in next_batch if job.key in taken]
+            if release:
+                store.release_mails(setting_id, release)
+
+    def _claim(self, batch: Sequence[_Job]) -> set[MailKey]:
+        store, now = self.deps.notifications, self.deps.clock.now()
+        return store.claim_mails(self.setting.setting_id, [job.claim() for job in batch], now)
+
+    def _moved_past(self, taken: Sequence[_Job]) -> None:
+        """Mails claimed already, by a run that stopped or runs beside this one: not sent again."""
+        self.report.already_sent += len(taken)
+        # An immediate mail's key names its first event: move the watermark past these events,
+        # or the same first event would name the same claimed mail for ever.
+        immediate = [job.claim() for job in taken if job.mode is Mode.IMMEDIATE]
+        if immediate:
+            self.deps.notifications.mails_sent(self.setting.setting_id, immediate)
+
+    def _deliver(self, job: _Job) -> None:
+        """Send the mail; an address that refuses it for good is marked undeliverable."""
+        store, setting_id, person = self.deps.notifications, self.setting.setting_id, job.person
+        mail = self._compose(person, job.prefs, job.mode, job.pending)
         try:
             self.send(mail)
         except PermanentFailure:
             store.mark_undeliverable(setting_id, person.user_id, notifications.address_digest(person.email))
             self.deps.audit(setting_id, "system", "notifications.bounce", person.user_id, "failure")
             self.report.bounced += 1
-            return True
-        except Exception:
-            # Not sent (the server is down, say): free the key so the next run tries again.
-            store.release_mail(setting_id, round_key, person.user_id)
-            raise
-        self.sent.append(SentMail(round_key, person.user_id, mode, pending[-1][0].key))
-        if len(self.sent) >= MARK_BATCH:
-            self.flush()
+            return
         self.report.sent += 1
         self.report.per_setting[setting_id] = self.report.per_setting.get(setting_id, 0) + 1
-        return True
 
     def _compose(self, person: Recipient, prefs: Preferences, mode: Mode,
                  pending: list[tuple[Event, EventKind]]) -> Mail:  # fmt: skip

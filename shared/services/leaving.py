@@ -16,9 +16,8 @@ from shared.domain.access import require_manager
 from shared.domain.children import Child, ChildStatus
 from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.leaving import clean_hold_reason, clean_leaving_date, due_for_purge, export_closes_at
-from shared.domain.people import Principal, Role, Status
-from shared.mail import templates
-from shared.services import access, membership, rooms
+from shared.domain.people import Principal
+from shared.services import access, membership, notifications, rooms
 from shared.services.deps import Deps
 from shared.services.step_up import require_recent_step_up
 
@@ -26,7 +25,8 @@ CHANGED = "This child's record changed meanwhile. Reload it and try again."
 
 
 def archive_child(deps: Deps, principal: Principal, child_id: object, leaving_date: str | None) -> Child:
-    """Archive a leaver; each linked parent is e-mailed the day their read access ends."""
+    """Archive a leaver; each linked parent is e-mailed the day their read access ends (unless
+    they turned that notice off)."""
     require_manager(principal)
     setting = membership.setting_of(deps, principal)
     now = deps.clock.now()
@@ -43,11 +43,8 @@ def archive_child(deps: Deps, principal: Principal, child_id: object, leaving_da
     deps.links.close_at(principal.setting_id, child.child_id, closes)
     rooms.leave_room(deps, child.setting_id, child.child_id, leaving)  # an active child is in a room
     for link in deps.links.parents_of(principal.setting_id, child.child_id):
-        parent = deps.accounts.get(principal.setting_id, link.parent_id)
-        if parent is not None and parent.role is Role.PARENT and parent.status is Status.ACTIVE:
-            deps.outbox.send(
-                templates.journal_closing(parent.email, parent.name, setting.name, child.first_name, closes)
-            )
+        # The mail worker checks the parent and their choices and mints the unsubscribe link (S39, S40).
+        notifications.journal_closing(deps, principal.setting_id, link.parent_id, child.child_id)
     deps.audit(principal.setting_id, principal.user_id, "child.archive", child.child_id, "success")
     return child
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from shared.domain.errors import ConcurrencyConflict, Conflict, InvalidInput, Unauthenticated
 from shared.domain.journal import Comment
+from shared.domain.leaving import export_closes_at
 from shared.domain.notifications import (
     EXPORT_WARNING,
     Event,
@@ -25,9 +26,12 @@ from shared.domain.notifications import (
     kinds_for,
 )
 from shared.domain.observations import Observation
-from shared.domain.people import Account, Principal, Role
+from shared.domain.people import Account, Principal, Role, Status
+from shared.mail import templates
+from shared.mail.message import Mail, PermanentFailure
 from shared.security.tokens import TokenKind
 from shared.services.deps import Deps
+from shared.services.ports import LinkMail, LinkMailKind
 
 log = logging.getLogger("journal")
 
@@ -84,6 +88,38 @@ def export_window_closing(
     """
     if closes - EXPORT_WARNING <= now < closes - EXPORT_WARNING + timedelta(days=1):
         record(deps, Event(setting_id, EventKind.EXPORT_CLOSING, now, "system", child_id, (child_id,)))
+
+
+def journal_closing(deps: Deps, setting_id: str, parent_id: str, child_id: str) -> None:
+    """Queue the notice that a parent's child has left; the mail worker decides and sends it."""
+    deps.link_mails.submit(LinkMail(LinkMailKind.JOURNAL_CLOSING, setting_id, parent_id, 0, child_id))
+
+
+def deliver_journal_closing(deps: Deps, instruction: LinkMail, send: Callable[[Mail], None]) -> bool:
+    """The mail worker's half: send the notice unless the parent can no longer hear of it (not
+    active, turned it off, an undeliverable address) or the child is back; False when not sent.
+    Its unsubscribe link is minted here, as it is sent, so no token rests on a queue (S39, S40)."""
+    setting_id, child_id = instruction.setting_id, instruction.detail
+    account = deps.accounts.get(setting_id, instruction.user_id)
+    if account is None or account.role is not Role.PARENT or account.status is not Status.ACTIVE:
+        return False
+    prefs = deps.notifications.preferences(setting_id, account.user_id)
+    off = prefs.mode(EventKind.JOURNAL_CLOSING, Role.PARENT) is Mode.OFF
+    if off or prefs.undeliverable == address_digest(account.email):
+        return False
+    child, setting = deps.children.get(setting_id, child_id), deps.settings.get(setting_id)
+    closes = export_closes_at(child, setting) if child and setting else None
+    if child is None or setting is None or closes is None:  # restored (or gone) meanwhile
+        return False
+    link = unsubscribe_link(deps, prefs, EventKind.JOURNAL_CLOSING)
+    first = account.name.split()[0] if account.name.split() else ""  # a surname is often the child's (S40)
+    try:
+        send(templates.journal_closing(account.email, first, setting.name, child.first_name, closes, link))
+    except PermanentFailure:
+        deps.notifications.mark_undeliverable(setting_id, account.user_id, address_digest(account.email))
+        deps.audit(setting_id, "system", "notifications.bounce", account.user_id, "failure")
+        return False
+    return True
 
 
 # -- choices --------------------------------------------------------------------------------------

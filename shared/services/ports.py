@@ -316,6 +316,8 @@ class LinkMailKind(StrEnum):
     EMAIL_CONFIRM = "email-confirm"  # to the new address of a pending change (S38)
     EMAIL_OBJECT = "email-object"  # to the old address: cancel the change, sign out everywhere
     NEW_DEVICE = "new-device"  # S36: a sign-in from a new browser, with a "this wasn't me" link
+    # S40: a child has left (detail: the child's id), with a one-click unsubscribe link
+    JOURNAL_CLOSING = "journal-closing"
 
 
 @dataclass(frozen=True)
@@ -597,9 +599,13 @@ class UploadQuota(Protocol):
         """Give back one counted upload (it was refused before anything was stored)."""
 
 
+# An outbox row's key: the round ("daily-2026-03-29", "immediate-<first event>") and the person.
+MailKey = tuple[str, str]
+
+
 @dataclass(frozen=True)
 class SentMail:
-    """A notification mail that went out: its outbox row and the watermark it moves."""
+    """A notification mail: its outbox row and the watermark its claim moves."""
 
     round_key: str
     user_id: str
@@ -637,16 +643,19 @@ class NotificationStore(Protocol):
         """The outbox rows of one round, user id to state ("sending" or "sent")."""
         ...
 
-    def claim_mail(self, setting_id: str, round_key: str, user_id: str, at: datetime) -> bool:
-        """Create the round's outbox row for the person ("sending"); False when it exists."""
+    def claim_mails(self, setting_id: str, claims: Sequence[SentMail], at: datetime) -> set[MailKey]:
+        """Create these mails' outbox rows ("claimed") and move their people's watermarks, in
+        one transaction per 50 mails; the (round, person) keys claimed. When a row exists
+        already (claimed by another run) each mail is tried alone, and that one is left out."""
         ...
 
-    def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
-        """Delete a claimed outbox row whose mail was certainly not sent."""
+    def release_mails(self, setting_id: str, claims: Sequence[SentMail]) -> None:
+        """Give back claims whose mails were certainly not sent: delete their outbox rows and put
+        the watermarks they carry (the ones from before the claim) back, in one transaction."""
 
     def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
-        """Mark these outbox rows sent and move each person's watermark, in transactions of the
-        setting's partition (one per 50 mails)."""
+        """Mark these outbox rows sent and move each person's watermark (one transaction per 50
+        mails): for mails claimed by an earlier run."""
 
     def forget_before(self, setting_id: str, before: datetime) -> int:
         """Delete events and outbox rows older than `before`; how many."""

@@ -1,9 +1,10 @@
 """Notifications: table `notifications`, one partition per setting (key design in keys.py).
 
 Preferences, events and the digest outbox share the setting's partition, so a digest run reads
-the whole setting in three range queries and marks a mail sent together with its person's
-watermark in one transaction. Watermarks sit in a column per mode and are merged alone, so a
-person changing their choices while a run is under way loses nothing.
+the whole setting in three range queries and claims 50 mails before sending them in one
+transaction: each mail's outbox row and its person's watermark. Watermarks sit in a column per
+mode and are merged alone, so a person changing their choices while a run is under way loses
+nothing.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from shared.domain.errors import ConcurrencyConflict, Conflict
+from shared.domain.errors import ConcurrencyConflict, Conflict, NotFound
 from shared.domain.notifications import Event, EventKind, Mode, Preferences
 from shared.domain.settings import Setting
-from shared.services.ports import SentMail
+from shared.services.ports import MailKey, SentMail
 from shared.storage import keys
 from shared.storage.settings import to_setting
-from shared.storage.tables import Entity, Operation, Table
+from shared.storage.tables import MAX_BATCH, Entity, Operation, Table
 
 _KINDS = frozenset(kind.value for kind in EventKind)
 _MODES = frozenset(mode.value for mode in Mode)
@@ -91,21 +92,48 @@ class TableNotifications:
         rows = self._range(setting_id, *keys.prefix_bounds(prefix))
         return {r["RowKey"][len(prefix) :]: str(r["State"]) for r in rows}
 
-    def claim_mail(self, setting_id: str, round_key: str, user_id: str, at: datetime) -> bool:
-        row = {
-            "PartitionKey": setting_id,
-            "RowKey": keys.mail_row(round_key, user_id),
-            "State": "sending",
-            "At": at,
-        }
-        try:
-            self._table.create(row)
-        except Conflict:
-            return False
-        return True
+    def claim_mails(self, setting_id: str, claims: Sequence[SentMail], at: datetime) -> set[MailKey]:
+        """Create the outbox rows and move the watermarks: 50 mails (100 rows) a transaction."""
+        claimed: set[MailKey] = set()
+        for start in range(0, len(claims), MAX_BATCH // 2):
+            chunk = claims[start : start + MAX_BATCH // 2]
+            try:
+                self._table.transact(op for mail in chunk for op in self._claim(setting_id, mail, at))
+                claimed.update((mail.round_key, mail.user_id) for mail in chunk)
+                continue
+            except Conflict:
+                pass  # another run holds one of them (the transaction wrote nothing): one at a time
+            for mail in chunk:
+                outbox, mark = self._claim(setting_id, mail, at)
+                try:
+                    self._table.create(outbox.entity)
+                except Conflict:
+                    continue
+                self._table.upsert(mark.entity)
+                claimed.add((mail.round_key, mail.user_id))
+        return claimed
 
-    def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
-        self._table.delete(setting_id, keys.mail_row(round_key, user_id))
+    def release_mails(self, setting_id: str, claims: Sequence[SentMail]) -> None:
+        operations = []
+        for mail in claims:
+            row = {"PartitionKey": setting_id, "RowKey": keys.mail_row(mail.round_key, mail.user_id)}
+            operations += [Operation("delete", row), self._mark(setting_id, mail)]
+        try:
+            self._table.transact(operations)
+        except NotFound:  # one row was gone already (the transaction wrote nothing): one at a time
+            for outbox, mark in zip(operations[::2], operations[1::2], strict=True):
+                self._table.delete(setting_id, outbox.entity["RowKey"])
+                self._table.upsert(mark.entity)
+
+    def _claim(self, setting_id: str, mail: SentMail, at: datetime) -> tuple[Operation, Operation]:
+        outbox = {"PartitionKey": setting_id, "RowKey": keys.mail_row(mail.round_key, mail.user_id),
+                  "State": "claimed", "At": at}  # fmt: skip
+        return Operation("create", outbox), self._mark(setting_id, mail)
+
+    def _mark(self, setting_id: str, mail: SentMail) -> Operation:
+        # A merging upsert of the watermark's column alone: the person's choices stay as they are.
+        return Operation("upsert", {"PartitionKey": setting_id, "RowKey": keys.preference_row(mail.user_id),
+                                    _MARK[mail.mode]: mail.watermark})  # fmt: skip
 
     def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
         operations = []

@@ -51,15 +51,14 @@ def test_a_person_with_no_row_has_defaults_and_choices_save_under_their_etag(
     assert set(store.all_preferences(setting_id)) == {"u1"}
 
 
-def test_an_outbox_row_is_claimed_once_and_sent_moves_the_watermark(
+def test_a_claim_creates_the_outbox_row_once_and_moves_the_watermark_with_it(
     ports: Deps, setting_id: str, clock: FrozenClock
 ) -> None:
     store = ports.notifications
-    assert store.claim_mail(setting_id, "daily-2026-03-29", "u1", clock.now())
-    assert not store.claim_mail(setting_id, "daily-2026-03-29", "u1", clock.now())
-    assert store.mails(setting_id, "daily-2026-03-29") == {"u1": "sending"}
-    store.mails_sent(setting_id, [SentMail("daily-2026-03-29", "u1", Mode.DAILY, "000000000000001~ab")])
-    assert store.mails(setting_id, "daily-2026-03-29") == {"u1": "sent"}
+    mail = SentMail("daily-2026-03-29", "u1", Mode.DAILY, "000000000000001~ab")
+    assert store.claim_mails(setting_id, [mail], clock.now()) == {("daily-2026-03-29", "u1")}
+    assert store.claim_mails(setting_id, [mail], clock.now()) == set()
+    assert store.mails(setting_id, "daily-2026-03-29") == {"u1": "claimed"}
     assert store.mails(setting_id, "daily-2026-03-30") == {}
     prefs = store.preferences(setting_id, "u1")
     assert prefs.watermarks == {Mode.DAILY: "000000000000001~ab"}
@@ -68,12 +67,34 @@ def test_an_outbox_row_is_claimed_once_and_sent_moves_the_watermark(
     assert store.preferences(setting_id, "u1").watermarks == {Mode.DAILY: "000000000000001~ab"}
 
 
-def test_a_released_claim_can_be_claimed_again(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
+def test_a_batch_with_one_mail_claimed_before_claims_all_the_others(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
     store = ports.notifications
-    assert store.claim_mail(setting_id, "immediate-x", "u1", clock.now())
-    store.release_mail(setting_id, "immediate-x", "u1")
-    store.release_mail(setting_id, "immediate-x", "u1")  # twice is fine
-    assert store.claim_mail(setting_id, "immediate-x", "u1", clock.now())
+    mails = [SentMail("daily-2026-03-29", f"u{n}", Mode.DAILY, f"k{n}") for n in range(5)]
+    assert store.claim_mails(setting_id, mails[2:3], clock.now()) == {("daily-2026-03-29", "u2")}
+    claimed = store.claim_mails(setting_id, mails, clock.now())
+    assert claimed == {("daily-2026-03-29", f"u{n}") for n in (0, 1, 3, 4)}
+    assert set(store.mails(setting_id, "daily-2026-03-29")) == {f"u{n}" for n in range(5)}
+
+
+def test_a_released_claim_puts_the_watermark_back_and_can_be_claimed_again(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    store = ports.notifications
+    first = SentMail("daily-2026-03-28", "u1", Mode.DAILY, "k1")
+    store.claim_mails(setting_id, [first], clock.now())
+    claim = SentMail("daily-2026-03-29", "u1", Mode.DAILY, "k2")
+    store.claim_mails(setting_id, [claim], clock.now())
+    store.release_mails(setting_id, [SentMail("daily-2026-03-29", "u1", Mode.DAILY, "k1")])
+    assert store.mails(setting_id, "daily-2026-03-29") == {}
+    assert store.preferences(setting_id, "u1").watermarks == {Mode.DAILY: "k1"}
+    never = SentMail("immediate-x", "u2", Mode.IMMEDIATE, "k9")
+    store.claim_mails(setting_id, [never], clock.now())
+    store.release_mails(setting_id, [SentMail("immediate-x", "u2", Mode.IMMEDIATE, "")])
+    assert store.preferences(setting_id, "u2").watermarks == {}  # it had none before
+    store.release_mails(setting_id, [SentMail("immediate-x", "u2", Mode.IMMEDIATE, "")])  # twice is fine
+    assert store.claim_mails(setting_id, [never], clock.now()) == {("immediate-x", "u2")}
 
 
 def test_undeliverable_is_kept_beside_the_choices(ports: Deps, setting_id: str) -> None:
@@ -89,15 +110,14 @@ def test_undeliverable_is_kept_beside_the_choices(ports: Deps, setting_id: str) 
 def test_old_events_and_outbox_rows_are_forgotten(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
     store = ports.notifications
     store.record(_event(setting_id, clock, "old"))
-    store.claim_mail(setting_id, "daily-old", "u1", clock.now())
+    store.claim_mails(setting_id, [SentMail("daily-old", "u1", Mode.DAILY, "k1")], clock.now())
     clock.advance(days=9)
     store.record(_event(setting_id, clock, "new"))
-    store.claim_mail(setting_id, "daily-new", "u1", clock.now())
+    store.claim_mails(setting_id, [SentMail("daily-new", "u1", Mode.DAILY, "k2")], clock.now())
     assert store.forget_before(setting_id, clock.now() - timedelta(days=8)) == 2
     assert [e.subject for e in store.events(setting_id, clock.now() - timedelta(days=30))] == ["new"]
-    assert store.mails(setting_id, "daily-old") == {} and store.mails(setting_id, "daily-new") == {
-        "u1": "sending"
-    }
+    assert store.mails(setting_id, "daily-old") == {}
+    assert store.mails(setting_id, "daily-new") == {"u1": "claimed"}
 
 
 def test_every_setting_is_listed_with_its_time_zone(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
@@ -106,11 +126,13 @@ def test_every_setting_is_listed_with_its_time_zone(ports: Deps, setting_id: str
     assert found[setting_id].time_zone == "Europe/Athens"
 
 
-def test_sixty_mails_are_marked_sent_at_once(ports: Deps, setting_id: str, clock: FrozenClock) -> None:
+def test_sixty_mails_are_claimed_at_once_and_marked_sent(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
     store = ports.notifications
     users = [f"u{n:02d}" for n in range(60)]
-    for user in users:
-        store.claim_mail(setting_id, "weekly-2026-03-27", user, clock.now())
-    store.mails_sent(setting_id, [SentMail("weekly-2026-03-27", u, Mode.WEEKLY, "k" + u) for u in users])
-    assert set(store.mails(setting_id, "weekly-2026-03-27").values()) == {"sent"}
+    mails = [SentMail("weekly-2026-03-27", u, Mode.WEEKLY, "k" + u) for u in users]
+    assert len(store.claim_mails(setting_id, mails, clock.now())) == 60
     assert store.all_preferences(setting_id)["u59"].watermarks == {Mode.WEEKLY: "ku59"}
+    store.mails_sent(setting_id, mails)  # as a later run does for mails an earlier one claimed
+    assert set(store.mails(setting_id, "weekly-2026-03-27").values()) == {"sent"}

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from shared.domain.errors import ConcurrencyConflict
 from shared.domain.notifications import Event, Preferences
 from shared.domain.settings import Setting
-from shared.services.ports import SentMail
+from shared.services.ports import MailKey, SentMail
 from tests.fakes.rows import copied, millis, new_etag
 from tests.fakes.settings import MemorySettings
 
@@ -82,18 +82,29 @@ class MemoryNotifications:
                 if s == setting_id and r == round_key
             }
 
-    def claim_mail(self, setting_id: str, round_key: str, user_id: str, at: datetime) -> bool:
+    def claim_mails(self, setting_id: str, claims: Sequence[SentMail], at: datetime) -> set[MailKey]:
         with self._lock:
-            self.requests += 1
-            if (setting_id, round_key, user_id) in self._mails:
-                return False
-            self._mails[(setting_id, round_key, user_id)] = ("sending", at)
-            return True
+            self.requests += (len(claims) + 49) // 50
+            taken = {(m.round_key, m.user_id) for m in claims
+                     if (setting_id, m.round_key, m.user_id) in self._mails}  # fmt: skip
+            self.requests += 2 * len(claims) if taken else 0  # the transaction failed: one at a time
+            mine = [m for m in claims if (m.round_key, m.user_id) not in taken]
+            for mail in mine:
+                self._mails[(setting_id, mail.round_key, mail.user_id)] = ("claimed", at)
+                self._move(setting_id, mail)
+            return {(m.round_key, m.user_id) for m in mine}
 
-    def release_mail(self, setting_id: str, round_key: str, user_id: str) -> None:
+    def release_mails(self, setting_id: str, claims: Sequence[SentMail]) -> None:
         with self._lock:
-            self.requests += 1
-            self._mails.pop((setting_id, round_key, user_id), None)
+            self.requests += (len(claims) + 49) // 50
+            for mail in claims:
+                self._mails.pop((setting_id, mail.round_key, mail.user_id), None)
+                self._move(setting_id, mail)
+
+    def _move(self, setting_id: str, mail: SentMail) -> None:
+        base = self._prefs.get((setting_id, mail.user_id)) or Preferences(setting_id, mail.user_id)
+        marks = {m: w for m, w in {**base.watermarks, mail.mode: mail.watermark}.items() if w}
+        self._prefs[(setting_id, mail.user_id)] = replace(base, watermarks=marks, etag=new_etag())
 
     def mails_sent(self, setting_id: str, sent: Sequence[SentMail]) -> None:
         with self._lock:

@@ -39,12 +39,14 @@ def test_a_parent_reads_and_changes_their_choices_in_my_account(api: Api) -> Non
     first = poppy.get("/api/account/notifications")
     assert first.status_code == 200 and first.headers["Cache-Control"] == "no-store"
     assert first.json() == {"choices": {"entry": "daily", "comment": "daily", "moment": "daily",
-                                        "progress": "daily"}, "undeliverable": False}  # fmt: skip
+                                        "progress": "daily", "journal-closing": "immediate"},
+                            "undeliverable": False}  # fmt: skip
     changed = poppy.call("PUT", "/api/account/notifications", {"choices": {"entry": "immediate"}})
     assert changed.status_code == 200 and changed.json()["choices"]["entry"] == "immediate"
     assert poppy.get("/api/account/notifications").json()["choices"]["entry"] == "immediate"
-    refused = poppy.call("PUT", "/api/account/notifications", {"choices": {"awaiting": "daily"}})
-    assert refused.status_code == 400 and refused.json()["error"]["field"] == "preferences"
+    for wrong in ({"awaiting": "daily"}, {"journal-closing": "weekly"}):  # not theirs; sent when it happens
+        refused = poppy.call("PUT", "/api/account/notifications", {"choices": wrong})
+        assert refused.status_code == 400 and refused.json()["error"]["field"] == "preferences"
     assert poppy.fresh().get("/api/account/notifications").status_code == 401
 
 
@@ -75,7 +77,8 @@ def test_s40_the_timer_mails_a_digest_and_one_click_unsubscribe_needs_no_session
     one_click = requests.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=30)  # no cookie at all
     assert one_click.status_code == 200 and "no longer" in one_click.text
     assert parent.get("/api/account/notifications").json()["choices"] == {
-        "entry": "off", "comment": "daily", "moment": "daily", "progress": "daily"}  # fmt: skip
+        "entry": "off", "comment": "daily", "moment": "daily", "progress": "daily",
+        "journal-closing": "immediate"}  # fmt: skip
     assert requests.post(link, data={"List-Unsubscribe": "One-Click"}, timeout=30).status_code == 401
 
     token = parse_qs(urlparse(link).query)["token"][0]

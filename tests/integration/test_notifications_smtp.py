@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import secrets
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -12,12 +16,13 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from shared import bootstrap
 from shared.clock import FrozenClock
 from shared.config import Config
-from shared.mail import templates
+from shared.mail import templates, transports
 from shared.mail.message import Mail, PermanentFailure
 from shared.mail.transports import MailDeliveryFailed, SmtpTransport
-from shared.services import digests, notifications
+from shared.services import digests, leaving, link_mails, notifications
 from shared.services.deps import Deps
 from shared.storage.clients import StorageClients
+from tests.fakes.queues import MemoryLinkMails
 from tests.integration.test_mail_smtp import Received, Recorder, smtp_server, transport
 from tests.notification_day import MORNING, SECRET_TEXT, Day, activity, nursery
 
@@ -183,3 +188,120 @@ def test_only_a_5xx_reply_is_permanent_a_4xx_is_tried_again_later() -> None:
         ):
             transport(port).send(mail)
         assert isinstance(raised.value, PermanentFailure) is permanent
+
+
+def _round_rows(deps: Deps, setting_id: str, day_clock: FrozenClock) -> dict[str, str]:
+    return dict(deps.notifications.mails(setting_id, f"daily-{day_clock.now().date().isoformat()}"))
+
+
+def test_a_run_stopped_inside_a_claimed_batch_gives_back_the_unsent_claims_and_the_next_run_sends_them_once(
+    world: Day, day_clock: FrozenClock, recorder: tuple[Recorder, SmtpTransport]
+) -> None:
+    received, smtp = recorder
+    activity(world)
+    day_clock.advance(hours=9)
+    deps, setting_id = world.place.deps, world.place.setting_id
+    sent = 0
+
+    def killed_after_one(mail: Mail) -> None:
+        nonlocal sent
+        smtp.send(mail)
+        sent += 1
+        if sent == 1:  # the three mails are one claimed batch: two are still to go
+            raise KeyboardInterrupt("the host is stopping")
+
+    with pytest.raises(KeyboardInterrupt):
+        _run(deps, setting_id, killed_after_one)
+    # The mail cut off mid-send keeps its claim (it may have gone); the two never tried are free.
+    assert len(_round_rows(deps, setting_id, day_clock)) == 1
+    day_clock.advance(minutes=5)
+    assert _run(deps, setting_id, smtp.send).sent == 2
+    assert _run(deps, setting_id, smtp.send).sent == 0
+    everyone = [world.poppys_parent.email, world.bens_parent.email, world.manager.email]
+    assert sorted(r for m in received.received for r in m.rcpt_tos) == sorted(everyone)
+
+
+def _killed_run(config: Config, setting_id: str, now: datetime, port: int) -> None:
+    """In a child process: run the digest and die outright (no `finally` runs) after one mail."""
+    deps = bootstrap.build(config, StorageClients(config.storage), FrozenClock(now))
+    setting = deps.settings.get(setting_id)
+    assert setting is not None
+    smtp = transport(port)
+
+    def dies(mail: Mail) -> None:
+        smtp.send(mail)
+        os._exit(9)  # as a host killing the process would
+
+    digests.run_setting(deps, setting, dies, lambda: False, digests.RunReport())
+
+
+def test_a_process_killed_inside_a_claimed_batch_sends_nobody_a_second_copy_and_not_the_rest_of_it(
+    config: Config, world: Day, day_clock: FrozenClock, recorder: tuple[Recorder, SmtpTransport]
+) -> None:
+    """At most once (docs/architecture.md): the killed batch's other claims stay, so those people
+    miss this round's digest rather than anyone getting two."""
+    received, smtp = recorder
+    activity(world)
+    day_clock.advance(hours=9)
+    deps, setting_id = world.place.deps, world.place.setting_id
+    port = smtp._port  # the recorder's server, which outlives the child
+    child = multiprocessing.get_context("fork").Process(
+        target=_killed_run, args=(config, setting_id, day_clock.now(), port)
+    )
+    child.start()
+    child.join(60)
+    assert child.exitcode == 9
+    assert len(received.received) == 1
+    assert len(_round_rows(deps, setting_id, day_clock)) == 3  # the whole batch was claimed first
+    day_clock.advance(minutes=5)
+    report = _run(deps, setting_id, smtp.send)
+    assert report.sent == 0
+    addresses = [r for m in received.received for r in m.rcpt_tos]
+    assert len(addresses) == len(set(addresses)) == 1
+
+
+class Greeted(Recorder):
+    """Counts connections by their EHLO: one a connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.connections = 0
+
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname  # aiosmtpd leaves this to a handler that answers EHLO
+        return responses
+
+
+def test_a_session_sends_a_batch_over_one_connection_and_opens_the_next_after_its_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(transports, "SESSION_MAILS", 2)
+    greeted = Greeted()
+    mails = [Mail(to=f"p{n}@example.org", subject="Hi", text="Hi", html="<p>Hi</p>") for n in range(3)]
+    with smtp_server(greeted) as port, transport(port).session() as send:
+        for mail in mails:
+            send(mail)
+    assert [m.rcpt_tos for m in greeted.received] == [[m.to] for m in mails]
+    assert greeted.connections == 2
+
+
+def test_s40_the_journal_closing_notice_has_one_click_headers_and_a_first_name_only(
+    world: Day, recorder: tuple[Recorder, SmtpTransport]
+) -> None:
+    received, smtp = recorder
+    queued = MemoryLinkMails()
+    deps = replace(world.place.deps, link_mails=queued)
+    leaving.archive_child(deps, world.place.acting(world.manager), world.poppy.child_id,
+                          deps.clock.now().date().isoformat())  # fmt: skip
+    for instruction in queued.take():  # the mail worker's half, as functions/mail.py runs it
+        assert link_mails.deliver(deps, instruction.to_json(), smtp.send)
+    (notice,) = _to(received.received, world.poppys_parent.email)
+    assert notice.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = str(notice.message["List-Unsubscribe"])
+    assert link.startswith("<http") and "/api/notifications/unsubscribe?token=" in link
+    assert "closes on" in str(notice.message["Subject"]) and "Smith" not in _text(notice) + _html(notice)
+    token = link.strip("<>").split("token=")[1]
+    assert notifications.unsubscribe(deps, unquote(token)).kind.value == "journal-closing"

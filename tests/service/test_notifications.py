@@ -14,7 +14,7 @@ from shared.domain.errors import InvalidInput, Unauthenticated
 from shared.domain.notifications import EventKind, Mode
 from shared.domain.people import Role, Status
 from shared.mail.message import Mail, PermanentFailure
-from shared.services import digests, leaver_purge, notifications, observations
+from shared.services import digests, leaver_purge, leaving, link_mails, notifications, observations
 from shared.services.deps import Deps
 from tests.fakes import wiring
 from tests.fakes.notifications import MemoryNotifications
@@ -204,11 +204,14 @@ def test_immediate_mail_waits_five_minutes_and_sends_a_burst_as_one(
     assert world.poppys_parent.email not in _by_address(_run(deps))
 
 
-def test_a_deactivated_account_gets_nothing(world: Day, day_clock: FrozenClock) -> None:
+@pytest.mark.parametrize("status", [Status.DEACTIVATED, Status.INVITED])
+def test_a_deactivated_or_not_yet_activated_account_gets_nothing(
+    world: Day, day_clock: FrozenClock, status: Status
+) -> None:
     deps = world.place.deps
     account = deps.accounts.get(world.place.setting_id, world.poppys_parent.user_id)
     assert account is not None
-    account.status = Status.DEACTIVATED
+    account.status = status
     deps.accounts.save(account)
     activity(world)
     day_clock.advance(hours=9)
@@ -243,7 +246,9 @@ def test_a_bounced_address_gets_no_more_digests_until_it_changes(world: Day, day
 def test_choices_default_by_role_and_change_one_kind_at_a_time(world: Day) -> None:
     deps, place = world.place.deps, world.place
     parent, practitioner = place.acting(world.poppys_parent), place.acting(world.practitioner)
-    assert set(notifications.my_choices(deps, parent).modes.values()) == {Mode.DAILY}
+    parents = notifications.my_choices(deps, parent).modes
+    assert parents.pop(EventKind.JOURNAL_CLOSING) is Mode.IMMEDIATE  # a notice sent when a child leaves
+    assert set(parents.values()) == {Mode.DAILY}
     assert set(notifications.my_choices(deps, practitioner).modes.values()) == {Mode.OFF}
     assert notifications.my_choices(deps, place.acting(world.manager)).modes[EventKind.AWAITING] is Mode.DAILY
     changed = notifications.change_choices(deps, parent, {"comment": "off"})
@@ -251,7 +256,17 @@ def test_choices_default_by_role_and_change_one_kind_at_a_time(world: Day) -> No
     assert notifications.my_choices(deps, parent).modes == changed.modes
 
 
-@pytest.mark.parametrize("raw", [{}, {"awaiting": "daily"}, {"entry": "hourly"}, ["entry"], {"nope": "off"}])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {},
+        {"awaiting": "daily"},
+        {"entry": "hourly"},
+        ["entry"],
+        {"nope": "off"},
+        {"journal-closing": "daily"},
+    ],
+)
 def test_a_choice_that_is_not_one_of_yours_is_a_clear_error(world: Day, raw: object) -> None:
     with pytest.raises(InvalidInput):
         notifications.change_choices(world.place.deps, world.place.acting(world.poppys_parent), raw)
@@ -363,3 +378,47 @@ def test_a_parent_role_check_never_names_roles_kinds_they_cannot_hear() -> None:
 
     assert EventKind.AWAITING not in kinds_for(Role.PARENT)
     assert EventKind.ENTRY not in kinds_for(Role.MANAGER)
+
+
+def test_s40_a_leavers_parent_gets_the_closing_notice_with_one_click_unsubscribe_that_turns_off_only_it(
+    config: Config, day_clock: FrozenClock
+) -> None:
+    fakes = wiring.build(config, day_clock)
+    world = nursery(fakes.deps)
+    deps, manager = fakes.deps, world.place.acting(world.manager)
+
+    def archive_and_deliver(child_id: str) -> list[Mail]:
+        leaving.archive_child(deps, manager, child_id, MORNING.date().isoformat())
+        for instruction in fakes.link_mails.take():  # as the mail worker does (S39)
+            link_mails.deliver(deps, instruction.to_json(), fakes.outbox.send)
+        return fakes.outbox.to(world.poppys_parent.email)
+
+    (notice,) = archive_and_deliver(world.poppy.child_id)
+    assert "closes on" in notice.subject and "Poppy" in notice.text and "Smith" not in notice.text
+    base = deps.config.public_base_url
+    assert notice.unsubscribe.startswith(f"{base}/api/notifications/unsubscribe?token=")
+    assert notice.unsubscribe in notice.text
+    assert notifications.unsubscribe(deps, _token(notice)).kind is EventKind.JOURNAL_CLOSING
+    modes = notifications.my_choices(deps, world.place.acting(world.poppys_parent)).modes
+    assert modes[EventKind.JOURNAL_CLOSING] is Mode.OFF and modes[EventKind.ENTRY] is Mode.DAILY
+    leaving.restore_child(deps, manager, world.poppy.child_id)
+    assert len(archive_and_deliver(world.poppy.child_id)) == 1  # turned off: no second notice
+    assert len(fakes.outbox.to(world.bens_parent.email)) == 0
+
+
+def test_a_closing_notice_is_not_sent_to_a_deactivated_parent_or_for_a_child_restored_meanwhile(
+    config: Config, day_clock: FrozenClock
+) -> None:
+    fakes = wiring.build(config, day_clock)
+    world = nursery(fakes.deps)
+    deps, manager = fakes.deps, world.place.acting(world.manager)
+    account = deps.accounts.get(world.place.setting_id, world.bens_parent.user_id)
+    assert account is not None
+    account.status = Status.DEACTIVATED
+    deps.accounts.save(account)
+    leaving.archive_child(deps, manager, world.ben.child_id, MORNING.date().isoformat())
+    leaving.archive_child(deps, manager, world.poppy.child_id, MORNING.date().isoformat())
+    leaving.restore_child(deps, manager, world.poppy.child_id)
+    sent = [link_mails.deliver(deps, i.to_json(), fakes.outbox.send) for i in fakes.link_mails.take()]
+    assert sent == [False, False]
+    assert fakes.outbox.to(world.bens_parent.email) == fakes.outbox.to(world.poppys_parent.email) == []

@@ -56,7 +56,8 @@ def test_a_hold_needs_a_reason_of_reasonable_length() -> None:
 
 
 def test_the_closing_mail_names_the_day_escapes_names_and_has_no_images() -> None:
-    mail = templates.journal_closing("amy@example.org", "Amy", "<b>Acorns</b>", "<script>Mia", NOW)
+    mail = templates.journal_closing("amy@example.org", "Amy", "<b>Acorns</b>", "<script>Mia", NOW,
+                                     "https://j.example/api/notifications/unsubscribe?token=t")  # fmt: skip
     assert "Saturday 28 November 2026" in " ".join(mail.text.split())
     assert "<script" not in mail.html and html.escape("<script>Mia") in mail.html
     assert "<img" not in mail.html.lower()

@@ -14,7 +14,10 @@ const KINDS = {
   'parent-comment': 'Families\u2019 comments on your observations',
   awaiting: 'Observations waiting for approval',
   'export-closing': 'Leavers whose journal closes within 7 days',
+  'journal-closing': 'Your child has left: until when you can read and download the journal',
 };
+// Notices that name a date go out when they happen, or not at all.
+const AT_ONCE = new Set(['journal-closing']);
 const MODES = [
   ['off', 'Off'],
   ['immediate', 'Straight away (a few minutes later)'],
@@ -34,7 +37,8 @@ export function notificationsCard() {
   function show(data) {
     warning.hidden = !data.undeliverable;
     selects = Object.entries(data.choices).map(([kind, mode]) => {
-      const select = h('select', { name: kind }, MODES.map(([value, label]) => h('option', { value }, label)));
+      const modes = AT_ONCE.has(kind) ? MODES.filter(([value]) => value === 'off' || value === 'immediate') : MODES;
+      const select = h('select', { name: kind }, modes.map(([value, label]) => h('option', { value }, label)));
       select.value = mode;
       return select;
     });

@@ -11,8 +11,11 @@ from tests.http.conftest import Api
 from tests.http.test_no_secrets_at_rest_http import _everything_stored
 
 
-def enrolled(api: Api) -> tuple[dict[str, str], pyotp.TOTP, list[str]]:
-    """A manager who adds an app from My account, after the step-up Api.sign_in does."""
+def enrolled(api: Api, clock: FrozenClock) -> tuple[dict[str, str], pyotp.TOTP, list[str]]:
+    """A manager who adds an app from My account, after the step-up Api.sign_in does.
+
+    Codes come from the app's clock as the server sees it: the wall clock would cross a 30-second
+    step while the frozen one does not, and the next code would then be refused as used already."""
     manager = api.activate_manager()
     assert api.sign_in(manager).status_code == 200
     started = api.post("/api/account/authenticator")
@@ -20,7 +23,7 @@ def enrolled(api: Api) -> tuple[dict[str, str], pyotp.TOTP, list[str]]:
     body = started.json()
     assert body["uri"].startswith("otpauth://totp/") and body["qrSvg"].startswith("<svg")
     app = pyotp.TOTP(body["secret"])
-    confirmed = api.post("/api/account/authenticator/confirm", {"code": app.now()})
+    confirmed = api.post("/api/account/authenticator/confirm", {"code": app.at(clock.now())})
     assert confirmed.status_code == 200, confirmed.text
     return manager, app, confirmed.json()["recoveryCodes"]
 
@@ -36,7 +39,7 @@ def code_challenge(browser: Api, who: dict[str, str]) -> str:
 def test_s32_enrol_then_sign_in_with_password_pin_and_a_code_from_the_app(
     api: Api, clock: FrozenClock
 ) -> None:
-    who, app, codes = enrolled(api)
+    who, app, codes = enrolled(api, clock)
     assert len(codes) == 10 and len(api.wait_for_mail(who["email"], 2)) >= 2  # activation + added
     clock.advance(seconds=30)
     browser = api.fresh()
@@ -51,7 +54,7 @@ def test_s32_enrol_then_sign_in_with_password_pin_and_a_code_from_the_app(
 
 
 def test_s32_a_code_is_accepted_once(api: Api, clock: FrozenClock) -> None:
-    who, app, _ = enrolled(api)
+    who, app, _ = enrolled(api, clock)
     clock.advance(seconds=30)
     code = app.at(clock.now())
     first = api.fresh()
@@ -68,7 +71,7 @@ def test_s32_a_code_is_accepted_once(api: Api, clock: FrozenClock) -> None:
 def test_s32_one_step_of_drift_is_accepted_and_two_are_refused(
     api: Api, clock: FrozenClock, drift: int, status: int
 ) -> None:
-    who, app, _ = enrolled(api)
+    who, app, _ = enrolled(api, clock)
     clock.advance(minutes=5)
     browser = api.fresh()
     code = app.at(clock.now(), counter_offset=drift)
@@ -81,7 +84,7 @@ def test_s32_one_step_of_drift_is_accepted_and_two_are_refused(
 def test_s32_five_wrong_codes_end_the_attempt_and_ten_lock_codes_until_a_reset_link(
     api: Api, clock: FrozenClock
 ) -> None:
-    who, app, codes = enrolled(api)
+    who, app, codes = enrolled(api, clock)
     clock.advance(minutes=5)
     wrong = f"{(int(app.at(clock.now())) + 500_000) % 1_000_000:06d}"
     browser = api.fresh()
@@ -119,8 +122,10 @@ def test_s32_five_wrong_codes_end_the_attempt_and_ten_lock_codes_until_a_reset_l
     assert unlocked.status_code == 200, unlocked.text
 
 
-def test_s33_a_recovery_code_signs_in_once_in_place_of_a_code_and_mails_the_owner(api: Api) -> None:
-    who, _, codes = enrolled(api)
+def test_s33_a_recovery_code_signs_in_once_in_place_of_a_code_and_mails_the_owner(
+    api: Api, clock: FrozenClock
+) -> None:
+    who, _, codes = enrolled(api, clock)
     browser = api.fresh()
     used = browser.post(
         "/api/auth/code", {"challenge": code_challenge(browser, who), "recoveryCode": codes[0]}
@@ -137,7 +142,7 @@ def test_s33_a_recovery_code_signs_in_once_in_place_of_a_code_and_mails_the_owne
 def test_s35_step_up_lasts_five_minutes_and_asks_for_the_authenticator_once_enrolled(
     api: Api, clock: FrozenClock
 ) -> None:
-    who, app, _ = enrolled(api)
+    who, app, _ = enrolled(api, clock)
     clock.advance(minutes=5)
     needed = api.post("/api/account/recovery-codes")
     assert needed.status_code == 403 and needed.json()["error"]["code"] == "step_up_required"
@@ -195,7 +200,7 @@ def test_s34_a_manager_is_led_to_enrol_at_sign_in_and_refused_without_it_after_t
 def test_s32_s33_no_secret_or_code_rests_in_storage_or_reaches_the_audit_log(
     api: Api, clock: FrozenClock
 ) -> None:
-    who, app, codes = enrolled(api)
+    who, app, codes = enrolled(api, clock)
     browser = api.fresh()
     assert (
         browser.post(

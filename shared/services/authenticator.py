@@ -117,11 +117,13 @@ def check_enrolment(deps: Deps, account: Account, code: object, *, live: Live | 
     return proof
 
 
-def enrolled(deps: Deps, account: Account) -> None:
+def enrolled(deps: Deps, account: Account, *, device: str) -> None:
     """After the write that confirmed the app: the audit entry and the owner's notice (S36)."""
     deps.audit(account.setting_id, account.user_id, "factor.authenticator.add", account.user_id, "success")
     deps.outbox.send(
-        factor_notices.authenticator_added(account.email, account.name, _setting_name(deps, account))
+        factor_notices.authenticator_added(
+            account.email, account.name, _setting_name(deps, account), device, deps.clock.now()
+        )
     )
 
 
@@ -132,6 +134,7 @@ def check_code(
     code: object = None,
     recovery_code: object = None,
     live: Live | None = None,
+    device: str,
 ) -> Proof:
     """Check an authenticator code (or, in its place, a recovery code) for sign-in (with `live`,
     the attempt's own checks) or step-up. Counted before it is checked; wrong ones raise."""
@@ -151,7 +154,7 @@ def check_code(
         step = totp.matching_step(secret, code if isinstance(code, str) else "", deps.clock.now())
         right = step is not None and step > app.last_step
     if not right:
-        _refuse(deps, account, in_challenge, used=step is not None)
+        _refuse(deps, account, in_challenge, used=step is not None, device=device)
 
     def spend(fresh: Account) -> None:
         if live is not None:
@@ -170,13 +173,15 @@ def check_code(
     return Proof(spend, account, recovery_used=matched is not None)
 
 
-def spent(deps: Deps, account: Account, proof: Proof) -> None:
+def spent(deps: Deps, account: Account, proof: Proof, *, device: str) -> None:
     """After the write that spent a proof: tell the owner of a used recovery code (S33, S36)."""
     if proof.recovery_used:
         left = len(account.factors.recovery_codes)
         deps.audit(account.setting_id, account.user_id, "recovery-code.use", account.user_id, "success")
         deps.outbox.send(
-            factor_notices.recovery_code_used(account.email, account.name, _setting_name(deps, account), left)
+            factor_notices.recovery_code_used(
+                account.email, account.name, _setting_name(deps, account), left, device, deps.clock.now()
+            )
         )
 
 
@@ -201,7 +206,7 @@ def _count(deps: Deps, account: Account, live: Live | None, *, in_challenge: boo
     return save_with_retry(deps, account, count)
 
 
-def _refuse(deps: Deps, account: Account, in_challenge: bool, *, used: bool) -> None:
+def _refuse(deps: Deps, account: Account, in_challenge: bool, *, used: bool, device: str) -> None:
     """The answer to a counted, wrong code; at the 10th in a row, lock codes and tell the owner."""
     factors = account.factors
     if factors.code_failures >= CODE_LOCK_AT:
@@ -212,6 +217,8 @@ def _refuse(deps: Deps, account: Account, in_challenge: bool, *, used: bool) -> 
                 account.name,
                 _setting_name(deps, account),
                 f"{deps.config.public_base_url}/forgot",
+                device,
+                deps.clock.now(),
             )
         )
         raise _wrong(LOCKED, in_challenge)
@@ -228,7 +235,7 @@ def _wrong(message: str, in_challenge: bool) -> JournalError:
     return Unauthenticated(message) if in_challenge else InvalidInput(message, field="code")
 
 
-def remove(deps: Deps, principal: Principal) -> None:
+def remove(deps: Deps, principal: Principal, *, device: str) -> None:
     """Remove the caller's own authenticator after a step-up (nobody can remove another's, S34);
     recovery codes go with it unless a passkey remains."""
     require_recent_step_up(deps, principal)
@@ -247,7 +254,7 @@ def remove(deps: Deps, principal: Principal) -> None:
         deps.audit(principal.setting_id, principal.user_id, "factor.authenticator.remove", principal.user_id,
                    "success")  # fmt: skip
         deps.outbox.send(factor_notices.authenticator_removed(account.email, account.name,
-                                                              _setting_name(deps, account)))  # fmt: skip
+                         _setting_name(deps, account), device, deps.clock.now()))  # fmt: skip
 
 
 def _setting_name(deps: Deps, account: Account) -> str:

@@ -56,14 +56,14 @@ def begin_authenticator(deps: Deps, principal: Principal) -> authenticator.Enrol
     return authenticator.begin(deps, _own(deps, principal))
 
 
-def confirm_authenticator(deps: Deps, principal: Principal, code: object) -> list[str]:
+def confirm_authenticator(deps: Deps, principal: Principal, code: object, *, device: str) -> list[str]:
     """Finish enrolment with one code; returns the recovery codes when this is the first strong
     factor (shown once), else an empty list."""
     require_recent_step_up(deps, principal)
     account = _own(deps, principal)
     proof = authenticator.check_enrolment(deps, account, code)
     saved = save_with_retry(deps, proof.account, proof.spend)
-    authenticator.enrolled(deps, saved)
+    authenticator.enrolled(deps, saved, device=device)
     return list(proof.new_codes)
 
 

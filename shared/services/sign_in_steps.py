@@ -124,11 +124,16 @@ def complete_with_code(deps: Deps, *, challenge: object, code: object, recovery_
     """The third step: an authenticator code, or a recovery code in its place (S32, S33)."""
     checked = _checked(deps, challenge, TokenKind.CODE_CHALLENGE)
     proof = authenticator.check_code(
-        deps, checked.account, code=code, recovery_code=recovery_code, live=checked.live
+        deps,
+        checked.account,
+        code=code,
+        recovery_code=recovery_code,
+        live=checked.live,
+        device=checked.device,
     )
     counted = PinChecked(proof.account, checked.slot, checked.device, checked.live)
     done = start_session(deps, counted, change=proof.spend, action="sign-in.code")
-    authenticator.spent(deps, done.account, proof)
+    authenticator.spent(deps, done.account, proof, device=checked.device)
     return done
 
 
@@ -144,7 +149,7 @@ def confirm_enrolment(deps: Deps, *, challenge: object, code: object) -> tuple[S
     proof = authenticator.check_enrolment(deps, checked.account, code, live=checked.live)
     counted = PinChecked(proof.account, checked.slot, checked.device, checked.live)
     done = start_session(deps, counted, change=proof.spend, action="sign-in.enrol")
-    authenticator.enrolled(deps, done.account)
+    authenticator.enrolled(deps, done.account, device=checked.device)
     return done, list(proof.new_codes)
 
 

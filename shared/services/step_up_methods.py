@@ -22,12 +22,14 @@ def by_password(deps: Deps, account: Account, proof: Mapping[str, object]) -> No
 
 
 def by_code(deps: Deps, account: Account, proof: Mapping[str, object]) -> None:
-    """An authenticator code or a recovery code, each accepted once (S32, S33)."""
+    """An authenticator code or a recovery code, each accepted once (S32, S33); the proof's
+    `device` (the browser asking) goes into the owner's notices (S36)."""
+    device = str(proof.get("device") or "")
     checked = authenticator.check_code(
-        deps, account, code=proof.get("code"), recovery_code=proof.get("recoveryCode")
+        deps, account, code=proof.get("code"), recovery_code=proof.get("recoveryCode"), device=device
     )
     fresh = save_with_retry(deps, checked.account, checked.spend)
-    authenticator.spent(deps, fresh, checked)
+    authenticator.spent(deps, fresh, checked, device=device)
 
 
 register_verifier(Method.PASSWORD, by_password)

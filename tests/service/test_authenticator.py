@@ -39,7 +39,9 @@ def enrol(deps: Deps, who: Principal, password: str) -> tuple[pyotp.TOTP, list[s
     who = fresh(deps, who)
     started = own_factors.begin_authenticator(deps, who)
     app = pyotp.TOTP(started.secret)
-    codes = own_factors.confirm_authenticator(deps, who, app.at(deps.clock.now()))
+    codes = own_factors.confirm_authenticator(
+        deps, who, app.at(deps.clock.now()), device="Firefox on Android"
+    )
     return app, codes
 
 
@@ -217,9 +219,9 @@ def test_s35_removing_the_app_needs_a_step_up_and_tells_the_owner(
     app, _ = enrol(deps, who, parent.password)
     clock.advance(minutes=5)
     with pytest.raises(StepUpRequired):
-        remove(deps, fresh(deps, who))
+        remove(deps, fresh(deps, who), device="Safari on iPhone")
     step_up.step_up(deps, who, method="authenticator", proof={"code": app.at(clock.now())})
-    remove(deps, fresh(deps, who))
+    remove(deps, fresh(deps, who), device="Safari on iPhone")
     assert any("removed" in m.subject for m in fakes.outbox.to(parent.email))
     assert isinstance(pin_step(deps, parent), SignedIn)
 
@@ -291,3 +293,27 @@ def test_s34_an_app_cannot_be_added_twice(deps: Deps, parent: Member) -> None:
     enrol(deps, who, parent.password)
     with pytest.raises(Conflict):
         own_factors.begin_authenticator(deps, fresh(deps, who))
+
+
+def test_s36_each_factor_notice_says_when_from_what_device_and_how_to_sign_out_everywhere(
+    deps: Deps, fakes: Fakes, parent: Member, clock: FrozenClock
+) -> None:
+    who = signed_in(deps, parent)
+    _, codes = enrol(deps, who, parent.password)  # confirmed from "Firefox on Android"
+    clock.advance(minutes=10)
+    sign_in_steps.complete_with_code(deps, challenge=code_step(deps, parent), code=None,
+                                     recovery_code=codes[0])  # fmt: skip
+    step_up.step_up(deps, who, method="authenticator",
+                    proof={"recoveryCode": codes[1], "device": "Edge on Windows"})  # fmt: skip
+    remove(deps, fresh(deps, who), device="Safari on iPhone")
+    mails = [(m.subject, " ".join(m.text.split())) for m in fakes.outbox.to(parent.email)]  # unwrapped
+    notices = dict(mails)
+    added = next(text for subject, text in notices.items() if "authenticator app was added" in subject)
+    removed = next(text for subject, text in notices.items() if "was removed" in subject)
+    used = [text for subject, text in mails if "recovery code was used" in subject]
+    assert "Firefox on Android" in added and "Safari on iPhone" in removed
+    assert len(used) == 2 and "Firefox" in used[0] and "Edge on Windows" in used[1]
+    for text in [added, removed, *used]:
+        assert re.search(r"on \w+day \d+ \w+ \d{4} at \d\d:\d\d \((UK time|UTC)\)", text), text
+        assert "Sign out everywhere" in text
+        assert not any(code in text for code in codes)

@@ -6,6 +6,7 @@ import azure.functions as func
 
 from functions import factors
 from functions.http import (
+    browser_of,
     clear_session_cookie,
     client_address,
     cookie_value,
@@ -16,7 +17,6 @@ from functions.http import (
     read_json,
 )
 from shared import bootstrap
-from shared.domain.devices import describe_device
 from shared.domain.people import Principal, Session
 from shared.services import credentials, email_change, sessions, sign_in_steps, signin
 
@@ -71,7 +71,7 @@ def pin(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
     deps = bootstrap.deps()
     signin.spend_verify(deps, client_address(req))
-    device = describe_device(req.headers.get("User-Agent"))
+    device = browser_of(req)
     done = sign_in_steps.after_pin(deps, challenge=body.get("challenge"), pin=body.get("pin"), device=device)
     # S32, S34: an account with an authenticator (or one that must enrol) has a step to go.
     return factors.next_step(done) if isinstance(done, sign_in_steps.NextStep) else factors.signed_in(done)

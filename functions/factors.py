@@ -6,9 +6,16 @@ from __future__ import annotations
 import azure.functions as func
 
 from functions.forms import Body
-from functions.http import device_cookie, endpoint, json_response, principal, read_json, session_cookie
+from functions.http import (
+    browser_of,
+    device_cookie,
+    endpoint,
+    json_response,
+    principal,
+    read_json,
+    session_cookie,
+)
 from shared import bootstrap
-from shared.domain.devices import describe_device
 from shared.domain.throttle import DEVICE_COOKIE_SECONDS
 from shared.services import authenticator, own_factors, recovery_codes, sign_in_steps, step_up
 from shared.services import step_up_methods as _methods  # noqa: F401 (registers the step-up methods)
@@ -119,7 +126,7 @@ def step_up_now(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = _body(req, "method", "password", "code", "recoveryCode")
     proof: dict[str, object] = {key: body.text(key) for key in ("password", "code", "recoveryCode")}
-    proof["device"] = _device(req)  # named in the notice a recovery code sends (S36)
+    proof["device"] = browser_of(req)  # named in the notice a recovery code sends (S36)
     until = step_up.step_up(bootstrap.deps(), who, method=body.text("method"), proof=proof)
     return json_response({"status": "confirmed", "validUntil": until.isoformat()})
 
@@ -136,14 +143,14 @@ def add_authenticator(req: func.HttpRequest) -> func.HttpResponse:
 def confirm_authenticator(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     code = _body(req, "code").text("code")
-    codes = own_factors.confirm_authenticator(bootstrap.deps(), who, code, device=_device(req))
+    codes = own_factors.confirm_authenticator(bootstrap.deps(), who, code, device=browser_of(req))
     return json_response({"status": "added", "recoveryCodes": codes})
 
 
 @bp.route(route="api/account/authenticator", methods=["DELETE"], auth_level=ANON)
 @endpoint
 def remove_authenticator(req: func.HttpRequest) -> func.HttpResponse:
-    authenticator.remove(bootstrap.deps(), principal(req), device=_device(req))
+    authenticator.remove(bootstrap.deps(), principal(req), device=browser_of(req))
     return json_response({"status": "removed"})
 
 
@@ -152,8 +159,3 @@ def remove_authenticator(req: func.HttpRequest) -> func.HttpResponse:
 def new_recovery_codes(req: func.HttpRequest) -> func.HttpResponse:
     codes = recovery_codes.regenerate(bootstrap.deps(), principal(req))
     return json_response({"recoveryCodes": codes})
-
-
-def _device(req: func.HttpRequest) -> str:
-    """How the asking browser describes itself, for the owner's security notices (S36)."""
-    return describe_device(req.headers.get("User-Agent"))

@@ -17,6 +17,7 @@ import azure.functions as func
 
 from shared import bootstrap
 from shared.domain import errors
+from shared.domain.devices import describe_device
 from shared.domain.people import Principal
 from shared.services.sessions import authenticate
 
@@ -186,6 +187,12 @@ def client_address(req: func.HttpRequest) -> str:
     if forwarded.count(":") == 1:
         forwarded = forwarded.split(":")[0]
     return forwarded[:64] or "unknown"
+
+
+def browser_of(req: func.HttpRequest) -> str:
+    """How the asking browser describes itself: shown in the sessions list and named in the
+    owner's security notices (S36)."""
+    return describe_device(req.headers.get("User-Agent"))
 
 
 def device_cookie_name() -> str:

@@ -10,6 +10,7 @@ import azure.functions as func
 
 from functions.forms import Body
 from functions.http import (
+    browser_of,
     cookie_value,
     device_cookie,
     device_cookie_name,
@@ -20,7 +21,6 @@ from functions.http import (
     session_cookie,
 )
 from shared import bootstrap
-from shared.domain.devices import describe_device
 from shared.domain.passkeys import Passkey
 from shared.domain.throttle import DEVICE_COOKIE_SECONDS
 from shared.services import devices, passkeys
@@ -49,10 +49,6 @@ def _passkey_view(passkey: Passkey) -> dict[str, object]:
     }
 
 
-def _device(req: func.HttpRequest) -> str:
-    return describe_device(req.headers.get("User-Agent"))
-
-
 def _assertion(req: func.HttpRequest) -> tuple[object, object]:
     body = read_json(req)
     Body(body, known=("attempt", "credential"))
@@ -73,7 +69,7 @@ def passkey_sign_in_options(req: func.HttpRequest) -> func.HttpResponse:
 def passkey_sign_in(req: func.HttpRequest) -> func.HttpResponse:
     attempt, credential = _assertion(req)
     deps = bootstrap.deps()
-    done = passkeys.sign_in(deps, attempt=attempt, credential=credential, device=_device(req),
+    done = passkeys.sign_in(deps, attempt=attempt, credential=credential, device=browser_of(req),
                             device_token=cookie_value(req, device_cookie_name()))  # fmt: skip
     user = {"id": done.account.user_id, "name": done.account.name, "role": done.account.role.value,
             "setting": done.account.setting_id}  # fmt: skip
@@ -116,8 +112,10 @@ def add_passkey(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = read_json(req)
     name = Body(body, known=("attempt", "credential", "name")).text("name")
-    added = passkeys.register(bootstrap.deps(), who, attempt=body.get("attempt"),
-                              credential=body.get("credential"), name=name, device=_device(req))  # fmt: skip
+    added = passkeys.register(
+        bootstrap.deps(), who, attempt=body.get("attempt"), credential=body.get("credential"), name=name,
+        device=browser_of(req),
+    )  # fmt: skip
     return json_response({"passkey": _passkey_view(added)}, status=201)
 
 
@@ -133,7 +131,7 @@ def rename_passkey(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/account/passkeys/{id}", methods=["DELETE"], auth_level=ANON)
 @endpoint
 def remove_passkey(req: func.HttpRequest) -> func.HttpResponse:
-    passkeys.remove(bootstrap.deps(), principal(req), req.route_params.get("id", ""), _device(req))
+    passkeys.remove(bootstrap.deps(), principal(req), req.route_params.get("id", ""), browser_of(req))
     return json_response({"status": "removed"})
 
 

@@ -50,6 +50,8 @@ def next_step(step: sign_in_steps.NextStep) -> func.HttpResponse:
         "challenge": step.token,
         "expiresAt": step.expires_at.isoformat(),
     }
+    if step.methods:
+        body["methods"] = list(step.methods)
     if step.enrol_by is not None:
         body["enrolBy"] = step.enrol_by.isoformat()
         body["canSkip"] = step.can_skip

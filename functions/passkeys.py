@@ -116,7 +116,10 @@ def add_passkey(req: func.HttpRequest) -> func.HttpResponse:
         bootstrap.deps(), who, attempt=body.get("attempt"), credential=body.get("credential"), name=name,
         device=browser_of(req),
     )  # fmt: skip
-    return json_response({"passkey": _passkey_view(added)}, status=201)
+    answer: dict[str, object] = {"passkey": _passkey_view(added.passkey)}
+    if added.recovery_codes:  # shown once, with the first strong factor (S33)
+        answer["recoveryCodes"] = added.recovery_codes
+    return json_response(answer, status=201)
 
 
 @bp.route(route="api/account/passkeys/{id}", methods=["PATCH"], auth_level=ANON)
@@ -150,11 +153,8 @@ def step_up(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     deps = bootstrap.deps()
     body = read_json(req)
-    fields = Body(body, known=("attempt", "credential", "password"))
-    if fields.has("password"):
-        passkeys.confirm_password(deps, who, fields.text("password"))
-    else:
-        passkeys.verify_for_step_up(deps, who, attempt=body.get("attempt"), credential=body.get("credential"))
+    Body(body, known=("attempt", "credential"))  # a password or code goes to /api/account/step-up
+    passkeys.verify_for_step_up(deps, who, attempt=body.get("attempt"), credential=body.get("credential"))
     until = passkeys.fresh_until(deps, who)
     return json_response({"status": "verified", "freshUntil": until.isoformat() if until else None})
 

@@ -15,7 +15,6 @@ import hashlib
 import json
 import secrets
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,9 +66,9 @@ from shared.domain.throttle import KNOWN_DEVICES
 from shared.mail import templates
 from shared.security.randomness import new_secret
 from shared.security.tokens import TokenKind
-from shared.services import devices, step_up
+from shared.services import devices, recovery_codes, step_up
 from shared.services.deps import Deps
-from shared.services.signin import SignedIn, check_current_password, new_session, signed_in
+from shared.services.signin import SignedIn, new_session, save_with_retry, signed_in
 
 REGISTER, SIGN_IN, STEP_UP = "register", "sign-in", "step-up"
 ANYONE = "-"  # the subject and setting of a sign-in attempt: nobody is known yet
@@ -196,9 +195,15 @@ def registration_options(deps: Deps, principal: Principal) -> Ceremony:
     return Ceremony(_options(options), attempt, expires)
 
 
+@dataclass(frozen=True)
+class Registered:
+    passkey: Passkey
+    recovery_codes: list[str]  # the new set when this is the account's first strong factor (S33)
+
+
 def register(
     deps: Deps, principal: Principal, *, attempt: object, credential: object, name: object, device: str
-) -> Passkey:
+) -> Registered:
     """Verify the browser's new credential and keep it; mail the owner (S36) and audit it (S29).
 
     A refused or expired answer is a 400, not a 401: the caller's session is still good.
@@ -211,7 +216,7 @@ def register(
 
 def _register(
     deps: Deps, principal: Principal, *, attempt: object, credential: object, name: object, device: str
-) -> Passkey:
+) -> Registered:
     expected = _attempt(deps, attempt, REGISTER, principal.user_id, principal.setting_id,
                         principal.session_digest)  # fmt: skip
     label = clean_passkey_name(name, device)
@@ -248,13 +253,38 @@ def _register(
         transports=_transports(parsed.response.transports),
     )
     deps.passkeys.add(passkey)  # Conflict: this credential is already registered
+    codes = _list_on_account(deps, account)
     # Registering with user verification proves the person again, as a step-up would.
     deps.passkeys.mark_fresh(principal.setting_id, principal.user_id, principal.session_digest, now)
     deps.audit(principal.setting_id, principal.user_id, "passkey.register", passkey.public_id, "success")
     deps.outbox.send(
         templates.passkey_added(account.email, account.name, _setting_name(deps, account), label, device, now)
     )
-    return passkey
+    return Registered(passkey, codes)
+
+
+def _list_on_account(deps: Deps, account: Account) -> list[str]:
+    """Copy the account's passkeys from their table onto the account, where sign-in, step-up and
+    the S34 policy read its factors; the recovery codes when the first strong factor arrives, and
+    none left when the last one goes (S33).
+
+    Always a copy of the passkey table as it is now, never an edit of the list, so a write lost
+    between the two tables is mended by the next add or removal. The passkey row is written first
+    and removed first: a crash between the two leaves the account asking for its strongest method.
+    """
+    codes: list[str] = []
+
+    def copy(fresh: Account) -> None:
+        was_strong = fresh.factors.strong
+        fresh.factors.passkeys = [p.digest for p in deps.passkeys.of_user(fresh.setting_id, fresh.user_id)]
+        if fresh.factors.strong and not was_strong:
+            codes[:] = recovery_codes.fresh_set(deps, fresh.factors)
+        elif not fresh.factors.strong:
+            codes.clear()
+            fresh.factors.recovery_codes = []
+
+    save_with_retry(deps, account, copy)
+    return codes
 
 
 def _transports(found: object) -> list[str]:
@@ -438,16 +468,6 @@ def _verify_for_step_up(deps: Deps, principal: Principal, *, attempt: object, cr
     return used
 
 
-def confirm_password(deps: Deps, principal: Principal, password: object) -> None:
-    """S35: prove yourself again with your password, under sign-in's counter and throttle (S10)."""
-    account = check_current_password(deps, _account(deps, principal), password, field="password")
-    with suppress(ConcurrencyConflict):  # the counter reset is best effort; the check succeeded
-        deps.accounts.save(account)
-    now = deps.clock.now()
-    deps.passkeys.mark_fresh(principal.setting_id, principal.user_id, principal.session_digest, now)
-    deps.audit(principal.setting_id, principal.user_id, "step-up.password", principal.user_id, "success")
-
-
 def fresh_until(deps: Deps, principal: Principal) -> datetime | None:
     """Until when the caller's last fresh verification counts, if it still does."""
     at = deps.passkeys.fresh_at(principal.setting_id, principal.user_id, principal.session_digest)
@@ -490,8 +510,9 @@ def remove(deps: Deps, principal: Principal, public_id: str, device: str) -> Non
     passkey = _mine(deps, principal, public_id)
     require_fresh(deps, principal)
     deps.passkeys.remove(principal.setting_id, principal.user_id, passkey.digest)
-    deps.audit(principal.setting_id, principal.user_id, "passkey.remove", passkey.public_id, "success")
     account = _account(deps, principal)
+    _list_on_account(deps, account)
+    deps.audit(principal.setting_id, principal.user_id, "passkey.remove", passkey.public_id, "success")
     now = deps.clock.now()
     deps.outbox.send(
         templates.passkey_removed(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shared.domain.errors import Forbidden, Unauthenticated
+from shared.domain.factors import Method
 from shared.domain.people import Account
 from shared.domain.strong_sign_in import EnrolmentDue, enrolment_due
 from shared.domain.throttle import CHALLENGE_SECONDS
@@ -29,6 +30,7 @@ from shared.services.signin import (
     start_session,
 )
 
+RECOVERY_CODE = "recoveryCode"
 ENROLMENT_REQUIRED = (
     "Your setting asks you to set up strong sign-in before you carry on. It takes a minute with an "
     "authenticator app on your phone."
@@ -43,13 +45,15 @@ class EnrolmentRequired(Forbidden):
 
 @dataclass(frozen=True)
 class NextStep:
-    """What the sign-in needs next: "code" or "enrol", with its challenge."""
+    """What the sign-in needs next: "code" or "enrol", with its challenge; for "code", the ways
+    the person can finish (a passkey finishes through its own sign-in, which needs no code)."""
 
     kind: str
     token: str
     expires_at: datetime
     enrol_by: datetime | None = None
     can_skip: bool = False
+    methods: tuple[str, ...] = ()
 
 
 def after_pin(deps: Deps, *, challenge: object, pin: object, device: str) -> SignedIn | NextStep:
@@ -102,10 +106,12 @@ def _next(deps: Deps, checked: PinChecked, kind: TokenKind, due: EnrolmentDue | 
         },
     )
     expires = now + timedelta(seconds=CHALLENGE_SECONDS)
-    step = "code" if kind is TokenKind.CODE_CHALLENGE else "enrol"
+    if kind is TokenKind.CODE_CHALLENGE:
+        strong = tuple(m.value for m in saved.factors.methods() if m is not Method.PASSWORD)
+        return NextStep("code", token, expires, methods=(*strong, RECOVERY_CODE))
     if due is None:
-        return NextStep(step, token, expires)
-    return NextStep(step, token, expires, enrol_by=due.enrol_by, can_skip=not due.overdue)
+        return NextStep("enrol", token, expires)
+    return NextStep("enrol", token, expires, enrol_by=due.enrol_by, can_skip=not due.overdue)
 
 
 def _checked(deps: Deps, challenge: object, kind: TokenKind) -> PinChecked:

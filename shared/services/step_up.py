@@ -65,11 +65,9 @@ def step_up(deps: Deps, principal: Principal, *, method: object, proof: Mapping[
     """
     account = _account(deps, principal)
     strongest = account.factors.strongest()
-    if method != strongest.value:
-        raise InvalidInput(f"Confirm it is you with your {_NAMES[strongest]}.", field="method")
     verifier = _VERIFIERS.get(strongest.value)
-    if verifier is None:  # a method whose module was not loaded: refuse rather than pass
-        raise InvalidInput(f"Confirm it is you with your {_NAMES[strongest]}.", field="method")
+    if method != strongest.value or verifier is None:  # an unloaded method refuses rather than passes
+        raise weaker_method(strongest)
     try:
         verifier(deps, account, proof)
     except (InvalidInput, Unauthenticated):
@@ -86,8 +84,13 @@ def step_up(deps: Deps, principal: Principal, *, method: object, proof: Mapping[
     return now + timedelta(seconds=STEP_UP_SECONDS)
 
 
+def weaker_method(strongest: Method) -> InvalidInput:
+    """The refusal of a proof by anything but the account's strongest method."""
+    return InvalidInput(f"Confirm it is you with your {_NAMES[strongest]}.", field="method")
+
+
 _NAMES = {
-    Method.PASSKEY: "passkey",
+    Method.PASSKEY: "passkey (or, if you have lost it, a recovery code)",
     Method.AUTHENTICATOR: "authenticator app code (or a recovery code)",
     Method.PASSWORD: "password",
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from shared.domain.errors import InvalidInput
 from shared.domain.factors import Method
 from shared.domain.people import Account
 from shared.services import authenticator
@@ -32,5 +33,15 @@ def by_code(deps: Deps, account: Account, proof: Mapping[str, object]) -> None:
     authenticator.spent(deps, fresh, checked, device=device)
 
 
+def by_recovery_code(deps: Deps, account: Account, proof: Mapping[str, object]) -> None:
+    """A passkey owner's proof without the passkey: a recovery code (S33), never the password
+    nor an authenticator code, which are weaker than the passkey they would stand in for. The
+    passkey itself proves a step-up through its own ceremony (shared.services.passkeys)."""
+    if proof.get("recoveryCode") in (None, ""):
+        raise InvalidInput("Use your passkey, or a recovery code if you have lost it.", field="recoveryCode")
+    by_code(deps, account, {"recoveryCode": proof["recoveryCode"], "device": proof.get("device")})
+
+
+register_verifier(Method.PASSKEY, by_recovery_code)
 register_verifier(Method.PASSWORD, by_password)
 register_verifier(Method.AUTHENTICATOR, by_code)

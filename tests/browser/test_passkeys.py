@@ -65,7 +65,12 @@ def test_s31_add_a_passkey_sign_out_sign_in_with_it_in_one_step_and_remove_it(
     tab.get_by_role("heading", name="Passkeys").wait_for()
     tab.get_by_label("Name for the new passkey").fill("Work laptop")
     tab.get_by_role("button", name="Add a passkey").click()
-    tab.get_by_text("Passkey “Work laptop” added").wait_for()
+    # The first strong factor: ten recovery codes, shown this once, for a lost passkey (S33).
+    tab.get_by_role("heading", name="Save your recovery codes").wait_for()
+    assert tab.locator(".recovery-codes li").count() == 10
+    assert tab.get_by_role("link", name="Download as a text file").get_attribute("download")
+    browser_page.shot("passkey-recovery-codes")
+    tab.get_by_role("button", name="I have saved my codes").click()
     tab.get_by_role("button", name="Remove Work laptop").wait_for()
     assert "not used yet" in tab.locator("li", has_text="Work laptop").text_content()
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})["credentials"]

@@ -102,7 +102,7 @@ function pinStep(challenge) {
       const answer = await api('POST', '/api/auth/pin', { challenge, pin: pin.value }, { anonymous: true });
       if (answer.next) {
         // S32, S34: a code from the authenticator app, or setting one up, comes next.
-        section.replaceWith(answer.next === 'code' ? codeStep(answer.challenge) : enrolStep(answer));
+        section.replaceWith(answer.next === 'code' ? codeStep(answer.challenge, answer.methods) : enrolStep(answer));
         return;
       }
       await loadSession();

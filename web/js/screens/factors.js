@@ -7,7 +7,8 @@ import { field, formatDate, h, replace, showMessage, statusArea } from '../dom.j
 import { submits } from '../form.js';
 import { navigate } from '../router.js';
 import { loadSession } from '../session.js';
-import { stepUpWithPasskey } from './passkeys.js';
+import { passkeySignIn, stepUpWithPasskey } from './passkeys.js';
+import { recoveryCodes } from './recovery_codes.js';
 
 function codeInput(name = 'code') {
   return h('input', { name, required: true, inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: 7, pattern: '[0-9 ]*' });
@@ -18,14 +19,19 @@ async function signedIn() {
   navigate('/', { replace: true }); // the start page takes the user back to where they were
 }
 
-/** The third sign-in step: a code from the app, or a recovery code in its place. */
-export function codeStep(challenge) {
+/**
+ * The third sign-in step: a code from the app, or a recovery code in its place. Someone with a
+ * passkey finishes with the passkey instead (a whole sign-in of its own), or a recovery code.
+ */
+export function codeStep(challenge, methods = ['authenticator', 'recoveryCode']) {
   const message = statusArea();
+  const byApp = methods.includes('authenticator');
   const code = codeInput();
   const recovery = h('input', { name: 'recoveryCode', autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' });
-  const recoveryField = field('Recovery code', recovery, 'One of the codes you saved when you set up the app. Each works once.');
-  recoveryField.hidden = true;
+  const recoveryField = field('Recovery code', recovery, 'One of the codes you saved when you set up strong sign-in. Each works once.');
+  recoveryField.hidden = byApp;
   const codeField = field('Code from your authenticator app', code, 'The 6 digits the app shows now.');
+  codeField.hidden = !byApp;
   const toggle = h('button', { type: 'button', class: 'link' }, 'Use a recovery code instead');
   toggle.addEventListener('click', () => {
     const useRecovery = recoveryField.hidden;
@@ -34,15 +40,19 @@ export function codeStep(challenge) {
     toggle.textContent = useRecovery ? 'Use a code from the app instead' : 'Use a recovery code instead';
     (useRecovery ? recovery : code).focus();
   });
-  const form = h('form', { novalidate: true }, codeField, recoveryField, h('button', { type: 'submit', class: 'primary' }, 'Sign in'));
+  const passkey = methods.includes('passkey') ? passkeySignIn(h('input'), message) : null;
+  const form = h('form', { novalidate: true }, codeField, recoveryField, h('button', { type: 'submit', class: byApp ? 'primary' : null }, 'Sign in'));
   const section = h(
     'section',
     { class: 'card narrow' },
-    h('h1', { tabindex: '-1' }, 'Now a code from your app'),
-    h('p', {}, 'Open your authenticator app and type the code it shows for the learning journal.'),
+    h('h1', { tabindex: '-1' }, byApp ? 'Now a code from your app' : 'Now your passkey'),
+    h('p', {}, byApp
+      ? 'Open your authenticator app and type the code it shows for the learning journal.'
+      : 'Your account has a passkey: use it to finish signing in. Lost it? Enter a recovery code instead.'),
     message,
+    passkey,
     form,
-    h('p', {}, toggle),
+    byApp ? h('p', {}, toggle) : null,
     h('p', {}, h('a', { href: '/signin' }, 'Start again')),
   );
   submits(
@@ -60,11 +70,12 @@ export function codeStep(challenge) {
       },
       failed: () => {
         code.value = '';
-        code.focus();
+        recovery.value = '';
+        (byApp ? code : recovery).focus();
       },
     },
   );
-  queueMicrotask(() => code.focus());
+  queueMicrotask(() => (byApp ? code : recovery).focus());
   return section;
 }
 
@@ -147,29 +158,6 @@ function setupForm(setup, message, confirm, confirmed) {
   ];
 }
 
-/** S33: ten codes, shown this once, to keep somewhere safe; downloadable as a text file. */
-function recoveryCodes(codes, done) {
-  if (!codes.length) {
-    queueMicrotask(done);
-    return h('p', { class: 'muted' }, 'Done.');
-  }
-  const text = `Learning journal recovery codes\nEach code works once, in place of a code from your app.\n\n${codes.join('\n')}\n`;
-  const file = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
-  const next = h('button', { type: 'button', class: 'primary' }, 'I have saved my codes');
-  next.addEventListener('click', () => {
-    URL.revokeObjectURL(file);
-    done();
-  });
-  return h(
-    'section',
-    { class: 'card narrow' },
-    h('h1', { tabindex: '-1' }, 'Save your recovery codes'),
-    h('p', {}, 'If you lose your phone, each of these codes signs you in once instead of a code from the app. This is the only time we show them.'),
-    h('ol', { class: 'recovery-codes' }, codes.map((c) => h('li', {}, h('code', {}, c)))),
-    h('div', { class: 'actions' }, h('a', { href: file, download: 'learning-journal-recovery-codes.txt', class: 'button' }, 'Download as a text file'), next),
-  );
-}
-
 /**
  * S35: ask for the strongest method the person has, record the step-up, and resolve; rejects with
  * the original refusal if they cancel.
@@ -177,19 +165,28 @@ function recoveryCodes(codes, done) {
 export async function askStepUp(refused) {
   if (await stepUpWithPasskey()) return; // a passkey is the strongest method there is
   const factors = await api('GET', '/api/account/factors');
-  const byApp = factors.stepUpMethod === 'authenticator';
-  const input = byApp ? codeInput() : h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const recovery = h('input', { name: 'recoveryCode', autocomplete: 'off', autocapitalize: 'none' });
-  const fields = byApp
-    ? [field('Code from your authenticator app', input), field('Or a recovery code', recovery, 'Only if you cannot use the app.')]
-    : [field('Your password', input)];
+  const method = factors.stepUpMethod;
+  const recovery = h('input', { name: 'recoveryCode', autocomplete: 'off', autocapitalize: 'none', required: method === 'passkey' });
+  let input = null;
+  let fields;
+  if (method === 'passkey') {
+    // The passkey prompt was dismissed or the passkey is lost: only a recovery code stands in.
+    fields = [field('A recovery code', recovery, 'Only if you cannot use your passkey. Each code works once.')];
+  } else if (method === 'authenticator') {
+    input = codeInput();
+    fields = [field('Code from your authenticator app', input), field('Or a recovery code', recovery, 'Only if you cannot use the app.')];
+  } else {
+    input = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+    fields = [field('Your password', input)];
+  }
   return new Promise((resolve, reject) => {
     let confirmed = false;
     const dialog = formDialog('Confirm it is you', [h('p', {}, 'This change needs a fresh check. It lasts 5 minutes.'), ...fields], 'Confirm', async () => {
-      const proof = byApp
-        ? recovery.value.trim() ? { recoveryCode: recovery.value } : { code: input.value }
-        : { password: input.value };
-      await api('POST', '/api/account/step-up', { method: factors.stepUpMethod, ...proof });
+      let proof;
+      if (method === 'password') proof = { password: input.value };
+      else if (recovery.value.trim() || !input) proof = { recoveryCode: recovery.value };
+      else proof = { code: input.value };
+      await api('POST', '/api/account/step-up', { method, ...proof });
       confirmed = true;
     });
     dialog.addEventListener('close', () => (confirmed ? resolve() : reject(refused instanceof ApiError ? refused : new ApiError(403, 'step_up_required', ''))));

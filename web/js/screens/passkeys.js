@@ -10,6 +10,7 @@ import { navigate } from '../router.js';
 import { forget, loadSession, state } from '../session.js';
 import { autofillSupported, createPasskey, passkeysSupported, usePasskey } from '../webauthn.js';
 import { linkTokenNow } from './auth.js';
+import { recoveryCodes } from './recovery_codes.js';
 
 let autofill = null; // the pending autofill request of the sign-in page, if any
 
@@ -65,29 +66,6 @@ export function passkeySignIn(email, message) {
 
 // -- step-up (S35) ----------------------------------------------------------------------------
 
-/** Prove it is you again: with a passkey if the person has one, else (or if they cancel) the password. */
-async function stepUp(havePasskey) {
-  stopAutofill(); // a browser runs one passkey request at a time
-  if (havePasskey) {
-    try {
-      const ceremony = await api('POST', '/api/account/passkeys/step-up/options');
-      const credential = await usePasskey(ceremony.options);
-      await api('POST', '/api/account/passkeys/step-up', { attempt: ceremony.attempt, credential });
-      return;
-    } catch (error) {
-      if (!(error instanceof ApiError) || error.status >= 500) throw error;
-    }
-  }
-  await new Promise((resolve, reject) => {
-    const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-    const dialog = formDialog('Confirm it is you', [field('Your password', password)], 'Confirm', async () => {
-      await api('POST', '/api/account/passkeys/step-up', { password: password.value });
-      resolve();
-    });
-    dialog.addEventListener('close', () => reject(new ApiError(0, 'cancelled', 'Nothing was changed.')));
-  });
-}
-
 /**
  * The passkey way of a step-up, for every change that asks for one (api.js's step-up listener):
  * true when one of the person's passkeys proved it is them, false when they have none or the
@@ -115,13 +93,11 @@ export function passkeysCard() {
   const message = statusArea();
   const done = statusArea('info');
   const list = h('ul', { class: 'list', 'aria-live': 'polite' }, h('li', {}, 'Loading…'));
-  let count = 0;
 
   async function load() {
     try {
       const data = await api('GET', '/api/account/passkeys');
-      count = data.passkeys.length;
-      replace(list, count ? data.passkeys.map(item) : h('li', { class: 'muted' }, 'You have no passkeys yet.'));
+      replace(list, data.passkeys.length ? data.passkeys.map(item) : h('li', { class: 'muted' }, 'You have no passkeys yet.'));
     } catch (error) {
       showError(message, error);
     }
@@ -148,17 +124,11 @@ export function passkeysCard() {
     showMessage(message, '');
     const path = `/api/account/passkeys/${encodeURIComponent(passkey.id)}`;
     try {
-      try {
-        await api('DELETE', path);
-      } catch (error) {
-        if (!(error instanceof ApiError) || error.code !== 'step_up_required') throw error;
-        await stepUp(count > 0);
-        await api('DELETE', path);
-      }
+      await api('DELETE', path); // a step-up, when one is needed, is asked for by api.js's listener
       showMessage(done, `The passkey “${passkey.name}” is removed.`, 'info');
       await load();
     } catch (error) {
-      showError(message, error);
+      if (!(error instanceof ApiError && error.code === 'step_up_required')) showError(message, error);
     }
   }
 
@@ -171,17 +141,23 @@ export function passkeysCard() {
     const credential = await createPasskey(ceremony.options);
     const added = await api('POST', '/api/account/passkeys', { attempt: ceremony.attempt, credential, name: name.value.trim() });
     form.reset();
+    if (added.recoveryCodes) {
+      // The first strong factor: its recovery codes, shown this once (S33).
+      card.replaceWith(recoveryCodes(added.recoveryCodes, () => navigate('/account', { replace: true })));
+      return;
+    }
     showMessage(done, `Passkey “${added.passkey.name}” added. Next time, choose “Sign in with a passkey”.`, 'info');
     await load();
   });
 
   load();
-  return h('section', { class: 'card' },
+  const card = h('section', { class: 'card' },
     h('h2', {}, 'Passkeys'),
     h('p', {}, 'A passkey signs you in with your fingerprint, face or screen lock instead of your password and PIN. ',
       'It works only on this site, so nobody can trick you into using it somewhere else.'),
     message, done, list,
     passkeysSupported() ? form : h('p', { class: 'muted' }, 'This browser cannot make passkeys.'));
+  return card;
 }
 
 // -- My account: browsers ---------------------------------------------------------------------

@@ -11,6 +11,7 @@ import azure.functions as func
 from functions.forms import Body
 from functions.http import (
     browser_of,
+    client_address,
     cookie_value,
     device_cookie,
     device_cookie_name,
@@ -61,7 +62,7 @@ def _assertion(req: func.HttpRequest) -> tuple[object, object]:
 @bp.route(route="api/auth/passkey/options", methods=["POST"], auth_level=ANON)
 @endpoint
 def passkey_sign_in_options(req: func.HttpRequest) -> func.HttpResponse:
-    return _ceremony(passkeys.sign_in_options(bootstrap.deps()))
+    return _ceremony(passkeys.sign_in_options(bootstrap.deps(), client_address(req)))
 
 
 @bp.route(route="api/auth/passkey", methods=["POST"], auth_level=ANON)

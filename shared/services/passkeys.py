@@ -68,7 +68,7 @@ from shared.security.randomness import new_secret
 from shared.security.tokens import TokenKind
 from shared.services import devices, recovery_codes, step_up
 from shared.services.deps import Deps
-from shared.services.signin import SignedIn, new_session, save_with_retry, signed_in
+from shared.services.signin import SignedIn, new_session, save_with_retry, signed_in, spend_verify
 
 REGISTER, SIGN_IN, STEP_UP = "register", "sign-in", "step-up"
 ANYONE = "-"  # the subject and setting of a sign-in attempt: nobody is known yet
@@ -301,8 +301,16 @@ def _setting_name(deps: Deps, account: Account) -> str:
 # -- assertions: sign-in and step-up ---------------------------------------------------------------
 
 
-def sign_in_options(deps: Deps) -> Ceremony:
-    """Options for a sign-in with any of this site's passkeys: nothing typed, nobody named yet."""
+def sign_in_options(deps: Deps, client: str) -> Ceremony:
+    """Options for a sign-in with any of this site's passkeys: nothing typed, nobody named yet.
+
+    S10: each one spends from the asking client's per-minute budget of sign-in checks, before its
+    challenge is written; an assertion needs a live challenge of its own and spends it, so a
+    burst of passkey sign-ins from one client is bounded like a burst of passwords. There is no
+    per-account count: a passkey has no secret to guess, and a count a stranger could raise with
+    bad signatures would only let them lock the owner out.
+    """
+    spend_verify(deps, client)
     rp_id, _ = relying_party(deps)
     challenge, attempt, expires = _challenge(deps, SIGN_IN, ANYONE, ANYONE, "")
     options = generate_authentication_options(

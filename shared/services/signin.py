@@ -110,8 +110,8 @@ def start_sign_in(
 
 
 def spend_verify(deps: Deps, client: str) -> None:
-    """S10: one client address may cause only so many Argon2 verifies a minute across the
-    anonymous routes; beyond that, 429 before any work is done."""
+    """S10: one client address may cause only so many sign-in checks a minute (Argon2 verifies,
+    passkey sign-in challenges) across the anonymous routes; beyond that, 429 before any work."""
     limit = deps.config.verifies_per_client_minute
     with _BUDGETS_LOCK:
         budget = _BUDGETS.setdefault(limit, ClientBudget(limit))

@@ -6,11 +6,13 @@ setting. Mail is read from the same mail folder the other HTTP tests read."""
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
 from shared.clock import FrozenClock
+from shared.domain.throttle import VERIFIES_PER_CLIENT_MINUTE as VERIFIES
 from tests.http.conftest import Api
 from tests.passkey_authenticator import SoftAuthenticator
 
@@ -130,6 +132,26 @@ def test_s31_a_counter_that_goes_backwards_refuses_the_passkey_and_mails_the_own
     assert passkey_sign_in(api.fresh(), key, counter=5).status_code == 401  # not moving on is refused too
     wait_for_subject(api, who["email"], "was refused")
     assert passkey_sign_in(api.fresh(), key, counter=6).status_code == 200
+
+
+def test_s10_a_burst_of_passkey_sign_ins_from_one_client_gets_at_most_its_budget_of_challenges(
+    api: Api,
+) -> None:
+    signed_in_manager(api)
+    key = SoftAuthenticator(api.served.base)
+    assert add_passkey(api, key).status_code == 201
+    burst = api.fresh()  # one client address, no cookies
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda _: burst.post("/api/auth/passkey/options"), range(VERIFIES + 10)))
+    given = [a for a in answers if a.status_code == 200]
+    refused = [a for a in answers if a.status_code == 429]
+    assert len(given) == VERIFIES and len(refused) == 10
+    assert all(int(a.headers["Retry-After"]) >= 1 for a in refused)
+    # Another client is not held up, and a challenge handed out in the burst still signs in once.
+    assert passkey_sign_in(api.fresh(), key).status_code == 200
+    answer = key.get(given[0].json()["options"])
+    done = burst.post("/api/auth/passkey", {"attempt": given[0].json()["attempt"], "credential": answer})
+    assert done.status_code == 200
 
 
 @pytest.mark.parametrize(

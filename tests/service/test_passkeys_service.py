@@ -123,7 +123,7 @@ def registered_with_codes(deps: Deps, who: Principal) -> list[str]:
 
 
 def passkey_sign_in(deps: Deps, key: SoftAuthenticator) -> SignedIn:
-    ceremony = passkeys.sign_in_options(deps)
+    ceremony = passkeys.sign_in_options(deps, "192.0.2.1")
     return passkeys.sign_in(deps, attempt=ceremony.attempt, credential=key.get(dict(ceremony.options)),
                             device="Safari on iPhone", device_token=None)  # fmt: skip
 
@@ -132,7 +132,7 @@ def test_s31_a_passkey_sign_in_starts_a_session_of_its_owner(deps: Deps, people:
     member = people.member()
     who, _ = signed_in(deps, member)
     key = registered(deps, who)
-    ceremony = passkeys.sign_in_options(deps)
+    ceremony = passkeys.sign_in_options(deps, "192.0.2.1")
     done = passkeys.sign_in(deps, attempt=ceremony.attempt, credential=key.get(dict(ceremony.options)),
                             device="Safari on iPhone", device_token=None)  # fmt: skip
     assert sessions.authenticate(deps, done.token).user_id == member.user_id
@@ -144,7 +144,7 @@ def test_s31_a_sign_in_attempt_cannot_register_and_a_registration_cannot_sign_in
     member = people.member()
     who, _ = signed_in(deps, member)
     key = SoftAuthenticator(deps.config.public_origin)
-    sign_in = passkeys.sign_in_options(deps)
+    sign_in = passkeys.sign_in_options(deps, "192.0.2.1")
     register = passkeys.registration_options(deps, who)
     with pytest.raises(InvalidInput):
         passkeys.register(deps, who, attempt=sign_in.attempt, credential=key.create(dict(register.options)),

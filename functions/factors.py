@@ -17,7 +17,14 @@ from functions.http import (
 )
 from shared import bootstrap
 from shared.domain.throttle import DEVICE_COOKIE_SECONDS
-from shared.services import authenticator, own_factors, recovery_codes, sign_in_steps, step_up
+from shared.services import (
+    authenticator,
+    own_factors,
+    recovery_codes,
+    sign_in_reset,
+    sign_in_steps,
+    step_up,
+)
 from shared.services import step_up_methods as _methods  # noqa: F401 (registers the step-up methods)
 from shared.services.authenticator import Enrolment
 from shared.services.signin import SignedIn
@@ -118,8 +125,22 @@ def my_factors(req: func.HttpRequest) -> func.HttpResponse:
                 "required": found.required,
                 "enrolBy": found.enrol_by.isoformat() if found.enrol_by else None,
             },
+            "reset": None
+            if found.reset is None
+            else {
+                "askedAt": found.reset.asked_at.isoformat(),
+                "askedBy": found.reset.asked_by_name,
+                "takesEffectAt": found.reset.takes_effect_at.isoformat(),
+            },
         }
     )
+
+
+@bp.route(route="api/account/sign-in-reset", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def cancel_my_sign_in_reset(req: func.HttpRequest) -> func.HttpResponse:
+    sign_in_reset.cancel_own(bootstrap.deps(), principal(req))
+    return json_response({"status": "cancelled"})
 
 
 @bp.route(route="api/account/step-up", methods=["POST"], auth_level=ANON)

@@ -8,7 +8,7 @@ from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
 from shared.domain.people import Account
-from shared.services import families, notifications, staff
+from shared.services import families, notifications, sign_in_reset, staff
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -17,9 +17,11 @@ UNCHANGEABLE = "{} cannot be changed here."
 
 def _person(account: Account) -> dict[str, object]:
     pending = account.email_change.new_email if account.email_change else None
+    reset = sign_in_reset.takes_effect_at(account)
     return {"id": account.user_id, "name": account.name, "email": account.email,
             "role": account.role.value, "status": account.status.value,
-            "pendingEmail": pending}  # fmt: skip
+            "pendingEmail": pending,
+            "signInResetAt": reset.isoformat() if reset else None}  # fmt: skip
 
 
 def _family(family: families.Family) -> dict[str, object]:
@@ -136,3 +138,22 @@ def unlink_parent_child(req: func.HttpRequest) -> func.HttpResponse:
 def deactivate_parent(req: func.HttpRequest) -> func.HttpResponse:
     account = families.deactivate_parent(bootstrap.deps(), principal(req), req.route_params.get("id"))
     return json_response(_person(account))
+
+
+# -- "lost my phone": a manager-approved reset of strong sign-in (S34) -----------------------------
+
+
+@bp.route(route="api/people/{id}/sign-in-reset", methods=["POST"], auth_level=ANON)
+@endpoint
+def ask_sign_in_reset(req: func.HttpRequest) -> func.HttpResponse:
+    reset = sign_in_reset.ask(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response(
+        {"status": "waiting", "takesEffectAt": reset.takes_effect_at.isoformat()}, status=202
+    )
+
+
+@bp.route(route="api/people/{id}/sign-in-reset", methods=["DELETE"], auth_level=ANON)
+@endpoint
+def cancel_sign_in_reset(req: func.HttpRequest) -> func.HttpResponse:
+    sign_in_reset.cancel(bootstrap.deps(), principal(req), req.route_params.get("id"))
+    return json_response({"status": "cancelled"})

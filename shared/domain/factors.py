@@ -9,7 +9,7 @@ list, so passkeys count as soon as they are stored there.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 # S32: 5 wrong codes end one sign-in attempt, 10 in a row lock the factor until a reset link.
@@ -17,6 +17,8 @@ CODE_TRIES_PER_CHALLENGE = 5
 CODE_LOCK_AT = 10
 # S33
 RECOVERY_CODE_COUNT = 10
+# S34: a manager-approved reset waits this long after the owner is told, so the owner can stop it.
+SIGN_IN_RESET_WAIT = timedelta(hours=24)
 
 
 class Method(StrEnum):
@@ -37,6 +39,20 @@ class Authenticator:
     last_step: int = -1  # the newest 30-second step accepted: that code and older ones are spent
 
 
+@dataclass(frozen=True)
+class SignInReset:
+    """A manager's approval to take away someone's strong factors ("lost my phone", S34): it
+    takes effect 24 hours after the owner was told, at their next sign-in, unless cancelled."""
+
+    asked_at: datetime
+    asked_by: str  # the manager's user id
+    asked_by_name: str
+
+    @property
+    def takes_effect_at(self) -> datetime:
+        return self.asked_at + SIGN_IN_RESET_WAIT
+
+
 @dataclass
 class Factors:
     """An account's strong factors and recovery codes. Stored with the account, so every change
@@ -54,6 +70,7 @@ class Factors:
     # and on the current sign-in attempt (5 end it).
     code_failures: int = 0
     code_tries: int = 0
+    reset: SignInReset | None = None
 
     @property
     def codes_locked(self) -> bool:
@@ -85,6 +102,18 @@ class Factors:
     def strongest(self) -> Method:
         """S35: the method a step-up asks for."""
         return self.methods()[0]
+
+    def reset_due(self, now: datetime) -> bool:
+        return self.reset is not None and now >= self.reset.takes_effect_at
+
+    def take_away(self) -> None:
+        """A due reset: every strong factor and recovery code goes; the enrolment grace does not
+        restart (S34), so a setting that requires strong sign-in asks for a new one at once."""
+        self.authenticator = None
+        self.recovery_codes = []
+        self.passkeys = []
+        self.reset = None
+        self.unlock()
 
     def unlock(self) -> None:
         """A used reset link lifts the code lock (S32); it never removes a factor."""

@@ -93,3 +93,68 @@ def authenticator_locked(
             _Action("Ask for a reset link", reset_hint),
         ],
     )
+
+
+def sign_in_reset_asked(
+    to: str, name: str, setting_name: str, manager: str, takes_effect: datetime, when: datetime
+) -> Mail:
+    """S34: a manager approved taking away the owner's strong sign-in; it waits 24 hours for them."""
+    return _compose(
+        to,
+        subject="A manager asked to reset strong sign-in on your {setting} learning journal account",
+        values={
+            **_values(name, setting_name, "", when),
+            "manager": _tidy(manager),
+            "effect": _uk_time(takes_effect),
+        },
+        blocks=[
+            _Para(
+                "On {when}, {manager}, a manager at {setting}, asked to reset strong sign-in on your "
+                "learning journal account: your passkeys, authenticator app and recovery codes. "
+                "Nothing changes before {effect}. After that, the next time you sign in with your "
+                "password and PIN you will be asked to set up strong sign-in again."
+            ),
+            _Para(
+                "If you asked for this because you lost your phone or security key, there is "
+                "nothing you need to do."
+            ),
+            _Para(
+                "If you did not ask for it, sign in and choose 'Cancel the reset' in My account "
+                "before {effect}, and tell your setting. Someone may know your password and PIN: "
+                "choose 'Sign out everywhere' in My account and change them."
+            ),
+        ],
+    )
+
+
+def sign_in_reset_cancelled(to: str, name: str, setting_name: str, by: str, when: datetime) -> Mail:
+    return _compose(
+        to,
+        subject="The reset of strong sign-in on your {setting} learning journal account was cancelled",
+        values={**_values(name, setting_name, "", when), "by": _tidy(by)},
+        blocks=[
+            _Para(
+                "On {when}, {by} cancelled the reset of strong sign-in on your {setting} learning "
+                "journal account. Your passkeys, authenticator app and recovery codes stay as they were."
+            ),
+            _YOU,
+            _Para(_EVERYWHERE),
+        ],
+    )
+
+
+def sign_in_reset_done(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:
+    return _compose(
+        to,
+        subject="Strong sign-in on your {setting} learning journal account was reset",
+        values=_values(name, setting_name, device, when),
+        blocks=[
+            _Para(
+                "The reset a manager asked for took effect on {when}, when your account signed in "
+                "with its password and PIN using {device}. Your old passkeys, authenticator app "
+                "and recovery codes no longer work; set up new ones in My account."
+            ),
+            _YOU,
+            _Para(_EVERYWHERE),
+        ],
+    )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.domain.errors import Unauthenticated
-from shared.domain.factors import Method
+from shared.domain.factors import Method, SignInReset
 from shared.domain.people import Account, Principal
 from shared.domain.strong_sign_in import enrolment_due, required_of
 from shared.services import authenticator
@@ -30,6 +30,7 @@ class FactorsView:
     step_up_method: Method
     required: bool
     enrol_by: datetime | None
+    reset: SignInReset | None  # a manager-approved reset waiting to take effect (S34)
 
 
 def view(deps: Deps, principal: Principal) -> FactorsView:
@@ -48,6 +49,7 @@ def view(deps: Deps, principal: Principal) -> FactorsView:
         step_up_method=factors.strongest(),
         required=required,
         enrol_by=due.enrol_by if due else None,
+        reset=factors.reset,
     )
 
 

@@ -66,7 +66,7 @@ from shared.domain.throttle import KNOWN_DEVICES
 from shared.mail import templates
 from shared.security.randomness import new_secret
 from shared.security.tokens import TokenKind
-from shared.services import devices, recovery_codes, step_up
+from shared.services import devices, recovery_codes, sign_in_reset, step_up
 from shared.services.deps import Deps
 from shared.services.signin import SignedIn, new_session, save_with_retry, signed_in, spend_verify
 
@@ -413,10 +413,13 @@ def sign_in(
     passkey = deps.passkeys.get(setting_id, user_id, credential_digest(parsed.raw_id))
     if passkey is None:
         raise Unauthenticated(REFUSED)
-    used = _use(deps, passkey, parsed, expected)
     account = deps.accounts.get(setting_id, user_id)
     if account is None or not account.can_sign_in:
         raise Unauthenticated(REFUSED)
+    if account.factors.reset_due(deps.clock.now()):  # S34: the passkeys were to go by now
+        sign_in_reset.take_effect_if_due(deps, account, device)
+        raise Unauthenticated(REFUSED)
+    used = _use(deps, passkey, parsed, expected)
     return _start_session(deps, account, used, device, device_token)
 
 

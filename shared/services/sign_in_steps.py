@@ -8,7 +8,7 @@ is used once. A password + PIN without a strong factor still signs in where noth
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from shared.domain.errors import Forbidden, Unauthenticated
@@ -17,7 +17,7 @@ from shared.domain.people import Account
 from shared.domain.strong_sign_in import EnrolmentDue, enrolment_due
 from shared.domain.throttle import CHALLENGE_SECONDS
 from shared.security.tokens import TokenKind
-from shared.services import authenticator
+from shared.services import authenticator, sign_in_reset
 from shared.services.deps import Deps
 from shared.services.signin import (
     ANONYMOUS,
@@ -59,7 +59,8 @@ class NextStep:
 def after_pin(deps: Deps, *, challenge: object, pin: object, device: str) -> SignedIn | NextStep:
     """Check the PIN; then start the session, or hand out the code or enrolment step."""
     checked = check_pin(deps, challenge=challenge, pin=pin, device=device)
-    account = checked.account
+    account = sign_in_reset.take_effect_if_due(deps, checked.account, device)
+    checked = replace(checked, account=account)
     if account.factors.strong:
         return _next(deps, checked, TokenKind.CODE_CHALLENGE, None)
     due = _due(deps, account)

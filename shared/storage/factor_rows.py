@@ -11,7 +11,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from shared.domain.factors import Authenticator, Factors
+from shared.domain.factors import Authenticator, Factors, SignInReset
 
 
 def factors_json(factors: Factors) -> str:
@@ -33,6 +33,12 @@ def factors_json(factors: Factors) -> str:
         "codeFailures": factors.code_failures,
         "codeTries": factors.code_tries,
     }
+    if factors.reset is not None:
+        data["reset"] = {
+            "askedAt": factors.reset.asked_at.isoformat(),
+            "by": factors.reset.asked_by,
+            "byName": factors.reset.asked_by_name,
+        }
     return json.dumps(data, separators=(",", ":"))
 
 
@@ -42,6 +48,7 @@ def factors_of(raw: str) -> Factors:
     data = json.loads(raw)
     app = data.get("authenticator")
     asked = data.get("enrolAskedAt")
+    reset = data.get("reset")
     return Factors(
         authenticator=None
         if app is None
@@ -56,4 +63,7 @@ def factors_of(raw: str) -> Factors:
         enrol_asked_at=datetime.fromisoformat(asked) if asked else None,
         code_failures=int(data.get("codeFailures", 0)),
         code_tries=int(data.get("codeTries", 0)),
+        reset=None
+        if not reset
+        else SignInReset(datetime.fromisoformat(reset["askedAt"]), str(reset["by"]), str(reset["byName"])),
     )

@@ -219,7 +219,18 @@ export function factorsSection() {
   function draw(factors) {
     const app = factors.authenticator;
     const parts = [];
-    if (factors.strongSignIn.required && !app.enrolled) {
+    if (factors.reset) {
+      // S34: a manager approved a reset; the owner can stop it if it was not their idea.
+      const stop = h('button', { type: 'button', class: 'danger' }, 'Cancel the reset');
+      stop.addEventListener('click', () => act('/api/account/sign-in-reset', 'DELETE', async () => {
+        showMessage(message, 'The reset is cancelled. Your passkeys, app and recovery codes stay as they are.', 'info');
+        await load();
+      }));
+      parts.push(h('div', { class: 'message error', role: 'alert' },
+        h('p', {}, `${factors.reset.askedBy} (a manager) asked to reset your strong sign-in. From ${formatDate(factors.reset.takesEffectAt)}, your passkeys, authenticator app and recovery codes stop working.`),
+        h('p', {}, 'If you did not ask for this, cancel it now and tell your setting.'), stop));
+    }
+    if (factors.strongSignIn.required && !app.enrolled && !factors.passkeys) {
       parts.push(h('p', { class: 'message info' }, `Your nursery asks you to add an authenticator app${factors.strongSignIn.enrolBy ? ` by ${formatDate(factors.strongSignIn.enrolBy)}` : ''}.`));
     }
     if (app.enrolled) {

@@ -47,6 +47,30 @@ function small(label, onClick) {
 
 const STATUS = { invited: 'Invited', active: 'Active', deactivated: 'Deactivated' };
 
+/**
+ * S34, "lost my phone": approve a reset of someone's strong sign-in, or withdraw one that waits.
+ * The manager never sees the person's factors; the owner is told and has 24 hours to stop it.
+ */
+function signInReset(person, message, redraw) {
+  const path = `/api/people/${encodeURIComponent(person.id)}/sign-in-reset`;
+  if (person.signInResetAt) {
+    return h('span', { class: 'inline' },
+      h('span', { class: 'muted' }, `Sign-in reset from ${formatDate(person.signInResetAt)}`),
+      h('button', { type: 'button', class: 'small', 'aria-label': `Cancel the sign-in reset of ${person.name}`, on: { click: () => acting(message, redraw)(() => api('DELETE', path)) } }, 'Cancel reset'));
+  }
+  if (person.status !== 'active') return null;
+  return h('button', { type: 'button', class: 'small', 'aria-label': `Reset strong sign-in of ${person.name}`, on: { click: () => {
+    formDialog(`Reset ${person.name}’s strong sign-in?`, [
+      h('p', {}, 'For someone who has lost their phone or security key. Their passkeys, authenticator app and recovery codes stop working 24 hours from now, at their next sign-in with password and PIN.'),
+      h('p', {}, 'We e-mail them now, and they can cancel it if they did not ask for it.'),
+    ], 'Reset in 24 hours', async () => {
+      const answer = await api('POST', path);
+      showMessage(message, `${person.name} has been e-mailed. The reset takes effect from ${formatDate(answer.takesEffectAt)}.`, 'info');
+      redraw();
+    });
+  } } }, 'Reset sign-in');
+}
+
 export function approvalsScreen() {
   const message = statusArea();
   const kids = api('GET', '/api/children');
@@ -132,7 +156,8 @@ export function staffScreen() {
         h('button', { type: 'button', class: 'small', 'aria-label': `Change ${p.name}`, on: { click: () => editStaff(p) } }, 'Change'),
         p.status === 'active' ? small('Deactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/deactivate`))) : null,
         p.status === 'deactivated' ? small('Reactivate', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/reactivate`))) : null,
-        p.status === 'invited' ? small('Send a new link', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/invitation`))) : null),
+        p.status === 'invited' ? small('Send a new link', () => act(() => api('POST', `/api/staff/${encodeURIComponent(p.id)}/invitation`))) : null,
+        signInReset(p, message, draw)),
     ]))));
   }
   function editStaff(person) {
@@ -183,7 +208,8 @@ export function parentsScreen() {
       h('div', { class: 'inline' },
         h('button', { type: 'button', class: 'small', 'aria-label': `Change e-mail address of ${p.name}`, on: { click: () => changeEmail(p) } }, 'Change e-mail'),
         p.status !== 'deactivated' ? h('button', { type: 'button', class: 'small', 'aria-label': `Link ${p.name} to another child`, on: { click: () => linkChild(p) } }, 'Link a child') : null,
-        p.status !== 'deactivated' ? small('Deactivate', () => act(() => api('POST', `/api/parents/${encodeURIComponent(p.id)}/deactivate`))) : null),
+        p.status !== 'deactivated' ? small('Deactivate', () => act(() => api('POST', `/api/parents/${encodeURIComponent(p.id)}/deactivate`))) : null,
+        signInReset(p, message, draw)),
     ]))));
   }
   function changeEmail(person) {

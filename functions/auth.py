@@ -61,6 +61,7 @@ def login(req: func.HttpRequest) -> func.HttpResponse:
         email=body.get("email"),
         password=body.get("password"),
         device_token=cookie_value(req, device_cookie_name()),
+        browser=browser_of(req),
     )
     return json_response({"challenge": challenge.token, "expiresAt": challenge.expires_at.isoformat()})
 
@@ -123,8 +124,9 @@ def confirm_reset(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
     signin.spend_verify(bootstrap.deps(), client_address(req))
     credentials.confirm_reset(
-        bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin")
-    )
+        bootstrap.deps(), token=body.get("token"), password=body.get("password"), pin=body.get("pin"),
+        device=browser_of(req),
+    )  # fmt: skip
     return json_response({"status": "reset", "message": "Your password is changed. Please sign in."})
 
 
@@ -134,8 +136,9 @@ def change_password(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = read_json(req)
     credentials.change_password(
-        bootstrap.deps(), who, current=body.get("currentPassword"), new=body.get("newPassword")
-    )
+        bootstrap.deps(), who, current=body.get("currentPassword"), new=body.get("newPassword"),
+        device=browser_of(req),
+    )  # fmt: skip
     return json_response({"status": "changed"})
 
 
@@ -144,7 +147,13 @@ def change_password(req: func.HttpRequest) -> func.HttpResponse:
 def change_pin(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = read_json(req)
-    credentials.change_pin(bootstrap.deps(), who, password=body.get("password"), new_pin=body.get("newPin"))
+    credentials.change_pin(
+        bootstrap.deps(),
+        who,
+        password=body.get("password"),
+        new_pin=body.get("newPin"),
+        device=browser_of(req),
+    )
     return json_response({"status": "changed"})
 
 
@@ -180,7 +189,9 @@ def request_email_change(req: func.HttpRequest) -> func.HttpResponse:
 @endpoint
 def confirm_email_change(req: func.HttpRequest) -> func.HttpResponse:
     body = read_json(req)
-    email_change.confirm(bootstrap.deps(), token=body.get("token"), password=body.get("password"))
+    email_change.confirm(
+        bootstrap.deps(), token=body.get("token"), password=body.get("password"), device=browser_of(req)
+    )
     return json_response({"status": "changed", "message": "Your e-mail address is changed. Please sign in."})
 
 

@@ -10,17 +10,9 @@ from datetime import datetime
 
 from shared.mail.message import Mail
 from shared.mail.templates import _EVERYWHERE, _Action, _compose, _Para, _tidy, _uk_time
+from shared.mail.templates import _when_and_where as _values
 
 _YOU = _Para("If this was you, there is nothing you need to do.")
-
-
-def _values(name: str, setting_name: str, device: str, when: datetime) -> dict[str, str]:
-    return {
-        "name": name,
-        "setting": setting_name,
-        "device": _tidy(device) or "an unknown device",
-        "when": _uk_time(when),
-    }
 
 
 def authenticator_added(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:

@@ -92,21 +92,35 @@ def password_reset(to: str, name: str, setting_name: str, link: str, expires_min
     )
 
 
-def password_changed(to: str, name: str, setting_name: str) -> Mail:
+def password_changed(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:
     """Tell the owner their password changed, so a change they did not make is noticed."""
     return _compose(
         to,
         subject="Your {setting} learning journal password has been changed",
-        values={"name": name, "setting": setting_name},
+        values=_when_and_where(name, setting_name, device, when),
         blocks=[
-            _Para("The password for your {setting} learning journal account has just been changed."),
+            _Para(
+                "The password for your {setting} learning journal account was changed on {when}, "
+                "using {device}."
+            ),
             _Para("If you made this change, there is nothing more to do."),
             _Para("If you did not, someone else may be using your account, so " + _FORGOTTEN),
+            _Para(_EVERYWHERE),
         ],
     )
 
 
-def pin_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
+def _when_and_where(name: str, setting_name: str, device: str, when: datetime) -> dict[str, str]:
+    """What every security notice says besides what happened: when (UK time) and on what (S36)."""
+    return {
+        "name": name,
+        "setting": setting_name,
+        "device": _tidy(device) or "an unknown device",
+        "when": _uk_time(when),
+    }
+
+
+def pin_locked(to: str, name: str, setting_name: str, reset_hint: str, device: str, when: datetime) -> Mail:
     """Tell the owner their PIN is locked and how to unlock it.
 
     `reset_hint` is the address of the page where they ask for a reset link (the "forgot" page);
@@ -115,11 +129,12 @@ def pin_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
     return _compose(
         to,
         subject="Your {setting} learning journal PIN has been locked",
-        values={"name": name, "setting": setting_name, "attempts": str(PIN_LOCK_ATTEMPTS)},
+        values={**_when_and_where(name, setting_name, device, when), "attempts": str(PIN_LOCK_ATTEMPTS)},
         blocks=[
             _Para(
                 "Someone entered the wrong PIN for your {setting} learning journal account "
-                "{attempts} times in a row, so we have locked the PIN to keep your account safe."
+                "{attempts} times in a row, the last on {when} using {device}, so we have locked "
+                "the PIN to keep your account safe."
             ),
             _Para(
                 "To unlock it, please use the link below to ask for a password reset email. "
@@ -130,20 +145,24 @@ def pin_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
                 "If this was not you, someone may know your password, so please choose a new one "
                 "and let {setting} know."
             ),
+            _Para(_EVERYWHERE),
         ],
     )
 
 
-def sign_in_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Mail:
+def sign_in_locked(
+    to: str, name: str, setting_name: str, reset_hint: str, device: str, when: datetime
+) -> Mail:
     """Tell the owner that sign-in from unknown browsers is locked after many wrong passwords (S10)."""
     return _compose(
         to,
         subject="Sign-in to your {setting} learning journal has been locked",
-        values={"name": name, "setting": setting_name},
+        values=_when_and_where(name, setting_name, device, when),
         blocks=[
             _Para(
                 "Someone entered a wrong password for your {setting} learning journal account "
-                "100 times in a row, so we have locked sign-in from browsers you have not used before."
+                "100 times in a row, the last on {when} using {device}, so we have locked sign-in "
+                "from browsers you have not used before."
             ),
             _Para(
                 "Browsers where you have signed in before still work. To unlock every other "
@@ -151,42 +170,50 @@ def sign_in_locked(to: str, name: str, setting_name: str, reset_hint: str) -> Ma
             ),
             _Action("Ask for a reset link", reset_hint),
             _Para("If this was not you, please let {setting} know."),
+            _Para(_EVERYWHERE),
         ],
     )
 
 
-def pin_changed(to: str, name: str, setting_name: str) -> Mail:
+def pin_changed(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:
     """Tell the owner their PIN was changed, so a change they did not make is noticed."""
     return _compose(
         to,
         subject="Your {setting} learning journal PIN has been changed",
-        values={"name": name, "setting": setting_name},
+        values=_when_and_where(name, setting_name, device, when),
         blocks=[
-            _Para("The PIN for your {setting} learning journal account has just been changed."),
+            _Para(
+                "The PIN for your {setting} learning journal account was changed on {when}, using {device}."
+            ),
             _Para(
                 "If this was not you, someone may know your password: please ask for a password "
                 "reset from the sign-in page and let {setting} know."
             ),
+            _Para(_EVERYWHERE),
         ],
     )
 
 
-def email_changed(to: str, name: str, setting_name: str, new_address_masked: str) -> Mail:
+def email_changed(
+    to: str, name: str, setting_name: str, new_address_masked: str, device: str, when: datetime
+) -> Mail:
     """Tell the owner, at the old address, that their email address changed."""
     return _compose(
         to,
         subject="Your {setting} learning journal email address has been changed",
-        values={"name": name, "setting": setting_name, "address": new_address_masked},
+        values={**_when_and_where(name, setting_name, device, when), "address": new_address_masked},
         blocks=[
             _Para(
-                "The email address for your {setting} learning journal account has just been changed "
-                "to {address}. From now on, we will send your journal emails there."
+                "The email address for your {setting} learning journal account was changed to "
+                "{address} on {when}, confirmed using {device}. From now on, we will send your "
+                "journal emails there."
             ),
             _Para("If you made this change, there is nothing more to do."),
             _Para(
                 "If you did not, please contact {setting} straight away so that they can help you "
                 "get back into your account."
             ),
+            _Para(_EVERYWHERE),
         ],
     )
 
@@ -238,25 +265,6 @@ def email_change_requested(
             ),
             _Action("This was not me: cancel the change", link),
             _Para("The link works once, for the next {expiry}."),
-        ],
-    )
-
-
-def new_sign_in(to: str, name: str, setting_name: str, device: str, when: datetime) -> Mail:
-    """Tell the owner about a sign-in, with the device and the time in UK time."""
-    return _compose(
-        to,
-        subject="New sign-in to your {setting} learning journal",
-        values={
-            "name": name,
-            "setting": setting_name,
-            "device": _tidy(device) or "an unknown device",
-            "when": _uk_time(when),
-        },
-        blocks=[
-            _Para("Someone signed in to your {setting} learning journal account on {when}, using {device}."),
-            _Para("If this was you, there is nothing you need to do."),
-            _Para("If it was not you, someone may know your password, so " + _FORGOTTEN),
         ],
     )
 

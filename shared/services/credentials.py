@@ -106,7 +106,9 @@ def process_reset_request(deps: Deps, setting_id: str, email: str) -> None:
     deps.audit(setting_id, "anonymous", "reset.request", account.user_id, "success")
 
 
-def confirm_reset(deps: Deps, *, token: object, password: object, pin: object = None) -> Account:
+def confirm_reset(
+    deps: Deps, *, token: object, password: object, pin: object = None, device: str = ""
+) -> Account:
     """Set a new password (and PIN, if given) from a reset link; every session ends (S15, S18)."""
     account = account_for_link(deps, token, LinkKind.RESET)
     password_text = _new_password(deps, account, password)
@@ -124,7 +126,9 @@ def confirm_reset(deps: Deps, *, token: object, password: object, pin: object = 
     account.void_links()
     _consume(deps, account, end_sessions=True)
     deps.outbox.send(
-        templates.password_changed(account.email, account.name, _setting_name(deps, account.setting_id))
+        templates.password_changed(
+            account.email, account.name, _setting_name(deps, account.setting_id), device, deps.clock.now()
+        )
     )
     deps.audit(account.setting_id, account.user_id, "reset.confirm", account.user_id, "success")
     return account
@@ -138,7 +142,9 @@ def _consume(deps: Deps, account: Account, *, end_sessions: bool = False) -> Non
         raise Unauthenticated(INVALID_LINK) from None
 
 
-def change_password(deps: Deps, principal: Principal, *, current: object, new: object) -> None:
+def change_password(
+    deps: Deps, principal: Principal, *, current: object, new: object, device: str = ""
+) -> None:
     """Change a password; needs a step-up (S35) and the current one (S3). Other sessions and open
     links end."""
     require_recent_step_up(deps, principal)
@@ -149,12 +155,16 @@ def change_password(deps: Deps, principal: Principal, *, current: object, new: o
     deps.accounts.save(account)
     deps.accounts.end_sessions(account.setting_id, account.user_id, keep=principal.session_digest)
     deps.outbox.send(
-        templates.password_changed(account.email, account.name, _setting_name(deps, account.setting_id))
+        templates.password_changed(
+            account.email, account.name, _setting_name(deps, account.setting_id), device, deps.clock.now()
+        )
     )
     deps.audit(account.setting_id, account.user_id, "password.change", account.user_id, "success")
 
 
-def change_pin(deps: Deps, principal: Principal, *, password: object, new_pin: object) -> None:
+def change_pin(
+    deps: Deps, principal: Principal, *, password: object, new_pin: object, device: str = ""
+) -> None:
     """Change a PIN; needs a step-up (S35) and the password."""
     require_recent_step_up(deps, principal)
     account = _verified(deps, principal, password, field="password")
@@ -162,7 +172,9 @@ def change_pin(deps: Deps, principal: Principal, *, password: object, new_pin: o
     account.failed_pins = 0
     deps.accounts.save(account)
     deps.outbox.send(
-        templates.pin_changed(account.email, account.name, _setting_name(deps, account.setting_id))
+        templates.pin_changed(
+            account.email, account.name, _setting_name(deps, account.setting_id), device, deps.clock.now()
+        )
     )
     deps.audit(account.setting_id, account.user_id, "pin.change", account.user_id, "success")
 

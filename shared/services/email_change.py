@@ -178,7 +178,7 @@ def _pending(deps: Deps, token: object, kind: LinkMailKind) -> tuple[Account, Em
     return account, change
 
 
-def confirm(deps: Deps, *, token: object, password: object = None) -> Account:
+def confirm(deps: Deps, *, token: object, password: object = None, device: str = "") -> Account:
     """Move the account to its confirmed new address; every session ends, open links die (S13, S38).
 
     An account with a password must give it: the owner proves it is them, not only the inbox.
@@ -203,7 +203,11 @@ def confirm(deps: Deps, *, token: object, password: object = None) -> Account:
         raise
     setting = deps.settings.get(account.setting_id)
     name = setting.name if setting else account.setting_id
-    deps.outbox.send(templates.email_changed(old_email, account.name, name, mask_email(account.email)))
+    deps.outbox.send(
+        templates.email_changed(
+            old_email, account.name, name, mask_email(account.email), device, deps.clock.now()
+        )
+    )
     if invitation is not None:
         deps.link_mails.submit(invitation)
     deps.audit(account.setting_id, account.user_id, "email-change.confirm", account.user_id, "success")

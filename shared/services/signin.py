@@ -67,7 +67,13 @@ class SignedIn:
 
 
 def start_sign_in(
-    deps: Deps, *, setting: object, email: object, password: object, device_token: str | None = None
+    deps: Deps,
+    *,
+    setting: object,
+    email: object,
+    password: object,
+    device_token: str | None = None,
+    browser: str = "",
 ) -> Challenge:
     """Check the password; on success hand out a PIN challenge living 5 minutes (S11).
 
@@ -88,7 +94,7 @@ def start_sign_in(
     if account is None:
         _unknown_address(deps, setting_id, address, probe, password)
     device = _known_device(deps, account, device_token)
-    account, reserved = reserve_attempt(deps, account, device)
+    account, reserved = reserve_attempt(deps, account, device, browser=browser)
     if not account.can_sign_in:
         deps.hasher.verify_dummy(password)  # S9: the same work and the same answers as a live account
         _refuse_after_check(deps, account, account.user_id, reserved)
@@ -172,7 +178,9 @@ class _Counted(Protocol):
     def record_attempts(self, device: str | None, failures: int, until: datetime | None) -> None: ...
 
 
-def reserve_attempt(deps: Deps, account: Account, device: str | None = None) -> tuple[Account, int]:
+def reserve_attempt(
+    deps: Deps, account: Account, device: str | None = None, *, browser: str = ""
+) -> tuple[Account, int]:
     """Count one attempt on the account's counter (the device's, or the anonymous one) BEFORE its
     secret is checked (S10); TooManyAttempts (or the generic answer when locked) refuses it unchecked
     and uncounted. Returns the saved account and the count this attempt holds.
@@ -196,6 +204,8 @@ def reserve_attempt(deps: Deps, account: Account, device: str | None = None) -> 
                 saved.name,
                 _setting_name(deps, saved.setting_id),
                 f"{deps.config.public_base_url}/forgot",
+                browser,
+                deps.clock.now(),
             )
         )
     return saved, reserved
@@ -319,7 +329,7 @@ def check_pin(deps: Deps, *, challenge: object, pin: object, device: str) -> Pin
     slot = None if known == ANONYMOUS else known
     account = live(deps.accounts.get(claims.setting, claims.subject))
     if not deps.hasher.verify(account.pin_hash or "", pin):
-        _count_failed_pin(deps, account, live)
+        _count_failed_pin(deps, account, live, device)
     return PinChecked(account, slot, device, live, pin)
 
 
@@ -434,7 +444,9 @@ def signed_in(deps: Deps, account: Account, sid: str, session: Session, device_i
     return SignedIn(token, account, session, device_token)
 
 
-def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | None], Account]) -> None:
+def _count_failed_pin(
+    deps: Deps, account: Account, live: Callable[[Account | None], Account], browser: str
+) -> None:
     """Count a wrong PIN on the challenge and the account; lock the PIN at 10 in a row (S11); raise."""
     result: dict[str, bool] = {}
 
@@ -459,6 +471,8 @@ def _count_failed_pin(deps: Deps, account: Account, live: Callable[[Account | No
                 saved.name,
                 setting.name if setting else account.setting_id,
                 f"{deps.config.public_base_url}/forgot",
+                browser,
+                deps.clock.now(),
             )
         )
         raise Unauthenticated(PIN_LOCKED)

@@ -388,3 +388,26 @@ def test_s22_an_unsigned_alg_none_session_is_refused(api: Api) -> None:
     browser = api.fresh()
     browser.http.cookies.set(LOCAL_COOKIE, forged)
     assert browser.get("/api/auth/session").status_code == 401
+
+
+def test_s36_a_pin_change_notice_names_the_browser_that_made_it(api: Api) -> None:
+    manager = api.activate_manager()
+    api.http.headers["User-Agent"] = (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+    )
+    assert api.sign_in(manager).status_code == 200
+    changed = api.post("/api/auth/pin/change", {"password": manager["password"], "newPin": "402918"})
+    assert changed.status_code == 200, changed.text
+    deadline = time.monotonic() + 15
+    while True:
+        mails = [
+            m
+            for m in api.mails(manager["email"], notices=True)
+            if "PIN has been changed" in str(m["Subject"])
+        ]
+        if mails or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert mails, "no PIN change notice"
+    text = " ".join(mails[0].get_body(preferencelist=("plain",)).get_content().split())
+    assert "using Firefox on Windows" in text and "(UK time)" in text and "Sign out everywhere" in text

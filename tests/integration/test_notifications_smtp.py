@@ -158,7 +158,9 @@ def test_a_permanent_smtp_failure_marks_the_address_and_stops_digests_to_it(
         day_clock.advance(days=1)
         assert _run(deps, world.place.setting_id, smtp.send).bounced == 0
         # A security notice still goes: it is sent whatever the choices and the bounce (S36).
-        smtp.send(templates.password_changed("bo@example.org", "Bo", "Little Acorns"))
+        smtp.send(
+            templates.password_changed("bo@example.org", "Bo", "Little Acorns", "Firefox", day_clock.now())
+        )
     assert not any(world.poppys_parent.email in m.rcpt_tos for m in bouncer.received)
     notice = [m for m in bouncer.received if "bo@example.org" in m.rcpt_tos]
     assert notice and "List-Unsubscribe" not in notice[0].message

@@ -364,11 +364,13 @@ def test_s36_security_notices_carry_no_unsubscribe_link() -> None:
 
     when = datetime(2026, 11, 25, 9, tzinfo=UTC)
     for mail in (
-        templates.new_sign_in("a@example.org", "Ann", "Acorns", "Firefox", when),
-        templates.password_changed("a@example.org", "Ann", "Acorns"),
-        templates.pin_changed("a@example.org", "Ann", "Acorns"),
-        templates.email_changed("a@example.org", "Ann", "Acorns", "a***@example.org"),
-        templates.pin_locked("a@example.org", "Ann", "Acorns", "https://j.example/forgot"),
+        templates.new_device_sign_in(
+            "a@example.org", "Ann", "Acorns", "Firefox", when, "https://j.example/not-me"
+        ),
+        templates.password_changed("a@example.org", "Ann", "Acorns", "Firefox", when),
+        templates.pin_changed("a@example.org", "Ann", "Acorns", "Firefox", when),
+        templates.email_changed("a@example.org", "Ann", "Acorns", "a***@example.org", "Firefox", when),
+        templates.pin_locked("a@example.org", "Ann", "Acorns", "https://j.example/forgot", "Firefox", when),
     ):
         assert mail.unsubscribe == "" and "unsubscribe" not in mail.text.lower()
 

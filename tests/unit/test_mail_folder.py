@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import UTC, datetime
 from email import message_from_bytes
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -14,6 +15,7 @@ import pytest
 from shared.clock import FrozenClock
 from shared.config import ConfigError, MailConfig
 from shared.mail import templates
+from shared.mail.message import Mail
 from shared.mail.transports import FolderTransport, SmtpTransport, transport_for
 
 TO = "amy.parent@example.org"
@@ -29,6 +31,13 @@ def echoed() -> list[str]:
 @pytest.fixture
 def outbox(tmp_path: Path, echoed: list[str]) -> FolderTransport:
     return FolderTransport(tmp_path / "mail", echo=echoed.append, sender=SENDER, clock=FrozenClock())
+
+
+def notice(name: str) -> Mail:
+    """A security notice: no links in it."""
+    return templates.password_changed(
+        TO, name, "Sunny Days", "Firefox on Windows", datetime(2026, 11, 28, 9, tzinfo=UTC)
+    )
 
 
 def read_eml(path: Path) -> EmailMessage:
@@ -67,7 +76,9 @@ def test_each_link_is_echoed_so_the_developer_can_follow_it(
 
 
 def test_a_mail_without_links_is_still_announced(outbox: FolderTransport, echoed: list[str]) -> None:
-    mail = templates.password_changed(TO, "Amy", "Sunny Days")
+    mail = templates.password_changed(
+        TO, "Amy", "Sunny Days", "Firefox on Windows", datetime(2026, 11, 28, 9, tzinfo=UTC)
+    )
 
     outbox.send(mail)
 
@@ -76,8 +87,16 @@ def test_a_mail_without_links_is_still_announced(outbox: FolderTransport, echoed
 
 
 def test_two_mails_in_the_same_instant_get_two_files(outbox: FolderTransport, tmp_path: Path) -> None:
-    outbox.send(templates.password_changed(TO, "Amy", "Sunny Days"))
-    outbox.send(templates.password_changed(TO, "Ben", "Sunny Days"))
+    outbox.send(
+        templates.password_changed(
+            TO, "Amy", "Sunny Days", "Firefox on Windows", datetime(2026, 11, 28, 9, tzinfo=UTC)
+        )
+    )
+    outbox.send(
+        templates.password_changed(
+            TO, "Ben", "Sunny Days", "Firefox on Windows", datetime(2026, 11, 28, 9, tzinfo=UTC)
+        )
+    )
 
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
 
@@ -111,7 +130,11 @@ def test_the_configuration_picks_the_folder_transport(tmp_path: Path, echoed: li
     transport = transport_for(config)
 
     assert isinstance(transport, FolderTransport)
-    transport.send(templates.password_changed(TO, "Amy", "Sunny Days"))
+    transport.send(
+        templates.password_changed(
+            TO, "Amy", "Sunny Days", "Firefox on Windows", datetime(2026, 11, 28, 9, tzinfo=UTC)
+        )
+    )
     [path] = (tmp_path / "outbox").glob("*.eml")
     assert read_eml(path)["From"] == SENDER
 

@@ -24,10 +24,12 @@ WHEN = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 TEMPLATES: dict[str, Callable[[str], Mail]] = {
     "invitation": lambda value: templates.invitation(TO, value, value, LINK, 72),
     "password_reset": lambda value: templates.password_reset(TO, value, value, LINK, 60),
-    "password_changed": lambda value: templates.password_changed(TO, value, value),
-    "pin_locked": lambda value: templates.pin_locked(TO, value, value, LINK),  # LINK: the "forgot" page
-    "email_changed": lambda value: templates.email_changed(TO, value, value, value),
-    "new_sign_in": lambda value: templates.new_sign_in(TO, value, value, value, WHEN),
+    "password_changed": lambda value: templates.password_changed(TO, value, value, value, WHEN),
+    # LINK: the "forgot" page
+    "pin_locked": lambda value: templates.pin_locked(TO, value, value, LINK, value, WHEN),
+    "sign_in_locked": lambda value: templates.sign_in_locked(TO, value, value, LINK, value, WHEN),
+    "pin_changed": lambda value: templates.pin_changed(TO, value, value, value, WHEN),
+    "email_changed": lambda value: templates.email_changed(TO, value, value, value, value, WHEN),
     "new_device_sign_in": lambda value: templates.new_device_sign_in(TO, value, value, value, WHEN, LINK),
     "passkey_added": lambda value: templates.passkey_added(TO, value, value, value, value, WHEN),
     "passkey_removed": lambda value: templates.passkey_removed(TO, value, value, value, value, WHEN),
@@ -40,7 +42,7 @@ def words(text: str) -> str:
     return " ".join(text.split())
 
 
-WITH_LINK = ["invitation", "password_reset", "pin_locked", "new_device_sign_in"]
+WITH_LINK = ["invitation", "password_reset", "pin_locked", "sign_in_locked", "new_device_sign_in"]
 NOTICES = [name for name in TEMPLATES if name not in WITH_LINK]
 
 
@@ -111,30 +113,46 @@ def test_password_reset_says_to_ignore_it_if_you_did_not_ask_and_offers_a_new_pi
 
 
 def test_pin_locked_says_why_and_how_to_unlock() -> None:
-    mail = templates.pin_locked(TO, "Amy", "Sunny Days", LINK)
+    mail = templates.pin_locked(TO, "Amy", "Sunny Days", LINK, "Firefox on Windows", WHEN)
 
     assert "10 times in a row" in words(mail.text)
     assert "To unlock it" in words(mail.text)
 
 
 def test_email_changed_shows_the_masked_new_address() -> None:
-    mail = templates.email_changed(TO, "Amy", "Sunny Days", "a***@e***.org")
+    mail = templates.email_changed(TO, "Amy", "Sunny Days", "a***@e***.org", "Safari on iPhone", WHEN)
 
     assert "a***@e***.org" in words(mail.text)
     assert "a***@e***.org" in mail.html
 
 
-def test_new_sign_in_gives_the_time_in_uk_time_and_the_device() -> None:
+# S36: every security notice says when (UK time), from what device, and how to sign out everywhere.
+AMY = (TO, "Amy", "Sunny Days")
+SECURITY_NOTICES: dict[str, Callable[[str, datetime], Mail]] = {
+    "password_changed": lambda device, when: templates.password_changed(*AMY, device, when),
+    "pin_changed": lambda device, when: templates.pin_changed(*AMY, device, when),
+    "email_changed": lambda device, when: templates.email_changed(*AMY, "a***@e***.org", device, when),
+    "pin_locked": lambda device, when: templates.pin_locked(*AMY, LINK, device, when),
+    "sign_in_locked": lambda device, when: templates.sign_in_locked(*AMY, LINK, device, when),
+    "new_device_sign_in": lambda device, when: templates.new_device_sign_in(*AMY, device, when, LINK),
+}
+
+
+@pytest.mark.parametrize("notice", SECURITY_NOTICES)
+def test_s36_each_security_notice_says_when_in_uk_time_on_what_device_and_how_to_sign_out_everywhere(
+    notice: str,
+) -> None:
     summer = datetime(2026, 7, 1, 8, 5, tzinfo=UTC)  # British Summer Time: 09:05 in London
 
-    mail = templates.new_sign_in(TO, "Amy", "Sunny Days", "Firefox on Windows", summer)
+    text = words(SECURITY_NOTICES[notice]("Firefox on Windows", summer).text)
 
-    assert "Wednesday 1 July 2026 at 09:05 (UK time)" in words(mail.text)
-    assert "Firefox on Windows" in words(mail.text)
+    assert "Wednesday 1 July 2026 at 09:05 (UK time)" in text
+    assert "Firefox on Windows" in text
+    assert "Sign out everywhere" in text or "this wasn't me" in text.lower()
 
 
 def test_a_missing_name_gives_a_plain_greeting() -> None:
-    mail = templates.password_changed(TO, "  ", "Sunny Days")
+    mail = templates.password_changed(TO, "  ", "Sunny Days", "", WHEN)
 
     assert mail.text.startswith("Hello,\n")
 

@@ -4,6 +4,9 @@
   setting (bench/journal_large.py), through the local host against its own Azurite.
 - memory: the most one photo upload adds to peak memory, per format, at the limits (S26,
   bench/photo_memory.py: each case in a fresh process).
+- signin: strong sign-in (bench/passkeys.py, bench/totp.py): a passkey sign-in beside password +
+  PIN, storage requests and median ms, and the authenticator-code step alone; `make bench`
+  reports both in their own places, so this key is written only when run alone.
 - digest: the 18:00 digest run of a setting of 600 parents against the bare SMTP sends of its
   mails (bench/notifications.py); `make bench` reports it among its ratios, so it is not rerun there.
 
@@ -24,6 +27,9 @@ from typing import Any
 from bench import photo_memory
 from bench.journal_large import journal_page_figures
 from bench.notifications import digest_figures, print_digest
+from bench.passkeys import passkey_figures, report
+from bench.totp import GOAL_ROUNDTRIPS as TOTP_GOAL
+from bench.totp import measure_code_step
 from bench.world import build_world
 from shared.media import images
 
@@ -51,14 +57,24 @@ def memory() -> dict[str, Any]:
     return {"budget_mb": BUDGET_MB, "worst": worst, "cases": every}
 
 
+def signin() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        figures = passkey_figures(world)
+        requests_, median = measure_code_step(world)
+        return {**figures, "totp_code": {"storage_requests": requests_, "median_ms": median,
+                                         "goal_storage_requests": TOTP_GOAL}}  # fmt: skip
+
+
 def digest() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
         return digest_figures(world)
 
 
-PARTS: dict[str, Callable[[], dict[str, Any]]] = {"journal": journal, "memory": memory, "digest": digest}
+PARTS: dict[str, Callable[[], dict[str, Any]]] = {
+    "journal": journal, "memory": memory, "digest": digest, "signin": signin,
+}  # fmt: skip
 KEYS = {"journal": "journal_page_by_setting_size", "memory": "photo_upload_peak_memory_mb",
-        "digest": "digest_run"}  # fmt: skip
+        "digest": "digest_run", "signin": "strong_sign_in"}  # fmt: skip
 # Alone only: within `make bench` the digest run is measured once, among the ratios.
 FULL_BENCH_PARTS = ("journal", "memory")
 
@@ -66,6 +82,11 @@ FULL_BENCH_PARTS = ("journal", "memory")
 def print_part(name: str, figures: dict[str, Any]) -> None:
     if name == "digest":
         print_digest(figures)
+    elif name == "signin":
+        report(figures)
+        code = figures["totp_code"]
+        print(f"authenticator code step: {code['storage_requests']} storage requests "
+              f"(goal {code['goal_storage_requests']}), median {code['median_ms']} ms")  # fmt: skip
     elif name == "journal":
         print("\njournal page of a parent (20 entries), through the host, median of 20:")
         for size in ("small", "large"):

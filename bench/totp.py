@@ -22,8 +22,10 @@ from shared.services.signin import save_with_retry
 
 RUNS = 20
 # Read the account, count the code (S10's way, before it is checked), start the session in the
-# write that spends the code, and the audit entry: the PIN step's three and one more.
-GOAL_ROUNDTRIPS = 4
+# write that spends the code, and the audit entry with its copy in the immutable archive (S41):
+# the PIN step's four and the count. From a browser the account knows, as the PIN step is
+# measured, so no new-device notice is queued.
+GOAL_ROUNDTRIPS = 5
 
 
 def enrolled_staff(world: World) -> tuple[str, pyotp.TOTP]:
@@ -42,10 +44,12 @@ def enrolled_staff(world: World) -> tuple[str, pyotp.TOTP]:
     return person.email, app
 
 
-def _challenge(world: World, email: str) -> str:
+def _challenge(browser: requests.Session, world: World, email: str) -> str:
     body = {"setting": world.setting_id, "email": email, "password": PASSWORD}
-    first = requests.post(world.base + "/api/auth/login", json=body, timeout=60).json()["challenge"]
-    second = requests.post(world.base + "/api/auth/pin", json={"challenge": first, "pin": PIN}, timeout=60)
+    answer = browser.post(world.base + "/api/auth/login", json=body, timeout=60)
+    assert answer.status_code == 200, answer.text
+    first = answer.json()["challenge"]
+    second = browser.post(world.base + "/api/auth/pin", json={"challenge": first, "pin": PIN}, timeout=60)
     assert second.json().get("next") == "code", second.text
     return str(second.json()["challenge"])
 
@@ -63,14 +67,19 @@ def _forget_last_step(world: World, email: str) -> None:
 def measure_code_step(world: World) -> tuple[int, float]:
     """Round trips (the most of any run) and the median ms of the code step alone."""
     email, app = enrolled_staff(world)
+    browser = requests.Session()  # signed in once, so it holds the account's device cookie
+    browser.headers["Origin"] = world.deps.config.public_origin  # a cookie-carrying request from our pages
+    _forget_last_step(world, email)  # enrolment spent the current code
+    browser.post(world.base + "/api/auth/code", json={"challenge": _challenge(browser, world, email),
+                 "code": app.now()}, timeout=60).raise_for_status()  # fmt: skip
     counts, times = [], []
     for _ in range(RUNS):
         _forget_last_step(world, email)
-        challenge = _challenge(world, email)
+        challenge = _challenge(browser, world, email)
         code = app.now()
         with world.counter.during() as window:
             start = time.perf_counter()
-            answer = requests.post(
+            answer = browser.post(
                 world.base + "/api/auth/code", json={"challenge": challenge, "code": code}, timeout=60
             )
             times.append((time.perf_counter() - start) * 1000)

@@ -45,12 +45,14 @@ def passkey_figures(world: World) -> dict[str, Any]:
         # Each run its own browser and client address, so S10's per-client budget of Argon2
         # verifies (30 a minute) is not what is measured.
         address = {"X-Forwarded-For": "10." + ".".join(str(secrets.randbelow(256)) for _ in range(3))}
-        body = {"setting": world.setting_id, "email": world.parent["email"], "password": PASSWORD}
+        # Another parent: once the passkey is added, password and PIN alone no longer finish the
+        # first parent's sign-in (S34), and this side is a whole sign-in too.
+        body = {"setting": world.setting_id, "email": world.signers[0], "password": PASSWORD}
         first = requests.post(world.base + "/api/auth/login", json=body, headers=address, timeout=60)
         assert first.status_code == 200, first.text
         pin = {"challenge": first.json()["challenge"], "pin": PIN}
         done = requests.post(world.base + "/api/auth/pin", json=pin, headers=address, timeout=60)
-        assert done.status_code == 200, done.text
+        assert done.status_code == 200 and "user" in done.json(), done.text
 
     passkey_sign_in()  # warm
     rows: dict[str, tuple[list[int], list[float]]] = {"passkey": ([], []), "password_and_pin": ([], [])}
@@ -62,10 +64,16 @@ def passkey_figures(world: World) -> dict[str, Any]:
                 action()
                 rows[name][1].append((time.perf_counter() - start) * 1000)
             rows[name][0].append(window.requests)
+    # The typical run's count, not the largest: the counter also sees the mail worker, which
+    # picks up the new-device notices of earlier runs whenever it polls (the largest is kept too).
     figures: dict[str, Any] = {
         f"{name}_{what}": value
         for name, (trips, times) in rows.items()
-        for what, value in (("roundtrips", max(trips)), ("median_ms", round(statistics.median(times), 2)))
+        for what, value in (
+            ("roundtrips", statistics.median_low(trips)),
+            ("roundtrips_max", max(trips)),
+            ("median_ms", round(statistics.median(times), 2)),
+        )
     }
     figures["time_ratio"] = round(figures["passkey_median_ms"] / figures["password_and_pin_median_ms"], 3)
     figures["goals"] = {"roundtrips": "passkey <= password_and_pin", "time_ratio": "< 1"}

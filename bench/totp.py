@@ -65,7 +65,7 @@ def _forget_last_step(world: World, email: str) -> None:
 
 
 def measure_code_step(world: World) -> tuple[int, float]:
-    """Round trips (the most of any run) and the median ms of the code step alone."""
+    """Round trips (the typical run's) and the median ms of the code step alone."""
     email, app = enrolled_staff(world)
     browser = requests.Session()  # signed in once, so it holds the account's device cookie
     browser.headers["Origin"] = world.deps.config.public_origin  # a cookie-carrying request from our pages
@@ -85,4 +85,5 @@ def measure_code_step(world: World) -> tuple[int, float]:
             times.append((time.perf_counter() - start) * 1000)
         assert answer.status_code == 200, answer.text
         counts.append(window.requests)
-    return max(counts), round(statistics.median(times), 2)
+    # The typical run's count: the counter also sees the mail worker polling in the background.
+    return statistics.median_low(counts), round(statistics.median(times), 2)

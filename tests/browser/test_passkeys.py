@@ -129,3 +129,37 @@ def test_s31_the_sign_in_screen_offers_passkeys_in_the_email_fields_autofill(bro
     email.fill("someone@example.org")
     tab.get_by_role("button", name="Sign in with a passkey").wait_for()
     assert browser_page.errors == []
+
+
+def test_s34_after_password_and_pin_a_passkey_owner_finishes_with_the_passkey(
+    api: Api, browser_page: Page
+) -> None:
+    who = manager_named(api, "Pip Passkey")
+    activated = api.post(
+        "/api/auth/activate", {"token": api.link(who["email"], "activate"), "password": PASSWORD, "pin": PIN}
+    )
+    assert activated.status_code == 200
+    virtual_authenticator(browser_page)
+    browser_page.page.add_init_script(WITHOUT_AUTOFILL)
+    tab = sign_in(browser_page, who)
+    tab.get_by_role("link", name="My account").click()
+    tab.get_by_label("Name for the new passkey").fill("Phone")
+    tab.get_by_role("button", name="Add a passkey").click()
+    tab.get_by_role("button", name="I have saved my codes").click()
+    tab.get_by_role("button", name="Sign out", exact=True).click()
+    tab.wait_for_url("**/signin")
+
+    tab.get_by_label("Nursery short name").fill(who["setting"])
+    tab.get_by_label("E-mail address").fill(who["email"])
+    tab.get_by_label("Password").fill(who["password"])
+    tab.get_by_role("button", name="Continue").click()
+    tab.get_by_label("Your PIN").fill(who["pin"])
+    tab.get_by_role("button", name="Sign in").click()
+    # Password and PIN alone no longer sign in: the passkey (or a recovery code) finishes it.
+    tab.get_by_role("heading", name="Now your passkey").wait_for()
+    assert tab.get_by_label("Recovery code").is_visible()
+    browser_page.shot("sign-in-passkey-step")
+    tab.get_by_role("button", name="Sign in with a passkey").click()
+    tab.wait_for_url("**/approvals")
+    assert tab.locator(".who").text_content() == "Pip Passkey"
+    assert browser_page.errors == []

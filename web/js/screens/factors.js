@@ -40,7 +40,7 @@ export function codeStep(challenge, methods = ['authenticator', 'recoveryCode'])
     toggle.textContent = useRecovery ? 'Use a code from the app instead' : 'Use a recovery code instead';
     (useRecovery ? recovery : code).focus();
   });
-  const passkey = methods.includes('passkey') ? passkeySignIn(h('input'), message) : null;
+  const passkey = methods.includes('passkey') ? passkeySignIn(h('input'), message, '') : null;
   const form = h('form', { novalidate: true }, codeField, recoveryField, h('button', { type: 'submit', class: byApp ? 'primary' : null }, 'Sign in'));
   const section = h(
     'section',

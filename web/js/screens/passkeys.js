@@ -23,7 +23,7 @@ function stopAutofill() {
  * The sign-in page's passkey button; also offers passkeys in `email`'s autofill where it can.
  * Refusals are shown in the page's own `message` area, so the page keeps one error message.
  */
-export function passkeySignIn(email, message) {
+export function passkeySignIn(email, message, lead = 'Or, without typing anything:') {
   stopAutofill();
   if (!passkeysSupported()) return null;
   // The autofill and the button can both get an answer (the autofill's may be on its way when
@@ -61,7 +61,7 @@ export function passkeySignIn(email, message) {
       if (!controller.signal.aborted && error instanceof ApiError && error.status) showError(message, error);
     }
   });
-  return h('div', { class: 'passkey-choice' }, h('p', { class: 'muted' }, 'Or, without typing anything:'), form);
+  return h('div', { class: 'passkey-choice' }, lead ? h('p', { class: 'muted' }, lead) : null, form);
 }
 
 // -- step-up (S35) ----------------------------------------------------------------------------

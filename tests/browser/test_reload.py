@@ -36,7 +36,9 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/two-year-checks", "Progress checks at age two"),
+        ("/assessments", "Assessments"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
     "practitioner": [
@@ -47,7 +49,9 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/two-year-checks", "Progress checks at age two"),
+        ("/assessments", "Assessments"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
     "parent": [
@@ -55,6 +59,7 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/children/{child}", JOURNAL),
         ("/moments/new", "Add a moment from home"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
 }

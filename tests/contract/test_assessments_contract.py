@@ -4,6 +4,8 @@ point's records in child order; the purge taking a child's rows at every point a
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -130,3 +132,24 @@ def test_plans_hold_no_judgement(ports: Deps, setting_id: str) -> None:
     points = default_plan(setting_id, date(2026, 9, 1)).points
     plan = ports.assessments.save_plan(AssessmentPlan(setting_id, points))
     assert plan.etag and ports.assessments.records(setting_id, "plan") == []
+
+
+def test_two_saves_racing_from_one_read_leave_exactly_one_of_them_whole(ports: Deps, setting_id: str) -> None:
+    first = ports.assessments.save_record(record(setting_id, "c1"))
+    mine = replace(first, judgements={a: Judgement(a, "working-beyond") for a in ASPECTS})
+    theirs = replace(first, judgements={a: Judgement(a, "not-yet-on-track") for a in ASPECTS})
+    start = threading.Barrier(2)
+
+    def save(version: ChildAssessment) -> str:
+        start.wait()
+        try:
+            ports.assessments.save_record(version)
+        except ConcurrencyConflict:
+            return "refused"
+        return "saved"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(save, [mine, theirs]))
+    assert outcomes == ["refused", "saved"]
+    found = ports.assessments.record(setting_id, "autumn-2026", "c1")
+    assert found is not None and len({j.value for j in found.judgements.values()}) == 1  # never a mix

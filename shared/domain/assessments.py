@@ -11,7 +11,7 @@ against, so a later change of framework or scale never rewrites what was judged.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -206,8 +206,3 @@ def clean_judgements(
         cites = tuple(dict.fromkeys(evidence))
         found[aspect_id] = Judgement(aspect_id, str(value), band, note.strip(), cites)
     return found, cleared
-
-
-def cited(judgements: Sequence[Judgement]) -> set[str]:
-    """Every observation id the judgements cite."""
-    return {o for j in judgements for o in j.evidence}

@@ -21,7 +21,6 @@ from shared.domain.assessments import (
     AssessmentPoint,
     ChildAssessment,
     RecordStatus,
-    cited,
     clean_judgements,
     clean_points,
     clean_scale,
@@ -144,7 +143,11 @@ def record_judgements(
     current = deps.assessments.record(principal.setting_id, point.point_id, child.child_id)
     base = current or _new_record(principal, child, setting, plan, point)
     changes, cleared = clean_judgements(judgements, framework_of(base), base.scale)
-    check_cited(deps, principal, child, setting, plan, cited(list(changes.values())))
+    # Only what is newly cited is checked: an observation cited before stays cited even when it
+    # no longer would be (withdrawn since, say), so a later save of that aspect is not refused.
+    before = {(a, o) for a, j in base.judgements.items() for o in j.evidence}
+    newly = {o for a, j in changes.items() for o in j.evidence if (a, o) not in before}
+    check_cited(deps, principal, child, setting, plan, newly)
     _require_version(expected, current.etag if current else None)
     if current is not None and current.status is RecordStatus.FINAL and principal.role is not Role.MANAGER:
         raise Conflict(FINAL_FOR_MANAGERS)

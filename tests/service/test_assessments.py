@@ -382,3 +382,28 @@ def test_the_first_judgement_keeps_the_default_points_and_the_purge_takes_every_
     assert stored is not None and stored.points == defaults.points
     assert assessments.forget_child(deps, world.setting.setting_id, ada.child_id) == 4
     assert all(r is None for _, r in assessments.child_points(deps, manager, ada.child_id))
+
+
+def test_an_observation_cited_before_stays_cited_when_it_would_no_longer_count(world: Nursery) -> None:
+    deps, manager = world.deps, world.manager
+    term = this_term(world)
+    practitioner, ada = key_child(world)
+    waiting = observe(world, practitioner, ada, ["speaking"], days=2, publish=False)
+    plan = assessments.save_options(
+        deps, manager, None, True, None, assessments.read_plan(deps, manager).etag
+    )
+    cited = {"speaking": {**ON_TRACK, "evidence": [waiting.observation_id]}}
+    first = assessments.record_judgements(deps, practitioner, ada.child_id, term, cited, None)
+    assessments.save_options(deps, manager, None, False, None, plan.etag)
+    rewritten = {"speaking": {"judgement": "working-beyond", "evidence": [waiting.observation_id]}}
+    kept = assessments.record_judgements(deps, practitioner, ada.child_id, term, rewritten, first.etag)
+    assert kept.judgements["speaking"].evidence == (waiting.observation_id,)
+    with pytest.raises(InvalidInput):  # citing it for another aspect now is a new citation: refused
+        assessments.record_judgements(
+            deps,
+            practitioner,
+            ada.child_id,
+            term,
+            {"number": {**ON_TRACK, "evidence": [waiting.observation_id]}},
+            kept.etag,
+        )

@@ -116,7 +116,10 @@ function judging(id, pointId, body, message) {
       const cited = new Set(judged.evidence || []);
       const boxes = aspect.suggested.observations.map((o) => h('label', { class: 'evidence' },
         h('input', { type: 'checkbox', value: o.id, checked: cited.has(o.id) }), ` ${formatDay(o.observedOn)}: ${o.excerpt}`));
-      inputs[aspect.id] = { value, band, note, boxes, was: Boolean(aspect.judgement) };
+      // Cited before but not suggested now (outside the period, or withdrawn): kept as cited.
+      const shown = new Set(aspect.suggested.observations.map((o) => o.id));
+      const kept = [...cited].filter((o) => !shown.has(o));
+      inputs[aspect.id] = { value, band, note, boxes, kept, was: Boolean(aspect.judgement) };
       const count = aspect.suggested.count;
       return h('div', { class: 'aspect', role: 'group', 'aria-label': aspect.name }, h('h3', {}, aspect.name),
         value, band, note, h('p', { class: 'muted' }, count === 1 ? '1 observation this period' : `${count} observations this period`), boxes);
@@ -131,7 +134,8 @@ function judging(id, pointId, body, message) {
           if (i.was) judgements[aspect] = null;
           continue;
         }
-        judgements[aspect] = { judgement: i.value.value, note: i.note.value, evidence: i.boxes.map((b) => b.firstChild).filter((b) => b.checked).map((b) => b.value) };
+        const ticked = i.boxes.map((b) => b.firstChild).filter((b) => b.checked).map((b) => b.value);
+        judgements[aspect] = { judgement: i.value.value, note: i.note.value, evidence: [...i.kept, ...ticked] };
         if (i.band) judgements[aspect].band = i.band.value;
       }
       draw(await api('PUT', path, { judgements }, { headers: { 'If-Match': current.etag } }));

@@ -1,7 +1,7 @@
 """Chromium journey of an assessment point: the key person judges Poppy with her observation of the
 period suggested and cites it, a manager lets families see final judgements (confirming it is
-them) and approves, and Poppy's parent reads the judgement without the staff's note, at a phone's
-width and after a reload. Screenshots go to test-artifacts/screenshots."""
+them), adds an assessment point and approves, and Poppy's parent reads the judgement without the
+staff's note, at a phone's width and after a reload. Screenshots go to test-artifacts/screenshots."""
 
 from __future__ import annotations
 
@@ -72,6 +72,15 @@ def test_the_key_person_judges_with_suggested_evidence_a_manager_approves_and_th
     tab.get_by_role("button", name="Save choices").click()
     confirm_it_is_me(tab)  # S35: what families see is a privacy choice
     tab.get_by_text("Choices saved.").wait_for()
+    tab.get_by_role("button", name="Add a point").click()
+    added = tab.get_by_role("group", name="New point")
+    added.get_by_label("Name").fill("Mid-year check")
+    added.get_by_label("Opens").fill("2027-02-01")
+    added.get_by_label("Closes").fill("2027-02-28")
+    tab.get_by_role("button", name="Save points").click()
+    tab.get_by_text("Assessment points saved.").wait_for()
+    names = [p["name"] for p in boss.get("/api/assessment-plan").json()["plan"]["points"]]
+    assert names[-1] == "Mid-year check" and point["name"] in names
     tab.get_by_role("list", name="Children").get_by_role("link", name="Poppy Tanaka").click()
     tab.get_by_role("link", name=point["name"]).click()
     tab.get_by_text("Draft.").wait_for()

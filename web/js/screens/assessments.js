@@ -43,15 +43,25 @@ export function plansScreen() {
 /** A manager's forms: the points' names and dates, and the setting's choices. */
 function planForms(plan, message) {
   let etag = plan.etag;
-  const rows = plan.points.map((p) => ({ id: p.id, name: h('input', { value: p.name, maxlength: 60 }),
-    opens: h('input', { type: 'date', value: p.opens }), closes: h('input', { type: 'date', value: p.closes }) }));
-  const points = h('fieldset', {}, h('legend', {}, 'Assessment points'), rows.map((r) => h('div', { class: 'point-row', role: 'group', 'aria-label': r.name.value },
-    field('Name', r.name), field('Opens', r.opens), field('Closes', r.closes))));
-  const savePoints = h('form', { novalidate: true }, points, h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Save points')));
+  const rows = [];
+  const points = h('fieldset', {}, h('legend', {}, 'Assessment points'));
+  const addRow = (p) => {
+    const row = { id: p.id, name: h('input', { value: p.name, maxlength: 60 }),
+      opens: h('input', { type: 'date', value: p.opens }), closes: h('input', { type: 'date', value: p.closes }) };
+    rows.push(row);
+    points.append(h('div', { class: 'point-row', role: 'group', 'aria-label': p.name || 'New point' },
+      field('Name', row.name), field('Opens', row.opens), field('Closes', row.closes)));
+    return row;
+  };
+  plan.points.forEach(addRow);
+  const add = h('button', { type: 'button' }, 'Add a point');
+  add.addEventListener('click', () => addRow({ name: '', opens: '', closes: '' }).name.focus());
+  const savePoints = h('form', { novalidate: true }, points, h('div', { class: 'actions' }, add, h('button', { type: 'submit' }, 'Save points')));
   submits(savePoints, message, async () => {
-    const sent = rows.map((r) => ({ id: r.id, name: r.name.value, opens: r.opens.value, closes: r.closes.value }));
+    const sent = rows.map((r) => ({ ...(r.id ? { id: r.id } : {}), name: r.name.value, opens: r.opens.value, closes: r.closes.value }));
     const saved = await api('PUT', '/api/assessment-plan/points', { points: sent }, { headers: { 'If-Match': etag } });
     etag = saved.plan.etag;
+    saved.plan.points.forEach((p, i) => { if (rows[i]) rows[i].id = p.id; }); // new points have ids now
     showMessage(message, 'Assessment points saved.', 'info');
   });
   const scale = h('select', { name: 'scale' }, Object.entries(SCALES).map(([v, label]) => h('option', { value: v, selected: v === plan.scale }, label)));

@@ -1,4 +1,4 @@
-"""Assessments: /api/assessment-plan*, /api/children/{id}/assessments*."""
+"""Assessments: /api/assessment-plan*, /api/assessments, /api/children/{id}/assessments*."""
 
 from __future__ import annotations
 
@@ -9,10 +9,17 @@ import azure.functions as func
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from shared import bootstrap
-from shared.domain.assessments import SCALE_VALUES, AssessmentPlan, AssessmentPoint, ChildAssessment, Scale
+from shared.domain.assessments import (
+    SCALE_VALUES,
+    AssessmentPlan,
+    AssessmentPoint,
+    ChildAssessment,
+    RecordStatus,
+    Scale,
+)
 from shared.domain.frameworks import eyfs
 from shared.domain.people import Principal
-from shared.services import assessments
+from shared.services import assessment_overview, assessments
 from shared.services.assessment_evidence import Evidence
 from shared.services.assessments import NEW, PointRecord
 
@@ -112,6 +119,19 @@ def save_assessment_options(req: func.HttpRequest) -> func.HttpResponse:
                                      body.changed_flag("unapprovedEvidence"),
                                      body.changed_flag("parentsSeeFinal"), expected_version(req))  # fmt: skip
     return _plan_answer(saved)
+
+
+@bp.route(route="api/assessments", methods=["GET"], auth_level=ANON)
+@endpoint
+def assessment_overview_of_point(req: func.HttpRequest) -> func.HttpResponse:
+    point, rows = assessment_overview.point_overview(
+        bootstrap.deps(), principal(req), req.params.get("point") or None, req.params.get("room") or None
+    )
+    children = [{"id": r.child_id, "firstName": r.first_name, "lastName": r.last_name, "roomId": r.room_id,
+                 "status": r.status.value if r.status else None, "judged": r.judged, "values": r.values}
+                for r in rows]  # fmt: skip
+    waiting = sum(1 for r in rows if r.status is RecordStatus.DRAFT)
+    return json_response({"point": point_view(point), "children": children, "waitingForApproval": waiting})
 
 
 @bp.route(route="api/children/{id}/assessments", methods=["GET"], auth_level=ANON)

@@ -98,6 +98,14 @@ def test_s24_the_role_matrix_of_the_assessment_routes(roles: Roles) -> None:
         "note": "Chats at lunch.",
         "evidence": [told],
     }
+    # The point's overview: staff only; the manager sees who waits for approval.
+    overview = manager.get("/api/assessments", params={"point": roles.point}).json()
+    assert overview["waitingForApproval"] == 1 and overview["point"]["id"] == roles.point
+    standing = {c["id"]: (c["status"], c["judged"]) for c in overview["children"]}
+    assert standing[roles.nursery.child_id] == ("draft", 1) and len(standing) == 2
+    assert roles.not_key.get("/api/assessments").json()["children"] == []  # no key children
+    assert roles.parent.get("/api/assessments").status_code == 403
+    assert manager.get("/api/assessments", params={"point": "nowhere"}).status_code == 404
     again = {"judgements": {"number": {"judgement": "working-beyond"}}}
     assert roles.practitioner.call("PUT", path, again).status_code == 428
     assert roles.practitioner.call("PUT", path, again, headers={"If-Match": '"stale"'}).status_code == 412

@@ -139,6 +139,7 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("PUT", "/api/children/{id}/two-year-check/comment"): PARENTS,
     ("GET", "/api/two-year-checks"): STAFF,
     ("GET", "/api/assessment-plan"): STAFF,
+    ("GET", "/api/assessments"): STAFF,
     ("PUT", "/api/assessment-plan/points"): MANAGERS,
     ("PATCH", "/api/assessment-plan/options"): MANAGERS,
     ("PUT", "/api/children/{id}/assessments/{pointId}"): STAFF,
@@ -175,6 +176,7 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/profiles/csv"): 200,  # the caller's own setting's profiles, none of the target's
     ("GET", "/api/two-year-checks"): 200,  # the caller's own setting's children, none of the target's
     ("GET", "/api/assessment-plan"): 200,  # the caller's own setting's points
+    ("GET", "/api/assessments"): 200,  # today's point of the caller's own setting, its own children
     ("PUT", "/api/assessment-plan/points"): 412,  # If-Match is the target setting's plan's version
     ("PATCH", "/api/assessment-plan/options"): 412,  # likewise
     # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).

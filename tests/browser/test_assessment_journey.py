@@ -44,9 +44,12 @@ def test_the_key_person_judges_with_suggested_evidence_a_manager_approves_and_th
     tab = sign_in(browser_page, nursery["practitioner"])
     tab.get_by_role("link", name="Assessments").click()
     tab.get_by_role("heading", name="Assessments").wait_for()
+    tab.get_by_role("list", name="Children").get_by_role("listitem").filter(
+        has_text="Poppy Tanaka"
+    ).get_by_text("Not started").wait_for()
+    assert tab.get_by_label("Assessment point").input_value() == point["id"]  # today's point
     tab.get_by_role("list", name="Children").get_by_role("link", name="Poppy Tanaka").click()
     tab.get_by_role("heading", name=HEADING).wait_for()
-    tab.get_by_role("link", name=point["name"]).click()
     speaking = tab.get_by_role("group", name="Speaking", exact=True)
     speaking.get_by_text("1 observation this period").wait_for()
     assert (
@@ -81,8 +84,8 @@ def test_the_key_person_judges_with_suggested_evidence_a_manager_approves_and_th
     tab.get_by_text("Assessment points saved.").wait_for()
     names = [p["name"] for p in boss.get("/api/assessment-plan").json()["plan"]["points"]]
     assert names[-1] == "Mid-year check" and point["name"] in names
+    tab.get_by_text("Waiting for approval: 1").wait_for()
     tab.get_by_role("list", name="Children").get_by_role("link", name="Poppy Tanaka").click()
-    tab.get_by_role("link", name=point["name"]).click()
     tab.get_by_text("Draft.").wait_for()
     tab.get_by_role("button", name="Approve judgements").click()
     tab.get_by_text("Judgements approved.").wait_for()

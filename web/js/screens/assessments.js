@@ -31,13 +31,31 @@ export function plansScreen() {
     h('p', { class: 'hint' }, 'At each assessment point, judge every aspect for each child. Observations of the point’s period are suggested as evidence; a manager approves.'),
     message,
     state.user.role === 'manager' ? loading('/api/assessment-plan', (data) => planForms(data.plan, message)) : null,
-    loading('/api/children', (data) => {
-      const children = data.children || [];
-      if (children.length === 0) return h('p', {}, 'No children yet.');
-      return h('ul', { class: 'list', 'aria-label': 'Children' }, children.map((child) =>
-        h('li', { class: 'row' }, h('a', { href: screenPath(child.id) }, childName(child)))));
-    }),
+    overview(message),
   );
+}
+
+const STANDING = { draft: 'Waiting for approval', final: 'Approved' };
+
+/** One point's children (today's to start with) with where each stands; links open the judging form. */
+function overview(message) {
+  const select = h('select', { name: 'point' });
+  const list = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
+  async function show(pointId) {
+    const data = await api('GET', `/api/assessments${pointId ? `?point=${encodeURIComponent(pointId)}` : ''}`);
+    select.value = data.point.id;
+    const rows = data.children.map((child) => h('li', { class: 'row' },
+      h('a', { href: screenPath(child.id, data.point.id) }, childName(child)),
+      h('span', { class: 'muted' }, ` ${STANDING[child.status] || 'Not started'}${child.judged ? `, ${child.judged} judged` : ''}.`)));
+    replace(list, h('p', { id: 'waiting' }, `Waiting for approval: ${data.waitingForApproval}`),
+      rows.length ? h('ul', { class: 'list', 'aria-label': 'Children' }, rows) : h('p', {}, 'No children to show.'));
+  }
+  api('GET', '/api/assessment-plan').then((data) => {
+    replace(select, data.plan.points.map((p) => h('option', { value: p.id }, `${p.name} (${period(p)})`)));
+    return show(null);
+  }).catch((error) => showMessage(message, explain(error), 'error'));
+  select.addEventListener('change', () => show(select.value).catch((error) => showMessage(message, explain(error), 'error')));
+  return h('section', {}, h('h2', {}, 'Children at a point'), field('Assessment point', select), list);
 }
 
 /** A manager's forms: the points' names and dates, and the setting's choices. */
@@ -135,7 +153,7 @@ function judging(id, pointId, body, message) {
         value, band, note, h('p', { class: 'muted' }, count === 1 ? '1 observation this period' : `${count} observations this period`), boxes);
     })));
     const status = h('p', { class: 'muted', id: 'assessment-status' }, `${a.point.name}, ${period(a.point)}. ${a.framework.name}. `,
-      a.status === 'final' ? 'Approved (final).' : 'Draft.');
+      a.status === 'final' ? 'Approved (final).' : 'Draft.', ' ', h('a', { href: screenPath(id) }, 'All assessment points'));
     const formEl = h('form', { novalidate: true }, status, groups, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save judgements')));
     submits(formEl, message, async () => {
       const judgements = {};

@@ -30,8 +30,9 @@ export function plansScreen() {
     h('h1', {}, 'Assessments'),
     h('p', { class: 'hint' }, 'At each assessment point, judge every aspect for each child. Observations of the point’s period are suggested as evidence; a manager approves.'),
     message,
-    state.user.role === 'manager' ? loading('/api/assessment-plan', (data) => planForms(data.plan, message)) : null,
     overview(message),
+    state.user.role === 'manager' ? h('section', {}, h('h2', {}, 'The setting’s points and choices'),
+      loading('/api/assessment-plan', (data) => planForms(data.plan, message))) : null,
   );
 }
 

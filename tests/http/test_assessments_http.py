@@ -206,3 +206,23 @@ def test_s30_bad_points_and_options_are_a_clear_400(roles: Roles) -> None:
         answer = manager.call("PATCH", f"{plan}/options", body, headers=version)
         assert answer.status_code == 400 and answer.json()["error"]["field"] == field, answer.text
     assert manager.get(plan).json()["plan"]["etag"] == "new"
+
+
+def test_s24_only_managers_make_the_choices_and_approve_and_a_non_key_practitioner_reaches_nothing(
+    roles: Roles,
+) -> None:
+    manager, plan, child = roles.manager, "/api/assessment-plan", roles.nursery.child_id
+    current = {"If-Match": manager.get(plan).headers["ETag"]}
+    for who in (roles.practitioner, roles.not_key, roles.parent):
+        refused = who.call("PATCH", f"{plan}/options", {"parentsSeeFinal": True}, headers=current)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    assert manager.get(plan).json()["plan"]["parentsSeeFinal"] is False
+    written = roles.practitioner.call(
+        "PUT", roles.path, {"judgements": {"number": {"judgement": "on-track"}}}
+    )
+    assert written.status_code == 200, written.text
+    version = {"If-Match": written.headers["ETag"]}
+    assert roles.not_key.get(f"/api/children/{child}/assessments").status_code == 404
+    assert roles.not_key.post(f"{roles.path}/approve", headers=version).status_code == 403
+    assert roles.other_parent.post(f"{roles.path}/approve", headers=version).status_code == 403
+    assert manager.get(roles.path).json()["assessment"]["status"] == "draft"

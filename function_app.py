@@ -3,6 +3,7 @@
 import azure.functions as func
 
 from functions import (
+    assessments,
     audit,
     auth,
     child_details,
@@ -35,6 +36,7 @@ for area in (health, platform, auth, mail, retention, people, children, setting,
     app.register_functions(area.bp)
 app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 app.register_functions(two_year_check.bp)  # the progress check at age two and its tracker
+app.register_functions(assessments.bp)  # assessment points and each child's judgements at them
 
 # Rooms and the tracker's details about children.
 for area in (rooms, child_details):

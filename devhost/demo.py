@@ -22,7 +22,7 @@ from shared.domain.passwords import check_password
 from shared.domain.people import Role
 from shared.domain.pins import check_pin
 from shared.domain.two_year_check import add_months
-from shared.services import two_year_check
+from shared.services import assessments, two_year_check
 from shared.services.deps import Deps
 
 DEMO_SETTING = "sunflower-demo"
@@ -147,6 +147,7 @@ def _seed_journal(place: Place, people: dict[str, Person]) -> None:
     )
     _seed_rooms(place, people, children)
     _seed_two_year_check(place, people, children["Leo"])
+    _seed_assessments(place, people, children)
 
 
 def _seed_two_year_check(place: Place, people: dict[str, Person], leo: Child) -> None:
@@ -170,6 +171,30 @@ def _seed_two_year_check(place: Place, people: dict[str, Person], leo: Child) ->
     written = two_year_check.record_check(place.deps, tom, leo.child_id, areas, plans, None)
     final = two_year_check.finalise_check(place.deps, manager, leo.child_id, written.etag)
     two_year_check.share_check(place.deps, manager, leo.child_id, True, final.etag)
+
+
+def _seed_assessments(place: Place, people: dict[str, Person], children: dict[str, Child]) -> None:
+    """Judgements at the assessment point of today's term: Isla's approved by the manager,
+    Poppy's a draft by her key person, waiting for the manager's approval."""
+    tom, manager = (
+        place.acting(people["tom@sunflower.example"]),
+        place.acting(people["manager@sunflower.example"]),
+    )
+    today = place.deps.clock.now().date()
+    points = assessments.read_plan(place.deps, manager).points
+    point = next((p for p in points[1:] if p.opens <= today <= p.closes), points[1]).point_id
+    isla = {
+        "comprehension": {"judgement": "working-beyond", "note": "Joins in with every repeated line."},
+        "speaking": {"judgement": "on-track"},
+        "number": {"judgement": "on-track"},
+    }
+    judged = assessments.record_judgements(place.deps, tom, children["Isla"].child_id, point, isla, None)
+    assessments.approve(place.deps, manager, children["Isla"].child_id, point, judged.etag)
+    poppy = {
+        "creating-with-materials": {"judgement": "working-beyond", "note": "Mixes her own colours."},
+        "number": {"judgement": "not-yet-on-track", "note": "Counts to five; we will count beyond ten."},
+    }
+    assessments.record_judgements(place.deps, tom, children["Poppy"].child_id, point, poppy, None)
 
 
 # The demo's rooms, who is in each (the first four children above, and two younger ones with no

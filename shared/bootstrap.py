@@ -19,6 +19,7 @@ from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from shared.storage import keys
 from shared.storage.accounts import TableAccounts
+from shared.storage.assessments import TableAssessments
 from shared.storage.audit import TableAudit
 from shared.storage.audit_archive import BlobAuditArchive
 from shared.storage.audit_reader import TableAuditReader
@@ -102,6 +103,7 @@ def build(config: Config, clients: StorageClients, clock: Clock | None = None) -
         profiles=TableProfiles(Table(clients.table(keys.PROFILES))),
         passkeys=TablePasskeys(Table(clients.table(keys.PASSKEYS))),
         two_year_checks=TableTwoYearChecks(Table(clients.table(keys.TWO_YEAR_CHECKS))),
+        assessments=TableAssessments(Table(clients.table(keys.ASSESSMENTS))),
     )
 
 

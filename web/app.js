@@ -4,6 +4,7 @@ import { api, listen } from './js/api.js';
 import { h, replace } from './js/dom.js';
 import { match, navigate, route, start } from './js/router.js';
 import { accountScreen } from './js/screens/account.js';
+import { childScreen as assessmentScreen, plansScreen } from './js/screens/assessments.js';
 import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken } from './js/screens/auth.js';
 import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
 import { askStepUp } from './js/screens/factors.js';
@@ -40,6 +41,8 @@ route('/profiles', profilesScreen, { roles: ['practitioner', 'manager'] });
 route('/profiles/:id', profileScreen, { roles: ['practitioner', 'manager'] });
 route('/two-year-checks', trackerScreen, { roles: ['practitioner', 'manager'] });
 route('/two-year-checks/:id', checkScreen);
+route('/assessments', plansScreen, { roles: ['practitioner', 'manager'] });
+route('/assessments/:id', assessmentScreen);
 // Managers' screens live under /manage: the Functions host keeps /admin/* and /runtime/* for
 // itself, so a client route there would answer the host's JSON on a reload or a bookmark.
 route('/manage/staff', manager.staffScreen, { roles: ['manager'] });
@@ -52,11 +55,11 @@ route('/manage/rooms', roomsScreen, { roles: ['manager'] });
 
 const NAV = {
   parent: [['/children', 'My children'], ['/moments/new', 'Add a moment'], ['/account', 'My account']],
-  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/two-year-checks', 'Two-year checks'], ['/profiles', 'EYFS profiles'], ['/account', 'My account']],
+  practitioner: [['/children', 'Children'], ['/observations/new', 'New observation'], ['/observations/drafts', 'Drafts'], ['/two-year-checks', 'Two-year checks'], ['/assessments', 'Assessments'], ['/profiles', 'EYFS profiles'], ['/account', 'My account']],
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
     ['/manage/staff', 'Staff'], ['/manage/rooms', 'Rooms'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
-    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/two-year-checks', 'Two-year checks'], ['/profiles', 'EYFS profiles'],
+    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/two-year-checks', 'Two-year checks'], ['/assessments', 'Assessments'], ['/profiles', 'EYFS profiles'],
     ['/account', 'My account'],
   ],
 };

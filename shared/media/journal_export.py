@@ -81,6 +81,20 @@ class ProfileRecord:
 
 
 @dataclass(frozen=True)
+class AssessmentRecord:
+    """The child's judgements at one assessment point, as the export's reader may see them."""
+
+    point: str
+    opens: date
+    closes: date
+    status: str
+    framework: str
+    scale: str
+    # (area name, aspect name, judgement, band name or "", note: "" for a parent's export)
+    judgements: list[tuple[str, str, str, str, str]]
+
+
+@dataclass(frozen=True)
 class JournalRecord:
     """Everything one export holds, already as its reader may see it (redacted for parents)."""
 
@@ -94,6 +108,7 @@ class JournalRecord:
     tracker: Mapping[str, object] | None = None
     profile: ProfileRecord | None = None
     two_year_check: CheckRecord | None = None
+    assessments: list[AssessmentRecord] = field(default_factory=list)
 
 
 def photo_name(observed_on: date, index: int) -> str:
@@ -128,6 +143,8 @@ def render_pdf(record: JournalRecord, *, compress: bool = True) -> bytes:
         _profile(doc, record.profile)
     if record.two_year_check is not None:
         draw_check(doc, record.two_year_check)
+    for assessment in record.assessments:
+        _assessment(doc, assessment)
     return doc.output()
 
 
@@ -141,6 +158,7 @@ def record_texts(record: JournalRecord) -> list[str]:
         texts.append(record.profile.comment)
     if record.two_year_check is not None:
         texts += record.two_year_check.texts()
+    texts += [t for a in record.assessments for t in (a.point, *(j[4] for j in a.judgements))]
     return texts
 
 
@@ -197,6 +215,16 @@ def render_json(record: JournalRecord) -> bytes:
                 {"author": c.author, "text": c.text, "at": c.at.isoformat()} for c in check.comments
             ],
         }
+    if record.assessments:
+        document["assessments"] = [
+            {
+                "point": a.point, "opens": a.opens.isoformat(), "closes": a.closes.isoformat(),
+                "status": a.status, "framework": a.framework, "scale": a.scale,
+                "judgements": [{"area": area, "aspect": aspect, "judgement": value, "band": band or None,
+                                "note": note} for area, aspect, value, band, note in a.judgements],
+            }
+            for a in record.assessments
+        ]  # fmt: skip
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -252,6 +280,18 @@ def _profile(doc: Document, profile: ProfileRecord) -> None:
     if profile.comment:
         doc.pdf.ln(1)
         doc.line(f"How they learn: {profile.comment}", size=10)
+
+
+def _assessment(doc: Document, assessment: AssessmentRecord) -> None:
+    doc.pdf.ln(8)
+    doc.heading(f"Assessment: {assessment.point}", 13)
+    doc.line(f"{assessment.opens:%d %B %Y} to {assessment.closes:%d %B %Y}. Status: {assessment.status}. "
+             f"{assessment.framework}.", size=10)  # fmt: skip
+    for area, aspect, value, band, note in assessment.judgements:
+        shown = f"{band}, {value}" if band else value
+        doc.line(f"{area} - {aspect}: {shown.replace('-', ' ')}", size=10)
+        if note:
+            doc.line(note, size=9, italic=True)
 
 
 def _photo(pdf: FPDF, photo: PhotoFile) -> None:

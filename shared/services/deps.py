@@ -11,6 +11,7 @@ from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.ports import (
     AccountRepository,
+    AssessmentStore,
     AuditArchive,
     AuditEvent,
     AuditLog,
@@ -75,6 +76,7 @@ class Deps:
     profiles: ProfileRepository
     passkeys: PasskeyStore
     two_year_checks: TwoYearCheckRepository
+    assessments: AssessmentStore
 
     def audit(
         self, setting_id: str, actor: str, action: str, target: str, outcome: str, detail: str = ""

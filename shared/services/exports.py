@@ -32,6 +32,7 @@ from shared.domain.photos import PhotoSize
 from shared.domain.profile import good_level_of_development
 from shared.domain.settings import Setting
 from shared.media.journal_export import (
+    AssessmentRecord,
     ChildRecord,
     CommentRecord,
     EntryRecord,
@@ -43,7 +44,7 @@ from shared.media.journal_export import (
     render_zip,
 )
 from shared.media.two_year_check_pdf import CheckRecord
-from shared.services import access, child_details, journal, observations, profile, two_year_check
+from shared.services import access, assessments, child_details, journal, observations, profile, two_year_check
 from shared.services.deps import Deps
 from shared.services.journal import Reader, ShownEntry
 from shared.services.step_up import require_recent_step_up
@@ -210,7 +211,23 @@ def journal_record(
         tracker=child_details.exported(deps, child) if principal.role.is_staff else None,
         profile=_profile_record(deps, principal, child.child_id),
         two_year_check=_check_record(deps, principal, child, setting.name),
+        assessments=_assessment_records(deps, principal, child.child_id),
     )
+
+
+def _assessment_records(deps: Deps, principal: Principal, child_id: str) -> list[AssessmentRecord]:
+    """The child's judgements at each point, as this reader may see them (a parent: final ones,
+    without notes, only when the setting shows judgements to families)."""
+    areas = {a.area_id: a.name for a in eyfs().areas}
+    found = []
+    for point, record in assessments.for_export(deps, principal, child_id):
+        known = assessments.framework_of(record)
+        bands = dict(known.bands)
+        judged = [(areas[a.area_id], a.name, j.value, bands.get(j.band or "", ""), j.note)
+                  for a in known.aspects for j in [record.judgements.get(a.aspect_id)] if j]  # fmt: skip
+        found.append(AssessmentRecord(point.name, point.opens, point.closes, record.status.value, known.name,
+                                      record.scale.value, judged))  # fmt: skip
+    return found
 
 
 def _check_record(deps: Deps, principal: Principal, child: Child, setting_name: str) -> CheckRecord | None:

@@ -32,7 +32,7 @@ that stops anywhere is found and finished by the next run:
    which keeps this path, a leaver's bulk, to the deletes themselves. Only managers (and an author)
    can still see these: the child is archived and its parents' window long over.
 4. Whatever is left in the child's journal partition, then the parent links (both directions),
-   then the child's EYFS profile and progress check at age two.
+   then the child's EYFS profile, progress check at age two and judgements at every assessment point.
 5. Photos marked for discard (steps 1 and 2) and listed by no observation any more: blobs, then
    rows. The mark on the photo row outlives what listed it, so a crash here is finished next run.
 6. The child's room history and tracker details, then the child's row (its consents with it),
@@ -57,7 +57,7 @@ from shared.domain.people import Role, Status
 from shared.domain.photos import owning_moment
 from shared.domain.redaction import SettingNames
 from shared.domain.settings import OtherChildren, Setting
-from shared.services import child_details, notifications, rooms, two_year_check
+from shared.services import assessments, child_details, notifications, rooms, two_year_check
 from shared.services.deps import Deps
 from shared.services.journal import setting_names
 from shared.services.observations import named_children
@@ -134,6 +134,7 @@ def purge_child(
         deps.profiles.remove(setting_id, child.child_id)
         count("profiles", 1)
     count("two-year-checks", two_year_check.forget_child(deps, setting_id, child.child_id))
+    count("assessment-rows", assessments.forget_child(deps, setting_id, child.child_id))
     seen = {o.observation_id for o in mine}
     discard_marked_photos(deps, store, setting_id, child.child_id, seen, still_listed, count)
     # Room history and the tracker's group facts (SEND support is special category data) go too.

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Protocol
 
+from shared.domain.assessments import AssessmentPlan, ChildAssessment
 from shared.domain.audit_chain import ChainHead, ChainLink
 from shared.domain.child_details import TrackerDetails, TrackerPolicy
 from shared.domain.children import Child, ParentLink
@@ -734,3 +735,39 @@ class TwoYearCheckRepository(Protocol):
 
     def remove(self, setting_id: str, child_id: str) -> None:
         """Delete the child's check if there is one (removing twice is fine)."""
+
+
+class AssessmentStore(Protocol):
+    """Each setting's assessment plan and every child's judgements at each point
+    (shared/storage/assessments.py; keys.py, "assessments")."""
+
+    def plan(self, setting_id: str) -> AssessmentPlan | None:
+        """The stored plan (point read), None while the setting keeps the defaults."""
+        ...
+
+    def save_plan(self, plan: AssessmentPlan) -> AssessmentPlan:
+        """Create (etag None: Conflict when one exists) or write if unchanged since read
+        (ConcurrencyConflict otherwise); returns it with its new etag."""
+        ...
+
+    def record(self, setting_id: str, point_id: str, child_id: str) -> ChildAssessment | None:
+        """A child's record and judgements at a point: one range."""
+        ...
+
+    def save_record(self, record: ChildAssessment, cleared: Collection[str] = ()) -> ChildAssessment:
+        """Write the record with every judgement it holds, and delete the `cleared` aspects' rows,
+        in one transaction: create (etag None: Conflict when one exists) or only if the record is
+        unchanged since read (ConcurrencyConflict otherwise). Returns it with its new etag."""
+        ...
+
+    def records(self, setting_id: str, point_id: str) -> Sequence[ChildAssessment]:
+        """Every child's record at a point, in child order: the point's partition, in pages."""
+        ...
+
+    def point_used(self, setting_id: str, point_id: str) -> bool:
+        """Whether any child has a record at the point (one row read)."""
+        ...
+
+    def erase_child(self, setting_id: str, child_id: str, point_ids: Collection[str]) -> int:
+        """Delete the child's records and judgements at these points; how many rows went."""
+        ...

@@ -184,6 +184,23 @@ passkeys
     else; registration and step-up spend theirs on a marker row (create: exactly one racer wins).
     Queries: a passkey, a marker, a fresh mark (point); a user's passkeys (range "key~{user}~").
     Markers and fresh marks expire; the passkeys go with the account.
+assessments
+    PartitionKey  {setting}                            the setting's plan
+    RowKey        plan                                 its assessment points and choices (one row)
+    PartitionKey  {setting}~{point}                    one assessment point's judgements
+    RowKey        {child}~                             a child's record at the point: status, who,
+                                                       when, the framework and scale (the ETag the
+                                                       key person and the manager race on)
+                  {child}~{aspect}                     one aspect's judgement, note and evidence
+    One partition per point, so a cohort report for a point (300 children x 17 aspects) is read
+    in pages of that one partition, in child order, and never touches another point; a child's
+    record's key is the prefix of its judgements' keys, so a child at a point is one range,
+    "{child}~" .. "{child}~~" (the record and a row per aspect judged), and saving or approving it is one
+    transaction: the record's row under its ETag with every judgement row beside it, never
+    half-written. The purge deletes a child's range in each of the plan's points (a point that
+    holds judgements is never removed from the plan).
+    Queries: the plan (point); a child at a point (range); a point's records (range of one
+    partition, paged); whether a point holds any judgement (range, first row).
 
 Blobs live in private containers named in shared.domain (photos, exports), under names made
 from server ids there (S25); every name starts with the setting id. The audit archive (S41) is the
@@ -213,8 +230,9 @@ NOTIFICATIONS = "notifications"
 PROFILES = "profiles"
 PASSKEYS = "passkeys"
 TWO_YEAR_CHECKS = "twoyearchecks"
+ASSESSMENTS = "assessments"
 TABLES = (SETTINGS, ACCOUNTS, CHILDREN, OBSERVATIONS, JOURNAL, COMMENTS, MOMENTS, EXPORTS, AUDIT, ROOMS,
-          CHILD_DETAILS, NOTIFICATIONS, PROFILES, PASSKEYS, TWO_YEAR_CHECKS)  # fmt: skip
+          CHILD_DETAILS, NOTIFICATIONS, PROFILES, PASSKEYS, TWO_YEAR_CHECKS, ASSESSMENTS)  # fmt: skip
 
 SEP = "~"
 
@@ -617,3 +635,32 @@ def fresh_row(user_id: str, session_digest: str) -> str:
 
 def two_year_check_row(child_id: str) -> str:
     return child_id
+
+
+# -- assessments ----------------------------------------------------------------------------------
+
+ASSESSMENT_PLAN_ROW = "plan"
+
+
+def point_partition(setting_id: str, point_id: str) -> str:
+    return f"{setting_id}{SEP}{point_id}"
+
+
+def assessment_row(child_id: str) -> str:
+    """A child's record at a point: the prefix of its judgement rows, so it sorts right before
+    them (a bare child id would not bound the range: "c1" .. "c1~~" holds "c10")."""
+    return f"{child_id}{SEP}"
+
+
+def judgement_row(child_id: str, aspect_id: str) -> str:
+    return f"{child_id}{SEP}{aspect_id}"
+
+
+def assessment_rows(child_id: str) -> tuple[str, str]:
+    """Inclusive low and exclusive high RowKey of a child's record and its judgements."""
+    return prefix_bounds(assessment_row(child_id))
+
+
+def aspect_of(row_key: str) -> str | None:
+    """The aspect a judgement row holds, None for a record row."""
+    return row_key.partition(SEP)[2] or None

@@ -36,7 +36,9 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/two-year-checks", "Progress checks at age two"),
+        ("/assessments", "Assessments"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
     "practitioner": [
@@ -47,7 +49,9 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/profiles", "EYFS profiles"),
         ("/profiles/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s EYFS profile"),
         ("/two-year-checks", "Progress checks at age two"),
+        ("/assessments", "Assessments"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
     "parent": [
@@ -55,6 +59,7 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/children/{child}", JOURNAL),
         ("/moments/new", "Add a moment from home"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
+        ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
         ("/account", "My account"),
     ],
 }
@@ -184,10 +189,20 @@ def test_screens_fit_a_390_pixel_phone_without_sideways_scrolling(
     page = Page(context.new_page(), browser_page.base)
     try:
         child = nursery["children"][0]
+        boss = api.fresh()
+        assert boss.sign_in(nursery["manager"]).status_code == 200
+        point = boss.get("/api/assessment-plan").json()["plan"]["points"][1]["id"]
         signed_in_as = ""
         for role, path, heading, name in [
             ("manager", "/manage/staff", "Staff", "phone-390-manager-staff"),
             ("manager", "/manage/children", f"Children{RIGHT_QUOTE}s records", "phone-390-manager-children"),
+            ("manager", "/assessments", "Assessments", "phone-390-manager-assessments"),
+            (
+                "manager",
+                f"/assessments/{child}?point={point}",
+                f"Poppy Tanaka{RIGHT_QUOTE}s assessments",
+                "phone-390-judging",
+            ),
             ("parent", f"/children/{child}", JOURNAL, "phone-390-parent-journal"),
         ]:
             if role != signed_in_as:

@@ -14,6 +14,7 @@ from shared.security.hashing import SecretHasher
 from shared.security.tokens import TokenService
 from shared.services.deps import Deps
 from tests.fakes.accounts import MemoryAccounts
+from tests.fakes.assessments import MemoryAssessments
 from tests.fakes.audit import MemoryAudit
 from tests.fakes.audit_archive import MemoryAuditArchive
 from tests.fakes.blobs import (
@@ -100,5 +101,6 @@ def build(config: Config, clock: Clock) -> Fakes:
         profiles=MemoryProfiles(),
         passkeys=MemoryPasskeys(),
         two_year_checks=MemoryTwoYearChecks(),
+        assessments=MemoryAssessments(),
     )
     return Fakes(deps, outbox, link_mails, resets, export_requests, audit, photo_blobs, export_blobs)

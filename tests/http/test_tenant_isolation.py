@@ -140,6 +140,12 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("POST", "/api/children/{id}/two-year-check/share"): MANAGERS,
     ("PUT", "/api/children/{id}/two-year-check/comment"): PARENTS,
     ("GET", "/api/two-year-checks"): STAFF,
+    ("GET", "/api/assessment-plan"): STAFF,
+    ("GET", "/api/assessments"): STAFF,
+    ("PUT", "/api/assessment-plan/points"): MANAGERS,
+    ("PATCH", "/api/assessment-plan/options"): MANAGERS,
+    ("PUT", "/api/children/{id}/assessments/{pointId}"): STAFF,
+    ("POST", "/api/children/{id}/assessments/{pointId}/approve"): MANAGERS,
 }
 
 # What a route without ids answers a caller whose role may use it: it acts on the caller's own
@@ -171,6 +177,10 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/framework"): 200,
     ("GET", "/api/profiles/csv"): 200,  # the caller's own setting's profiles, none of the target's
     ("GET", "/api/two-year-checks"): 200,  # the caller's own setting's children, none of the target's
+    ("GET", "/api/assessment-plan"): 200,  # the caller's own setting's points
+    ("GET", "/api/assessments"): 200,  # today's point of the caller's own setting, its own children
+    ("PUT", "/api/assessment-plan/points"): 412,  # If-Match is the target setting's plan's version
+    ("PATCH", "/api/assessment-plan/options"): 412,  # likewise
     # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).
     ("GET", "/api/account/factors"): 200,
     ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has
@@ -188,7 +198,7 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
 ENDS_SESSIONS = {("POST", "/api/auth/logout"), ("POST", "/api/auth/logout-all")}
 
 # Which target object a path parameter names: by its own name, else by the segment before it.
-PARAMETER_KINDS: Mapping[str, str] = {"childId": "child", "momentId": "moment"}
+PARAMETER_KINDS: Mapping[str, str] = {"childId": "child", "momentId": "moment", "pointId": "point"}
 SEGMENT_KINDS: Mapping[str, str] = {
     "children": "child",
     "observations": "observation",
@@ -408,6 +418,14 @@ def build_world(served: Served, wired: Deps) -> World:
         {"judgements": dict.fromkeys(elgs, "expected"), "comment": profile_comment},
     )  # fmt: skip
     assert recorded.status_code == 200, recorded.text
+    # The target child's judgements at a point, with a note only staff read.
+    point = str(manager.get("/api/assessment-plan").json()["plan"]["points"][1]["id"])
+    judgement_note = f"Zephyrine counts teal cups past twenty {token}"
+    judged = manager.call(
+        "PUT", f"/api/children/{child}/assessments/{point}",
+        {"judgements": {"number": {"judgement": "working-beyond", "note": judgement_note}}},
+    )  # fmt: skip
+    assert judged.status_code == 200, judged.text
 
     read = manager.get("/api/setting")
     policy = manager.call(
@@ -428,6 +446,8 @@ def build_world(served: Served, wired: Deps) -> World:
         "placement": manager.get(f"/api/children/{child}/room").headers["ETag"],
         "details": manager.get(f"/api/children/{child}/details").headers["ETag"],
         "tracker": manager.get("/api/setting/tracker").headers["ETag"],
+        "assessment plan": manager.get("/api/assessment-plan").headers["ETag"],
+        "assessment": manager.get(f"/api/children/{child}/assessments/{point}").headers["ETag"],
     }
     ids = {
         "child": child,
@@ -441,6 +461,7 @@ def build_world(served: Served, wired: Deps) -> World:
         "room": room,
         "passkey": passkey,
         "device": device,
+        "point": point,
     }
     if export:
         ids["export"] = export
@@ -473,6 +494,7 @@ def build_world(served: Served, wired: Deps) -> World:
         f"Offer heavier blocks {token}",
         comment,
         profile_comment,
+        judgement_note,
         moment_text,
         photo,
         child,
@@ -565,6 +587,18 @@ BODY_OVERRIDES: Mapping[tuple[str, str], Callable[[Mapping[str, str]], dict[str,
     ("PUT", "/api/children/{id}/room"): lambda ids: {"roomId": ids["room"]},
     ("PUT", "/api/staff/{id}/rooms"): lambda ids: {"roomIds": [ids["room"]]},
     ("PATCH", "/api/children/{id}/details"): lambda ids: {"sendSupport": False},
+    ("PUT", "/api/assessment-plan/points"): lambda ids: {
+        "points": [
+            {
+                "name": "Renamed by an outsider",
+                "opens": "2026-09-01",
+                "closes": "2026-12-19",
+            }
+        ]
+    },
+    ("PUT", "/api/children/{id}/assessments/{pointId}"): lambda ids: {
+        "judgements": {"number": {"judgement": "on-track"}}
+    },
 }
 # If-Match carries the target's real current version, as if the outsider had read it.
 IF_MATCH: Mapping[tuple[str, str], str] = {
@@ -579,6 +613,10 @@ IF_MATCH: Mapping[tuple[str, str], str] = {
     ("PUT", "/api/children/{id}/profile"): "profile",
     ("POST", "/api/children/{id}/profile/finalise"): "profile",
     ("POST", "/api/children/{id}/profile/share"): "profile",
+    ("PUT", "/api/assessment-plan/points"): "assessment plan",
+    ("PATCH", "/api/assessment-plan/options"): "assessment plan",
+    ("PUT", "/api/children/{id}/assessments/{pointId}"): "assessment",
+    ("POST", "/api/children/{id}/assessments/{pointId}/approve"): "assessment",
 }
 QUERIES: Mapping[tuple[str, str], dict[str, str]] = {
     ("GET", "/api/observations"): {"status": "published"},

@@ -93,3 +93,25 @@ def _user(deps: Deps, email: str) -> str:
     account = deps.accounts.find_by_email(DEMO_SETTING, email)
     assert account is not None
     return account.user_id
+
+
+def test_the_demo_has_judgements_approved_for_isla_and_a_draft_for_poppy_waiting_for_the_manager(
+    deps: Deps, tmp_path: Path
+) -> None:
+    from shared.domain.assessments import RecordStatus
+    from shared.services import assessments
+    from tests.nurseries import Member, signed_in
+
+    accounts = seed_demo(deps, tmp_path / "demo-accounts.json")
+    manager = next(a for a in accounts if a.role == "manager")
+    staff = signed_in(
+        deps, Member(DEMO_SETTING, _user(deps, manager.email), manager.email, manager.password, manager.pin)
+    )
+    children = {c.first_name: c for c in deps.children.list(DEMO_SETTING)}
+    judged = {
+        name: [r for _, r in assessments.child_points(deps, staff, children[name].child_id) if r is not None]
+        for name in ("Isla", "Poppy", "Arlo")
+    }
+    assert [r.status for r in judged["Isla"]] == [RecordStatus.FINAL]
+    assert [r.status for r in judged["Poppy"]] == [RecordStatus.DRAFT] and judged["Arlo"] == []
+    assert judged["Poppy"][0].judgements["number"].value == "not-yet-on-track"

@@ -19,7 +19,7 @@ def test_the_table_names_are_the_ones_in_storage() -> None:
     assert keys.TABLES == (
         "settings", "accounts", "children", "observations", "journal",
         "comments", "moments", "exports", "audit", "rooms", "childdetails", "notifications",
-        "profiles", "passkeys", "twoyearchecks",
+        "profiles", "passkeys", "twoyearchecks", "assessments",
     )  # fmt: skip
 
 
@@ -146,3 +146,17 @@ def test_s23_a_childs_two_year_check_is_one_row_in_the_settings_partition() -> N
 def test_s23_a_childs_eyfs_profile_is_one_row_in_the_settings_partition() -> None:
     assert keys.PROFILES == "profiles"
     assert keys.profile_row("c1") == "c1"
+
+
+def test_s23_a_childs_judgements_at_a_point_are_one_range_of_the_points_partition() -> None:
+    assert keys.ASSESSMENTS == "assessments"
+    assert keys.ASSESSMENT_PLAN_ROW == "plan"
+    assert keys.point_partition("s1", "autumn-2026") == "s1~autumn-2026"
+    assert keys.assessment_row("c1") == "c1~"
+    assert keys.judgement_row("c1", "speaking") == "c1~speaking"
+    low, high = keys.assessment_rows("c1")
+    assert (low, high) == ("c1~", "c1~~")
+    # The record and every judgement fall inside; a child whose id continues "c1" does not.
+    assert low <= keys.judgement_row("c1", "writing") < high
+    assert not low <= keys.judgement_row("c10", "writing") < high
+    assert keys.aspect_of("c1~speaking") == "speaking" and keys.aspect_of("c1~") is None

@@ -18,7 +18,8 @@ export function childrenScreen() {
       if (children.length === 0) return h('p', {}, 'No children are linked to your account yet. Please speak to the nursery.');
       return h('ul', { class: 'list' }, children.map((child) => h('li', {},
         h('a', { href: `/children/${encodeURIComponent(child.id)}` }, childName(child)),
-        ' · ', h('a', { href: `/two-year-checks/${encodeURIComponent(child.id)}`, class: 'small' }, 'Progress check at age two'))));
+        ' · ', h('a', { href: `/two-year-checks/${encodeURIComponent(child.id)}`, class: 'small' }, 'Progress check at age two'),
+        ' · ', h('a', { href: `/assessments/${encodeURIComponent(child.id)}`, class: 'small' }, 'Assessments'))));
     }),
   );
 }

@@ -5,9 +5,10 @@ and blob batch deletes of at most 256 names. Every method is idempotent: a row o
 is simply not counted, so a run that stopped half-way is repeated safely by the next one. What
 order the methods are called in, and why, is shared.services.leaver_purge's business.
 
-Photo rows live in the setting's partition of the observations table (shared.storage.keys): the
-methods here that mean observations read only the keys below the photo rows, and those that mean
-photos only the photo rows' range.
+Photo rows and the observations' index rows live in the setting's partition of the observations
+table (shared.storage.keys): a child's observations are the range of its `with~` index rows (the
+canonical rows below the photo rows in a setting not yet indexed), and the methods that mean photos
+read only the photo rows' range.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ from shared.services.invitations import new_user_id
 from shared.storage import keys
 from shared.storage.clients import StorageClients
 from shared.storage.journal import area_property
-from shared.storage.observations import observation_entity
+from shared.storage.observations import observation_rows
 from shared.storage.photos import photo_entity
 
 PASSWORD = "lantern otter meadow quill"
@@ -116,6 +116,10 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
         mark = time.perf_counter()
         rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         blobs = _journal(place.setting_id, children, [manager.user_id, *staff], size, now, rows)
+        # Indexed as the nightly backfill leaves a setting, so the lists read the index rows.
+        rows[keys.OBSERVATIONS].append(
+            {"PartitionKey": place.setting_id, "RowKey": keys.OBSERVATIONS_INDEXED}
+        )
         _audit(place.setting_id, [manager.user_id, *staff, *parents], size, now, rows)
         _expired_sessions(place.setting_id, parents + staff, size, now, rows)
         entities = _write(clients, pool, rows)
@@ -179,7 +183,7 @@ def _journal(
             observed, ObservationStatus.SUBMITTED if is_waiting else ObservationStatus.PUBLISHED,
             now, now, photo_ids, None if is_waiting else now,
         )  # fmt: skip
-        rows[keys.OBSERVATIONS].append(observation_entity(made, 1))
+        rows[keys.OBSERVATIONS] += observation_rows(made, 1)  # with its index rows, as the app writes it
         for photo_id in photo_ids:
             photo = Photo(setting_id, photo_id, made.observation_id, made.author_id, IMAGE, IMAGE, now)
             rows[keys.OBSERVATIONS].append(photo_entity(photo))

@@ -18,7 +18,7 @@ from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
 from shared.domain.settings import Setting
 from shared.services.retention import Budget, purge_setting
 from shared.storage import keys
-from shared.storage.observations import observation_entity
+from shared.storage.observations import observation_rows
 from shared.storage.photos import photo_entity
 from shared.storage.tables import Operation, Table
 
@@ -72,7 +72,7 @@ def _leaver(world: World, count: int) -> Leaver:
             now,
         )
         photo = Photo(setting.setting_id, f"p{n:05d}", made.observation_id, "u-author", IMAGE, IMAGE, now)
-        observations += [observation_entity(made, 1), photo_entity(photo)]
+        observations += [*observation_rows(made, 1), photo_entity(photo)]
         leaver.blobs += [photo.blob(size) for size in PhotoSize]
         journal.append(
             {

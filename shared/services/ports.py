@@ -404,6 +404,12 @@ class ObservationRepository(Protocol):
         """Re-project an observation whose journal rows fell behind; True when any did."""
         ...
 
+    def index_setting(self, setting_id: str, spent: Callable[[], bool] = ...) -> int:
+        """Give every observation of the setting stored before the lists' index existed its index
+        rows, then mark the setting so it runs once; how many it indexed (the nightly backfill).
+        Stops unmarked when `spent` says so: the next run carries on."""
+        ...
+
 
 class JournalReader(Protocol):
     def page(

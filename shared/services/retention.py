@@ -69,6 +69,8 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
     steps: list[Callable[[], None]] = [
         lambda: _sweep_accounts(deps, store, setting, report, now),
         lambda: end_export_windows(deps, setting, now, report.add),
+        # Before the leavers, whose observations the index finds without a scan once it is complete.
+        lambda: _index_observations(deps, setting, report, budget),
         lambda: _purge_leavers(deps, store, setting, report, now, budget),
         lambda: report.add("exports", purge_expired_exports(deps, setting.setting_id, now)),
         lambda: report.add(
@@ -85,6 +87,15 @@ def purge_setting(deps: Deps, store: RetentionStore, setting: Setting, budget: B
             break
         step()
     return report
+
+
+def _index_observations(deps: Deps, setting: Setting, report: PurgeReport, budget: Budget) -> None:
+    """The once-per-setting backfill of the observations' index rows (the staff lists, the purge)."""
+    report.add(
+        "observations-indexed", deps.observations.index_setting(setting.setting_id, lambda: budget.spent)
+    )
+    if budget.spent:
+        report.finished = False
 
 
 def _purge_leavers(

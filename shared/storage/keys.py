@@ -73,13 +73,27 @@ observations
     PartitionKey  {setting}
     RowKey        {observation}                        the canonical row (lower-case hex, or moment-hex)
                   photo~{photo}                        one photo's row (an observation's or a moment's)
+                  status~{status}~{inverted ms updated}~{observation}
+                                                       a copy of the canonical row, for the staff lists
+                  written~{author}~{status}~{inverted ms updated}~{observation}
+                                                       the same, for one author's own lists
+                  with~{child}~{observation}           the same, for each child it includes
+                  ~indexed                             every observation of the setting has its index rows
     A photo's row shares its observation's partition so an upload creates the row and lists the
-    photo on its observation in one transaction; observation ids sort below "photo~".
-    Queries: an observation or a photo (point); staff lists by status and author (the approvals
-    queue), and the purge's "observations that include a child" (range below "photo~", filtered:
-    it reads every observation of the setting, so it costs what a scan costs and grows with the
-    journal; an index row per status and per child would bound it, see docs/architecture.md);
-    photos marked for discarding and photo rows for the orphan sweep (range "photo~" .. "photo~~").
+    photo on its observation in one transaction; observation ids sort below "photo~", every
+    index row above it. The index rows share the partition for the same reason: an observation
+    and its index rows change in one transaction guarded by the canonical row's ETag (at most
+    1 + 2 + 30 children, with the deletes of the old keys 66 operations, under the limit of 100),
+    so no list ever shows a version that is not the stored one. They are copies, so a list is
+    one range and no point read per entry; the concurrency token handed out is the row's
+    Version, which a copy can carry (the storage ETag of a transaction's canonical row cannot).
+    Queries: an observation or a photo (point); the approvals queue and the staff lists (range
+    "status~{status}~", or "written~{author}~{status}~" for one author's, newest change first:
+    one page of at most 200 rows); the purge's observations that include a child (range
+    "with~{child}~"); photos marked for discarding and photo rows for the orphan sweep (range
+    "photo~" .. "photo~~"). Until the setting's "~indexed" row exists (the nightly backfill
+    writes it after giving every older observation its index rows), the lists and the purge read
+    the canonical rows below "photo~", filtered: a scan that grows with the journal.
 
 journal
     PartitionKey  {setting}~{child}
@@ -249,6 +263,20 @@ def rows_under(partition: str, prefix: str) -> tuple[str, dict[str, Any]]:
     low, high = prefix_bounds(prefix)
     return (
         "PartitionKey eq @pk and RowKey gt @from and RowKey lt @to",
+        {"pk": partition, "from": low, "to": high},
+    )
+
+
+def index_rows_under(partition: str, prefix: str) -> tuple[str, dict[str, Any]]:
+    """`rows_under` with the RowKey bounds first, for a prefix that few rows of the table share.
+
+    Azure answers either order as the same range of one partition. Azurite evaluates the filter
+    on every entity of the table, left to right: bounds first, an entity of another prefix (most
+    of a large setting's partition) is dropped after one comparison, so the range costs what it
+    costs in a small setting."""
+    low, high = prefix_bounds(prefix)
+    return (
+        "RowKey gt @from and RowKey lt @to and PartitionKey eq @pk",
         {"pk": partition, "from": low, "to": high},
     )
 
@@ -435,6 +463,42 @@ def photo_id_of(row_key: str) -> str:
 
 def is_photo_row(row_key: str) -> bool:
     return row_key.startswith(PHOTO_ROWS)
+
+
+def is_observation_row(row_key: str) -> bool:
+    """Whether a RowKey of the observations table is a canonical row: no id contains "~"."""
+    return SEP not in row_key
+
+
+# Every index prefix and the mark sort above "photo~", so a range below it still reads canonical rows only.
+OBSERVATIONS_INDEXED = f"{SEP}indexed"
+
+
+def observations_in(status: str) -> str:
+    """The prefix of a status's index rows: the approvals queue and the staff lists."""
+    return f"status{SEP}{status}{SEP}"
+
+
+def observations_by(author_id: str, status: str) -> str:
+    """The prefix of one author's index rows in a status: a practitioner's own drafts."""
+    return f"written{SEP}{author_id}{SEP}{status}{SEP}"
+
+
+def observations_with(child_id: str) -> str:
+    """The prefix of the index rows of every observation that includes a child."""
+    return f"with{SEP}{child_id}{SEP}"
+
+
+def status_row(status: str, updated_at: datetime, observation_id: str) -> str:
+    return f"{observations_in(status)}{inverted_ms(updated_at)}{SEP}{observation_id}"
+
+
+def author_row(author_id: str, status: str, updated_at: datetime, observation_id: str) -> str:
+    return f"{observations_by(author_id, status)}{inverted_ms(updated_at)}{SEP}{observation_id}"
+
+
+def with_row(child_id: str, observation_id: str) -> str:
+    return f"{observations_with(child_id)}{observation_id}"
 
 
 # -- journal --------------------------------------------------------------------------------------

@@ -5,9 +5,10 @@ and blob batch deletes of at most 256 names. Every method is idempotent: a row o
 is simply not counted, so a run that stopped half-way is repeated safely by the next one. What
 order the methods are called in, and why, is shared.services.leaver_purge's business.
 
-Photo rows live in the setting's partition of the observations table (shared.storage.keys): the
-methods here that mean observations read only the keys below the photo rows, and those that mean
-photos only the photo rows' range.
+Photo rows and the observations' index rows live in the setting's partition of the observations
+table (shared.storage.keys): a child's observations are the range of its `with~` index rows (the
+canonical rows below the photo rows in a setting not yet indexed), and the methods that mean photos
+read only the photo rows' range.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from shared.domain.photos import CONTAINER, blobs_of
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs
 from shared.storage.clients import StorageClients
-from shared.storage.observations import to_observation
+from shared.storage.observations import index_keys, to_observation
 from shared.storage.tables import MAX_BATCH, Entity, Operation, Table
 
 
@@ -52,9 +53,14 @@ class TableLeavers:
     # -- finding ------------------------------------------------------------------------------
 
     def observations_of(self, setting_id: str, child_id: str) -> list[Observation]:
-        """Every observation (any status) that includes the child: one scan of the setting's partition,
-        since a table cannot look inside the list of children; its photo rows, keyed above every
-        observation id, are not read."""
+        """Every observation (any status) that includes the child: the range of the child's index
+        rows. A setting the backfill has not marked yet is read the old way, one scan of its
+        canonical rows, since a table cannot look inside the list of children."""
+        if self._observations.get(setting_id, keys.OBSERVATIONS_INDEXED) is not None:
+            rows = self._observations.query(
+                *keys.index_rows_under(setting_id, keys.observations_with(child_id))
+            )
+            return [to_observation(r) for r in rows]
         rows = self._observations.query(
             "PartitionKey eq @setting and RowKey lt @photos",
             {"setting": setting_id, "photos": keys.PHOTO_ROWS},
@@ -142,10 +148,11 @@ class TableLeavers:
         """Delete observations: their journal rows, then their comments, then the canonical rows with
         their photos' rows, then the photos' bytes.
 
-        The canonical row goes after everything it lists in a table, because it is what finds the
-        rest again after a crash: each observation's photo rows share its partition and go in the
-        same transaction as it, or an earlier one. The bytes go last; a crash before them leaves
-        blobs that no row owns, which the orphan sweep of the same run deletes.
+        An observation's rows (its photos', its index rows and the canonical row) share its
+        partition and go in one transaction when they fit in one. Where they do not, the
+        child's index row goes last, because it is what finds the rest again after a crash, and
+        the canonical row just before it. The bytes go last; a crash before them leaves blobs
+        that no row owns, which the orphan sweep of the same run deletes.
         """
         by_journal: dict[str, list[str]] = {}
         for observation in observations:
@@ -159,12 +166,7 @@ class TableLeavers:
             if observation.observation_id in commented:
                 partition = keys.comments_partition(setting_id, observation.observation_id)
                 _delete(self._comments, partition, _row_keys(self._comments, partition))
-        canonical = [
-            key
-            for o in observations
-            for key in (*map(keys.photo_row, o.photo_ids), keys.observation_row(o.observation_id))
-        ]
-        _delete(self._observations, setting_id, canonical)
+        _delete_grouped(self._observations, setting_id, [_rows_of(o) for o in observations])
         self._blobs.delete_counted(blobs_of(setting_id, [p for o in observations for p in o.photo_ids]))
         return len(observations)
 
@@ -211,6 +213,30 @@ def leaver_store(clients: StorageClients, table: Callable[[str], Table] | None =
         children=open_table(keys.CHILDREN),
         blobs=PrivateBlobs(clients, CONTAINER),
     )
+
+
+def _rows_of(observation: Observation) -> list[str]:
+    """An observation's rows in its partition, in the order a crash between them is safe."""
+    finding = {keys.with_row(c, observation.observation_id) for c in observation.child_ids}
+    lists = [k for k in index_keys(observation) if k not in finding]
+    photos = [keys.photo_row(p) for p in observation.photo_ids]
+    return [*photos, *lists, keys.observation_row(observation.observation_id), *sorted(finding)]
+
+
+def _delete_grouped(table: Table, partition: str, groups: Sequence[Sequence[str]]) -> int:
+    """Delete rows of one partition, keeping each group in one transaction where it fits."""
+    chunk: list[str] = []
+    for group in groups:
+        if chunk and len(chunk) + len(group) > MAX_BATCH:
+            _delete(table, partition, chunk)
+            chunk = []
+        chunk += group
+        if len(chunk) >= MAX_BATCH:  # a group of its own beyond the limit: its order keeps it safe
+            _delete(table, partition, chunk)
+            chunk = []
+    if chunk:
+        _delete(table, partition, chunk)
+    return sum(len(g) for g in groups)
 
 
 def _row_keys(table: Table, partition: str) -> list[str]:

@@ -27,7 +27,8 @@ Entity = dict[str, Any]
 class Operation:
     """One step of a transaction: what to do, to which entity, guarded by which ETag."""
 
-    kind: Literal["create", "update", "replace", "upsert", "delete"]
+    # "upsert" merges into a row that exists; "put" writes the whole row whether or not it exists.
+    kind: Literal["create", "update", "replace", "upsert", "put", "delete"]
     entity: Mapping[str, Any]
     etag: str | None = None
 
@@ -144,6 +145,8 @@ def _batch_step(operation: Operation) -> Any:
         return ("create", entity)
     if operation.kind == "upsert":
         return ("upsert", entity, {"mode": UpdateMode.MERGE})
+    if operation.kind == "put":
+        return ("upsert", entity, {"mode": UpdateMode.REPLACE})
     options: dict[str, Any] = {}
     if operation.etag is not None:
         options = {"etag": operation.etag, "match_condition": MatchConditions.IfNotModified}

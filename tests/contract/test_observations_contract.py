@@ -17,7 +17,11 @@ from shared.domain.redaction import NamedChild
 from shared.services.deps import Deps
 from tests.contract.examples import observation, photo
 
-DRAFT, PUBLISHED = ObservationStatus.DRAFT, ObservationStatus.PUBLISHED
+DRAFT, SUBMITTED, PUBLISHED = (
+    ObservationStatus.DRAFT,
+    ObservationStatus.SUBMITTED,
+    ObservationStatus.PUBLISHED,
+)
 NAMES = [NamedChild("ca", "Ada", "Lovelace"), NamedChild("cb", "Ben", "Okri")]
 
 
@@ -156,8 +160,16 @@ def test_deleting_the_version_read_withdraws_it_from_every_journal(
     assert _journal(ports, setting_id, "ca") == [] and _journal(ports, setting_id, "cb") == []
 
 
+@pytest.fixture(params=["unmarked", "indexed"])
+def lists_from(request: pytest.FixtureRequest, ports: Deps, setting_id: str) -> str:
+    """Lists read before the setting is marked (the scan) and after (the index rows): the same."""
+    if request.param == "indexed":
+        ports.observations.index_setting(setting_id)
+    return str(request.param)
+
+
 def test_lists_hold_one_status_and_author_newest_change_first(
-    ports: Deps, setting_id: str, clock: FrozenClock
+    ports: Deps, setting_id: str, clock: FrozenClock, lists_from: str
 ) -> None:
     def add(minutes: int, status: ObservationStatus, author: str) -> Observation:
         made = observation(setting_id, clock.now(), ["ca"], status=status, author_id=author)
@@ -193,3 +205,67 @@ def test_an_observations_aspects_and_their_framework_read_back_and_none_is_the_d
     assert plain.aspects == [] and plain.framework is None
     again = ports.observations.get(setting_id, plain.observation_id)
     assert again is not None and again.aspects == [] and again.framework is None
+
+
+def test_the_approvals_queue_follows_each_observation_as_it_is_submitted_published_or_deleted(
+    ports: Deps, setting_id: str, clock: FrozenClock, lists_from: str
+) -> None:
+    def queue() -> list[str]:
+        return [o.text for o in ports.observations.list(setting_id, SUBMITTED, None)]
+
+    def submitted(text: str, minutes: int, children: list[str]) -> Observation:
+        made = observation(setting_id, clock.now(), children, status=SUBMITTED)
+        return ports.observations.add(
+            replace(made, text=text, updated_at=clock.now() + timedelta(minutes=minutes))
+        )
+
+    painting = submitted("Ada mixed purple.", 1, ["ca"])
+    tower = submitted("Ada and Ben built a tower.", 2, ["ca", "cb"])
+    assert queue() == ["Ada and Ben built a tower.", "Ada mixed purple."]
+    published = ports.observations.save(
+        replace(
+            painting,
+            status=PUBLISHED,
+            published_at=clock.now(),
+            updated_at=clock.now() + timedelta(minutes=3),
+        ),
+        NAMES[:1],
+    )
+    assert queue() == ["Ada and Ben built a tower."]
+    assert [o.text for o in ports.observations.list(setting_id, PUBLISHED, None)] == ["Ada mixed purple."]
+    edited = ports.observations.save(replace(tower, text="They built a tower of nine."), NAMES)
+    assert queue() == ["They built a tower of nine."]  # the new text, listed once
+    ports.observations.save(replace(edited, status=DRAFT, updated_at=clock.now() + timedelta(minutes=4)), [])
+    assert queue() == []
+    ports.observations.delete(published)
+    assert ports.observations.list(setting_id, PUBLISHED, None) == []
+
+
+def test_the_queue_hands_out_the_version_a_read_would_so_a_manager_can_publish_from_it(
+    ports: Deps, setting_id: str, clock: FrozenClock, lists_from: str
+) -> None:
+    added = ports.observations.add(observation(setting_id, clock.now(), ["ca"], status=SUBMITTED))
+    (listed,) = ports.observations.list(setting_id, SUBMITTED, None)
+    assert listed == ports.observations.get(setting_id, added.observation_id)
+    published = ports.observations.save(
+        replace(listed, status=PUBLISHED, published_at=clock.now()), NAMES[:1]
+    )
+    with pytest.raises(ConcurrencyConflict):  # the queue's copy of the old version is spent too
+        ports.observations.save(replace(listed, text="Published twice."), NAMES[:1])
+    assert [e.version for e in _journal(ports, setting_id, "ca")] == [2]
+    assert ports.observations.get(setting_id, added.observation_id) == published
+
+
+def test_a_write_that_fails_leaves_every_list_as_it_was(
+    ports: Deps, setting_id: str, clock: FrozenClock, lists_from: str
+) -> None:
+    added = ports.observations.add(observation(setting_id, clock.now(), ["ca"], status=SUBMITTED))
+    taken = photo(setting_id, added.observation_id, clock.now())
+    ports.photos.add(taken)
+    with pytest.raises(Conflict):  # the photo's row is there already: neither is written
+        ports.observations.save(replace(added, status=DRAFT, photo_ids=[taken.photo_id]), [], new_photo=taken)
+    stale = replace(added, etag='"v0"', status=DRAFT)
+    with pytest.raises(ConcurrencyConflict):
+        ports.observations.save(stale, [])
+    assert ports.observations.list(setting_id, SUBMITTED, None) == [added]
+    assert ports.observations.list(setting_id, DRAFT, None) == []

@@ -91,6 +91,24 @@ def test_photo_rows_sort_above_every_observation_id() -> None:
     assert all(observation < keys.PHOTO_ROWS for observation in ("0" * 32, "f" * 32, "moment-" + "f" * 32))
 
 
+def test_observation_index_rows_sort_above_the_photos_newest_change_first() -> None:
+    assert keys.status_row("submitted", AT, "o1") == f"status~submitted~{10**13 - AT_MS:013d}~o1"
+    assert keys.author_row("u1", "draft", AT, "o1") == f"written~u1~draft~{10**13 - AT_MS:013d}~o1"
+    assert keys.with_row("c1", "o1") == "with~c1~o1"
+    assert keys.OBSERVATIONS_INDEXED == "~indexed"
+    later = AT.replace(hour=10)
+    assert keys.status_row("submitted", later, "o1") < keys.status_row("submitted", AT, "o1")
+    every = (
+        keys.status_row("draft", AT, "o"),
+        keys.author_row("u", "draft", AT, "o"),
+        keys.with_row("c", "o"),
+    )
+    assert all(row > keys.PHOTO_ROWS + "~" for row in (*every, keys.OBSERVATIONS_INDEXED))
+    assert not any(map(keys.is_observation_row, (*every, keys.photo_row("p1")))) and keys.is_observation_row(
+        "o1"
+    )
+
+
 def test_journal_rows_list_the_latest_day_first() -> None:
     assert keys.journal_partition("s1", "c1") == "s1~c1"
     assert keys.journal_row(date(2024, 3, 5), "o1") == f"{99999999 - 20240305:08d}~o1"

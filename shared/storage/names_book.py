@@ -27,7 +27,9 @@ read can miss only rows written after it existed, which updated it.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -38,7 +40,10 @@ from shared.storage.tables import Entity, Operation, Table
 
 PART_CHARS = 30_000
 MAX_PARTS = 15
-_ATTEMPTS = 8
+# Writes of one setting's names take turns on the book's ETag; a writer that lost the race waits
+# a little (random, so racing writers spread out) and tries again on the book as it is now.
+_ATTEMPTS = 40
+_BACKOFF_MS = 25
 
 Entries = dict[str, Any]  # id -> what the book holds for it (JSON-ready)
 
@@ -101,6 +106,7 @@ class NamesBook:
                 # Either a row of `steps` or the book changed; only the book's change is ours to retry.
                 if self._etag(setting_id) == book.etag:
                     raise
+                time.sleep(secrets.randbelow(_BACKOFF_MS) / 1000)
         raise ConcurrencyConflict("the setting's names changed too often to record this change")
 
     def _etag(self, setting_id: str) -> str | None:

@@ -114,7 +114,7 @@ def test_s37_a_rename_in_one_process_is_read_at_once_by_another_that_kept_the_bo
     assert [p.name for p in other.accounts.families(setting_id)] == ["Jane Brown"]
 
 
-def test_s37_two_adds_at_once_both_reach_the_book(
+def test_s37_children_added_at_once_from_four_processes_all_reach_the_book(
     deps: Deps, clients: StorageClients, clock: FrozenClock
 ) -> None:
     from concurrent.futures import ThreadPoolExecutor

@@ -72,7 +72,15 @@ class Side:
     def _signed_in(self, email: str) -> requests.Session:
         http = requests.Session()
         http.headers["Sec-Fetch-Site"] = "same-origin"  # as a browser on our pages sends (S19)
-        self.pin(self.password(email, http), http)
+        step = self.pin(self.password(email, http), http)
+        if step.get("next") == "enrol":
+            # A manager is asked to set up strong sign-in (S34) and, within the grace, may do it
+            # later: as the sign-in screen's "Not now" does.
+            assert step.get("canSkip"), step
+            answer = http.post(
+                self.base + "/api/auth/enrol/skip", json={"challenge": step["challenge"]}, timeout=60
+            )
+            self._ok(answer)
         return http
 
     def _ok(self, answer: requests.Response, status: int = 200) -> Any:
@@ -93,9 +101,9 @@ class Side:
         answer = (http or requests).post(self.base + "/api/auth/login", json=body, timeout=60)
         return str(self._ok(answer)["challenge"])
 
-    def pin(self, challenge: str, http: requests.Session | None = None) -> None:
+    def pin(self, challenge: str, http: requests.Session | None = None) -> dict[str, Any]:
         body = {"challenge": challenge, "pin": PIN}
-        self._ok((http or requests).post(self.base + "/api/auth/pin", json=body, timeout=60))
+        return dict(self._ok((http or requests).post(self.base + "/api/auth/pin", json=body, timeout=60)))
 
     def session_check(self, _: object = None) -> None:
         self._ok(self.parent.get(self.base + "/api/auth/session", timeout=60))

@@ -35,9 +35,8 @@ GOAL_RATIO = 1.3
 RUNS = 20
 PURGE_RUNS = 3
 PURGED = 1_000  # observations of the leaver the nightly purge removes
-# The staff children list, as staff open it. Rooms are being added to the setting: once a room
-# filter lands, name it here (for example "?room={room}") and the list is measured by room.
-CHILDREN_LIST_QUERY = ""
+# The staff children list, as staff open it: one room's children (the room of the parent's child).
+CHILDREN_LIST_QUERY = "?room={room}"
 TINY = Size(20, 6, 40, 2_000, 60, 40, 2_000)
 # Every person and child of LARGE, 15,000 observations (50 a child: the parent's child still has a
 # full second page), a tenth of its audit entries and sessions: for a machine too busy to seed
@@ -116,7 +115,9 @@ class Side:
         assert len(found["entries"]) == 20
 
     def children_list(self, _: object = None) -> None:
-        self._ok(self.manager.get(f"{self.base}/api/children{CHILDREN_LIST_QUERY}", timeout=60))
+        query = CHILDREN_LIST_QUERY.format(room=self.built.room_id)
+        found = self._ok(self.manager.get(f"{self.base}/api/children{query}", timeout=60))
+        assert any(c["id"] == self.built.child.child_id for c in found["children"]), found
 
     def approvals_queue(self, _: object = None) -> None:
         found = self._ok(self.manager.get(self.base + "/api/observations?status=submitted", timeout=60))

@@ -44,6 +44,8 @@ MAX_PARTS = 15
 # a little (random, so racing writers spread out) and tries again on the book as it is now.
 _ATTEMPTS = 40
 _BACKOFF_MS = 25
+# Parsed books kept per process (each up to 450,000 characters): the busiest settings' pages.
+_KEPT_SETTINGS = 64
 
 Entries = dict[str, Any]  # id -> what the book holds for it (JSON-ready)
 
@@ -122,7 +124,10 @@ class NamesBook:
         parts = int(row.get("Parts") or 0)
         entries: Entries = json.loads("".join(row[f"P{n}"] for n in range(parts))) if parts else {}
         with self._lock:
+            self._parsed.pop(setting_id, None)
             self._parsed[setting_id] = (etag, entries)
+            while len(self._parsed) > _KEPT_SETTINGS:  # the one parsed longest ago goes first
+                del self._parsed[next(iter(self._parsed))]
         return entries
 
 

@@ -93,17 +93,20 @@ class NamesBook:
     ) -> list[str]:
         """Apply `steps` and the book edited by `edit` in one transaction, retried while only the
         book moved. `edit` gets a copy of the entries and answers the new ones, or None when the
-        book needs no change (then `steps` run alone, as before books). The ETags of `steps`."""
+        book needs no change (then `steps` run alone, as before books). The first step is the one
+        the book follows (the child's, parent's or link's row): past 100 steps the rest follow in
+        further transactions, as `Table.transact` does. The ETags of `steps`."""
         for _ in range(_ATTEMPTS):
             book = self.read(setting_id)
             edited = edit(dict(book.entries))
             own = list(steps())
             if edited is None or edited == book.entries:
                 return self._table.transact(own) if own else []
-            if len(own) >= 100:
-                raise ValueError("a change with its names book must fit one transaction")
+            # The book goes second: the Table service commits 100 operations at a time, and the
+            # first step (the row whose name changes) and the book must be in the same hundred.
             try:
-                return self._table.transact([*own, book.write(edited)])[: len(own)]
+                etags = self._table.transact([*own[:1], book.write(edited), *own[1:]])
+                return etags[:1] + etags[2:]
             except ConcurrencyConflict:
                 # Either a row of `steps` or the book changed; only the book's change is ours to retry.
                 if self._etag(setting_id) == book.etag:

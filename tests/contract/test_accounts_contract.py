@@ -274,3 +274,16 @@ def test_s37_a_link_made_before_the_parents_account_joins_their_family_when_it_i
     assert ports.accounts.families(setting_id) == [
         NamedParent(parent.user_id, "Tomasz Nowak", frozenset({"c-ola"}))
     ]
+
+
+def test_s37_a_parent_renamed_while_their_many_sessions_end_is_renamed_in_the_families_read(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    jane = _added(ports, setting_id, clock, name="Jane Smith")
+    for _ in range(120):  # more than one transaction's hundred operations
+        ports.accounts.save(_now(ports, setting_id, jane.user_id), new_session=session(jane, clock.now()))
+    read = _now(ports, setting_id, jane.user_id)
+    read.name = "Jane Brown"
+    ports.accounts.save(read, end_sessions=True)
+    assert ports.accounts.sessions(setting_id, jane.user_id) == []
+    assert [p.name for p in ports.accounts.families(setting_id)] == ["Jane Brown"]

@@ -44,8 +44,7 @@ GOALS_ROUNDTRIPS = {
     # A point read of the session, and one range of the account with a parent's links.
     "session_check": 2,
     # The session check (two), the policy, the journal partition, and the setting's names (S37):
-    # its children and its families, one query each. Azure pages a query every 1,000 rows, so a
-    # setting of 300 children and 600 parents (1,200 family rows) takes one round trip more.
+    # the children's and the families' names books, a point read each, in a setting of any size.
     "journal_page": 6,
     "create_observation": 4,
     "upload_photo": 7,  # the session check (two), the observation, the daily quota (S26), 2 blobs, the write

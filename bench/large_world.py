@@ -4,9 +4,10 @@ storage in 100-entity transactions from a thread pool, because one request per r
 hours: observations with their journal rows, photos, two years of audit entries and tens of
 thousands of expired sessions.
 
-    LARGE  300 children, 60 staff, 600 parents, 100,000 observations (a third with a photo),
-           two years of audit entries, 50,000 expired sessions
-    SMALL  the demo's size: 2 children, 2 staff, 1 parent, 100 observations, a week of audit
+    LARGE  300 children in rooms of 26, 60 staff, 600 parents, 100,000 observations (a third
+           with a photo), two years of audit entries, 50,000 expired sessions
+    SMALL  the demo's size: 2 children in one room, 2 staff, 1 parent, 100 observations, a week
+           of audit
 
 Both have the same few people who sign in (a manager and a parent linked to the first child) and
 the same number of observations waiting for approval, so an operation does the same work in
@@ -34,6 +35,7 @@ from shared.domain.children import Child, ChildStatus, ParentLink
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Role, Status
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
+from shared.domain.rooms import Room
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.storage import keys
@@ -47,6 +49,9 @@ PIN = "480317"
 BATCH = 100  # the Table service's limit for one transaction
 WORKERS = 4  # more only queue up inside the emulator on a two-core machine
 WAITING = 10  # observations submitted for approval, in every size
+# Children a room: a pre-school room of 26 at 1:13 with two practitioners (the EYFS ratios for
+# three- and four-year-olds); the small setting's two children share one room.
+ROOM_SIZE = 26
 # One tiny JPEG-shaped payload for every stored photo: reads hand out SAS links and the purge only
 # deletes, so no operation here looks at the bytes, and 66,000 copies stay small.
 PHOTO_BYTES = b"\xff\xd8" + bytes(510)
@@ -86,6 +91,7 @@ class Built:
     blobs: int = 0
     steps: dict[str, float] = field(default_factory=dict)
     signers: list[str] = field(default_factory=list)  # other parents' e-mails, same secrets
+    room_id: str = ""  # the room of the parent's child, for the staff list by room
 
     @property
     def setting_id(self) -> str:
@@ -114,6 +120,10 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
         steps["people_and_children_s"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
+        rooms = _rooms(pool, place, manager, children)
+        steps["rooms_s"] = time.perf_counter() - mark
+
+        mark = time.perf_counter()
         rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         blobs = _journal(place.setting_id, children, [manager.user_id, *staff], size, now, rows)
         # Indexed as the nightly backfill leaves a setting, so the lists read the index rows.
@@ -132,7 +142,21 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
     first_photo = blobs_photo(blobs, children[0], size)
     return Built(place, manager, parent, children[0], children[1], first_photo, size,
                  time.perf_counter() - start, entities, len(blobs), steps,
-                 [a.email for a in others[:10]])  # fmt: skip
+                 [a.email for a in others[:10]], rooms[0].room_id)  # fmt: skip
+
+
+def _rooms(pool: ThreadPoolExecutor, place: Place, manager: Person, children: list[Child]) -> list[Room]:
+    """Rooms of ROOM_SIZE children (the last one smaller), each child moved in by the manager
+    through the use case; a room's moves in turn, since each move is guarded by the room's count."""
+    groups = [children[at : at + ROOM_SIZE] for at in range(0, len(children), ROOM_SIZE)]
+    made = [place.room(f"Room {n + 1}", by=manager) for n in range(len(groups))]
+
+    def fill(n: int) -> None:
+        for child in groups[n]:
+            place.move(child, made[n], by=manager)
+
+    list(pool.map(fill, range(len(groups))))
+    return made
 
 
 def blobs_photo(blobs: list[str], child: Child, size: Size) -> str:

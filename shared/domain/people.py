@@ -89,6 +89,9 @@ class Account:
     devices: list[KnownDevice] = field(default_factory=list)
     factors: Factors = field(default_factory=Factors)  # strong sign-in (S31-S34)
     etag: str | None = None
+    # The name as last read from or written to the store (None: never stored), so the store can
+    # tell a rename, which must also change the setting's names (S37), from any other save.
+    stored_name: str | None = field(default=None, compare=False, repr=False)
 
     def attempts(self, device: str | None) -> tuple[int, datetime | None]:
         """The consecutive failures and the wait of one counter: a known device's, or anonymous."""

@@ -3,10 +3,10 @@
 A parent's journal page costs three storage round trips for the journal itself: the session
 check (which reads the parent's links in the same query, S24), the setting's privacy policy and
 one query of the child's journal partition. A page that has entries to show adds the names of the
-setting (S37): the children (one query of the setting's partition) and its families (one query of
-the accounts partition, a page per thousand rows). Names, like the policy, are read on every request
-and never cached: a manager who tightens the policy or adds a child protects the other children
-from the very next page, as links and roles do.
+setting (S37): the children's and the families' names books, a point read each in any setting
+(shared/storage/names_book.py). Names, like the policy, are read on every request: a manager who
+tightens the policy or adds a child protects the other children from the very next page, as links
+and roles do.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from shared.domain.redaction import NamedParent
 from shared.storage import keys
 from shared.storage.factor_rows import factors_json, factors_of
 from shared.storage.links import to_link
+from shared.storage.names_book import families_book, with_parent
 from shared.storage.tables import Entity, Operation, Table
 
 
@@ -36,6 +37,7 @@ class TableAccounts:
 
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._book = families_book(table)
 
     def add(self, account: Account) -> None:
         index = {
@@ -44,9 +46,19 @@ class TableAccounts:
             "UserId": account.user_id,
         }
         try:
-            self._table.transact([Operation("create", index), Operation("create", _to_entity(account))])
+            self._write(account, [Operation("create", index), Operation("create", _to_entity(account))])
         except Conflict:
             raise Conflict("Someone in this setting already uses that e-mail address.") from None
+        account.stored_name = account.name
+
+    def _write(self, account: Account, steps: list[Operation]) -> list[str]:
+        """Write `steps` for the account; a parent's new or changed name goes into the families'
+        names book in the same transaction (S37)."""
+        if account.role is not Role.PARENT or account.name == account.stored_name:
+            return self._table.transact(steps)
+        return self._book.change(
+            account.setting_id, lambda book: with_parent(book, account.user_id, account.name), lambda: steps
+        )
 
     def get(self, setting_id: str, user_id: str) -> Account | None:
         found = self._table.get(setting_id, keys.account_row(user_id))
@@ -100,7 +112,8 @@ class TableAccounts:
             steps.append(Operation("create", _session_entity(new_session)))
         # The saved account carries its new ETag, so a use case can write it again (S10 reserves
         # an attempt, then the change that follows a right password is saved on top of it).
-        account.etag = self._table.transact(steps)[0]
+        account.etag = self._write(account, steps)[0]
+        account.stored_name = account.name
 
     def get_with_session(
         self, setting_id: str, user_id: str, digest: str
@@ -166,27 +179,12 @@ class TableAccounts:
         return sorted((_to_account(r) for r in rows), key=lambda a: (a.name.lower(), a.user_id))
 
     def families(self, setting_id: str) -> Sequence[NamedParent]:
-        """Parents' account rows and their links, only the columns a name needs: one range of the
-        accounts and links (never a session), about two rows per family, so a setting of 300
-        children is two pages."""
-        low, high = keys.prefix_bounds(keys.every_account())
-        rows = self._table.query(
-            "PartitionKey eq @setting and RowKey gt @from and RowKey lt @to"
-            " and ( ( Kind eq @account and Role eq @parent ) or Kind eq @link )",
-            {"setting": setting_id, "from": low, "to": high, "account": "account",
-             "parent": Role.PARENT.value, "link": "link"},
-            select=["RowKey", "Kind", "UserId", "Name", "ParentId", "ChildId"],
-        )  # fmt: skip
-        names: dict[str, str] = {}
-        children: dict[str, set[str]] = {}
-        for row in rows:
-            if row.get("Kind") == "account":
-                names[row["UserId"]] = row.get("Name") or ""
-            else:
-                children.setdefault(row["ParentId"], set()).add(row["ChildId"])
+        """The families' names book: one point read, whatever the number of families."""
+        entries = self._book.read(setting_id).entries
         return [
-            NamedParent(user_id, name, frozenset(children.get(user_id, ())))
-            for user_id, name in names.items()
+            NamedParent(user_id, name, frozenset(children))
+            for user_id, (name, children) in sorted(entries.items())
+            if name is not None
         ]
 
     def change_email(self, account: Account, old_email: str, *, end_sessions: bool = False) -> None:
@@ -204,10 +202,11 @@ class TableAccounts:
         if old_index is not None and old_index["UserId"] == account.user_id:
             steps.insert(0, Operation("delete", old_index, etag=old_index["_etag"]))
         try:
-            self._table.transact(steps)
+            self._write(account, steps)
         except Conflict:
             taken = "Someone in this setting already uses that e-mail address."
             raise Conflict(taken, field="email") from None
+        account.stored_name = account.name
 
     def manager_guard(self, setting_id: str) -> str:
         """The ETag of the setting's manager guard row, created on first use.
@@ -236,7 +235,8 @@ class TableAccounts:
             "Changed": account.user_id,
         }
         steps = [*self._account_steps(account, end_sessions), Operation("update", guard, etag=guard_etag)]
-        self._table.transact(steps)
+        self._write(account, steps)
+        account.stored_name = account.name
 
     def _account_steps(self, account: Account, end_sessions: bool) -> list[Operation]:
         """Write the account under its ETag and, if asked, end all its sessions: one transaction."""
@@ -323,6 +323,7 @@ def _to_account(row: Entity) -> Account:
         user_id=row["UserId"],
         email=row["Email"],
         name=row["Name"],
+        stored_name=row["Name"],
         role=Role(row["Role"]),
         status=Status(row["Status"]),
         created_at=row["CreatedAt"],

@@ -1,4 +1,6 @@
-"""Children: one table partitioned by setting (S23), row key the child id."""
+"""Children: one table partitioned by setting (S23), row key the child id, and the setting's
+names book (shared.storage.names_book): every child's names, changed in the transaction of each
+add, rename and erasure, so a parent's page reads them all with one point read (S37)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from datetime import date
 from shared.domain.children import Child, ChildStatus
 from shared.domain.redaction import NamedChild
 from shared.storage import keys
-from shared.storage.tables import Entity, Table
+from shared.storage.names_book import Entries, NamesBook
+from shared.storage.tables import Entity, Operation, Table
 
 # The Table service allows at most 15 comparisons in one filter; one is the PartitionKey's.
 _IDS_PER_QUERY = 14
@@ -19,9 +22,13 @@ class TableChildren:
 
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._book = children_book(table)
 
     def add(self, child: Child) -> None:
-        self._table.create(_to_entity(child))
+        entity = _to_entity(child)
+        self._book.change(
+            child.setting_id, lambda book: booked(book, child), lambda: [Operation("create", entity)]
+        )
 
     def get(self, setting_id: str, child_id: str) -> Child | None:
         row = self._table.get(setting_id, keys.child_row(child_id))
@@ -44,17 +51,43 @@ class TableChildren:
         return [found[c] for c in child_ids if c in found]
 
     def list(self, setting_id: str) -> Sequence[Child]:
-        rows = self._table.query("PartitionKey eq @setting", {"setting": setting_id})
+        rows = self._table.query(_EVERY_CHILD, {"setting": setting_id, "book": keys.NAMES_BOOK_ROW})
         return sorted((_to_child(r) for r in rows), key=lambda c: (c.first_name.lower(), c.last_name.lower()))
 
     def names(self, setting_id: str) -> Sequence[NamedChild]:
-        rows = self._table.query(
-            "PartitionKey eq @setting", {"setting": setting_id}, select=["RowKey", "FirstName", "LastName"]
-        )
-        return [NamedChild(r["RowKey"], r["FirstName"], r["LastName"]) for r in rows]
+        """The names book: one point read, whatever the number of children."""
+        entries = self._book.read(setting_id).entries
+        return [NamedChild(child_id, first, last) for child_id, (first, last) in sorted(entries.items())]
 
     def save(self, child: Child) -> None:
-        self._table.update(_to_entity(child), etag=child.etag, replace=True)
+        entity = _to_entity(child)
+        self._book.change(
+            child.setting_id,
+            lambda book: booked(book, child),
+            lambda: [Operation("replace", entity, etag=child.etag)],
+        )
+
+
+_EVERY_CHILD = "PartitionKey eq @setting and RowKey ne @book"
+
+
+def children_book(table: Table) -> NamesBook:
+    """The book of every child's names in `table`'s setting partitions, rebuilt from the rows."""
+
+    def rebuild(setting_id: str) -> Entries:
+        rows = table.query(
+            _EVERY_CHILD, {"setting": setting_id, "book": keys.NAMES_BOOK_ROW},
+            select=["RowKey", "FirstName", "LastName"],
+        )  # fmt: skip
+        return {r["RowKey"]: [r["FirstName"], r["LastName"]] for r in rows}
+
+    return NamesBook(table, rebuild)
+
+
+def booked(book: Entries, child: Child) -> Entries:
+    """The book with the child's names as they are now."""
+    book[child.child_id] = [child.first_name, child.last_name]
+    return book
 
 
 def _to_entity(child: Child) -> Entity:

@@ -27,6 +27,7 @@ accounts
                   guard~managers                       serialises every loss of a manager
                   probe~{hmac(address)}                failed sign-ins on an address with no account
                   user~{user}~uploads~{YYYYMMDD}       photos the account uploaded that day (S26)
+                  names~book                           every family's names and children (S37)
     A setting's people share one partition: an account with its e-mail index row is one
     transaction (addresses stay unique), "end every session" goes in the same transaction as
     the account change that requires it (S18), both rows of a link are written together, and
@@ -48,8 +49,10 @@ accounts
               "user~{user}" to "user~{user}~child~~"; sign-in: the index row (point), then the
               account it names (point), or the probe row when no account owns the address
               (point): two requests either way, so existence does not show in the count (S9);
-              the setting's accounts and the families' names (S37): "user~" .. "user~~",
-              filtered on Kind and Role (accounts and parents' links only, no sessions);
+              the families' names (S37): the names book (point), written in the transaction
+              of every parent's add, rename or erasure and every link's; the setting's accounts
+              (and the book's rebuild): "user~" .. "user~~", filtered on Kind and Role
+              (accounts and parents' links only, no sessions);
               a user's sessions; a parent's children; a child's parents; everything keyed
               under a user for its erasure (two ranges: "user~{user}~" and "session~{user}~");
               the nightly sweep: the sessions, the accounts and the probes, one range each
@@ -66,8 +69,10 @@ accounts
 children
     PartitionKey  {setting}
     RowKey        {child}
-    Queries: a child (point); the setting's children, and up to 14 of them by id in one "or"
-    (scan of the setting's partition: one row per child).
+                  names~book                           every child's names (S37), one row
+    Queries: a child (point); the names book (point: a parent's every page, S37); the setting's
+    children, and up to 14 of them by id in one "or" (scan of the setting's partition: one row
+    per child, the book filtered out).
 
 observations
     PartitionKey  {setting}
@@ -441,6 +446,13 @@ def parents_of(child_id: str) -> str:
 
 def child_row(child_id: str) -> str:
     return child_id
+
+
+# -- names books (S37) ----------------------------------------------------------------------------
+
+# One row in a setting's partition of `children` (every child's names) and of `accounts` (every
+# family's): shared.storage.names_book. No child id, and no other accounts prefix, is "names~".
+NAMES_BOOK_ROW = "names~book"
 
 
 # -- observations and photos ----------------------------------------------------------------------

@@ -23,7 +23,9 @@ from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.photos import CONTAINER, blobs_of
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs
+from shared.storage.children import children_book
 from shared.storage.clients import StorageClients
+from shared.storage.names_book import families_book, without_child
 from shared.storage.observations import index_keys, to_observation
 from shared.storage.tables import MAX_BATCH, Entity, Operation, Table
 
@@ -49,6 +51,8 @@ class TableLeavers:
         self._accounts = accounts
         self._children = children
         self._blobs = blobs
+        self._children_book = children_book(children)
+        self._families_book = families_book(accounts)
 
     # -- finding ------------------------------------------------------------------------------
 
@@ -185,16 +189,28 @@ class TableLeavers:
             *keys.rows_under(setting_id, keys.parents_of(child_id)), select=["RowKey", "ParentId"]
         )
         both = [k for r in rows for k in keys.link_rows(r["ParentId"], child_id)]
+        # The families' names book forgets the child first: until the rows go too, it only
+        # redacts more (S37).
+        self._families_book.change(setting_id, lambda book: without_child(book, child_id))
         return _delete(self._accounts, setting_id, both) // 2
 
     def erase_child(self, child: Child) -> bool:
-        """Delete the child's row (with its consents) if unchanged since read; False if it changed."""
+        """Delete the child's row (with its consents) and its names if unchanged since read; False
+        if it changed."""
+        row = {"PartitionKey": child.setting_id, "RowKey": keys.child_row(child.child_id)}
+
+        def forget(book: dict[str, object]) -> dict[str, object]:
+            return {k: v for k, v in book.items() if k != child.child_id}
+
         try:
-            self._children.delete(child.setting_id, keys.child_row(child.child_id), etag=child.etag)
+            # The child's names leave the setting's names book in the same transaction.
+            self._children_book.change(
+                child.setting_id, forget, lambda: [Operation("delete", row, etag=child.etag)]
+            )
         except ConcurrencyConflict:
             return False
-        except NotFound:
-            pass
+        except NotFound:  # the row went in an earlier run: its names go now, if they stayed
+            self._children_book.change(child.setting_id, forget)
         return True
 
     def delete_blobs(self, names: Sequence[str]) -> int:

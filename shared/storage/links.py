@@ -2,7 +2,8 @@
 
 One row under the parent's account (the children a parent may see, read by every session check)
 and one under the child (its parents, for managers); keys in shared.storage.keys. Both rows are
-written and removed in one transaction, so the two views never disagree.
+written and removed in one transaction with the families' names book (S37), so the two views and
+the book never disagree.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime
 from shared.domain.children import ParentLink
 from shared.domain.errors import Conflict, NotFound
 from shared.storage import keys
+from shared.storage.names_book import families_book, with_link, without_link
 from shared.storage.tables import Entity, Operation, Table
 
 
@@ -22,6 +24,7 @@ class TableLinks:
 
     def __init__(self, table: Table) -> None:
         self._table = table
+        self._book = families_book(table)
 
     def link(self, link: ParentLink) -> None:
         rows = [
@@ -30,13 +33,21 @@ class TableLinks:
             for key in keys.link_rows(link.parent_id, link.child_id)
         ]  # fmt: skip
         with suppress(Conflict):  # already linked: linking twice changes nothing
-            self._table.transact(Operation("create", row) for row in rows)
+            self._book.change(
+                link.setting_id,
+                lambda book: with_link(book, link.parent_id, link.child_id),
+                lambda: [Operation("create", row) for row in rows],
+            )
 
     def unlink(self, setting_id: str, parent_id: str, child_id: str) -> None:
         with suppress(NotFound):
-            self._table.transact(
-                Operation("delete", {"PartitionKey": setting_id, "RowKey": k})
-                for k in keys.link_rows(parent_id, child_id)
+            self._book.change(
+                setting_id,
+                lambda book: without_link(book, parent_id, child_id),
+                lambda: [
+                    Operation("delete", {"PartitionKey": setting_id, "RowKey": k})
+                    for k in keys.link_rows(parent_id, child_id)
+                ],
             )
 
     def children_of(self, setting_id: str, parent_id: str) -> Sequence[ParentLink]:

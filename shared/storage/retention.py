@@ -7,6 +7,7 @@ stops anywhere leaves no row half-deleted, and the next run simply finds less to
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime
 
 from shared.domain.errors import ConcurrencyConflict, NotFound
@@ -14,6 +15,7 @@ from shared.domain.settings import Setting
 from shared.services.ports import AccountSweep
 from shared.storage import keys
 from shared.storage.leavers import TableLeavers
+from shared.storage.names_book import families_book, without_links_of, without_parent
 from shared.storage.quotas import UPLOADS_KIND
 from shared.storage.settings import to_setting
 from shared.storage.tables import Entity, Operation, Table
@@ -91,7 +93,8 @@ class TableRetention:
         )
 
     def erase_account(self, setting_id: str, user_id: str) -> int:
-        """Delete an account with everything keyed by it: sessions, links both ways, e-mail index.
+        """Delete an account with everything keyed by it: sessions, links both ways, e-mail index,
+        its place in the families' names book.
 
         The account row goes last, so a run that stops half-way is found and finished next time.
         """
@@ -113,9 +116,15 @@ class TableRetention:
             if account and account.get("Email")
             else []
         )
+        # The families' names book (S37) first loses the links and, with the account row, the
+        # name: a run that stops between the two has only made the book redact more.
+        book = families_book(self._accounts)
+        book.change(setting_id, lambda entries: without_links_of(entries, user_id))
         erased = self._delete(setting_id, [*reverse_links, *owned, *index])
         if account is not None:
-            self._accounts.delete(setting_id, keys.account_row(user_id))
+            last = Operation("delete", {"PartitionKey": setting_id, "RowKey": keys.account_row(user_id)})
+            with suppress(NotFound):  # erased by a run beside this one
+                book.change(setting_id, lambda entries: without_parent(entries, user_id), lambda: [last])
             erased += 1
         return erased
 

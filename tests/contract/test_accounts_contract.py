@@ -245,3 +245,45 @@ def test_s37_families_are_every_parent_with_their_linked_children_and_no_staff(
     assert set(found) == {jane.user_id, lone.user_id}
     assert found[jane.user_id] == NamedParent(jane.user_id, "Jane Smith", frozenset({"c-oliver", "c-ava"}))
     assert found[lone.user_id].child_ids == frozenset()
+
+
+def test_s37_families_follow_a_rename_a_link_and_an_unlink_at_once(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    jane = _added(ports, setting_id, clock, name="Jane Smith")
+    ports.accounts.families(setting_id)  # read once, so a kept copy would be the stale one
+    ports.links.link(ParentLink(setting_id, jane.user_id, "c-oliver", clock.now()))
+    read = ports.accounts.get(setting_id, jane.user_id)
+    assert read is not None
+    read.name = "Jane Brown"
+    ports.accounts.save(read)
+    assert ports.accounts.families(setting_id) == [
+        NamedParent(jane.user_id, "Jane Brown", frozenset({"c-oliver"}))
+    ]
+    ports.links.unlink(setting_id, jane.user_id, "c-oliver")
+    assert ports.accounts.families(setting_id) == [NamedParent(jane.user_id, "Jane Brown", frozenset())]
+
+
+def test_s37_a_link_made_before_the_parents_account_joins_their_family_when_it_is_added(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    parent = account(setting_id, clock.now(), name="Tomasz Nowak")
+    ports.links.link(ParentLink(setting_id, parent.user_id, "c-ola", clock.now()))
+    assert ports.accounts.families(setting_id) == []  # a link is no family without its parent
+    ports.accounts.add(parent)
+    assert ports.accounts.families(setting_id) == [
+        NamedParent(parent.user_id, "Tomasz Nowak", frozenset({"c-ola"}))
+    ]
+
+
+def test_s37_a_parent_renamed_while_their_many_sessions_end_is_renamed_in_the_families_read(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    jane = _added(ports, setting_id, clock, name="Jane Smith")
+    for _ in range(120):  # more than one transaction's hundred operations
+        ports.accounts.save(_now(ports, setting_id, jane.user_id), new_session=session(jane, clock.now()))
+    read = _now(ports, setting_id, jane.user_id)
+    read.name = "Jane Brown"
+    ports.accounts.save(read, end_sessions=True)
+    assert ports.accounts.sessions(setting_id, jane.user_id) == []
+    assert [p.name for p in ports.accounts.families(setting_id)] == ["Jane Brown"]

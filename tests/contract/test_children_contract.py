@@ -128,3 +128,30 @@ def test_s37_the_names_read_holds_every_child_active_or_archived_and_nothing_els
     ports.children.add(child(setting_id + "x", clock.now()))  # another setting's child is not named
     names = {(n.child_id, n.first_name, n.last_name) for n in ports.children.names(setting_id)}
     assert names == {(c.child_id, c.first_name, c.last_name) for c in made}
+
+
+def test_s37_the_names_read_holds_a_rename_at_once_and_never_the_old_name(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    mia = child(setting_id, clock.now(), "Mia", "Smith")
+    ports.children.add(mia)
+    ports.children.names(setting_id)  # read once, so a kept copy would be the stale one
+    stored = ports.children.get(setting_id, mia.child_id)
+    assert stored is not None
+    ports.children.save(replace(stored, first_name="Maya", last_name="Smythe"))
+    assert [(n.first_name, n.last_name) for n in ports.children.names(setting_id)] == [("Maya", "Smythe")]
+
+
+def test_s37_a_refused_save_leaves_the_names_read_as_it_was(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    mia = child(setting_id, clock.now(), "Mia", "Smith")
+    ports.children.add(mia)
+    stored = ports.children.get(setting_id, mia.child_id)
+    assert stored is not None
+    ports.children.save(replace(stored, key_person_id="u-kim"))  # not a name: the names stay
+    with pytest.raises(ConcurrencyConflict):
+        ports.children.save(replace(stored, first_name="Maya"))  # stale: read before the save above
+    assert [n.first_name for n in ports.children.names(setting_id)] == ["Mia"]
+    listed = ports.children.list(setting_id)
+    assert [c.child_id for c in listed] == [mia.child_id]  # the names are not a child of the list

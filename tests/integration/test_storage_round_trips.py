@@ -94,9 +94,9 @@ def test_s37_a_parents_journal_page_costs_six_storage_requests_and_none_per_entr
     page = journal.list_journal(deps, who, mia.child_id, cursor=None, area=None)
     assert page.entries[0].text == "Mia and O. S."  # redacted with the setting's default policy
     # The session check (a point read of the session, one range of the account with the parent's
-    # links), the privacy policy, the journal partition, and the setting's names (its children,
-    # its families): nothing per entry.
-    assert sorted(calls) == ["get", "get", "page", "query", "query", "query"]
+    # links), the privacy policy, the journal partition, and the setting's names (the children's
+    # and the families' names books, a point read each): nothing per entry.
+    assert sorted(calls) == ["get", "get", "get", "get", "page", "query"]
     calls.clear()
     empty = journal.list_journal(deps, who, mia.child_id, cursor=None, area="communication-and-language")
     assert empty.entries == []

@@ -22,14 +22,19 @@ NEW_PASSWORD = "copper heron biscuit meadow"
 
 def sign_in(page: Page, who: dict[str, str], *, password: str | None = None) -> Any:
     tab = page.open("/signin")
+    enter_password_and_pin(tab, who, password)
+    finish_sign_in(tab)
+    return tab
+
+
+def enter_password_and_pin(tab: Any, who: dict[str, str], password: str | None = None) -> None:
+    """The sign-in screen's two steps, typed as a person would."""
     tab.get_by_label("Nursery short name").fill(who["setting"])
     tab.get_by_label("E-mail address").fill(who["email"])
     tab.get_by_label("Password").fill(password or who["password"])
     tab.get_by_role("button", name="Continue").click()
     tab.get_by_label("Your PIN").fill(who["pin"])
     tab.get_by_role("button", name="Sign in").click()
-    finish_sign_in(tab)
-    return tab
 
 
 ENROL_HEADING = "Set up strong sign-in"

@@ -11,7 +11,7 @@ import pytest
 
 from shared.clock import FrozenClock
 from tests.browser.conftest import Page, _fresh_app
-from tests.browser.test_journeys import manager_named, sign_in
+from tests.browser.test_journeys import enter_password_and_pin, manager_named, sign_in
 from tests.conftest import PASSWORD, PIN
 from tests.http.conftest import Api, Served, serving
 
@@ -117,6 +117,7 @@ def test_the_not_me_link_signs_out_everywhere_from_the_browser(api: Api, browser
     assert browser_page.errors == []
 
 
+@pytest.mark.usefixtures("api")  # wires the app to this module's host, as every other test here does
 def test_s31_the_sign_in_screen_offers_passkeys_in_the_email_fields_autofill(browser_page: Page) -> None:
     virtual_authenticator(browser_page)
     tab = browser_page.open("/signin")
@@ -149,12 +150,7 @@ def test_s34_after_password_and_pin_a_passkey_owner_finishes_with_the_passkey(
     tab.get_by_role("button", name="Sign out", exact=True).click()
     tab.wait_for_url("**/signin")
 
-    tab.get_by_label("Nursery short name").fill(who["setting"])
-    tab.get_by_label("E-mail address").fill(who["email"])
-    tab.get_by_label("Password").fill(who["password"])
-    tab.get_by_role("button", name="Continue").click()
-    tab.get_by_label("Your PIN").fill(who["pin"])
-    tab.get_by_role("button", name="Sign in").click()
+    enter_password_and_pin(tab, who)
     # Password and PIN alone no longer sign in: the passkey (or a recovery code) finishes it.
     tab.get_by_role("heading", name="Now your passkey").wait_for()
     assert tab.get_by_label("Recovery code").is_visible()

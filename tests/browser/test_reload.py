@@ -11,7 +11,7 @@ import pytest
 
 from functions.web import WEB_ROOT
 from tests.browser.conftest import Page
-from tests.browser.test_journeys import _nursery, finish_sign_in, sign_in
+from tests.browser.test_journeys import _nursery, enter_password_and_pin, finish_sign_in, sign_in
 from tests.http.conftest import Api
 
 pytestmark = pytest.mark.browser
@@ -155,12 +155,7 @@ def test_a_bookmark_opened_signed_out_comes_back_to_its_screen_after_signing_in(
     who = nursery["manager"]
     tab = browser_page.open(f"/manage/children/{nursery['children'][0]}")
     tab.wait_for_url("**/signin")
-    tab.get_by_label("Nursery short name").fill(who["setting"])
-    tab.get_by_label("E-mail address").fill(who["email"])
-    tab.get_by_label("Password").fill(who["password"])
-    tab.get_by_role("button", name="Continue").click()
-    tab.get_by_label("Your PIN").fill(who["pin"])
-    tab.get_by_role("button", name="Sign in").click()
+    enter_password_and_pin(tab, who)
     finish_sign_in(tab)
     tab.wait_for_url(f"**/manage/children/{nursery['children'][0]}")
     tab.get_by_role("heading", name=f"Poppy Tanaka{RIGHT_QUOTE}s record").wait_for()

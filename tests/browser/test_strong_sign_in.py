@@ -11,6 +11,7 @@ import pytest
 
 from shared.clock import FrozenClock
 from tests.browser.conftest import Page
+from tests.browser.test_journeys import enter_password_and_pin
 from tests.conftest import PASSWORD
 from tests.http.conftest import Api
 
@@ -22,12 +23,7 @@ def test_s34_a_manager_is_led_through_enrolment_at_first_sign_in_then_steps_up_w
 ) -> None:
     who = api.activate_manager()
     tab = browser_page.open("/signin")
-    tab.get_by_label("Nursery short name").fill(who["setting"])
-    tab.get_by_label("E-mail address").fill(who["email"])
-    tab.get_by_label("Password").fill(who["password"])
-    tab.get_by_role("button", name="Continue").click()
-    tab.get_by_label("Your PIN").fill(who["pin"])
-    tab.get_by_role("button", name="Sign in").click()
+    enter_password_and_pin(tab, who)
 
     tab.get_by_role("heading", name="Set up strong sign-in").wait_for()
     assert tab.get_by_role("button", name="Set up later").is_visible()  # inside the 7-day grace

@@ -20,13 +20,23 @@ from dataclasses import dataclass
 from shared.domain.access import require_manager
 from shared.domain.assessments import AssessmentPlan, AssessmentPoint, ChildAssessment, RecordStatus
 from shared.domain.children import Child, ChildStatus
-from shared.domain.cohort import Group, Judged, area_shares, change_in_points, clean_group, in_group
+from shared.domain.cohort import (
+    Group,
+    Judged,
+    area_shares,
+    change_in_points,
+    clean_group,
+    groups_offered,
+    in_group,
+)
 from shared.domain.errors import InvalidInput
 from shared.domain.frameworks import Framework, FrameworkId, framework
 from shared.domain.identifiers import is_id
 from shared.domain.people import Principal
 from shared.domain.rooms import Room
+from shared.domain.two_year_check import setting_today
 from shared.services import membership
+from shared.services.assessment_overview import current_point
 from shared.services.assessments import read_plan
 from shared.services.deps import Deps
 
@@ -55,6 +65,7 @@ class CohortReport:
     children: int  # in the room and group
     final: int  # of them, with final judgements at the point
     areas: list[AreaLine]
+    groups: tuple[Group, ...]  # the groups this setting may choose among (boys, girls: if it records sex)
 
 
 def previous_point(plan: AssessmentPlan, point: AssessmentPoint) -> AssessmentPoint | None:
@@ -67,15 +78,22 @@ def previous_point(plan: AssessmentPlan, point: AssessmentPoint) -> AssessmentPo
 def cohort_report(
     deps: Deps, principal: Principal, point_id: object, room_id: object = None, group: object = None
 ) -> CohortReport:
-    """The report of a point for the room (None or "all": every room) and group (default all)."""
+    """The report of a point (None: today's) for the room (None or "all": every room) and group
+    (None: all children)."""
     require_manager(principal)
-    membership.setting_of(deps, principal)
+    setting = membership.setting_of(deps, principal)
     plan = read_plan(deps, principal)
-    point = plan.point(point_id) if isinstance(point_id, str) else None
+    if point_id is None or point_id == "":
+        point: AssessmentPoint | None = current_point(
+            plan, setting_today(deps.clock.now(), setting.time_zone)
+        )
+    else:
+        point = plan.point(point_id) if isinstance(point_id, str) else None
     if point is None:
         raise InvalidInput(UNKNOWN_POINT, field="point")
     room = _room(deps, principal, room_id)
-    chosen = clean_group(group, deps.child_details.policy(principal.setting_id).record_sex)
+    record_sex = deps.child_details.policy(principal.setting_id).record_sex
+    chosen = clean_group(group, record_sex)
     children = _chosen_children(deps, principal, room, chosen)
     previous = previous_point(plan, point)
     now = _judged(children, _final(deps, principal, point))
@@ -87,7 +105,9 @@ def cohort_report(
         for a in area_shares(now, point.closes)
     ]  # fmt: skip
     final = sum(1 for j in now if j.record is not None)
-    return CohortReport(point, previous, room, chosen, len(children), final, lines)
+    return CohortReport(
+        point, previous, room, chosen, len(children), final, lines, groups_offered(record_sex)
+    )
 
 
 def _room(deps: Deps, principal: Principal, raw: object) -> Room | None:

@@ -57,7 +57,8 @@ def test_shares_count_final_judgements_only_and_name_the_children_behind(world: 
     assessments.record_judgements(
         world.deps, world.manager, cleo.child_id, term, judged(tuple(ASPECTS)), None
     )
-    report = cohort_report(world.deps, world.manager, term)
+    report = cohort_report(world.deps, world.manager, None)  # today's point, this term
+    assert report.point.point_id == term
     assert (report.children, report.final) == (4, 2)
     talk = area(report.areas, "communication-and-language")
     assert (talk.counted, talk.on_track, talk.share) == (2, 1, 50.0)
@@ -129,8 +130,8 @@ def test_boys_and_girls_are_groups_only_where_the_setting_records_sex(world: Nur
 
 @pytest.mark.parametrize(
     ("point", "room", "group", "field"),
-    [("autumn-1999", None, None, "point"), (None, None, None, "point"), ("THIS", "nowhere", None, "room"),
-     ("THIS", None, "tall", "group")],
+    [("autumn-1999", None, None, "point"), ("x" * 300, None, None, "point"),
+     ("THIS", "nowhere", None, "room"), ("THIS", "bad id!", None, "room"), ("THIS", None, "tall", "group")],
 )  # fmt: skip
 def test_s30_an_unknown_point_room_or_group_is_refused_naming_it(
     world: Nursery, point: str | None, room: str | None, group: str | None, field: str

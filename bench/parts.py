@@ -1,9 +1,12 @@
-"""Parts of `make bench` that can also run alone: `python -m bench journal`, `python -m bench memory`.
+"""Parts of `make bench` that can also run alone: `python -m bench journal`, `python -m bench memory`,
+`python -m bench cohort`.
 
 - journal: a parent's journal page in a setting of 300 children and 600 parents beside the small
   setting (bench/journal_large.py), through the local host against its own Azurite.
 - memory: the most one photo upload adds to peak memory, per format, at the limits (S26,
   bench/photo_memory.py: each case in a fresh process).
+- cohort: the cohort report of one point in a setting of 300 children, 17 aspects and 4 points,
+  through the host against the same rows read through the SDK (bench/cohort.py).
 - digest: the 18:00 digest run of a setting of 600 parents against the bare SMTP sends of its
   mails (bench/notifications.py); `make bench` reports it among its ratios, so it is not rerun there.
 
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import photo_memory
+from bench.cohort import cohort_figures, print_cohort
 from bench.journal_large import journal_page_figures
 from bench.notifications import digest_figures, print_digest
 from bench.world import build_world
@@ -51,14 +55,20 @@ def memory() -> dict[str, Any]:
     return {"budget_mb": BUDGET_MB, "worst": worst, "cases": every}
 
 
+def cohort() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        return cohort_figures(world)
+
+
 def digest() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
         return digest_figures(world)
 
 
-PARTS: dict[str, Callable[[], dict[str, Any]]] = {"journal": journal, "memory": memory, "digest": digest}
+PARTS: dict[str, Callable[[], dict[str, Any]]] = {"journal": journal, "memory": memory, "digest": digest,
+                                                  "cohort": cohort}  # fmt: skip
 KEYS = {"journal": "journal_page_by_setting_size", "memory": "photo_upload_peak_memory_mb",
-        "digest": "digest_run"}  # fmt: skip
+        "digest": "digest_run", "cohort": "cohort_report"}  # fmt: skip
 # Alone only: within `make bench` the digest run is measured once, among the ratios.
 FULL_BENCH_PARTS = ("journal", "memory")
 
@@ -66,6 +76,8 @@ FULL_BENCH_PARTS = ("journal", "memory")
 def print_part(name: str, figures: dict[str, Any]) -> None:
     if name == "digest":
         print_digest(figures)
+    elif name == "cohort":
+        print_cohort(figures)
     elif name == "journal":
         print("\njournal page of a parent (20 entries), through the host, median of 20:")
         for size in ("small", "large"):

@@ -37,7 +37,7 @@ from shared.domain.rooms import Room
 from shared.domain.two_year_check import setting_today
 from shared.services import membership
 from shared.services.assessment_overview import current_point
-from shared.services.assessments import read_plan
+from shared.services.assessments import plan_of
 from shared.services.deps import Deps
 
 UNKNOWN_POINT = "Choose one of the setting's assessment points."
@@ -82,7 +82,7 @@ def cohort_report(
     (None: all children)."""
     require_manager(principal)
     setting = membership.setting_of(deps, principal)
-    plan = read_plan(deps, principal)
+    plan = plan_of(deps, setting)  # the setting is read once, above
     if point_id is None or point_id == "":
         point: AssessmentPoint | None = current_point(
             plan, setting_today(deps.clock.now(), setting.time_zone)

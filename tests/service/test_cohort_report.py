@@ -13,6 +13,7 @@ from shared.domain.cohort import Group
 from shared.domain.errors import Forbidden, InvalidInput
 from shared.domain.frameworks import DEFAULT_FRAMEWORK, framework
 from shared.domain.people import Role
+from shared.domain.two_year_check import add_months
 from shared.services import assessments, child_details, rooms
 from shared.services.cohort_report import cohort_report
 from tests.journal_support import link
@@ -151,3 +152,26 @@ def test_s24_the_report_is_for_managers_only(world: Nursery) -> None:
     for caller in (practitioner, parent):
         with pytest.raises(Forbidden):
             cohort_report(world.deps, caller, term)
+
+
+def test_on_the_age_band_scale_a_band_behind_the_childs_age_or_emerging_in_their_own_is_not_on_track(
+    world: Nursery,
+) -> None:
+    deps, manager = world.deps, world.manager
+    term = this_term(world)  # closes in 40 days: ages are taken at the close
+    assessments.save_options(deps, manager, "age-band", None, None, assessments.read_plan(deps, manager).etag)
+    today = deps.clock.now().date()
+    cases = {  # name: (age in months today, band, value)
+        "Ada": (30, "birth-to-three", "developing"),  # her own band, developing: on track
+        "Bram": (44, "birth-to-three", "secure"),  # a band he has outgrown: behind
+        "Cleo": (44, "three-and-four", "emerging"),  # emerging in her own band: not yet
+        "Dev": (44, "three-and-four", "developing"),
+    }
+    for name, (months, band, value) in cases.items():
+        child = world.place.child(name, "Band", by=manager, born=add_months(today, -months))
+        values = {a: {"judgement": value, "band": band} for a in ASPECTS}
+        made = assessments.record_judgements(deps, manager, child.child_id, term, values, None)
+        assessments.approve(deps, manager, child.child_id, term, made.etag)
+    talk = area(cohort_report(deps, manager, term).areas, "communication-and-language")
+    assert (talk.counted, talk.on_track) == (4, 2)
+    assert [c.first_name for c in talk.behind] == ["Bram", "Cleo"]

@@ -58,6 +58,14 @@ def test_a_manager_reads_the_cohort_chart_and_the_table_has_the_same_numbers(
     assert tab.get_by_label("Group").input_value() == "send-support"
     tab.get_by_label("Group").select_option(label="All children")
     tab.get_by_text("2 of 2 children have final judgements").wait_for()
+    tab.emulate_media(media="print")  # the chart and the table print; the choices and links do not
+    assert tab.locator("#cohort-chart").is_visible() and tab.locator("#cohort-table").is_visible()
+    assert not tab.get_by_label("Group").is_visible() and not csv_link.is_visible()
+    tab.emulate_media(media="screen")
+    tab.goto(tab.url.split("/reports/")[0] + "/reports/cohort?room=no-such-room")
+    tab.get_by_text("Choose one of the setting's rooms, or all rooms.").wait_for()
+    tab.get_by_role("link", name="Show today\u2019s report for all children").click()
+    tab.get_by_text("2 of 2 children have final judgements").wait_for()
     overflow = tab.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     browser_page.shot("phone-390-manager-cohort-report")

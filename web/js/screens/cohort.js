@@ -113,7 +113,9 @@ export function cohortScreen() {
     try {
       return await api('GET', `${REPORT}${query(choice)}`);
     } catch (error) {
-      replace(body, failure(error));
+      // A choice in the address that no longer exists (a retired room, a renamed point): say so,
+      // and offer the report that always exists.
+      replace(body, failure(error), h('p', {}, h('a', { href: '/reports/cohort' }, 'Show today’s report for all children')));
       return null;
     }
   }

@@ -5,6 +5,7 @@ report on reload and downloads the CSV, at a phone's width. Screenshot in test-a
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -49,6 +50,10 @@ def test_a_manager_reads_the_cohort_chart_and_the_table_has_the_same_numbers(
     assert tab.get_by_text("2 of 2 children have final judgements").count() == 1
     csv_link = tab.get_by_role("link", name="Download CSV")
     assert csv_link.get_attribute("href") == "/api/reports/cohort/csv"
+    with tab.expect_download() as download:
+        csv_link.click()
+    sheet = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "Communication and language,2,1,50,,not judged at both points,Poppy Tanaka" in sheet
 
     tab.get_by_label("Group").select_option(label="SEND support")
     tab.get_by_text("0 of 0 children have final judgements").wait_for()

@@ -14,7 +14,8 @@ from shared.domain.errors import Forbidden, InvalidInput
 from shared.domain.frameworks import DEFAULT_FRAMEWORK, framework
 from shared.domain.people import Role
 from shared.domain.two_year_check import add_months
-from shared.services import assessments, child_details, rooms
+from shared.services import assessments, child_details, cohort_files, rooms
+from shared.services.audit_log import read_audit
 from shared.services.cohort_report import cohort_report
 from tests.journal_support import link
 from tests.nurseries import Nursery
@@ -175,3 +176,13 @@ def test_on_the_age_band_scale_a_band_behind_the_childs_age_or_emerging_in_their
     talk = area(cohort_report(deps, manager, term).areas, "communication-and-language")
     assert (talk.counted, talk.on_track) == (4, 2)
     assert [c.first_name for c in talk.behind] == ["Bram", "Cleo"]
+
+
+def test_s29_the_csv_and_the_pdf_are_audited_as_exports_with_what_was_chosen(world: Nursery) -> None:
+    term = this_term(world)
+    final(world, world.place.child("Ada", "Lovelace", by=world.manager), term)
+    cohort_files.cohort_csv(world.deps, world.manager, term, None, "eal")
+    cohort_files.cohort_pdf(world.deps, world.manager, term, None, None)
+    exported = [e for e in read_audit(world.deps, world.manager).events if e.action == "cohort.export"]
+    assert sorted(e.detail for e in exported) == ["csv room=all group=eal", "pdf room=all group=all"]
+    assert {e.target for e in exported} == {term}

@@ -1,10 +1,22 @@
 """The cohort report for managers: at a point, for a room (or every room) and a group, the share
 of children on track per area, the change since the previous point and the children behind.
 
-Only FINAL records count (a manager approved them); a draft is as if nothing were judged. How a
-child is on track in an area is `shared.domain.cohort.area_on_track`: every aspect of the area
-judged and each on track on the record's own scale. Rooms and groups are read as they are now,
-for both points, so the change compares the same children.
+Only FINAL records count (a manager approved them); a draft is as if nothing were judged.
+"On track for an area" is derived from the aspect judgements (`shared.domain.cohort`), following
+EYFS.md's grouping of aspects into the seven areas in the record's own framework:
+
+- a child counts in an area when their final record judges every aspect of that area; an area
+  judged only in part counts nowhere, unless an aspect judged already is not on track (then the
+  child is behind there: the report must not hide a child the key person has flagged);
+- they are on track in the area when each of its aspects is on track, on the record's scale:
+  "on track" or "working beyond" on the on-track scale; on the age-band scale, a band whose ages
+  (framework data) have not been outgrown by the child's age at the point's close and, within the
+  band of their age, "developing" or "secure" ("emerging" there is not yet on track);
+- the share is those on track over those counted, and the change is that share now minus the
+  share at the previous point, in percentage points.
+
+Rooms and groups are read as they are now, for both points, so the change compares the same
+children.
 
 Bounded reads, never one per child: the setting and the plan (point reads), the tracker policy
 (a point read), the children (one partition), the placements (one range), the group facts (one

@@ -8,6 +8,7 @@ from functions import (
     auth,
     child_details,
     children,
+    cohort,
     exports,
     factors,
     health,
@@ -37,6 +38,7 @@ for area in (health, platform, auth, mail, retention, people, children, setting,
 app.register_functions(profile.bp)  # the guidance framework and EYFS profiles
 app.register_functions(two_year_check.bp)  # the progress check at age two and its tracker
 app.register_functions(assessments.bp)  # assessment points and each child's judgements at them
+app.register_functions(cohort.bp)  # the managers' cohort report of a point
 
 # Rooms and the tracker's details about children.
 for area in (rooms, child_details):

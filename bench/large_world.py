@@ -132,7 +132,7 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
         )
         _audit(place.setting_id, [manager.user_id, *staff, *parents], size, now, rows)
         _expired_sessions(place.setting_id, parents + staff, size, now, rows)
-        entities = _write(clients, pool, rows)
+        entities = write_rows(clients, pool, rows)
         steps["rows_s"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
@@ -279,7 +279,9 @@ def _expired_sessions(
         )  # fmt: skip
 
 
-def _write(clients: StorageClients, pool: ThreadPoolExecutor, rows: dict[str, list[dict[str, Any]]]) -> int:
+def write_rows(
+    clients: StorageClients, pool: ThreadPoolExecutor, rows: dict[str, list[dict[str, Any]]]
+) -> int:
     """Every row, in transactions of up to 100 entities of one partition, from the pool."""
     batches: list[tuple[str, list[dict[str, Any]]]] = []
     for table, entities in rows.items():
@@ -321,6 +323,6 @@ def leaver(deps: Deps, clients: StorageClients, place: Place, observations: int)
     blobs = _journal(place.setting_id, [child], ["u-author"], size, now, rows, waiting=0)
     container = clients.container(CONTAINER)
     with ThreadPoolExecutor(WORKERS) as pool:
-        _write(clients, pool, rows)
+        write_rows(clients, pool, rows)
         list(pool.map(lambda blob: container.upload_blob(blob, PHOTO_BYTES, overwrite=True), blobs))
     return child

@@ -1,4 +1,5 @@
-"""Parts of `make bench` that can also run alone: `python -m bench journal`, `python -m bench memory`.
+"""Parts of `make bench` that can also run alone: `python -m bench journal`, `python -m bench memory`,
+`python -m bench cohort`.
 
 - journal: a parent's journal page in a setting of 300 children and 600 parents beside the small
   setting (bench/journal_large.py), through the local host against its own Azurite.
@@ -7,6 +8,8 @@
 - signin: strong sign-in (bench/passkeys.py, bench/totp.py): a passkey sign-in beside password +
   PIN, storage requests and median ms, and the authenticator-code step alone; `make bench`
   reports both in their own places, so this key is written only when run alone.
+- cohort: the cohort report of one point in a setting of 300 children, 17 aspects and 4 points,
+  through the host against the same rows read through the SDK (bench/cohort.py).
 - digest: the 18:00 digest run of a setting of 600 parents against the bare SMTP sends of its
   mails (bench/notifications.py); `make bench` reports it among its ratios, so it is not rerun there.
 
@@ -25,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import photo_memory
+from bench.cohort import cohort_figures, print_cohort
 from bench.journal_large import journal_page_figures
 from bench.notifications import digest_figures, print_digest
 from bench.passkeys import passkey_figures, report
@@ -65,16 +69,21 @@ def signin() -> dict[str, Any]:
                                          "goal_storage_requests": TOTP_GOAL}}  # fmt: skip
 
 
+def cohort() -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
+        return cohort_figures(world)
+
+
 def digest() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
         return digest_figures(world)
 
 
 PARTS: dict[str, Callable[[], dict[str, Any]]] = {
-    "journal": journal, "memory": memory, "digest": digest, "signin": signin,
+    "journal": journal, "memory": memory, "digest": digest, "signin": signin, "cohort": cohort,
 }  # fmt: skip
 KEYS = {"journal": "journal_page_by_setting_size", "memory": "photo_upload_peak_memory_mb",
-        "digest": "digest_run", "signin": "strong_sign_in"}  # fmt: skip
+        "digest": "digest_run", "signin": "strong_sign_in", "cohort": "cohort_report"}  # fmt: skip
 # Alone only: within `make bench` the digest run is measured once, among the ratios.
 FULL_BENCH_PARTS = ("journal", "memory")
 
@@ -87,6 +96,8 @@ def print_part(name: str, figures: dict[str, Any]) -> None:
         code = figures["totp_code"]
         print(f"authenticator code step: {code['storage_requests']} storage requests "
               f"(goal {code['goal_storage_requests']}), median {code['median_ms']} ms")  # fmt: skip
+    elif name == "cohort":
+        print_cohort(figures)
     elif name == "journal":
         print("\njournal page of a parent (20 entries), through the host, median of 20:")
         for size in ("small", "large"):

@@ -18,11 +18,13 @@ from PIL import Image, ImageDraw
 from devhost.world import Person, Place, World, enrol_authenticator
 from shared.domain.children import Child
 from shared.domain.errors import InvalidInput
+from shared.domain.frameworks import DEFAULT_FRAMEWORK, framework
 from shared.domain.passwords import check_password
 from shared.domain.people import Role
 from shared.domain.pins import check_pin
 from shared.domain.two_year_check import add_months
 from shared.services import assessments, two_year_check
+from shared.services.cohort_report import previous_point
 from shared.services.deps import Deps
 
 DEMO_SETTING = "sunflower-demo"
@@ -174,27 +176,48 @@ def _seed_two_year_check(place: Place, people: dict[str, Person], leo: Child) ->
 
 
 def _seed_assessments(place: Place, people: dict[str, Person], children: dict[str, Child]) -> None:
-    """Judgements at the assessment point of today's term: Isla's approved by the manager,
-    Poppy's a draft by her key person, waiting for the manager's approval."""
+    """Judgements at the assessment point of today's term: Isla's and Arlo's approved by the
+    manager (Arlo not yet on track in writing), Poppy's a draft by her key person, waiting for the
+    manager's approval; and both approved at the point before, when Arlo was not yet on track in
+    speaking either, so the cohort report shows a change in communication and language."""
     tom, manager = (
         place.acting(people["tom@sunflower.example"]),
         place.acting(people["manager@sunflower.example"]),
     )
     today = place.deps.clock.now().date()
-    points = assessments.read_plan(place.deps, manager).points
-    point = next((p for p in points[1:] if p.opens <= today <= p.closes), points[1]).point_id
+    plan = assessments.read_plan(place.deps, manager)
+    term = next((p for p in plan.points[1:] if p.opens <= today <= p.closes), plan.points[1])
+    before = previous_point(plan, term)
     isla = {
+        **_every_aspect(),
         "comprehension": {"judgement": "working-beyond", "note": "Joins in with every repeated line."},
-        "speaking": {"judgement": "on-track"},
-        "number": {"judgement": "on-track"},
     }
-    judged = assessments.record_judgements(place.deps, tom, children["Isla"].child_id, point, isla, None)
-    assessments.approve(place.deps, manager, children["Isla"].child_id, point, judged.etag)
+    judged = {term.point_id: {"Isla": isla, "Arlo": _every_aspect(behind=("writing",))}}
+    if before is not None:
+        judged[before.point_id] = {
+            "Isla": _every_aspect(),
+            "Arlo": _every_aspect(behind=("writing", "speaking")),
+        }
+    for point_id, records in judged.items():
+        for name, values in records.items():
+            made = assessments.record_judgements(
+                place.deps, tom, children[name].child_id, point_id, values, None
+            )
+            assessments.approve(place.deps, manager, children[name].child_id, point_id, made.etag)
     poppy = {
         "creating-with-materials": {"judgement": "working-beyond", "note": "Mixes her own colours."},
         "number": {"judgement": "not-yet-on-track", "note": "Counts to five; we will count beyond ten."},
     }
-    assessments.record_judgements(place.deps, tom, children["Poppy"].child_id, point, poppy, None)
+    assessments.record_judgements(place.deps, tom, children["Poppy"].child_id, term.point_id, poppy, None)
+
+
+def _every_aspect(behind: tuple[str, ...] = ()) -> dict[str, dict[str, str]]:
+    """Every aspect of the demo's framework judged on track, or not yet for those named."""
+    aspects = framework(DEFAULT_FRAMEWORK).aspects
+    return {
+        a.aspect_id: {"judgement": "not-yet-on-track" if a.aspect_id in behind else "on-track"}
+        for a in aspects
+    }
 
 
 # The demo's rooms, who is in each (the first four children above, and two younger ones with no

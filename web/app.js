@@ -6,6 +6,7 @@ import { match, navigate, route, start } from './js/router.js';
 import { accountScreen } from './js/screens/account.js';
 import { childScreen as assessmentScreen, plansScreen } from './js/screens/assessments.js';
 import { activateScreen, forgotScreen, resetScreen, signInScreen, takeLinkToken } from './js/screens/auth.js';
+import { cohortScreen } from './js/screens/cohort.js';
 import { emailConfirmScreen, emailObjectScreen } from './js/screens/email.js';
 import { askStepUp } from './js/screens/factors.js';
 import * as manager from './js/screens/manager.js';
@@ -43,6 +44,7 @@ route('/two-year-checks', trackerScreen, { roles: ['practitioner', 'manager'] })
 route('/two-year-checks/:id', checkScreen);
 route('/assessments', plansScreen, { roles: ['practitioner', 'manager'] });
 route('/assessments/:id', assessmentScreen);
+route('/reports/cohort', cohortScreen, { roles: ['manager'] });
 // Managers' screens live under /manage: the Functions host keeps /admin/* and /runtime/* for
 // itself, so a client route there would answer the host's JSON on a reload or a bookmark.
 route('/manage/staff', manager.staffScreen, { roles: ['manager'] });
@@ -59,7 +61,8 @@ const NAV = {
   manager: [
     ['/approvals', 'Approvals'], ['/children', 'Children'], ['/observations/new', 'New observation'],
     ['/manage/staff', 'Staff'], ['/manage/rooms', 'Rooms'], ['/manage/parents', 'Parents'], ['/manage/children', 'Children’s records'],
-    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/two-year-checks', 'Two-year checks'], ['/assessments', 'Assessments'], ['/profiles', 'EYFS profiles'],
+    ['/manage/policy', 'Privacy & retention'], ['/manage/audit', 'Audit log'], ['/two-year-checks', 'Two-year checks'], ['/assessments', 'Assessments'], ['/reports/cohort', 'Cohort report'],
+    ['/profiles', 'EYFS profiles'],
     ['/account', 'My account'],
   ],
 };

@@ -80,6 +80,12 @@ class Framework:
     name: str
     bands: tuple[tuple[str, str], ...]  # (id, name) in order
     aspects: tuple[Aspect, ...]
+    # band id -> the ages in whole months the band describes, from (inclusive) to (exclusive);
+    # the cohort report reads it to say whether a band is behind a child's age
+    band_months: tuple[tuple[str, int, int], ...] = ()
+
+    def months_of(self, band_id: str) -> tuple[int, int] | None:
+        return next(((low, high) for b, low, high in self.band_months if b == band_id), None)
 
     def aspect(self, aspect_id: str) -> Aspect | None:
         return next((a for a in self.aspects if a.aspect_id == aspect_id), None)
@@ -142,7 +148,9 @@ def framework(framework_id: FrameworkId) -> Framework:
             )
     _require({a.area_id for a in aspects} == area_ids, name, "every area needs an aspect")
     bands = tuple((b["id"], b["name"]) for b in data["bands"])
-    return Framework(framework_id, str(data["version"]), str(data["name"]), bands, aspects)
+    months = tuple((b["id"], int(b["months"][0]), int(b["months"][1])) for b in data["bands"])
+    _require(all(0 <= low < high for _, low, high in months), name, "a band's months run backwards")
+    return Framework(framework_id, str(data["version"]), str(data["name"]), bands, aspects, months)
 
 
 def clean_framework(raw: object) -> FrameworkId:

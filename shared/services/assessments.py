@@ -238,6 +238,11 @@ def framework_of(record: ChildAssessment) -> Framework:
 # -- helpers --------------------------------------------------------------------------------------
 
 
+def plan_of(deps: Deps, setting: Setting) -> AssessmentPlan:
+    """The setting's plan as stored, or the defaults of today's academic year (one point read)."""
+    return _plan(deps, setting)
+
+
 def _plan(deps: Deps, setting: Setting) -> AssessmentPlan:
     stored = deps.assessments.plan(setting.setting_id)
     return stored or default_plan(setting.setting_id, setting_today(deps.clock.now(), setting.time_zone))

@@ -54,11 +54,11 @@ class TableAssessments:
         return found[0] if found else None
 
     def save_record(self, record: ChildAssessment, cleared: Collection[str] = ()) -> ChildAssessment:
-        head = _record_entity(record)
+        head = record_entity(record)
         first = (Operation("create", head) if record.etag is None
                  else Operation("replace", head, etag=record.etag))  # fmt: skip
         steps = [first]
-        steps += [Operation("upsert", _judgement_entity(record, j)) for j in record.judgements.values()]
+        steps += [Operation("upsert", judgement_entity(record, j)) for j in record.judgements.values()]
         partition = head["PartitionKey"]
         steps += [Operation("delete", {"PartitionKey": partition,
                                        "RowKey": keys.judgement_row(record.child_id, a)})
@@ -120,7 +120,8 @@ def _to_plan(row: Entity) -> AssessmentPlan:
     )
 
 
-def _record_entity(record: ChildAssessment) -> Entity:
+def record_entity(record: ChildAssessment) -> Entity:
+    """The record's row (public: the bench seeds a cohort's rows with it in bulk)."""
     return {
         "PartitionKey": keys.point_partition(record.setting_id, record.point_id),
         "RowKey": keys.assessment_row(record.child_id),
@@ -135,7 +136,7 @@ def _record_entity(record: ChildAssessment) -> Entity:
     }
 
 
-def _judgement_entity(record: ChildAssessment, judgement: Judgement) -> Entity:
+def judgement_entity(record: ChildAssessment, judgement: Judgement) -> Entity:
     return {
         "PartitionKey": keys.point_partition(record.setting_id, record.point_id),
         "RowKey": keys.judgement_row(record.child_id, judgement.aspect_id),

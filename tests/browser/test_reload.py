@@ -39,6 +39,7 @@ SCREENS: dict[str, list[tuple[str, str | re.Pattern[str]]]] = {
         ("/assessments", "Assessments"),
         ("/two-year-checks/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s progress check at age two"),
         ("/assessments/{child}", f"Poppy Tanaka{RIGHT_QUOTE}s assessments"),
+        ("/reports/cohort", "Cohort report"),
         ("/account", "My account"),
     ],
     "practitioner": [

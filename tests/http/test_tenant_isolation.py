@@ -146,6 +146,9 @@ ROLES: Mapping[tuple[str, str], frozenset[str]] = {
     ("PATCH", "/api/assessment-plan/options"): MANAGERS,
     ("PUT", "/api/children/{id}/assessments/{pointId}"): STAFF,
     ("POST", "/api/children/{id}/assessments/{pointId}/approve"): MANAGERS,
+    ("GET", "/api/reports/cohort"): MANAGERS,
+    ("GET", "/api/reports/cohort/csv"): MANAGERS,
+    ("GET", "/api/reports/cohort/pdf"): MANAGERS,
 }
 
 # What a route without ids answers a caller whose role may use it: it acts on the caller's own
@@ -181,6 +184,10 @@ OWN_SCOPE: Mapping[tuple[str, str], int] = {
     ("GET", "/api/assessments"): 200,  # today's point of the caller's own setting, its own children
     ("PUT", "/api/assessment-plan/points"): 412,  # If-Match is the target setting's plan's version
     ("PATCH", "/api/assessment-plan/options"): 412,  # likewise
+    # today's point of the caller's own setting: its own children, none of the target's
+    ("GET", "/api/reports/cohort"): 200,
+    ("GET", "/api/reports/cohort/csv"): 200,
+    ("GET", "/api/reports/cohort/pdf"): 200,
     # Strong sign-in acts on the caller's own account only; there is no id to name another's (S34).
     ("GET", "/api/account/factors"): 200,
     ("POST", "/api/account/step-up"): 400,  # "passkey": not the strongest method the caller has

@@ -95,7 +95,7 @@ def _user(deps: Deps, email: str) -> str:
     return account.user_id
 
 
-def test_the_demo_has_judgements_approved_for_isla_and_a_draft_for_poppy_waiting_for_the_manager(
+def test_the_demo_has_judgements_approved_for_isla_and_arlo_and_a_draft_for_poppy_waiting_for_the_manager(
     deps: Deps, tmp_path: Path
 ) -> None:
     from shared.domain.assessments import RecordStatus
@@ -112,6 +112,25 @@ def test_the_demo_has_judgements_approved_for_isla_and_a_draft_for_poppy_waiting
         name: [r for _, r in assessments.child_points(deps, staff, children[name].child_id) if r is not None]
         for name in ("Isla", "Poppy", "Arlo")
     }
-    assert [r.status for r in judged["Isla"]] == [RecordStatus.FINAL]
-    assert [r.status for r in judged["Poppy"]] == [RecordStatus.DRAFT] and judged["Arlo"] == []
+    assert [r.status for r in judged["Isla"]] == [RecordStatus.FINAL] * 2  # this term and the point before
+    assert [r.status for r in judged["Arlo"]] == [RecordStatus.FINAL] * 2
+    assert [r.status for r in judged["Poppy"]] == [RecordStatus.DRAFT]
     assert judged["Poppy"][0].judgements["number"].value == "not-yet-on-track"
+
+
+def test_the_demo_cohort_report_shows_this_terms_shares_and_the_change_since_the_point_before(
+    deps: Deps, tmp_path: Path
+) -> None:
+    from shared.services.cohort_report import cohort_report
+    from tests.nurseries import Member, signed_in
+
+    accounts = seed_demo(deps, tmp_path / "demo-accounts.json")
+    manager = next(a for a in accounts if a.role == "manager")
+    boss = signed_in(
+        deps, Member(DEMO_SETTING, _user(deps, manager.email), manager.email, manager.password, manager.pin)
+    )
+    report = cohort_report(deps, boss, None)  # today's point, as the screen opens it
+    areas = {a.area_id: a for a in report.areas}
+    talk, literacy = areas["communication-and-language"], areas["literacy"]
+    assert (talk.counted, talk.share, talk.change) == (2, 100.0, 50.0)  # Poppy's draft is not counted
+    assert (literacy.share, [c.first_name for c in literacy.behind]) == (50.0, ["Arlo"])

@@ -30,6 +30,7 @@ from shared.domain.children import Child
 from shared.domain.errors import (
     ConcurrencyConflict,
     Conflict,
+    Forbidden,
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
@@ -46,6 +47,7 @@ from shared.services.step_up import require_recent_step_up
 
 NO_SUCH_POINT = "We could not find that assessment point."
 FINAL_FOR_MANAGERS = "These judgements are final: only a manager can change them."
+KEY_PERSON_JUDGES = "Only the child's key person or a manager records their judgements."
 NOTHING_TO_APPROVE = "Record at least one judgement before approving."
 ALREADY_FINAL = "These judgements are approved already."
 NAME_VERSION = "Send the If-Match header with the ETag you read."
@@ -136,10 +138,16 @@ def record_judgements(
     deps: Deps, principal: Principal, child_id: object, point_id: object, judgements: object,
     expected: str | None,
 ) -> ChildAssessment:  # fmt: skip
-    """Staff who may see the child write judgements from the version they read (none for the
-    first). Approved judgements change only by a manager's hand and are a draft again then."""
+    """The child's key person (or a manager) writes judgements from the version they read (none
+    for the first). Approved judgements change only by a manager's hand and are a draft again then.
+
+    Other practitioners may read the child's judgements where they may see the child, but the
+    judging is the key person's, who knows the child best (EYFS.md).
+    """
     require_staff(principal)
     child, setting, plan, point = _reach(deps, principal, child_id, point_id)
+    if principal.role is not Role.MANAGER and child.key_person_id != principal.user_id:
+        raise Forbidden(KEY_PERSON_JUDGES)
     current = deps.assessments.record(principal.setting_id, point.point_id, child.child_id)
     base = current or _new_record(principal, child, setting, plan, point)
     changes, cleared = clean_judgements(judgements, framework_of(base), base.scale)

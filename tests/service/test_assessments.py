@@ -407,3 +407,19 @@ def test_an_observation_cited_before_stays_cited_when_it_would_no_longer_count(w
             {"number": {**ON_TRACK, "evidence": [waiting.observation_id]}},
             kept.etag,
         )
+
+
+def test_only_the_key_person_or_a_manager_records_a_childs_judgements(world: Nursery) -> None:
+    deps, manager = world.deps, world.manager
+    term = this_term(world)
+    key_person, ada = key_child(world)
+    _, colleague = world.principal(Role.PRACTITIONER)
+    with pytest.raises(Forbidden):
+        assessments.record_judgements(deps, colleague, ada.child_id, term, {"number": ON_TRACK}, None)
+    assert deps.assessments.record(world.setting.setting_id, term, ada.child_id) is None  # nothing written
+    mine = assessments.record_judgements(deps, key_person, ada.child_id, term, {"number": ON_TRACK}, None)
+    assert assessments.read_point(deps, colleague, ada.child_id, term).record.etag == mine.etag  # may read
+    again = assessments.record_judgements(
+        deps, manager, ada.child_id, term, {"speaking": ON_TRACK}, mine.etag
+    )
+    assert set(again.judgements) == {"number", "speaking"}

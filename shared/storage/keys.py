@@ -448,6 +448,20 @@ def child_row(child_id: str) -> str:
     return child_id
 
 
+# Copies of the children of one room (shared.storage.children), in the setting's partition of
+# `children`: every child id ("c...") and the names book sort below this prefix.
+ROOM_COPIES = "room~"
+
+
+def children_of_room(room_id: str) -> str:
+    """The prefix of the copies of one room's children."""
+    return f"{ROOM_COPIES}{room_id}{SEP}"
+
+
+def room_copy_row(room_id: str, child_id: str) -> str:
+    return f"{children_of_room(room_id)}{child_id}"
+
+
 # -- names books (S37) ----------------------------------------------------------------------------
 
 # One row in a setting's partition of `children` (every child's names) and of `accounts` (every

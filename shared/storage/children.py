@@ -96,7 +96,7 @@ class TableChildren:
             was, now = current.get("RoomId") or "", room_id or ""
             entity = {**_stored_fields(current), "ChildId": child_id, "RoomId": now}
             steps = [Operation("replace", entity, etag=current["_etag"])]
-            if was:
+            if was and was != now:  # a transaction names each row once: a put alone replaces it
                 steps.append(Operation("delete", _key(setting_id, keys.room_copy_row(was, child_id))))
             if now:
                 steps.append(Operation("put", _copy(entity, now)))

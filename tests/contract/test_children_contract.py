@@ -190,6 +190,7 @@ def test_a_placed_child_is_in_one_room_at_a_time_and_a_move_is_not_an_edit(
     assert before is not None and ports.children.in_room(setting_id, "rbabies") == []
     ports.children.place(setting_id, new.child_id, "rbabies")
     ports.children.place(setting_id, new.child_id, "rtoddlers")
+    ports.children.place(setting_id, new.child_id, "rtoddlers")  # placing twice changes nothing
     assert ports.children.in_room(setting_id, "rbabies") == []
     assert [c.child_id for c in ports.children.in_room(setting_id, "rtoddlers")] == [new.child_id]
     # A manager who opened the child before the move still saves their edit, and the copy has it.

@@ -68,11 +68,15 @@ accounts
 
 children
     PartitionKey  {setting}
-    RowKey        {child}
+    RowKey        {child}                              a child; RoomId names the room of its copy
                   names~book                           every child's names (S37), one row
-    Queries: a child (point); the names book (point: a parent's every page, S37); the setting's
-    children, and up to 14 of them by id in one "or" (scan of the setting's partition: one row
-    per child, the book filtered out).
+                  room~{room}~{child}                  a copy of a placed child's row, for its room's list
+    Queries: a child (point); the names book (point: a parent's every page, S37); a room's
+    children (range of `room~{room}~`: one page, a room never holds 1,000 children); the
+    setting's children, and up to 14 of them by id in one "or" (scan of the setting's partition
+    below "room~": one row per child, the book filtered out). A copy changes in the transaction
+    of every write of its child, so it always holds the child as it is; a move writes it after
+    the rooms' transaction (shared.storage.children).
 
 observations
     PartitionKey  {setting}

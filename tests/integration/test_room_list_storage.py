@@ -14,6 +14,7 @@ from shared.services import children, rooms
 from shared.services.children import ChildDetails
 from shared.storage import keys
 from shared.storage.clients import StorageClients
+from shared.storage.leavers import leaver_store
 from tests.integration.test_flat_costs import Requests
 from tests.nurseries import Nursery
 
@@ -101,3 +102,23 @@ def test_a_room_filled_before_copies_were_kept_lists_every_child_and_then_reads_
         deps, nursery.manager, arlo.child_id, ChildDetails(first_name="Arlo-James"), arlo.etag
     )
     assert _listed(nursery, toddlers) == ["Arlo-James", "Freya", "Olivia"]
+
+
+def test_erasing_a_child_takes_their_room_copy_with_the_row(
+    nursery: Nursery, clients: StorageClients
+) -> None:
+    setting_id, deps = nursery.setting.setting_id, nursery.deps
+    robins = rooms.add_room(deps, nursery.manager, "Robins")
+    isla, jack = nursery.child(firstName="Isla"), nursery.child(firstName="Jack")
+    for child in (isla, jack):
+        nursery.place.move(child, robins, by=nursery.manager)
+    read = deps.children.get(setting_id, isla.child_id)
+    assert read is not None
+    assert leaver_store(clients).erase_child(read)
+    assert deps.children.get(setting_id, isla.child_id) is None
+    assert [c.first_name for c in deps.children.in_room(setting_id, robins.room_id)] == ["Jack"]
+    copy = clients.table(keys.CHILDREN).query_entities(
+        "PartitionKey eq @pk and RowKey eq @row",
+        parameters={"pk": setting_id, "row": keys.room_copy_row(robins.room_id, isla.child_id)},
+    )
+    assert list(copy) == []

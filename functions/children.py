@@ -68,7 +68,7 @@ def _versioned(child: Child, who: Principal, status: int = 200) -> func.HttpResp
 @endpoint
 def list_children(req: func.HttpRequest) -> func.HttpResponse:
     who, deps, room = principal(req), bootstrap.deps(), req.params.get("room")
-    # With ?room=, one range of the room's member rows and a point read per child (no scan).
+    # With ?room=, one range of the room's member rows and one of its children's copies (no scan).
     found = rooms.children_in_room(deps, who, room) if room else children.list_children(deps, who)
     placed = {c.child_id: room for c in found} if room else rooms.room_of_each(deps, who)
     return json_response({"children": [{**_child(c, who), "roomId": placed.get(c.child_id)} for c in found]})

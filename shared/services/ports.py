@@ -125,6 +125,16 @@ class ChildRepository(Protocol):
     def save(self, child: Child) -> None:
         """Write if unchanged since read (ConcurrencyConflict otherwise)."""
 
+    def in_room(self, setting_id: str, room_id: str) -> Sequence[Child]:
+        """The children whose copy is in the room, as they are now, in one bounded read whatever
+        the size of the setting. The rooms are the truth about who is where: a copy can lag a
+        move until `place` catches up."""
+        ...
+
+    def place(self, setting_id: str, child_id: str, room_id: str | None) -> None:
+        """Put the child's copy in `room_id` (None: in no room); the child's version stays.
+        NotFound when the child is gone."""
+
 
 class LinkRepository(Protocol):
     """Which parents may see which children; both directions, written together."""

@@ -5,6 +5,7 @@ sees which child: a room filter only ever narrows what the caller may already se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -132,6 +133,7 @@ def move_child(deps: Deps, principal: Principal, child_id: object, to_room: obje
         placed = deps.rooms.move(child.child_id, current, target, leaving, day)
     except (ConcurrencyConflict, Conflict):  # moved, or the room changed, since it was read
         raise PreconditionFailed(STALE) from None
+    _place_copy(deps, child.setting_id, child.child_id, target.room_id)
     detail = f"from={current.room_id if current else '-'} to={target.room_id} on={day.isoformat()}"
     deps.audit(principal.setting_id, principal.user_id, "child.move", child.child_id, "success", detail)
     return placed
@@ -170,17 +172,39 @@ def set_staff_rooms(deps: Deps, principal: Principal, user_id: object, room_ids:
 
 
 def children_in_room(deps: Deps, principal: Principal, raw_room: object) -> Sequence[Child]:
-    """The children of one room the caller may see, sorted by name: a range of the room's member
-    rows and one point read per child, never a scan of the setting's children."""
+    """The children of one room the caller may see, sorted by name: the room's member rows and
+    the copies of its children, one range each, whatever the size of the room or the setting."""
     require_staff(principal)
     room = _room(deps, principal, raw_room)
     setting = membership.setting_of(deps, principal)
-    found = (
-        deps.children.get(principal.setting_id, c)
-        for c in deps.rooms.children_in(room.setting_id, room.room_id)
-    )
+    members = deps.rooms.children_in(room.setting_id, room.room_id)
+    copies = {c.child_id: c for c in deps.children.in_room(room.setting_id, room.room_id)}
+    copies.update(_repaired(deps, room, members, copies))
+    found = (copies.get(c) for c in members)
     seen = [c for c in found if c is not None and staff_may_see_child(principal, c, setting)]
     return sorted(seen, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
+
+
+def _repaired(deps: Deps, room: Room, members: Sequence[str], copies: dict[str, Child]) -> dict[str, Child]:
+    """Bring the copies in step with the member rows where they are not (a move whose second
+    step failed, a child placed before copies were kept): the missing children read from their
+    rows, and each copy put where the child's placement says. Nothing to do is the usual case."""
+    missing = [c for c in members if c not in copies]
+    strays = [c for c in copies if c not in set(members)]
+    found = deps.children.get_many(room.setting_id, missing) if missing else []
+    for child in found:
+        _place_copy(deps, room.setting_id, child.child_id, room.room_id)
+    for child_id in strays:  # moved or left: the copy follows the placement there is now
+        placed = deps.rooms.placement(room.setting_id, child_id)
+        _place_copy(deps, room.setting_id, child_id, placed.room_id if placed else None)
+    return {c.child_id: c for c in found}
+
+
+def _place_copy(deps: Deps, setting_id: str, child_id: str, room_id: str | None) -> None:
+    """The second step of a move: the child's copy follows. A failure here is repaired by the
+    next list of either room, which compares the copies with the member rows."""
+    with suppress(ConcurrencyConflict, NotFound):
+        deps.children.place(setting_id, child_id, room_id)
 
 
 def room_of_each(deps: Deps, principal: Principal) -> dict[str, str]:
@@ -209,6 +233,7 @@ def leave_room(deps: Deps, setting_id: str, child_id: str, on: date) -> None:
         room = deps.rooms.get(setting_id, current.room_id)
         try:
             deps.rooms.leave(current, room, max(on, current.since))
+            _place_copy(deps, setting_id, child_id, None)
             return
         except ConcurrencyConflict:
             continue

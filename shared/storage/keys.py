@@ -68,11 +68,15 @@ accounts
 
 children
     PartitionKey  {setting}
-    RowKey        {child}
+    RowKey        {child}                              a child; RoomId names the room of its copy
                   names~book                           every child's names (S37), one row
-    Queries: a child (point); the names book (point: a parent's every page, S37); the setting's
-    children, and up to 14 of them by id in one "or" (scan of the setting's partition: one row
-    per child, the book filtered out).
+                  room~{room}~{child}                  a copy of a placed child's row, for its room's list
+    Queries: a child (point); the names book (point: a parent's every page, S37); a room's
+    children (range of `room~{room}~`: one page, a room never holds 1,000 children); the
+    setting's children, and up to 14 of them by id in one "or" (scan of the setting's partition
+    below "room~": one row per child, the book filtered out). A copy changes in the transaction
+    of every write of its child, so it always holds the child as it is; a move writes it after
+    the rooms' transaction (shared.storage.children).
 
 observations
     PartitionKey  {setting}
@@ -446,6 +450,20 @@ def parents_of(child_id: str) -> str:
 
 def child_row(child_id: str) -> str:
     return child_id
+
+
+# Copies of the children of one room (shared.storage.children), in the setting's partition of
+# `children`: every child id ("c...") and the names book sort below this prefix.
+ROOM_COPIES = "room~"
+
+
+def children_of_room(room_id: str) -> str:
+    """The prefix of the copies of one room's children."""
+    return f"{ROOM_COPIES}{room_id}{SEP}"
+
+
+def room_copy_row(room_id: str, child_id: str) -> str:
+    return f"{children_of_room(room_id)}{child_id}"
 
 
 # -- names books (S37) ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.photos import CONTAINER, blobs_of
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs
-from shared.storage.children import children_book
+from shared.storage.children import children_book, to_child
 from shared.storage.clients import StorageClients
 from shared.storage.names_book import families_book, without_child
 from shared.storage.observations import index_keys, to_observation
@@ -195,21 +195,31 @@ class TableLeavers:
         return _delete(self._accounts, setting_id, both) // 2
 
     def erase_child(self, child: Child) -> bool:
-        """Delete the child's row (with its consents) and its names if unchanged since read; False
-        if it changed."""
-        row = {"PartitionKey": child.setting_id, "RowKey": keys.child_row(child.child_id)}
+        """Delete the child's row (with its consents), its room copy and its names if unchanged
+        since read; False if it changed."""
+        key = keys.child_row(child.child_id)
 
         def forget(book: dict[str, object]) -> dict[str, object]:
             return {k: v for k, v in book.items() if k != child.child_id}
 
+        current = self._children.get(child.setting_id, key)
+        if current is None:  # the row went in an earlier run: its names go now, if they stayed
+            self._children_book.change(child.setting_id, forget)
+            return True
+        if child.etag is not None and to_child(current).etag != child.etag:
+            return False
+        if current.get("RoomId"):
+            # A copy no member row names is never listed, so it can go first on its own.
+            self._children.delete(child.setting_id, keys.room_copy_row(current["RoomId"], child.child_id))
+        row = {"PartitionKey": child.setting_id, "RowKey": key}
         try:
             # The child's names leave the setting's names book in the same transaction.
             self._children_book.change(
-                child.setting_id, forget, lambda: [Operation("delete", row, etag=child.etag)]
+                child.setting_id, forget, lambda: [Operation("delete", row, etag=current["_etag"])]
             )
         except ConcurrencyConflict:
             return False
-        except NotFound:  # the row went in an earlier run: its names go now, if they stayed
+        except NotFound:
             self._children_book.change(child.setting_id, forget)
         return True
 

@@ -155,3 +155,48 @@ def test_s37_a_refused_save_leaves_the_names_read_as_it_was(
     assert [n.first_name for n in ports.children.names(setting_id)] == ["Mia"]
     listed = ports.children.list(setting_id)
     assert [c.child_id for c in listed] == [mia.child_id]  # the names are not a child of the list
+
+
+def test_a_room_reads_its_childrens_copies_as_they_are_now_with_the_version_an_edit_names(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    mia, noah, other = (child(setting_id, clock.now(), first) for first in ("Mia", "Noah", "Other"))
+    for each in (mia, noah, other):
+        ports.children.add(each)
+    ports.children.place(setting_id, mia.child_id, "rbabies")
+    ports.children.place(setting_id, noah.child_id, "rbabies")
+    ports.children.place(setting_id, other.child_id, "rtoddlers")
+    read = ports.children.get(setting_id, mia.child_id)
+    assert read is not None
+    ports.children.save(replace(read, first_name="Maya", legal_hold="court order"))
+    listed = {c.child_id: c for c in ports.children.in_room(setting_id, "rbabies")}
+    assert sorted(c.first_name for c in listed.values()) == ["Maya", "Noah"]
+    assert listed[mia.child_id] == ports.children.get(setting_id, mia.child_id)  # every field, the version
+    # The version the room hands out is the one an edit must name: it saves, and an older one does not.
+    ports.children.save(replace(listed[mia.child_id], first_name="Mia"))
+    with pytest.raises(ConcurrencyConflict):
+        ports.children.save(replace(listed[mia.child_id], first_name="Lost"))
+    assert [c.first_name for c in ports.children.in_room(setting_id, "rtoddlers")] == ["Other"]
+    assert ports.children.in_room(setting_id + "x", "rbabies") == []
+    assert [c.first_name for c in ports.children.list(setting_id)] == ["Mia", "Noah", "Other"]  # no copies
+
+
+def test_a_placed_child_is_in_one_room_at_a_time_and_a_move_is_not_an_edit(
+    ports: Deps, setting_id: str, clock: FrozenClock
+) -> None:
+    new = child(setting_id, clock.now(), "Isla")
+    ports.children.add(new)
+    before = ports.children.get(setting_id, new.child_id)
+    assert before is not None and ports.children.in_room(setting_id, "rbabies") == []
+    ports.children.place(setting_id, new.child_id, "rbabies")
+    ports.children.place(setting_id, new.child_id, "rtoddlers")
+    ports.children.place(setting_id, new.child_id, "rtoddlers")  # placing twice changes nothing
+    assert ports.children.in_room(setting_id, "rbabies") == []
+    assert [c.child_id for c in ports.children.in_room(setting_id, "rtoddlers")] == [new.child_id]
+    # A manager who opened the child before the move still saves their edit, and the copy has it.
+    ports.children.save(replace(before, last_name="Moved"))
+    assert [c.last_name for c in ports.children.in_room(setting_id, "rtoddlers")] == ["Moved"]
+    ports.children.place(setting_id, new.child_id, None)
+    assert ports.children.in_room(setting_id, "rtoddlers") == []
+    with pytest.raises(NotFound):
+        ports.children.place(setting_id, "cnosuchchild", "rbabies")

@@ -17,6 +17,7 @@ class MemoryChildren:
     def __init__(self) -> None:
         self._lock = threading.RLock()
         self._rows: dict[tuple[str, str], Child] = {}
+        self._rooms: dict[tuple[str, str], str] = {}  # (setting, child) -> the room of its copy
 
     def add(self, child: Child) -> None:
         with self._lock:
@@ -52,6 +53,24 @@ class MemoryChildren:
             if child.etag is not None and child.etag != current.etag:
                 raise ConcurrencyConflict("the record changed while it was being updated")
             self._rows[key] = replace(copied(child), etag=new_etag())
+
+    def in_room(self, setting_id: str, room_id: str) -> Sequence[Child]:
+        with self._lock:
+            return [
+                copied(self._rows[key])
+                for key, room in sorted(self._rooms.items())
+                if key[0] == setting_id and room == room_id and key in self._rows
+            ]
+
+    def place(self, setting_id: str, child_id: str, room_id: str | None) -> None:
+        with self._lock:
+            key = (setting_id, child_id)
+            if key not in self._rows:
+                raise NotFound("That child no longer exists.")
+            if room_id is None:
+                self._rooms.pop(key, None)
+            else:
+                self._rooms[key] = room_id
 
 
 class MemoryLinks:

@@ -10,7 +10,9 @@ from shared.domain.children import ChildStatus
 from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, PreconditionFailed
 from shared.domain.people import Role
 from shared.domain.policy import PolicyChange, apply_policy
-from shared.services import leaving, observations, rooms, staff
+from shared.domain.rooms import Room
+from shared.services import children, leaving, observations, rooms, staff
+from shared.services.children import ChildDetails
 from tests.fakes.wiring import Fakes
 from tests.nurseries import Nursery
 
@@ -176,6 +178,84 @@ def test_s24_the_room_filter_narrows_what_a_key_children_only_practitioner_sees(
     assert names(nursery.manager, babies) == ["Mine", "Theirs"]
     room_of = rooms.room_of_each(nursery.deps, practitioner)
     assert room_of[mine.child_id] == babies.room_id and room_of[elsewhere.child_id] == toddlers.room_id
+
+
+def _moved_without_the_copy(nursery: Nursery, child_id: str, room: Room) -> None:
+    """The rooms' half of a move alone: what a child placed before rooms kept copies looks like,
+    and what a move whose second step failed leaves behind."""
+    deps, setting_id = nursery.deps, nursery.setting.setting_id
+    current = deps.rooms.placement(setting_id, child_id)
+    leaving = deps.rooms.get(setting_id, current.room_id) if current else None
+    target = deps.rooms.get(setting_id, room.room_id)
+    assert target is not None
+    deps.rooms.move(child_id, current, target, leaving, deps.clock.now().date())
+
+
+def _names_in(nursery: Nursery, room: Room) -> list[str]:
+    return [c.first_name for c in rooms.children_in_room(nursery.deps, nursery.manager, room.room_id)]
+
+
+def test_a_room_lists_a_child_by_their_new_name_right_after_a_rename_and_their_version_edits_them(
+    nursery: Nursery,
+) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    mia, noah = nursery.child(firstName="Mia"), nursery.child(firstName="Noah")
+    for child in (mia, noah):
+        nursery.place.move(child, babies, by=nursery.manager)
+    opened = children.get_child(nursery.deps, nursery.manager, mia.child_id)
+    children.update_child(nursery.deps, nursery.manager, mia.child_id, ChildDetails(first_name="Maya"),
+                          opened.etag)  # fmt: skip
+    listed = rooms.children_in_room(nursery.deps, nursery.manager, babies.room_id)
+    assert [c.first_name for c in listed] == ["Maya", "Noah"]
+    # The version the list hands out is the one an edit must name, as the edit screen's would be.
+    children.update_child(nursery.deps, nursery.manager, mia.child_id, ChildDetails(last_name="Khan"),
+                          listed[0].etag)  # fmt: skip
+    with pytest.raises(PreconditionFailed):
+        children.update_child(nursery.deps, nursery.manager, mia.child_id, ChildDetails(last_name="Lost"),
+                              listed[0].etag)  # fmt: skip
+    renamed = rooms.children_in_room(nursery.deps, nursery.manager, babies.room_id)
+    assert [(c.first_name, c.last_name) for c in renamed] == [("Maya", "Khan"), ("Noah", "Lovelace")]
+
+
+def test_a_moved_child_lists_in_their_new_room_only(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    toddlers = rooms.add_room(nursery.deps, nursery.manager, "Toddlers")
+    ava, leo = nursery.child(firstName="Ava"), nursery.child(firstName="Leo")
+    for child in (ava, leo):
+        nursery.place.move(child, babies, by=nursery.manager)
+    nursery.place.move(ava, toddlers, by=nursery.manager)
+    assert (_names_in(nursery, babies), _names_in(nursery, toddlers)) == (["Leo"], ["Ava"])
+    # A move whose copy did not follow: the rooms decide, and the lists put the copy right.
+    _moved_without_the_copy(nursery, leo.child_id, toddlers)
+    assert (_names_in(nursery, babies), _names_in(nursery, toddlers)) == ([], ["Ava", "Leo"])
+    in_toddlers = nursery.deps.children.in_room(nursery.setting.setting_id, toddlers.room_id)
+    assert sorted(c.first_name for c in in_toddlers) == ["Ava", "Leo"]
+    assert nursery.deps.children.in_room(nursery.setting.setting_id, babies.room_id) == []
+
+
+def test_children_placed_before_rooms_kept_copies_still_list_and_then_list_from_their_copies(
+    nursery: Nursery,
+) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    placed = [nursery.child(firstName=name) for name in ("Zoe", "Amir", "Grace")]
+    for child in placed:
+        _moved_without_the_copy(nursery, child.child_id, babies)
+    assert nursery.deps.children.in_room(nursery.setting.setting_id, babies.room_id) == []
+    assert _names_in(nursery, babies) == ["Amir", "Grace", "Zoe"]
+    copies = nursery.deps.children.in_room(nursery.setting.setting_id, babies.room_id)
+    assert sorted(c.first_name for c in copies) == ["Amir", "Grace", "Zoe"]
+
+
+def test_a_leaver_leaves_their_rooms_list(nursery: Nursery) -> None:
+    babies = rooms.add_room(nursery.deps, nursery.manager, "Babies")
+    ruby, sam = nursery.child(firstName="Ruby"), nursery.child(firstName="Sam")
+    for child in (ruby, sam):
+        nursery.place.move(child, babies, by=nursery.manager)
+    rooms.leave_room(nursery.deps, nursery.setting.setting_id, ruby.child_id, nursery.deps.clock.now().date())
+    assert _names_in(nursery, babies) == ["Sam"]
+    assert [
+        c.first_name for c in nursery.deps.children.in_room(nursery.setting.setting_id, babies.room_id)
+    ] == ["Sam"]
 
 
 def test_the_approvals_queue_filters_by_the_room_of_the_children_observed(nursery: Nursery) -> None:

@@ -91,6 +91,15 @@ def test_photo_rows_sort_above_every_observation_id() -> None:
     assert all(observation < keys.PHOTO_ROWS for observation in ("0" * 32, "f" * 32, "moment-" + "f" * 32))
 
 
+def test_a_rooms_copies_of_its_children_sort_above_every_child_and_the_names_book() -> None:
+    assert keys.room_copy_row("r0123456789abcdef", "c" + "0" * 20) == "room~r0123456789abcdef~c" + "0" * 20
+    low, high = keys.prefix_bounds(keys.children_of_room("r0123456789abcdef"))
+    assert low < keys.room_copy_row("r0123456789abcdef", "c" + "f" * 20) < high
+    assert not low < keys.room_copy_row("r0123456789abcdeg", "c" + "0" * 20) < high  # another room
+    # The setting's children are the rows below the copies: every child id and the book.
+    assert all(row < keys.ROOM_COPIES for row in ("c" + "0" * 20, "c" + "f" * 20, keys.NAMES_BOOK_ROW))
+
+
 def test_observation_index_rows_sort_above_the_photos_newest_change_first() -> None:
     assert keys.status_row("submitted", AT, "o1") == f"status~submitted~{10**13 - AT_MS:013d}~o1"
     assert keys.author_row("u1", "draft", AT, "o1") == f"written~u1~draft~{10**13 - AT_MS:013d}~o1"

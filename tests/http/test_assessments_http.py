@@ -12,8 +12,8 @@ import pytest
 from shared.clock import FrozenClock
 from tests.conftest import PASSWORD
 from tests.http.conftest import Api
-from tests.http.test_photos_http import Nursery, open_nursery
-from tests.http.test_tenant_isolation import join
+from tests.http.key_children import key_children_only
+from tests.http.test_photos_http import Nursery
 
 
 @dataclass
@@ -50,21 +50,8 @@ def observed(nursery: Nursery, aspects: list[str], text: str) -> str:
 
 @pytest.fixture
 def roles(api: Api) -> Roles:
-    nursery = open_nursery(api)
+    nursery, practitioner, not_key = key_children_only(api)
     manager = nursery.manager
-    practitioner, practitioner_id, _ = join(
-        manager, nursery.slug, "/api/staff", {"role": "practitioner"}, "Kit Key"
-    )
-    not_key, _, _ = join(manager, nursery.slug, "/api/staff", {"role": "practitioner"}, "Nell Other")
-    version = manager.get(f"/api/children/{nursery.child_id}").headers["ETag"]
-    keyed = manager.call("PATCH", f"/api/children/{nursery.child_id}", {"keyPersonId": practitioner_id},
-                         headers={"If-Match": version})  # fmt: skip
-    assert keyed.status_code == 200, keyed.text
-    read = manager.get("/api/setting")
-    policy = manager.call(
-        "PATCH", "/api/setting", {"keyChildrenOnly": True}, headers={"If-Match": read.headers["ETag"]}
-    )
-    assert policy.status_code == 200, policy.text
     today = date.today().isoformat()
     point = next(p["id"] for p in manager.get("/api/assessment-plan").json()["plan"]["points"]
                  if p["opens"] <= today <= p["closes"] and not p["id"].startswith("entry"))  # fmt: skip

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 
 from tests.http.conftest import Api
-from tests.http.test_photos_http import Nursery, open_nursery
-from tests.http.test_tenant_isolation import join
+from tests.http.key_children import key_children_only
+from tests.http.test_photos_http import Nursery
 
 
 @dataclass
@@ -32,21 +32,8 @@ class Roles:
 
 @pytest.fixture
 def roles(api: Api) -> Roles:
-    nursery = open_nursery(api)
+    nursery, practitioner, not_key = key_children_only(api)
     manager = nursery.manager
-    practitioner, practitioner_id, _ = join(
-        manager, nursery.slug, "/api/staff", {"role": "practitioner"}, "Kit Key"
-    )
-    not_key, _, _ = join(manager, nursery.slug, "/api/staff", {"role": "practitioner"}, "Nell Other")
-    version = manager.get(f"/api/children/{nursery.child_id}").headers["ETag"]
-    keyed = manager.call("PATCH", f"/api/children/{nursery.child_id}", {"keyPersonId": practitioner_id},
-                         headers={"If-Match": version})  # fmt: skip
-    assert keyed.status_code == 200, keyed.text
-    read = manager.get("/api/setting")
-    policy = manager.call(
-        "PATCH", "/api/setting", {"keyChildrenOnly": True}, headers={"If-Match": read.headers["ETag"]}
-    )
-    assert policy.status_code == 200, policy.text
     elgs = [
         e["id"] for e in manager.get(f"/api/children/{nursery.child_id}/profile").json()["profile"]["elgs"]
     ]

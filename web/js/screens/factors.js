@@ -223,8 +223,8 @@ export function factorsSection() {
       // S34: a manager approved a reset; the owner can stop it if it was not their idea.
       const stop = h('button', { type: 'button', class: 'danger' }, 'Cancel the reset');
       stop.addEventListener('click', () => act('/api/account/sign-in-reset', 'DELETE', async () => {
-        showMessage(message, 'The reset is cancelled. Your passkeys, app and recovery codes stay as they are.', 'info');
         await load();
+        showMessage(message, 'The reset is cancelled. Your passkeys, app and recovery codes stay as they are.', 'info');
       }));
       parts.push(h('div', { class: 'message error', role: 'alert' },
         h('p', {}, `${factors.reset.askedBy} (a manager) asked to reset your strong sign-in. From ${formatDate(factors.reset.takesEffectAt)}, your passkeys, authenticator app and recovery codes stop working.`),

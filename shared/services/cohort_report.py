@@ -18,11 +18,15 @@ EYFS.md's grouping of aspects into the seven areas in the record's own framework
 Rooms and groups are read as they are now, for both points, so the change compares the same
 children.
 
-Bounded reads, never one per child: the setting and the plan (point reads), the tracker policy
-(a point read), the children (one partition), the placements (one range), the group facts (one
-range, only for a group that needs them), and the records of the point and of the previous point
-(each its own partition, in pages). Unknown point, room or group is a 400 naming the field; a room
-of another setting is unknown here, the same answer (S24).
+What it reads: the setting and the plan (point reads), the tracker policy (a point read), the
+group facts (one range, only for a group that needs them), and then
+- for every room: the children (one partition) and the records of the point and of the previous
+  point (each its own partition, in pages);
+- for one room: the room (a point read), its member rows and its children's copies (one range
+  each), and each child's record at the two points (one range each): a room's report costs the
+  same in a setting of one room as in a setting of twelve.
+Unknown point, room or group is a 400 naming the field; a room of another setting is unknown here,
+the same answer (S24).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ from shared.domain.identifiers import is_id
 from shared.domain.people import Principal
 from shared.domain.rooms import Room
 from shared.domain.two_year_check import setting_today
-from shared.services import membership
+from shared.services import membership, rooms
 from shared.services.assessment_overview import current_point
 from shared.services.assessments import plan_of
 from shared.services.deps import Deps
@@ -108,8 +112,8 @@ def cohort_report(
     chosen = clean_group(group, record_sex)
     children = _chosen_children(deps, principal, room, chosen)
     previous = previous_point(plan, point)
-    now = _judged(children, _final(deps, principal, point))
-    before = _judged(children, _final(deps, principal, previous)) if previous else []
+    now = _judged(children, _final(deps, principal, point, room, children))
+    before = _judged(children, _final(deps, principal, previous, room, children)) if previous else []
     shares_then = {a.area_id: a.share for a in area_shares(before, previous.closes)} if previous else {}
     lines = [
         AreaLine(a.area_id, a.name, a.counted, a.on_track, a.share, shares_then.get(a.area_id),
@@ -133,20 +137,21 @@ def _room(deps: Deps, principal: Principal, raw: object) -> Room | None:
 
 def _chosen_children(deps: Deps, principal: Principal, room: Room | None, group: Group) -> list[Child]:
     setting_id = principal.setting_id
-    placed = {p.child_id: p.room_id for p in deps.rooms.placements(setting_id)} if room else {}
     needs_facts = group not in (Group.ALL, Group.SUMMER_BORN)
     facts = {d.child_id: d for d in deps.child_details.of_setting(setting_id)} if needs_facts else {}
-    return [
-        c for c in deps.children.list(setting_id)
-        if c.status is ChildStatus.ACTIVE
-        and (room is None or placed.get(c.child_id) == room.room_id)
-        and in_group(group, c, facts.get(c.child_id))
-    ]  # fmt: skip
+    found = rooms.room_children(deps, room) if room else deps.children.list(setting_id)
+    chosen = [c for c in found
+              if c.status is ChildStatus.ACTIVE and in_group(group, c, facts.get(c.child_id))]  # fmt: skip
+    return sorted(chosen, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
 
 
-def _final(deps: Deps, principal: Principal, point: AssessmentPoint) -> dict[str, ChildAssessment]:
-    return {r.child_id: r for r in deps.assessments.records(principal.setting_id, point.point_id)
-            if r.status is RecordStatus.FINAL}  # fmt: skip
+def _final(
+    deps: Deps, principal: Principal, point: AssessmentPoint, room: Room | None, children: list[Child]
+) -> dict[str, ChildAssessment]:
+    setting_id, point_id = principal.setting_id, point.point_id
+    found = (deps.assessments.records_of(setting_id, point_id, [c.child_id for c in children]) if room
+             else deps.assessments.records(setting_id, point_id))  # fmt: skip
+    return {r.child_id: r for r in found if r.status is RecordStatus.FINAL}
 
 
 def _judged(children: list[Child], final: dict[str, ChildAssessment]) -> list[Judged]:

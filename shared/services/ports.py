@@ -780,6 +780,13 @@ class AssessmentStore(Protocol):
         """Every child's record at a point, in child order: the point's partition, in pages."""
         ...
 
+    def records_of(
+        self, setting_id: str, point_id: str, child_ids: Sequence[str]
+    ) -> Sequence[ChildAssessment]:
+        """These children's records at a point (those that have one), in child order: one range
+        each, so one room's report costs the same in a setting of any size."""
+        ...
+
     def point_used(self, setting_id: str, point_id: str) -> bool:
         """Whether any child has a record at the point (one row read)."""
         ...

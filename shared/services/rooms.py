@@ -177,12 +177,17 @@ def children_in_room(deps: Deps, principal: Principal, raw_room: object) -> Sequ
     require_staff(principal)
     room = _room(deps, principal, raw_room)
     setting = membership.setting_of(deps, principal)
+    seen = [c for c in room_children(deps, room) if staff_may_see_child(principal, c, setting)]
+    return sorted(seen, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
+
+
+def room_children(deps: Deps, room: Room) -> list[Child]:
+    """Every child in the room now, in id order: the room's member rows and the copies of its
+    children, one range each (the copies repaired where the two disagree)."""
     members = deps.rooms.children_in(room.setting_id, room.room_id)
     copies = {c.child_id: c for c in deps.children.in_room(room.setting_id, room.room_id)}
     copies.update(_repaired(deps, room, members, copies))
-    found = (copies.get(c) for c in members)
-    seen = [c for c in found if c is not None and staff_may_see_child(principal, c, setting)]
-    return sorted(seen, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
+    return [copies[c] for c in members if c in copies]
 
 
 def _repaired(deps: Deps, room: Room, members: Sequence[str], copies: dict[str, Child]) -> dict[str, Child]:

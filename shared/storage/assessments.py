@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -26,6 +27,7 @@ from shared.storage import keys
 from shared.storage.tables import Entity, Operation, Table
 
 _RANGE = "PartitionKey eq @pk and RowKey ge @from and RowKey lt @to"
+_READERS = 8
 
 
 class TableAssessments:
@@ -69,6 +71,14 @@ class TableAssessments:
     def records(self, setting_id: str, point_id: str) -> Sequence[ChildAssessment]:
         partition = keys.point_partition(setting_id, point_id)
         return _records(setting_id, point_id, self._table.query("PartitionKey eq @pk", {"pk": partition}))
+
+    def records_of(
+        self, setting_id: str, point_id: str, child_ids: Sequence[str]
+    ) -> Sequence[ChildAssessment]:
+        # A few ranges at once: a room is tens of children, and its ranges are independent reads.
+        with ThreadPoolExecutor(max_workers=_READERS) as pool:
+            found = pool.map(lambda child: self.record(setting_id, point_id, child), sorted(set(child_ids)))
+            return [r for r in found if r is not None]
 
     def point_used(self, setting_id: str, point_id: str) -> bool:
         partition = keys.point_partition(setting_id, point_id)

@@ -1,6 +1,7 @@
 """The AssessmentStore contract: a setting's plan under its ETag; a child's record at a point read
 back with every judgement exactly as written, saved all or nothing, stale saves refused; a
-point's records in child order; the purge taking a child's rows at every point and no one else's."""
+point's records in child order, all of them or some children's; the purge taking a child's rows
+at every point and no one else's."""
 
 from __future__ import annotations
 
@@ -125,6 +126,21 @@ def test_a_points_records_come_in_child_order_and_the_purge_takes_one_child_ever
     assert [r.child_id for r in ports.assessments.records(setting_id, "autumn-2026")] == ["c2", "c3"]
     assert ports.assessments.record(setting_id + "x", "autumn-2026", "c1") is not None
     assert ports.assessments.erase_child(setting_id, "c1", ["autumn-2026"]) == 0
+
+
+def test_some_childrens_records_come_whole_in_child_order_and_no_one_elses(
+    ports: Deps, setting_id: str
+) -> None:
+    only_number = {"number": Judgement("number", "on-track")}
+    for child in ("c3", "c1", "c2"):
+        ports.assessments.save_record(record(setting_id, child))
+    ports.assessments.save_record(record(setting_id, "c10", judgements=only_number))
+    ports.assessments.save_record(record(setting_id, "c4", point_id="spring-2027"))
+    found = ports.assessments.records_of(setting_id, "autumn-2026", ["c3", "c1", "c4", "c9"])
+    assert [r.child_id for r in found] == ["c1", "c3"]  # c4 is judged at another point, c9 nowhere
+    assert all(sorted(r.judgements) == sorted(ASPECTS) for r in found)  # c10's rows are not c1's
+    assert ports.assessments.records_of(setting_id + "x", "autumn-2026", ["c1"]) == []
+    assert ports.assessments.records_of(setting_id, "autumn-2026", []) == []
 
 
 def test_plans_hold_no_judgement(ports: Deps, setting_id: str) -> None:

@@ -52,6 +52,12 @@ class MemoryAssessments:
             found = [r for (s, p, _), r in self._records.items() if s == setting_id and p == point_id]
             return [copied(r) for r in sorted(found, key=lambda r: r.child_id)]
 
+    def records_of(
+        self, setting_id: str, point_id: str, child_ids: Sequence[str]
+    ) -> Sequence[ChildAssessment]:
+        wanted = set(child_ids)
+        return [r for r in self.records(setting_id, point_id) if r.child_id in wanted]
+
     def point_used(self, setting_id: str, point_id: str) -> bool:
         with self._lock:
             return any(s == setting_id and p == point_id for s, p, _ in self._records)

@@ -22,16 +22,15 @@ from typing import Any
 import requests
 from azure.core.exceptions import ResourceNotFoundError
 
-from bench.large_world import WORKERS, write_rows
+from bench.large_world import WORKERS, judged_rows, write_rows
 from bench.world import PASSWORD, PIN, World
 from devhost.world import Place
 from devhost.world import World as BuiltWorld
-from shared.domain.assessments import ChildAssessment, Judgement, RecordStatus, Scale, default_plan
+from shared.domain.assessments import default_plan
 from shared.domain.children import Child
 from shared.domain.frameworks import DEFAULT_FRAMEWORK, framework
 from shared.domain.two_year_check import setting_today
 from shared.storage import keys
-from shared.storage.assessments import judgement_entity, record_entity
 
 CHILDREN = 300
 RUNS = 20
@@ -47,21 +46,10 @@ def _seed(world: World) -> tuple[str, str, str, requests.Session]:
     )
     with ThreadPoolExecutor(WORKERS) as pool:
         children = list(pool.map(lambda n: _child(place, n), range(CHILDREN)))
-        known = framework(DEFAULT_FRAMEWORK)
         setting = place.setting
         points = default_plan(place.setting_id, setting_today(deps.clock.now(), setting.time_zone)).points
         rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for point in points:
-            for n, child in enumerate(children):
-                behind = n % 5 == 0  # a fifth of the children not yet on track in writing
-                judged = {a.aspect_id: _judgement(a.aspect_id, behind) for a in known.aspects}
-                record = ChildAssessment(
-                    place.setting_id, point.point_id, child.child_id, known.framework_id.value, known.version,
-                    Scale.ON_TRACK, judged, RecordStatus.FINAL, manager.user_id, deps.clock.now(),
-                    manager.user_id, deps.clock.now(),
-                )  # fmt: skip
-                rows[keys.ASSESSMENTS].append(record_entity(record))
-                rows[keys.ASSESSMENTS] += [judgement_entity(record, j) for j in judged.values()]
+        judged_rows(deps, place, manager.user_id, children, rows)
         write_rows(world.clients, pool, rows)
     http = requests.Session()
     http.headers.update({"Origin": deps.config.public_base_url, "Sec-Fetch-Site": "same-origin"})
@@ -77,10 +65,6 @@ def _seed(world: World) -> tuple[str, str, str, requests.Session]:
 
 def _child(place: Place, n: int) -> Child:
     return place.child(f"Child{n}", f"Family{n}", born=date(2022, 1 + n % 12, 1))
-
-
-def _judgement(aspect_id: str, behind: bool) -> Judgement:
-    return Judgement(aspect_id, "not-yet-on-track" if behind and aspect_id == "writing" else "on-track")
 
 
 def _raw(world: World, setting_id: str, user_id: str, point_ids: tuple[str, str]) -> None:

@@ -6,8 +6,9 @@ thousands of expired sessions.
 
     LARGE  300 children in rooms of 26, 60 staff, 600 parents, 100,000 observations (a third
            with a photo), two years of audit entries, 50,000 expired sessions
-    SMALL  the demo's size: 2 children in one room, 2 staff, 1 parent, 100 observations, a week
-           of audit
+    SMALL  a one-room nursery: 26 children, 2 staff, 1 parent, 1,300 observations, a week of audit
+
+Every child of both has final judgements at each of the default plan's four points.
 
 Both have the same few people who sign in (a manager and a parent linked to the first child) and
 the same number of observations waiting for approval, so an operation does the same work in
@@ -30,15 +31,19 @@ from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 
 from devhost.world import Person, Place
 from devhost.world import World as BuiltWorld
+from shared.domain.assessments import ChildAssessment, Judgement, RecordStatus, Scale, default_plan
 from shared.domain.audit_chain import GENESIS, link_hash, to_millisecond
 from shared.domain.children import Child, ChildStatus, ParentLink
+from shared.domain.frameworks import DEFAULT_FRAMEWORK, framework
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Account, Role, Status
 from shared.domain.photos import CONTAINER, Photo, PhotoSize, StoredImage
 from shared.domain.rooms import Room
+from shared.domain.two_year_check import setting_today
 from shared.services.deps import Deps
 from shared.services.invitations import new_user_id
 from shared.storage import keys
+from shared.storage.assessments import judgement_entity, record_entity
 from shared.storage.clients import StorageClients
 from shared.storage.journal import area_property
 from shared.storage.observations import observation_rows
@@ -72,7 +77,10 @@ class Size:
 
 
 LARGE = Size(300, 60, 600, 100_000, 730, 40, 50_000)
-SMALL = Size(2, 2, 1, 100, 7, 40, 0)
+# One room: the same room of 26 the large setting's parent's child is in, so a room's list and
+# report do the same work on both sides; 50 observations a child, so the parent's child has a
+# full second page.
+SMALL = Size(26, 2, 1, 1_300, 7, 40, 0)
 
 
 @dataclass
@@ -130,6 +138,7 @@ def build(deps: Deps, clients: StorageClients, size: Size, *, name: str) -> Buil
         rows[keys.OBSERVATIONS].append(
             {"PartitionKey": place.setting_id, "RowKey": keys.OBSERVATIONS_INDEXED}
         )
+        judged_rows(deps, place, manager.user_id, children, rows)
         _audit(place.setting_id, [manager.user_id, *staff, *parents], size, now, rows)
         _expired_sessions(place.setting_id, parents + staff, size, now, rows)
         entities = write_rows(clients, pool, rows)
@@ -236,6 +245,27 @@ def _journal_entity(observation: Observation, child: Child) -> dict[str, Any]:
     for area in observation.areas:
         entity[area_property(area)] = True
     return entity
+
+
+def judged_rows(
+    deps: Deps, place: Place, manager_id: str, children: list[Child], rows: dict[str, list[dict[str, Any]]]
+) -> None:
+    """Every child judged on every aspect at every point of the default plan, final: the record
+    and a row per aspect, as the assessments adapter writes them. A fifth of the children are not
+    yet on track in writing, so a report names some children behind."""
+    known, now = framework(DEFAULT_FRAMEWORK), deps.clock.now()
+    today = setting_today(now, place.setting.time_zone)
+    for point in default_plan(place.setting_id, today).points:
+        for n, child in enumerate(children):
+            behind = "writing" if n % 5 == 0 else ""
+            judged = {a.aspect_id: Judgement(a.aspect_id, "not-yet-on-track" if a.aspect_id == behind
+                                             else "on-track") for a in known.aspects}  # fmt: skip
+            record = ChildAssessment(
+                place.setting_id, point.point_id, child.child_id, known.framework_id.value, known.version,
+                Scale.ON_TRACK, judged, RecordStatus.FINAL, manager_id, now, manager_id, now,
+            )  # fmt: skip
+            rows[keys.ASSESSMENTS].append(record_entity(record))
+            rows[keys.ASSESSMENTS] += [judgement_entity(record, j) for j in judged.values()]
 
 
 def _audit(

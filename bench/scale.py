@@ -26,7 +26,7 @@ from typing import Any
 import requests
 
 from bench.counting import RequestCounter
-from bench.large_world import LARGE, PASSWORD, PIN, SMALL, Built, Size, build, leaver
+from bench.large_world import LARGE, PASSWORD, PIN, ROOM_SIZE, SMALL, Built, Size, build, leaver
 from bench.world import World, build_world, photo
 from shared import bootstrap
 from shared.services.leaver_purge import purge_child
@@ -126,6 +126,15 @@ class Side:
     def audit_page(self, _: object = None) -> None:
         assert self._ok(self.manager.get(self.base + "/api/audit", timeout=60))["events"]
 
+    def cohort_report(self, _: object = None) -> None:
+        """One room's report at today's point: the room of the parent's child, 26 children on
+        each side (bench/large_world.py)."""
+        url = f"{self.base}/api/reports/cohort"
+        found = self._ok(self.manager.get(url, params={"room": self.built.room_id}, timeout=60))
+        literacy = next(a for a in found["areas"] if a["id"] == "literacy")
+        room = min(ROOM_SIZE, self.built.size.children)
+        assert (literacy["counted"], len(literacy["behind"])) == (room, len(range(0, room, 5))), literacy
+
     def draft(self) -> str:
         body = {"childIds": [self.built.child.child_id], "text": "Mixed paint colours.",
                 "areas": ["expressive-arts-and-design"], "observedOn": time.strftime("%Y-%m-%d")}  # fmt: skip
@@ -162,6 +171,7 @@ def operations(world: World, side: Side) -> list[Operation]:
         Operation("staff_children_list", side.children_list),
         Operation("approvals_queue", side.approvals_queue),
         Operation("audit_page", side.audit_page),
+        Operation("cohort_report_room", side.cohort_report),
         Operation("photo_upload", side.upload, before=side.draft),
         Operation(
             "leaver_purge_1000",

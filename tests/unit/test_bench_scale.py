@@ -5,8 +5,10 @@ storage requests of each side, and the purge goal as a ratio of ratios."""
 from __future__ import annotations
 
 import json
+import threading
 
 from bench.__main__ import GOALS_RATIOS
+from bench.counting import RequestCounter
 from bench.scale import COLUMNS, GOAL_RATIO, meets_goal, scale_row, table
 
 
@@ -41,3 +43,17 @@ def test_the_table_has_the_documented_columns_and_one_line_per_operation() -> No
 def test_the_purge_goal_is_the_overhead_over_raw_deletes_at_10n_against_n() -> None:
     assert GOALS_RATIOS["purge_overhead_10x_vs_1x"] == 1.15
     assert "purge_scaling_10x" not in GOALS_RATIOS  # kept in the results for the record only
+
+
+def test_a_window_counts_the_operations_own_requests_and_not_the_hosts_queue_workers() -> None:
+    counter = RequestCounter()
+    with counter.during() as window:
+        counter(object())  # the request being timed
+        for name in ("devhost-queue-mail", "devhost-timers"):
+            worker = threading.Thread(target=counter, args=(object(),), name=name)
+            worker.start()
+            worker.join()
+        pooled = threading.Thread(target=counter, args=(object(),), name="cohort-reader")
+        pooled.start()
+        pooled.join()
+    assert (window.requests, counter.background) == (2, 2)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from shared.domain.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from shared.domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 from shared.domain.factors import Method
 from shared.domain.people import Account, Principal
 from shared.services.deps import Deps
@@ -64,6 +64,11 @@ def step_up(deps: Deps, principal: Principal, *, method: object, proof: Mapping[
     refused, so a stolen password never stands in for the authenticator.
     """
     account = _account(deps, principal)
+    if account.factors.reset_due(deps.clock.now()):
+        # The factors a manager's reset is taking away (a lost phone, S34) prove nothing now, from
+        # a session opened before the reset took effect as from any other.
+        deps.audit(account.setting_id, account.user_id, "step-up", account.user_id, "failure", "reset-due")
+        raise Conflict(RESET_DUE)
     strongest = account.factors.strongest()
     verifier = _VERIFIERS.get(strongest.value)
     if method != strongest.value or verifier is None:  # an unloaded method refuses rather than passes
@@ -82,6 +87,12 @@ def step_up(deps: Deps, principal: Principal, *, method: object, proof: Mapping[
         raise Unauthenticated("You are signed out. Please sign in again.") from None
     deps.audit(account.setting_id, account.user_id, "step-up", account.user_id, "success", strongest.value)
     return now + timedelta(seconds=STEP_UP_SECONDS)
+
+
+RESET_DUE = (
+    "Your strong sign-in has been reset. Sign out, then sign in with your password and PIN to set "
+    "it up again."
+)
 
 
 def weaker_method(strongest: Method) -> InvalidInput:

@@ -15,7 +15,7 @@ from shared.services.signin import SignedIn
 from shared.services.step_up import StepUpRequired
 from tests.conftest import Member, People
 from tests.fakes.wiring import Fakes
-from tests.service.test_authenticator import enrol, fresh, pin_step, signed_in
+from tests.service.test_authenticator import code_step, enrol, fresh, pin_step, signed_in
 
 
 def stepped_up_manager(deps: Deps, people: People, member: Member) -> Principal:
@@ -67,6 +67,28 @@ def test_s34_a_reset_waits_24_hours_then_takes_the_factors_away_at_the_next_sign
     assert any("was reset" in m.subject for m in fakes.outbox.to(lost_phone.email))
     actions = [e.action for e in fakes.audit.events(lost_phone.setting_id)]
     assert "sign-in-reset.ask" in actions and "sign-in-reset.done" in actions
+
+
+def test_s34_a_session_opened_before_the_reset_took_effect_cannot_step_up_with_the_old_factor(
+    fakes: Fakes, people: People, clock: FrozenClock
+) -> None:
+    deps = fakes.deps
+    member = people.member(Role.PRACTITIONER)
+    app, _ = enrol(deps, signed_in(deps, member), member.password)
+    manager = stepped_up_manager(deps, people, member)
+    sign_in_reset.ask(deps, manager, member.user_id)
+    clock.advance(hours=23, minutes=50)  # the lost phone signs in while the reset still waits
+    done = sign_in_steps.complete_with_code(
+        deps, challenge=code_step(deps, member), code=app.at(clock.now()), recovery_code=None
+    )
+    assert isinstance(done, SignedIn)
+    clock.advance(minutes=11)  # the reset is due now, and that session is still open
+    on_the_phone = sessions.authenticate(deps, done.token)
+    with pytest.raises(Conflict, match="has been reset"):
+        step_up.step_up(deps, on_the_phone, method="authenticator", proof={"code": app.at(clock.now())})
+    assert fresh(deps, on_the_phone).stepped_up_at is None
+    failures = [e for e in fakes.audit.events(member.setting_id) if e.action == "step-up"]
+    assert failures[-1].outcome == "failure" and failures[-1].detail == "reset-due"
 
 
 def test_s34_the_owner_who_did_not_ask_cancels_and_keeps_the_factors(

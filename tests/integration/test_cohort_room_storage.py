@@ -9,29 +9,18 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-import pytest
-
-from shared.config import Config
 from shared.domain.rooms import Room
 from shared.services import cohort_report, rooms
 from shared.storage import keys
-from shared.storage.clients import StorageClients
 from tests.integration.test_flat_costs import Requests, bounded
+from tests.integration.test_room_list_storage import clients, requests
 from tests.nurseries import Nursery
 from tests.service.test_assessments import this_term
 from tests.service.test_cohort_report import final, last_term
 
+__all__ = ["clients", "requests"]  # the fixtures, used by name: storage clients that count
+
 ROOM = 6
-
-
-@pytest.fixture
-def requests() -> Requests:
-    return Requests()
-
-
-@pytest.fixture
-def clients(config: Config, requests: Requests) -> StorageClients:
-    return StorageClients(config.storage, request_hook=requests)
 
 
 def _fill(nursery: Nursery, room: Room, name: str, points: tuple[str, ...]) -> None:

@@ -80,6 +80,8 @@ def record_view(found: PointRecord, who: Principal) -> dict[str, Any]:
     }  # fmt: skip
     if who.role.is_staff:
         view["updatedAt"] = record.updated_at.isoformat() if record.updated_at else None
+        view["mayJudge"] = not found.read_only
+        view["readOnlyReason"] = found.read_only
     return view
 
 

@@ -63,6 +63,9 @@ class PointRecord:
     record: ChildAssessment  # an empty draft when nothing is judged yet (etag None)
     framework: Framework  # the record's: a record keeps the framework it was made against
     evidence: dict[str, list[Evidence]]  # aspect id -> suggestions (staff; empty for a parent)
+    # Why the reader may not save judgements here ("" when they may): what the screen shows in
+    # place of the save button, so nobody fills in a form only to be refused.
+    read_only: str = ""
 
 
 # -- the plan -------------------------------------------------------------------------------------
@@ -131,7 +134,20 @@ def read_point(deps: Deps, principal: Principal, child_id: object, point_id: obj
         return PointRecord(point, _for_parent(found), framework_of(found), {})
     record = found or _new_record(principal, child, setting, plan, point)
     known = framework_of(record)
-    return PointRecord(point, record, known, suggested(deps, principal, child, setting, plan, point, known))
+    evidence = suggested(deps, principal, child, setting, plan, point, known)
+    return PointRecord(point, record, known, evidence, _why_read_only(principal, child, found))
+
+
+def _why_read_only(principal: Principal, child: Child, current: ChildAssessment | None) -> str:
+    """Why this member of staff may not save judgements for the child now, "" when they may:
+    the same rules `record_judgements` enforces."""
+    if principal.role is Role.MANAGER:
+        return ""
+    if child.key_person_id != principal.user_id:
+        return KEY_PERSON_JUDGES
+    if current is not None and current.status is RecordStatus.FINAL:
+        return FINAL_FOR_MANAGERS
+    return ""
 
 
 def record_judgements(
@@ -146,7 +162,7 @@ def record_judgements(
     """
     require_staff(principal)
     child, setting, plan, point = _reach(deps, principal, child_id, point_id)
-    if principal.role is not Role.MANAGER and child.key_person_id != principal.user_id:
+    if _why_read_only(principal, child, None) == KEY_PERSON_JUDGES:
         raise Forbidden(KEY_PERSON_JUDGES)
     current = deps.assessments.record(principal.setting_id, point.point_id, child.child_id)
     base = current or _new_record(principal, child, setting, plan, point)
@@ -157,7 +173,7 @@ def record_judgements(
     newly = {o for a, j in changes.items() for o in j.evidence if (a, o) not in before}
     check_cited(deps, principal, child, setting, plan, newly)
     _require_version(expected, current.etag if current else None)
-    if current is not None and current.status is RecordStatus.FINAL and principal.role is not Role.MANAGER:
+    if _why_read_only(principal, child, current) == FINAL_FOR_MANAGERS:
         raise Conflict(FINAL_FOR_MANAGERS)
     cleared &= set(base.judgements)
     record = replace(base, judgements={**{a: j for a, j in base.judgements.items() if a not in cleared},

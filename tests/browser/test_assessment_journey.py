@@ -1,7 +1,8 @@
 """Chromium journey of an assessment point: the key person judges Poppy with her observation of the
 period suggested and cites it, a manager lets families see final judgements (confirming it is
 them), adds an assessment point and approves, and Poppy's parent reads the judgement without the
-staff's note, at a phone's width and after a reload. Screenshots go to test-artifacts/screenshots."""
+staff's note, at a phone's width and after a reload; the key person sees the approved judgements
+without a save that would be refused. Screenshots go to test-artifacts/screenshots."""
 
 from __future__ import annotations
 
@@ -90,6 +91,16 @@ def test_the_key_person_judges_with_suggested_evidence_a_manager_approves_and_th
     tab.get_by_role("button", name="Approve judgements").click()
     tab.get_by_text("Judgements approved.").wait_for()
     tab.get_by_text("Approved (final).").wait_for()
+    _sign_out(browser_page)
+
+    # The key person opens the approved judgements: shown, but not offered for a save that would
+    # be refused.
+    tab = sign_in(browser_page, nursery["practitioner"])
+    tab.get_by_role("link", name="Assessments").click()
+    tab.get_by_role("list", name="Children").get_by_role("link", name="Poppy Tanaka").click()
+    tab.get_by_text("These judgements are final: only a manager can change them.").wait_for()
+    assert tab.get_by_label("Speaking: judgement").is_disabled()
+    assert tab.get_by_role("button", name="Save judgements").count() == 0
     _sign_out(browser_page)
 
     tab = sign_in(browser_page, nursery["parent"])

@@ -74,6 +74,7 @@ def test_s24_the_role_matrix_of_the_assessment_routes(roles: Roles) -> None:
     assert suggested["speaking"]["count"] == 1 and suggested["speaking"]["observations"][0]["id"] == told
     assert suggested["writing"] == {"count": 0, "observations": []}
     assert opened["status"] == "draft" and opened["etag"] == "new" and opened["values"][1] == "on-track"
+    assert (opened["mayJudge"], opened["readOnlyReason"]) == (True, "")
     # Writing: the key person and managers; a parent is refused by role, the other practitioner 404.
     judged = {"speaking": {"judgement": "on-track", "note": "Chats at lunch.", "evidence": [told]}}
     written = roles.practitioner.call("PUT", path, {"judgements": judged})
@@ -107,6 +108,9 @@ def test_s24_the_role_matrix_of_the_assessment_routes(roles: Roles) -> None:
     assert (
         roles.practitioner.call("PUT", path, again, headers={"If-Match": roles.version()}).status_code == 409
     )
+    final = roles.practitioner.get(path).json()["assessment"]
+    assert final["mayJudge"] is False and "only a manager" in final["readOnlyReason"]
+    assert manager.get(path).json()["assessment"]["mayJudge"] is True
     # Parents: nothing until the setting shows final judgements, then only their own child's.
     assert roles.parent.get(path).status_code == 404
     assert roles.parent.get(f"/api/children/{roles.nursery.child_id}/assessments").status_code == 404

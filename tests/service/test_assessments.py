@@ -187,6 +187,9 @@ def test_final_judgements_change_only_by_a_manager_and_are_a_draft_again_then(wo
     practitioner, ada = key_child(world)
     first = assessments.record_judgements(deps, practitioner, ada.child_id, term, {"number": ON_TRACK}, None)
     final = assessments.approve(deps, manager, ada.child_id, term, first.etag)
+    read = assessments.read_point(deps, practitioner, ada.child_id, term)
+    assert read.read_only == assessments.FINAL_FOR_MANAGERS  # the screen says so before a save
+    assert assessments.read_point(deps, manager, ada.child_id, term).read_only == ""
     with pytest.raises(Conflict):
         assessments.record_judgements(
             deps, practitioner, ada.child_id, term, {"number": ON_TRACK}, final.etag
@@ -418,7 +421,11 @@ def test_only_the_key_person_or_a_manager_records_a_childs_judgements(world: Nur
         assessments.record_judgements(deps, colleague, ada.child_id, term, {"number": ON_TRACK}, None)
     assert deps.assessments.record(world.setting.setting_id, term, ada.child_id) is None  # nothing written
     mine = assessments.record_judgements(deps, key_person, ada.child_id, term, {"number": ON_TRACK}, None)
-    assert assessments.read_point(deps, colleague, ada.child_id, term).record.etag == mine.etag  # may read
+    read = assessments.read_point(deps, colleague, ada.child_id, term)
+    assert read.record.etag == mine.etag  # may read, and is told up front that saving is not theirs
+    assert read.read_only == assessments.KEY_PERSON_JUDGES
+    assert assessments.read_point(deps, key_person, ada.child_id, term).read_only == ""
+    assert assessments.read_point(deps, manager, ada.child_id, term).read_only == ""
     again = assessments.record_judgements(
         deps, manager, ada.child_id, term, {"speaking": ON_TRACK}, mine.etag
     )

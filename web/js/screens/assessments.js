@@ -155,6 +155,11 @@ function judging(id, pointId, body, message) {
     })));
     const status = h('p', { class: 'muted', id: 'assessment-status' }, `${a.point.name}, ${period(a.point)}. ${a.framework.name}. `,
       a.status === 'final' ? 'Approved (final).' : 'Draft.', ' ', h('a', { href: screenPath(id) }, 'All assessment points'));
+    if (a.mayJudge === false) {
+      // Not this reader's to judge (not the key person, or approved): shown, not offered.
+      groups.forEach((g) => { g.disabled = true; });
+      return h('div', {}, status, h('p', { class: 'muted', id: 'read-only-reason' }, a.readOnlyReason), groups);
+    }
     const formEl = h('form', { novalidate: true }, status, groups, h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Save judgements')));
     submits(formEl, message, async () => {
       const judgements = {};

@@ -253,7 +253,8 @@ def build_world(var: Path) -> Iterator[World]:
     World.current_env = env
     config = load_config(env)
     counter = RequestCounter()
-    clients = StorageClients(config.storage, request_hook=counter)
+    # Beside the large setting, Azurite can take more than 30 s over a purge's transaction.
+    clients = StorageClients(config.storage, request_hook=counter, read_timeout=300)
     deps = bootstrap.build(config, clients)
     bootstrap.use(deps, clients)
     import function_app

@@ -41,11 +41,19 @@ _CLIENT_OPTIONS: dict[str, Any] = {
 class StorageClients:
     """Lazily built service clients plus the set of tables, containers and queues known to exist."""
 
-    def __init__(self, config: StorageConfig, *, request_hook: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: StorageConfig,
+        *,
+        request_hook: Callable[[Any], None] | None = None,
+        read_timeout: float | None = None,
+    ) -> None:
         """`request_hook` sees every request the SDKs send, retries included (the bench counts
-        storage round trips with it)."""
+        storage round trips with it). `read_timeout` replaces the 30 s wait for an answer: the
+        bench's emulator, holding a large setting, can take longer than that over one transaction."""
         self._config = config
         self._request_hook = request_hook
+        self._read_timeout = read_timeout
         self._lock = threading.Lock()
         self._services: dict[str, Any] = {}
         self._ready: set[str] = set()
@@ -65,6 +73,8 @@ class StorageClients:
         classes = {"table": TableServiceClient, "blob": BlobServiceClient, "queue": QueueServiceClient}
         cls: Any = classes[kind]
         options = dict(_CLIENT_OPTIONS)
+        if self._read_timeout is not None:
+            options["read_timeout"] = self._read_timeout
         if self._request_hook is not None:
             options["raw_request_hook"] = self._request_hook
         if kind != "table":

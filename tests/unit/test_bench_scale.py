@@ -9,7 +9,7 @@ import threading
 
 from bench.__main__ import GOALS_RATIOS
 from bench.counting import RequestCounter
-from bench.scale import COLUMNS, GOAL_RATIO, meets_goal, scale_row, table
+from bench.scale import COLUMNS, GOAL_RATIO, meets_goal, scale_row, table, unfinished_row
 
 
 def test_a_scale_row_is_stored_with_the_documented_keys() -> None:
@@ -57,3 +57,10 @@ def test_a_window_counts_the_operations_own_requests_and_not_the_hosts_queue_wor
         pooled.start()
         pooled.join()
     assert (window.requests, counter.background) == (2, 2)
+
+
+def test_an_operation_storage_stopped_answering_is_a_row_that_says_so_and_never_meets_the_goal() -> None:
+    row = json.loads(json.dumps(unfinished_row("leaver_purge_1000")))
+    assert row["finished"] is False and not meets_goal(row)
+    line = table([row]).splitlines()[-1]
+    assert line.split()[:3] == ["leaver_purge_1000", "-", "-"] and "did not finish" in line

@@ -53,12 +53,9 @@ PASSWORD = "lantern otter meadow quill"
 PIN = "480317"
 BATCH = 100  # the Table service's limit for one transaction
 WORKERS = 4  # more only queue up inside the emulator on a two-core machine
-# Azurite answers one request at a time and, beside a partition of 100,000 rows, a batch waits
-# behind others for longer than the clients' 30 s: a retry would only queue behind it again.
-SEED_READ_TIMEOUT = 300
 WAITING = 10  # observations submitted for approval, in every size
 # Children a room: a pre-school room of 26 at 1:13 with two practitioners (the EYFS ratios for
-# three- and four-year-olds); the small setting's two children share one room.
+# three- and four-year-olds); the small setting is one such room.
 ROOM_SIZE = 26
 # One tiny JPEG-shaped payload for every stored photo: reads hand out SAS links and the purge only
 # deletes, so no operation here looks at the bytes, and 66,000 copies stay small.
@@ -325,8 +322,7 @@ def write_rows(
         table, chunk = batch
         for attempt in range(5):
             try:
-                operations = [("upsert", entity) for entity in chunk]
-                clients.table(table).submit_transaction(operations, read_timeout=SEED_READ_TIMEOUT)
+                clients.table(table).submit_transaction([("upsert", entity) for entity in chunk])
                 return len(chunk)
             except (ServiceResponseError, ServiceRequestError):
                 # A busy emulator drops a kept-alive connection now and then; upserts can repeat.

@@ -5,7 +5,7 @@ weighs on both alike), with the storage requests each side sends.
     python -m bench.scale [--quick] [--tiny | --large] [--load] [--purge] [--cold] [--no-purge-op]
         the scale table alone (bench/results.json is not touched), with MEDIUM as the large side
         (as `make bench`); --tiny seeds a 2,000-observation "large" setting to try the bench out,
-        --large the whole of LARGE (an hour or more of seeding on Azurite, see MEDIUM); --load adds
+        --large the whole of LARGE (its seeding did not finish here, see MEDIUM); --load adds
         the 50- and 100-client load on the large side (60 s each), --purge the purge ratios,
         --cold the cold-start ratio (fewer runs than make bench)
 
@@ -220,8 +220,8 @@ def measure(
                 print(table(rows[-1:]).splitlines()[-1], flush=True)
                 continue
         small_ms, large_ms = (round(statistics.median(times[k]), 2) for k in ("small", "large"))
-        # The median count: the host's queue pollers share the counter, and one of their polls
-        # now and then lands inside a window.
+        # The median count, so that a stray request of the host's own inside one window (its
+        # queue workers are not counted at all) does not set the row.
         counts = {k: int(statistics.median_low(v)) for k, v in seen.items()}
         rows.append(scale_row(mine.name, small_ms, large_ms, counts["small"], counts["large"]))
         print(table(rows[-1:]).splitlines()[-1], flush=True)  # as it comes: a long run shows progress

@@ -54,8 +54,19 @@ class FunctionIndex:
         return next((candidate for candidate in candidates if candidate.name == name), None)
 
 
+_INDEXED: dict[int, tuple[func.FunctionApp, FunctionIndex]] = {}
+
+
 def index(app: func.FunctionApp) -> FunctionIndex:
-    """Index the app exactly as Azure does; get_functions() may run only once per app."""
+    """Index the app exactly as Azure does. get_functions() may run only once per app, so a
+    second host in the same process (the bench starts one per emulator) gets the same index."""
+    if (known := _INDEXED.get(id(app))) is not None and known[0] is app:
+        return known[1]
+    _INDEXED[id(app)] = (app, found := _index(app))
+    return found
+
+
+def _index(app: func.FunctionApp) -> FunctionIndex:
     http: list[HttpFunction] = []
     timers: list[TimerFunction] = []
     queues: list[QueueFunction] = []

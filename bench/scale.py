@@ -42,9 +42,9 @@ CHILDREN_LIST_QUERY = "?room={room}"
 TINY = Size(20, 6, 40, 2_000, 60, 40, 2_000)
 # Every person and child of LARGE and its two years of audit, with 15,000 observations (50 a child:
 # the parent's child still has a full second page) and a fifth of its sessions: what `make bench`
-# seeds. Azurite looks a row up by scanning its partition, so seeding one partition costs the
-# square of its size there (not in Azure): LARGE's 100,000 observations are some 430,000 rows of
-# one partition, and their seeding here did not finish (a batch timed out); these take minutes.
+# seeds. Each write or delete on Azurite costs in proportion to its whole table (docs/architecture.md),
+# so seeding a table costs the square of its size there (not in Azure): LARGE's 100,000
+# observations are some 430,000 rows, and their seeding here did not finish (a batch timed out).
 MEDIUM = Size(300, 60, 600, 15_000, 730, 40, 10_000)
 COLUMNS = ("operation", "small ms", "large ms", "ratio", "storage requests", "goal")
 

@@ -332,10 +332,13 @@ def main() -> int:
     # left in theirs (a load test's writes, the purge ratios' blobs) would weigh on the large
     # side's purge, and Azurite answers a filtered query by reading the whole table.
     with tempfile.TemporaryDirectory() as var, build_world(Path(var)) as world:
-        scale, seeding, large = run_scale(world, quick, chosen_size(sys.argv))
-        results |= {"scale": scale, "seeding": seeding}
+        scaled = run_scale(world, quick, chosen_size(sys.argv))
+        results |= {"scale": scaled.rows, "seeding": scaled.seeding}
         write_results(results)
-        results["load_large"] = large_load(as_bench_world(world, large), quick)
+        results["load_large"] = large_load(as_bench_world(world, scaled.large), quick)
+        write_results(results)
+        scaled.measure_purge()  # the rows list in results gains the purge's row
+        scale, seeding = scaled.rows, scaled.seeding
     write_results(results)
     print_table(results)
     print("\nscale, small vs large setting (ms are medians; storage requests small / large):")

@@ -17,30 +17,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from webauthn import (
-    generate_authentication_options,
-    generate_registration_options,
-    options_to_json,
-    verify_authentication_response,
-    verify_registration_response,
-)
-from webauthn.helpers import (
-    parse_authentication_credential_json,
-    parse_client_data_json,
-    parse_registration_credential_json,
-)
-from webauthn.helpers.exceptions import WebAuthnException
-from webauthn.helpers.structs import (
-    AuthenticationCredential,
-    AuthenticatorSelectionCriteria,
-    AuthenticatorTransport,
-    PublicKeyCredentialDescriptor,
-    ResidentKeyRequirement,
-    UserVerificationRequirement,
-)
+if TYPE_CHECKING:
+    from webauthn.helpers.structs import AuthenticationCredential
 
 from shared.domain.errors import (
     ConcurrencyConflict,
@@ -76,10 +57,19 @@ REFUSED = "That passkey could not be used here. Try again, or sign in with your 
 EXPIRED = "This passkey request has expired or was already used. Please try again."
 RP_NAME = "Learning Journal"
 WRITE_ATTEMPTS = 10
-# What py_webauthn and its parsers raise for an answer that is not well formed or does not verify.
-_MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
 # Bounds on what a browser may send us, well above any real authenticator's answer.
 MAX_CREDENTIAL_JSON = 16 * 1024
+# py_webauthn is imported where a ceremony needs it, not with this module: with its ASN.1 and
+# OpenSSL stack it would add some 70 ms to every cold start of the app (bench/__main__.py,
+# cold_start_vs_sdk_import), and most instances never see a passkey.
+
+
+def _malformed() -> tuple[type[Exception], ...]:
+    """What py_webauthn and its parsers raise for an answer that is not well formed or does not
+    verify (evaluated only when something was raised, so py_webauthn is loaded by then)."""
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    return (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
 
 
 # One refusal for every change that needs a step-up, whichever method proved the last one.
@@ -137,9 +127,11 @@ def _attempt(deps: Deps, attempt: object, purpose: str, subject: str, setting: s
 
 def _answered(client_data_json: bytes, challenge_digest: str) -> bytes:
     """The challenge the browser signed, if it is the one the attempt names; else Unauthenticated."""
+    from webauthn.helpers import parse_client_data_json
+
     try:
         challenge = parse_client_data_json(client_data_json).challenge
-    except _MALFORMED:
+    except _malformed():
         raise Unauthenticated(REFUSED) from None
     if not secrets.compare_digest(_digest(challenge), challenge_digest):
         raise Unauthenticated(EXPIRED)
@@ -147,6 +139,8 @@ def _answered(client_data_json: bytes, challenge_digest: str) -> bytes:
 
 
 def _options(options: object) -> Mapping[str, Any]:
+    from webauthn import options_to_json
+
     parsed: dict[str, Any] = json.loads(options_to_json(options))  # type: ignore[arg-type]
     return parsed
 
@@ -169,6 +163,14 @@ def _credential_json(credential: object) -> dict[str, Any]:
 
 def registration_options(deps: Deps, principal: Principal) -> Ceremony:
     """Options for adding a passkey: discoverable, user-verifying, none of the caller's own again."""
+    from webauthn import generate_registration_options
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        PublicKeyCredentialDescriptor,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
     account = _account(deps, principal)
     mine = deps.passkeys.of_user(principal.setting_id, principal.user_id)
     if len(mine) >= MAX_PASSKEYS:
@@ -217,6 +219,9 @@ def register(
 def _register(
     deps: Deps, principal: Principal, *, attempt: object, credential: object, name: object, device: str
 ) -> Registered:
+    from webauthn import verify_registration_response
+    from webauthn.helpers import parse_registration_credential_json
+
     expected = _attempt(deps, attempt, REGISTER, principal.user_id, principal.setting_id,
                         principal.session_digest)  # fmt: skip
     label = clean_passkey_name(name, device)
@@ -229,7 +234,7 @@ def _register(
             credential=parsed, expected_challenge=challenge, expected_rp_id=rp_id,
             expected_origin=origin, require_user_verification=True,
         )  # fmt: skip
-    except _MALFORMED:
+    except _malformed():
         deps.audit(principal.setting_id, principal.user_id, "passkey.register", principal.user_id, "failure")
         raise Unauthenticated(REFUSED) from None
     if len(verified.credential_id) > MAX_CREDENTIAL_ID_BYTES:
@@ -288,6 +293,8 @@ def _list_on_account(deps: Deps, account: Account) -> list[str]:
 
 
 def _transports(found: object) -> list[str]:
+    from webauthn.helpers.structs import AuthenticatorTransport
+
     known = {t.value for t in AuthenticatorTransport}
     values = [getattr(t, "value", t) for t in (found or [])] if isinstance(found, list) else []
     return [v for v in values if isinstance(v, str) and v in known]
@@ -310,6 +317,9 @@ def sign_in_options(deps: Deps, client: str) -> Ceremony:
     per-account count: a passkey has no secret to guess, and a count a stranger could raise with
     bad signatures would only let them lock the owner out.
     """
+    from webauthn import generate_authentication_options
+    from webauthn.helpers.structs import UserVerificationRequirement
+
     spend_verify(deps, client)
     rp_id, _ = relying_party(deps)
     challenge, attempt, expires = _challenge(deps, SIGN_IN, ANYONE, ANYONE, "")
@@ -322,6 +332,9 @@ def sign_in_options(deps: Deps, client: str) -> Ceremony:
 
 def step_up_options(deps: Deps, principal: Principal) -> Ceremony:
     """Options for proving yourself again with one of your own passkeys, bound to this session."""
+    from webauthn import generate_authentication_options
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor, UserVerificationRequirement
+
     mine = deps.passkeys.of_user(principal.setting_id, principal.user_id)
     if not mine:
         raise NotFound("You have no passkey yet. Confirm with your password instead.")
@@ -338,9 +351,11 @@ def step_up_options(deps: Deps, principal: Principal) -> Ceremony:
 
 
 def _parse_assertion(credential: object) -> AuthenticationCredential:
+    from webauthn.helpers import parse_authentication_credential_json
+
     try:
         return parse_authentication_credential_json(_credential_json(credential))
-    except _MALFORMED:
+    except _malformed():
         raise Unauthenticated(REFUSED) from None
 
 
@@ -351,6 +366,8 @@ def _use(deps: Deps, passkey: Passkey, parsed: AuthenticationCredential, expecte
     be good, so only a real authenticator reporting a regressed counter refuses the credential and
     mails its owner (a forged one is just a bad signature).
     """
+    from webauthn import verify_authentication_response
+
     challenge = _answered(parsed.response.client_data_json, expected)
     rp_id, origin = relying_party(deps)
     current: Passkey | None = passkey
@@ -363,7 +380,7 @@ def _use(deps: Deps, passkey: Passkey, parsed: AuthenticationCredential, expecte
                 expected_origin=origin, credential_public_key=current.public_key,
                 credential_current_sign_count=0, require_user_verification=True,
             )  # fmt: skip
-        except _MALFORMED:
+        except _malformed():
             deps.audit(current.setting_id, "anonymous", "passkey.use", current.user_id, "failure")
             raise Unauthenticated(REFUSED) from None
         now = deps.clock.now()

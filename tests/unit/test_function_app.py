@@ -74,3 +74,14 @@ def test_only_the_platform_routes_need_the_master_key(functions: list[dict[str, 
         platform = str(function["route"]).startswith("api/platform/")
         assert function["admin"] == platform, function["name"]
         assert function["anonymous"] == (not platform), function["name"]
+
+
+def test_a_cold_start_leaves_the_passkey_stack_for_the_first_ceremony() -> None:
+    """py_webauthn, with its ASN.1 and OpenSSL stack, is some 70 ms of every cold start: an
+    instance loads it when it first verifies or offers a passkey (the passkey tests use it)."""
+    stack = ("webauthn", "pyasn1", "OpenSSL")
+    code = f"import sys, function_app; print(sorted(m for m in {stack!r} if m in sys.modules))"
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert found.stdout.strip() == "[]"

@@ -227,9 +227,6 @@ class World:
     def upload_small_photo(self) -> None:
         self._upload(self.small_photo)
 
-    def upload_big_photo(self) -> None:
-        self._upload(self.big_photo)
-
     def pillow_big_photo(self) -> None:
         process_photo(self.big_photo)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from shared.domain.access import NO_SUCH_PHOTO, require_staff
@@ -112,11 +113,16 @@ def _store(
 ) -> None:
     """Write both sizes, then `save` the row and attach the photo; undo what was written if a step
     fails. `own_row`: `save` writes the row in a step of its own, which a failure may leave behind."""
-    written: list[str] = []
+    sizes = ((PhotoSize.DISPLAY, processed.display), (PhotoSize.THUMB, processed.thumb))
+    written = [photo.blob(size) for size, _ in sizes]  # before the puts: one that fails may still land
     try:
-        for size, rendition in ((PhotoSize.DISPLAY, processed.display), (PhotoSize.THUMB, processed.thumb)):
-            written.append(photo.blob(size))  # before the call: a put that fails midway may still land
-            deps.photo_blobs.put(photo.blob(size), rendition.data, rendition.content_type)
+        # The two sizes at once: two independent round trips, neither of which need wait for the
+        # other. The pool's exit waits for both, so nothing is still writing when a failure undoes.
+        with ThreadPoolExecutor(max_workers=len(sizes)) as pool:
+            puts = [pool.submit(deps.photo_blobs.put, photo.blob(size), r.data, r.content_type)
+                    for size, r in sizes]  # fmt: skip
+        for put in puts:
+            put.result()
         save()
     except BaseException:
         _remove_quietly(deps, photo, written, row=own_row)

@@ -40,11 +40,11 @@ from shared.domain.journal import (
 from shared.domain.observations import Observation, ObservationStatus
 from shared.domain.people import Principal, Role
 from shared.domain.photos import Photo, require_photo_consent
-from shared.domain.redaction import NamedChild, SettingNames
+from shared.domain.redaction import NamedChild
 from shared.domain.settings import Setting
 from shared.services import access, membership, notifications
 from shared.services.deps import Deps
-from shared.services.journal import ShownEntry, reader_for
+from shared.services.journal import ShownEntry, reader_for, setting_names
 
 STALE = STALE_OBSERVATION
 MAX_RETURN_NOTE = 1000
@@ -282,21 +282,22 @@ def read_observation(deps: Deps, principal: Principal, observation_id: str) -> S
 def untagged_names(deps: Deps, principal: Principal, observation: Observation) -> list[NamedChild]:
     """The children the observation's text and next steps name but do not tag, among those the
     caller could tag, in order of first mention: staff are asked "tag them, or rephrase?" (S37).
-    Every name of the setting is matched, so a parent's name or a tagged child's is not one."""
+    Every name of the setting is matched, so a parent's name or a tagged child's is not one.
+
+    The names come from the setting's names books (a point read each, the matcher cached), and
+    only the children found are read, so saving a text costs the same in a setting of any size."""
+    names = setting_names(deps, principal.setting_id)
+    found = names.untagged(f"{observation.text}\n{observation.next_steps}", observation.child_ids)
+    if not found:
+        return []
     setting = _setting(deps, principal)
-    children = deps.children.list(principal.setting_id)
-    names = SettingNames(
-        [NamedChild(c.child_id, c.first_name, c.last_name) for c in children],
-        deps.accounts.families(principal.setting_id),
-    )
     # Only children the caller may observe: naming the others would tell a key-children-only
     # practitioner which children exist (S24).
     taggable = {
         c.child_id
-        for c in children
+        for c in _children(deps, principal.setting_id, [n.child_id for n in found])
         if c.status is ChildStatus.ACTIVE and staff_may_see_child(principal, c, setting)
     }
-    found = names.untagged(f"{observation.text}\n{observation.next_steps}", observation.child_ids)
     return [c for c in found if c.child_id in taggable]
 
 

@@ -349,8 +349,12 @@ def main() -> int:
         if "--purge" in sys.argv:
             print(f"purge: {purge_ratios(world, 100, runs=4)}", flush=True)
         if "--cold" in sys.argv:
-            cold, sdk = cold_start_pair(runs=6)
-            print(f"cold start: {cold:.0f} ms against {sdk:.0f} ms of SDK imports: {cold / sdk:.3f}")
+            cold = cold_start_pair(runs=6)
+            print(
+                f"cold start: imported and indexed in {cold.indexed_ms:.0f} ms, first answer at"
+                f" {cold.answered_ms:.0f} ms, against {cold.sdk_ms:.0f} ms of SDK imports:"
+                f" {cold.indexed_ms / cold.sdk_ms:.3f}"
+            )
     return 0
 
 

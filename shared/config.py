@@ -45,7 +45,7 @@ class ConfigError(JournalError):
     code = "config_error"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class StorageConfig:
     """Where the data lives: a connection string (Azurite, local) or endpoints plus identity."""
 
@@ -60,7 +60,7 @@ class StorageConfig:
         return self.connection_string is not None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class MailConfig:
     transport: str  # "smtp" or "folder"
     sender: str
@@ -72,7 +72,7 @@ class MailConfig:
     smtp_starttls: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Config:
     environment: str  # "local" or "production"
     public_base_url: str

@@ -42,7 +42,7 @@ class RecordStatus(StrEnum):
     FINAL = "final"  # a manager approved it; only a manager changes it, and it is a draft again then
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AssessmentPoint:
     point_id: str
     name: str
@@ -50,7 +50,7 @@ class AssessmentPoint:
     closes: date
 
 
-@dataclass
+@dataclass(repr=False)
 class AssessmentPlan:
     """A setting's points and choices; the defaults until a manager saves (or a judgement is made)."""
 
@@ -84,7 +84,7 @@ def default_plan(setting_id: str, today: date) -> AssessmentPlan:
     return AssessmentPlan(setting_id, points)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Judgement:
     """One aspect's judgement: a value of the record's scale, the band for the age-band scale,
     an optional note and the observations that support it."""
@@ -96,7 +96,7 @@ class Judgement:
     evidence: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(repr=False)
 class ChildAssessment:
     """One child's judgements at one point."""
 

@@ -21,7 +21,7 @@ from datetime import datetime
 from shared.domain.audit_chain import ChainLink, month_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ArchiveReport:
     agrees: bool
     archived: int  # archived entries compared (from the cut-off on)

@@ -32,7 +32,7 @@ def to_millisecond(at: datetime) -> datetime:
     return at.replace(microsecond=at.microsecond // 1000 * 1000)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChainLink:
     """One stored entry as the chain sees it."""
 
@@ -48,7 +48,7 @@ class ChainLink:
     detail: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChainHead:
     """The newest entry's number and hash, kept beside the entries."""
 
@@ -56,7 +56,7 @@ class ChainHead:
     hash: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChainReport:
     intact: bool
     checked: int

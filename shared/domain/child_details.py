@@ -27,14 +27,14 @@ class Sex(StrEnum):
     MALE = "male"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrackerPolicy:
     setting_id: str
     record_sex: bool = False
     etag: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrackerDetails:
     setting_id: str
     child_id: str
@@ -47,7 +47,7 @@ class TrackerDetails:
     etag: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DetailsChange:
     """What a manager changes; None leaves a field as it is. An empty date or sex clears it."""
 

@@ -16,7 +16,7 @@ class ChildStatus(StrEnum):
     ARCHIVED = "archived"  # a leaver: read-only, purged when the setting's retention ends
 
 
-@dataclass
+@dataclass(repr=False)
 class Child:
     setting_id: str
     child_id: str
@@ -39,7 +39,7 @@ class Child:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ParentLink:
     """A parent may see this child's journal (S24). Read from storage on every request."""
 

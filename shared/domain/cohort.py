@@ -119,7 +119,7 @@ def area_on_track(record: ChildAssessment, known: Framework, area_id: str, age_m
     return True if aspects and len(judged) == len(aspects) else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Judged:
     """A child of the chosen room and group with their final record at a point (None: none)."""
 
@@ -128,7 +128,7 @@ class Judged:
     framework: Framework | None  # the record's framework
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AreaShare:
     area_id: str
     name: str

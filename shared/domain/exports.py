@@ -43,7 +43,7 @@ class ExportStatus(StrEnum):
         return self in (ExportStatus.QUEUED, ExportStatus.BUILDING)
 
 
-@dataclass
+@dataclass(repr=False)
 class Export:
     """One export of one child's journal, as one requester may read it (table row PK setting, RK id)."""
 
@@ -71,14 +71,14 @@ class Export:
         return now - self.created_at >= EXPORT_LIFETIME
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RecentRequest:
     at: datetime
     child_id: str
     export_id: str
 
 
-@dataclass
+@dataclass(repr=False)
 class RequesterExports:
     """What serialises one requester's export requests: their requests of the last 24 hours.
 

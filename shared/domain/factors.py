@@ -29,7 +29,7 @@ class Method(StrEnum):
     PASSWORD = "password"  # noqa: S105 (a method name, not a secret)
 
 
-@dataclass
+@dataclass(repr=False)
 class Authenticator:
     """An authenticator app: its secret sealed with a key outside Table Storage, and its counters."""
 
@@ -39,7 +39,7 @@ class Authenticator:
     last_step: int = -1  # the newest 30-second step accepted: that code and older ones are spent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SignInReset:
     """A manager's approval to take away someone's strong factors ("lost my phone", S34): it
     takes effect 24 hours after the owner was told, at their next sign-in, unless cancelled."""
@@ -53,7 +53,7 @@ class SignInReset:
         return self.asked_at + SIGN_IN_RESET_WAIT
 
 
-@dataclass
+@dataclass(repr=False)
 class Factors:
     """An account's strong factors and recovery codes. Stored with the account, so every change
     to them races on the account's ETag like the S10 counters."""

@@ -33,14 +33,14 @@ class FrameworkId(StrEnum):
 DEFAULT_FRAMEWORK = FrameworkId.DEVELOPMENT_MATTERS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Elg:
     elg_id: str
     area_id: str
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Area:
     area_id: str
     name: str
@@ -48,7 +48,7 @@ class Area:
     elgs: tuple[Elg, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Eyfs:
     """The statutory part: areas, ELGs in the framework's order, and the areas GLD needs."""
 
@@ -65,7 +65,7 @@ class Eyfs:
         return tuple(e for e in self.elgs if e.area_id in self.gld_areas)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Aspect:
     aspect_id: str
     area_id: str
@@ -73,7 +73,7 @@ class Aspect:
     elg_id: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Framework:
     framework_id: FrameworkId
     version: str

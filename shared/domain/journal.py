@@ -24,7 +24,7 @@ class MomentStatus(StrEnum):
     ACCEPTED = "accepted"  # a practitioner added it to the journal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class JournalEntry:
     """One published observation as it appears in one child's journal (a projection)."""
 
@@ -42,7 +42,7 @@ class JournalEntry:
     photo_ids: list[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Comment:
     setting_id: str
     observation_id: str
@@ -54,7 +54,7 @@ class Comment:
     created_at: datetime
 
 
-@dataclass
+@dataclass(repr=False)
 class Moment:
     """Something a parent shares from home about their child; staff may add it to the journal."""
 

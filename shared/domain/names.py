@@ -70,7 +70,7 @@ _WORD_NEXT = re.compile(r"[ \t]+[^\W\d_]")
 _TITLES = frozenset(("mr", "mrs", "ms", "miss", "mx", "dr"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NamedChild:
     """A child as the setting names them."""
 
@@ -84,7 +84,7 @@ class NamedChild:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NamedParent:
     """A parent or carer of the setting and the children they are linked to (their family)."""
 
@@ -128,7 +128,7 @@ class _Person(NamedTuple):
     family: frozenset[str]  # the child ids this person belongs with
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class _Entry:
     """Everyone one written form may be, of the kind that decides (the highest Kind), worked out
     when the names are built so that finding a mention costs a dictionary look-up."""
@@ -141,7 +141,7 @@ class _Entry:
     surname: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class _Shape:
     """How a name of several words is punctuated, so "A.J. (Smith)" matches as written."""
 
@@ -150,7 +150,7 @@ class _Shape:
     suffix: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Mention:
     """Where a name of the setting is written, whom it may be, and what follows a replacement
     (a possessive "'s")."""

@@ -73,7 +73,7 @@ def default_mode(role: Role, kind: EventKind | None = None) -> Mode:
     return Mode.OFF if role is Role.PRACTITIONER else Mode.DAILY
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Event:
     """Something that happened, recorded where it happened: ids only, never text or names."""
 
@@ -88,7 +88,7 @@ class Event:
     key: str = ""  # its place in the setting's event order, given by storage
 
 
-@dataclass
+@dataclass(repr=False)
 class Preferences:
     """One person's choices and delivery state. A person with no stored row has the defaults."""
 
@@ -141,7 +141,7 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TIME_ZONE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Round:
     """One mail per person and mode: which events it may cover and the key that makes it unique."""
 
@@ -177,7 +177,7 @@ def _local_six(day: date, time_zone: str) -> datetime:
     return datetime.combine(day, time(DIGEST_HOUR), tzinfo=zone(time_zone))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Recipient:
     """A person who may receive mail now, as the digest sees them."""
 
@@ -205,7 +205,7 @@ def concerns(event: Event, person: Recipient) -> EventKind | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Line:
     """One line of a mail: a count of one kind, for one child of the reader's or for them."""
 

@@ -28,7 +28,7 @@ class ObservationStatus(StrEnum):
     PUBLISHED = "published"  # parents of the children in it can see it
 
 
-@dataclass
+@dataclass(repr=False)
 class Observation:
     setting_id: str
     observation_id: str

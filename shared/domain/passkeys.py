@@ -65,7 +65,7 @@ def clean_passkey_name(name: object, fallback: str) -> str:
     return cleaned
 
 
-@dataclass
+@dataclass(repr=False)
 class Passkey:
     """One registered credential of one account."""
 

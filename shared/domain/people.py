@@ -33,7 +33,7 @@ class LinkKind(StrEnum):
     RESET = "reset"
 
 
-@dataclass
+@dataclass(repr=False)
 class EmailChange:
     """A requested new address, waiting to be confirmed from that address (S38).
 
@@ -52,7 +52,7 @@ class EmailChange:
     wrong_passwords: int = 0  # at the confirm step; too many cancels the change
 
 
-@dataclass
+@dataclass(repr=False)
 class Account:
     """One person's account in one setting, including the state that guards their sign-in."""
 
@@ -150,7 +150,7 @@ class Account:
         self.challenge_failures = 0
 
 
-@dataclass
+@dataclass(repr=False)
 class KnownDevice:
     """A browser that completed sign-in for the account and holds its device cookie (S10)."""
 
@@ -163,7 +163,7 @@ class KnownDevice:
     first_seen_at: datetime | None = None
 
 
-@dataclass
+@dataclass(repr=False)
 class SignInProbe:
     """Failed attempts on an address with no live account, kept so it answers exactly as a live
     one would (S9, S10). Keyed by a keyed hash of the address, never the address itself."""
@@ -182,7 +182,7 @@ class SignInProbe:
         self.failures, self.until = failures, until
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Session:
     """A signed-in browser. Only the SHA-256 of its secret id is stored (S16)."""
 
@@ -201,7 +201,7 @@ class Session:
         return self.digest[:16]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Principal:
     """Who is making a request, as read from storage for this request (S24)."""
 

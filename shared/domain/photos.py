@@ -33,7 +33,7 @@ class PhotoSize(StrEnum):
             raise InvalidInput("Ask for size=display or size=thumb.", field="size") from None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class StoredImage:
     """One stored size of a photo."""
 
@@ -43,7 +43,7 @@ class StoredImage:
     length: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Photo:
     """A photo attached to one observation (or moment); its row is keyed by setting, then photo id (S23)."""
 

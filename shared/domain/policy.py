@@ -29,7 +29,7 @@ _DAYS_FIELDS: dict[str, tuple[tuple[int, int], str]] = {
 _FLAGS = ("approval_required", "key_children_only", "strong_sign_in_managers", "strong_sign_in_staff")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PolicyChange:
     """A manager's change to the setting's policy; a field left None stays as it is."""
 

@@ -30,7 +30,7 @@ class ProfileStatus(StrEnum):
     FINAL = "final"  # a manager finalised it; only a manager changes it now
 
 
-@dataclass
+@dataclass(repr=False)
 class Profile:
     """One child's EYFS profile (one per child: a child has one reception year)."""
 

@@ -19,7 +19,7 @@ from shared.domain.profile import Profile, good_level_of_development
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProfileRow:
     first_name: str
     last_name: str

@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ShownChild:
     """A child as one reader sees them: `child_id` is None for other families' children."""
 

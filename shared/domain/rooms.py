@@ -28,7 +28,7 @@ class RoomStatus(StrEnum):
     RETIRED = "retired"
 
 
-@dataclass
+@dataclass(repr=False)
 class Room:
     setting_id: str
     room_id: str
@@ -44,7 +44,7 @@ class Room:
         return self.status is RoomStatus.ACTIVE
 
 
-@dataclass
+@dataclass(repr=False)
 class Placement:
     """The room a child is in now. `seq` numbers the child's stays, so each stay has its own key."""
 
@@ -56,7 +56,7 @@ class Placement:
     etag: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Stay:
     """One period of a child in a room; `until` is None for the stay going on now."""
 

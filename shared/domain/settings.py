@@ -36,7 +36,7 @@ class OtherChildren(StrEnum):
             return cls.HIDDEN
 
 
-@dataclass
+@dataclass(repr=False)
 class Setting:
     setting_id: str
     name: str

@@ -10,7 +10,7 @@ from shared.domain.people import Role
 from shared.domain.settings import Setting
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EnrolmentDue:
     """The account must add a strong factor by `enrol_by`; `overdue` once that has passed."""
 

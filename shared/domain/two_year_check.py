@@ -36,19 +36,19 @@ class CheckStatus(StrEnum):
     FINAL = "final"  # a manager finalised it: the check is completed; only a manager changes it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AreaSummary:
     strengths: str = ""
     less_than_expected: str = ""  # where progress is less than expected ("" when none)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ParentComment:
     text: str
     at: datetime
 
 
-@dataclass
+@dataclass(repr=False)
 class TwoYearCheck:
     """One child's progress check at age two (a child has one)."""
 
@@ -80,7 +80,7 @@ class TwoYearCheck:
         return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CheckChange:
     """What staff send: summaries by prime area id (each field optional) and the setting's plans."""
 

@@ -345,14 +345,14 @@ def _uk_day(when: datetime) -> str:
     return f"{_DAYS[local.weekday()]} {local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Para:
     """A paragraph; `{placeholders}` are filled with tidied, and in HTML escaped, values."""
 
     template: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Action:
     """The one link of a message, shown as a button in HTML and on its own line in text."""
 

@@ -109,7 +109,7 @@ _ORIENTATION = {
 _HEADER_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Rendition:
     """One stored size of a photo: encoded bytes, their pixel size and content type."""
 
@@ -119,7 +119,7 @@ class Rendition:
     content_type: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProcessedPhoto:
     """What is kept of an upload: the type it arrived as, a display size and a thumbnail."""
 

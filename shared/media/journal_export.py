@@ -33,7 +33,7 @@ PHOTO_MAX_W = 120.0
 PHOTO_MAX_H = 100.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PhotoFile:
     """A display photo (already re-encoded without metadata on upload, S27) and its name in the zip."""
 
@@ -43,7 +43,7 @@ class PhotoFile:
     height: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CommentRecord:
     author: str
     by_staff: bool
@@ -51,13 +51,13 @@ class CommentRecord:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChildRecord:
     name: str
     own: bool  # the exported child or, for a parent, their own child
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class EntryRecord:
     observation_id: str
     observed_on: date
@@ -70,7 +70,7 @@ class EntryRecord:
     photos: list[PhotoFile] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProfileRecord:
     """The child's EYFS profile as the export's reader may see it."""
 
@@ -80,7 +80,7 @@ class ProfileRecord:
     comment: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AssessmentRecord:
     """The child's judgements at one assessment point, as the export's reader may see them."""
 
@@ -94,7 +94,7 @@ class AssessmentRecord:
     judgements: list[tuple[str, str, str, str, str]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class JournalRecord:
     """Everything one export holds, already as its reader may see it (redacted for parents)."""
 

@@ -43,7 +43,7 @@ BOLD_STROKE = 0.035
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Face:
     """A fallback face: the package and file that carry it, and the code points it is used for."""
 

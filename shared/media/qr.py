@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 
-import segno
-
 
 def qr_svg(text: str) -> str:
     """A scalable black-on-white QR code of `text`, error correction M, with its quiet zone."""
+    # Imported here: only enrolling an authenticator draws one, and every cold start would
+    # otherwise load segno's tables.
+    import segno
+
     out = io.BytesIO()
     segno.make_qr(text, error="m").save(out, kind="svg", scale=4, border=4, xmldecl=False, svgns=True,
                                           title="QR code for your authenticator app")  # fmt: skip

@@ -15,14 +15,14 @@ from shared.media.pdf import Document
 TITLE = "Progress check at age two"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CheckComment:
     author: str
     text: str
     at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CheckRecord:
     """The check as its reader may see it (a parent: their own comment only)."""
 

@@ -90,7 +90,7 @@ _EXTRA_CLAIMS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Claims:
     """The verified content of a token."""
 

@@ -32,7 +32,7 @@ EXCERPT = 140
 NOT_EVIDENCE = "Cite observations of this child that you can see and that count as evidence here."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Evidence:
     """One observation as the judging screen lists it."""
 

@@ -25,7 +25,7 @@ from shared.services.assessments import NO_SUCH_POINT, read_plan
 from shared.services.deps import Deps
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class OverviewRow:
     child_id: str
     first_name: str

@@ -55,7 +55,7 @@ IN_USE = "{} holds judgements, so it stays: rename it or change its dates instea
 NEW = "new"  # the If-Match of something never stored
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PointRecord:
     """A child at one point, as the judging screen needs it."""
 

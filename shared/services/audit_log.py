@@ -37,7 +37,7 @@ _TOKEN_VALUE = re.compile(r"^[\x21-\x7e]{1,1024}$")
 BAD_CURSOR = "That page link is not valid for this search. Start the search again."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditSearch:
     since: date
     until: date  # inclusive
@@ -45,7 +45,7 @@ class AuditSearch:
     action: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditResults:
     events: Sequence[AuditEvent]
     cursor: str | None  # None: nothing older matches
@@ -86,7 +86,7 @@ def read_audit(
     return AuditResults(events, _seal(principal.setting_id, search, month, token) if more else None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditCheck:
     """The chain's own check and its comparison with the immutable archive (S41)."""
 

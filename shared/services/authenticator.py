@@ -36,7 +36,7 @@ TOO_MANY_CODES = "Too many wrong codes. Please sign in again."
 NO_CODES = "This account has no authenticator app or recovery codes."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Enrolment:
     """What the person copies into their app: shown once, never stored in the clear."""
 
@@ -45,7 +45,7 @@ class Enrolment:
     qr_svg: str
 
 
-@dataclass
+@dataclass(repr=False)
 class Proof:
     """A right code, not yet spent: `spend` applies it in the caller's write (and refuses a code
     spent meanwhile); `new_codes` are recovery codes the write created, to show once."""

@@ -49,7 +49,7 @@ def my_children(deps: Deps, principal: Principal) -> Sequence[Child]:
     return sorted(visible, key=lambda c: (c.first_name.lower(), c.last_name.lower()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ChildDetails:
     """What a manager records about a child. In a change, None leaves a field as it is; an empty
     key person id means no key person."""

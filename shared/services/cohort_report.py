@@ -60,7 +60,7 @@ UNKNOWN_POINT = "Choose one of the setting's assessment points."
 UNKNOWN_ROOM = "Choose one of the setting's rooms, or all rooms."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AreaLine:
     area_id: str
     name: str
@@ -72,7 +72,7 @@ class AreaLine:
     behind: tuple[Child, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class CohortReport:
     point: AssessmentPoint
     previous: AssessmentPoint | None  # None: the first point of the plan

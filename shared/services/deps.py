@@ -42,7 +42,7 @@ from shared.services.ports import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Deps:
     config: Config
     clock: Clock

@@ -26,7 +26,7 @@ INVALID_NOT_ME = "This link is not valid any more. Sign in and choose 'Sign out 
 WRITE_ATTEMPTS = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class DeviceView:
     """One known browser as its owner sees it in My account."""
 

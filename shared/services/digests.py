@@ -66,7 +66,7 @@ _HOW_OFTEN = {Mode.IMMEDIATE: "when something new happens", Mode.DAILY: "once a 
               Mode.WEEKLY: "once a week, on Fridays"}  # fmt: skip
 
 
-@dataclass
+@dataclass(repr=False)
 class RunReport:
     settings: int = 0
     sent: int = 0
@@ -119,7 +119,7 @@ def run_setting(deps: Deps, setting: Setting, send: Send, spent: Spent, report: 
     return finished
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class _Job:
     """One mail to send: to whom, for which round, about which events."""
 
@@ -143,7 +143,7 @@ class _Job:
         return SentMail(self.round_key, self.person.user_id, self.mode, before)
 
 
-@dataclass
+@dataclass(repr=False)
 class _Work:
     deps: Deps
     setting: Setting

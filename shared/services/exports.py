@@ -60,7 +60,7 @@ _RETRIES = 3
 _MAX_PAGES = 1000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ExportView:
     """An export's status, and while it is ready, two links that live 10 minutes (S28)."""
 

@@ -24,7 +24,7 @@ PARENT = "That parent"
 MAX_CHILDREN = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Family:
     parent: Account
     child_ids: Sequence[str]

@@ -36,7 +36,7 @@ from shared.services.deps import Deps
 ANOTHER_PARENT = "Another parent"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ShownComment:
     comment_id: str
     author_name: str
@@ -46,7 +46,7 @@ class ShownComment:
     created_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ShownEntry:
     """An observation as one reader may see it: for parents, other children are redacted."""
 
@@ -64,7 +64,7 @@ class ShownEntry:
     comments: list[ShownComment] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class JournalPage:
     entries: list[ShownEntry]
     cursor: str | None
@@ -74,7 +74,7 @@ def _no_names() -> SettingNames:
     return SettingNames(())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Reader:
     """Who is reading, and what they may read of names: parents see their own children only.
 

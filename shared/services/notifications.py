@@ -125,7 +125,7 @@ def deliver_journal_closing(deps: Deps, instruction: LinkMail, send: Callable[[M
 # -- choices --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Choices:
     modes: Mapping[EventKind, Mode]
     undeliverable: bool
@@ -185,7 +185,7 @@ def unsubscribe_link(deps: Deps, prefs: Preferences, kind: EventKind) -> str:
     return f"{deps.config.public_base_url}/api/notifications/unsubscribe?token={quote(token)}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Unsubscribed:
     kind: EventKind
     setting_name: str

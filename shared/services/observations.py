@@ -80,7 +80,7 @@ def detach_photo(deps: Deps, observation: Observation, photo_id: str) -> Observa
 # -- the routes' use cases ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ObservationText:
     """What staff write in an observation. In a change, None leaves a field as it is."""
 

@@ -20,7 +20,7 @@ from shared.services.signin import save_with_retry
 from shared.services.step_up import require_recent_step_up
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class FactorsView:
     authenticator: bool
     authenticator_added_at: datetime | None

@@ -76,7 +76,7 @@ def _malformed() -> tuple[type[Exception], ...]:
 StepUpRequired = step_up.StepUpRequired
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Ceremony:
     """What the browser needs for navigator.credentials: the options and the attempt to send back."""
 
@@ -197,7 +197,7 @@ def registration_options(deps: Deps, principal: Principal) -> Ceremony:
     return Ceremony(_options(options), attempt, expires)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Registered:
     passkey: Passkey
     recovery_codes: list[str]  # the new set when this is the account's first strong factor (S33)

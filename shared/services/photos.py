@@ -38,7 +38,7 @@ log = logging.getLogger("journal")
 _BODY_TYPES = ("application/octet-stream",)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Upload:
     """A photo as it arrived: the raw body and what the request said about it (not trusted)."""
 

@@ -11,7 +11,7 @@ from shared.services.deps import Deps
 from shared.services.invitations import invite
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NewSetting:
     setting: Setting
     manager: Account

@@ -153,7 +153,7 @@ class LinkRepository(Protocol):
         """Every parent link of the child is readable until then (None: open again)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditEvent:
     """One line of the append-only audit log (S29). Never a secret, token or photo in it."""
 
@@ -170,7 +170,7 @@ class AuditLog(Protocol):
     def record(self, event: AuditEvent) -> None: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AuditPage:
     """Some events of one month, newest first, and where to carry on (None: the month is done)."""
 
@@ -200,7 +200,7 @@ class AuditReader(Protocol):
         ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class AccountSweep:
     """What one pass over a setting's accounts and sessions did, and the deactivated accounts it saw
     (user id, when deactivated: None for one deactivated before the time was recorded)."""
@@ -331,7 +331,7 @@ class LinkMailKind(StrEnum):
     JOURNAL_CLOSING = "journal-closing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class LinkMail:
     """An instruction to mail one link: ids and an epoch only, never a token (S39).
 
@@ -620,7 +620,7 @@ class UploadQuota(Protocol):
 MailKey = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SentMail:
     """A notification mail: its outbox row and the watermark its claim moves."""
 

@@ -26,7 +26,7 @@ FINAL_FOR_MANAGERS = "This profile is final: only a manager can change it."
 SHARE_FINAL_ONLY = "Only a final profile can be shared with parents."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ProfileChange:
     """What staff send: judgements by ELG id (null clears one) and the CoEL commentary."""
 

@@ -25,7 +25,7 @@ from shared.services.leaver_purge import end_export_windows, purge_leavers
 from shared.services.ports import RetentionStore
 
 
-@dataclass
+@dataclass(repr=False)
 class PurgeReport:
     setting_id: str
     counts: dict[str, int] = field(default_factory=dict)

@@ -39,7 +39,7 @@ NO_SUCH_STAFF = "We could not find that member of staff."
 _RETRIES = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class RoomsView:
     rooms: Sequence[Room]
     staff: dict[str, list[str]]  # room id -> user ids

@@ -43,7 +43,7 @@ class EnrolmentRequired(Forbidden):
     code = "enrolment_required"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class NextStep:
     """What the sign-in needs next: "code" or "enrol", with its challenge; for "code", the ways
     the person can finish (a passkey finishes through its own sign-in, which needs no code)."""

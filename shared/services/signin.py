@@ -52,13 +52,13 @@ _BUDGETS: dict[int, ClientBudget] = {}
 _BUDGETS_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Challenge:
     token: str
     expires_at: datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SignedIn:
     token: str
     account: Account
@@ -289,7 +289,7 @@ def _setting_name(deps: Deps, setting_id: str) -> str:
     return setting.name if setting else setting_id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PinChecked:
     """A right PIN on a live challenge: what a later step needs to finish the sign-in.
 

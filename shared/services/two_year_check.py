@@ -56,7 +56,7 @@ PARENTS_ONLY = "Only the child's parents add comments to the check."
 NAME_VERSION = "Send the If-Match header with the ETag you read."
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class TrackerRow:
     child_id: str
     first_name: str

@@ -23,7 +23,7 @@ MAX_BATCH = 100
 Entity = dict[str, Any]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Operation:
     """One step of a transaction: what to do, to which entity, guarded by which ETag."""
 

@@ -78,8 +78,9 @@ def test_only_the_platform_routes_need_the_master_key(functions: list[dict[str, 
 
 def test_a_cold_start_leaves_the_passkey_stack_for_the_first_ceremony() -> None:
     """py_webauthn, with its ASN.1 and OpenSSL stack, is some 70 ms of every cold start: an
-    instance loads it when it first verifies or offers a passkey (the passkey tests use it)."""
-    stack = ("webauthn", "pyasn1", "OpenSSL")
+    instance loads it when it first verifies or offers a passkey (the passkey tests use it), and
+    segno when it first draws an authenticator's QR code."""
+    stack = ("webauthn", "pyasn1", "OpenSSL", "segno")
     code = f"import sys, function_app; print(sorted(m for m in {stack!r} if m in sys.modules))"
     found = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True

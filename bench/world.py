@@ -237,7 +237,10 @@ class World:
 
 @contextmanager
 def build_world(var: Path) -> Iterator[World]:
-    emulator = start_azurite()
+    # The large setting is some 630,000 rows and 67,000 blobs, about 4 GB of the emulator's heap:
+    # at Node's default limit (4.3 GB on a 24 GB machine) its garbage collector thrashed and a
+    # seeding batch went unanswered.
+    emulator = start_azurite(heap_mb=12_288)
     env = {
         "JOURNAL_ENVIRONMENT": "local",
         "JOURNAL_VAR_DIR": str(var),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import threading
@@ -51,6 +52,7 @@ def start_azurite(
     fixed_ports: bool = False,
     ports: dict[str, int] | None = None,
     timeout: float = 30,
+    heap_mb: int | None = None,
 ) -> Azurite:
     """Start Azurite on loopback: in memory on free ports, or persistent under `location`.
 
@@ -59,6 +61,8 @@ def start_azurite(
 
     Telemetry is always off (the machines reach no analytics endpoint, and nothing should try);
     the API version check is skipped because the current blob SDK is newer than the emulator.
+
+    `heap_mb` raises Node's heap limit: in memory, Azurite keeps every row and blob in its heap.
     """
     if not AZURITE_BIN.exists():
         raise RuntimeError("Azurite is not installed: run `npm ci` (the Makefile does it for you)")
@@ -77,7 +81,10 @@ def start_azurite(
     else:
         location.mkdir(parents=True, exist_ok=True)
         args += ["--location", str(location), "--debug", str(location / "debug.log")]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = None
+    if heap_mb is not None:
+        env = {**os.environ, "NODE_OPTIONS": f"--max-old-space-size={heap_mb}"}
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     found: dict[str, int] = {}
     deadline = time.monotonic() + timeout
     assert process.stdout is not None

@@ -85,7 +85,7 @@ class Reader:
     parent: bool
     own_child_ids: frozenset[str]
     policy: OtherChildren
-    names: Callable[[], SettingNames] = field(default=_no_names, compare=False, repr=False)
+    names: Callable[[], SettingNames] = field(default=_no_names, compare=False)
 
     @cached_property
     def matcher(self) -> NameMatcher:

@@ -35,6 +35,9 @@ _CLIENT_OPTIONS: dict[str, Any] = {
     "retry_backoff_max": 2,
     "connection_timeout": 5,
     "read_timeout": 30,
+    # Storage is reached directly: never through a proxy named in the environment, nor with
+    # credentials from a .netrc. It also spares a walk over os.environ on every request.
+    "use_env_settings": False,
 }
 
 

@@ -152,17 +152,7 @@ class World:
 
     def raw_journal_storage(self) -> None:
         """The same storage requests a journal page makes, straight through the SDK."""
-        accounts = self.clients.table(keys.ACCOUNTS)
-        # The session check: a point read of the session, one range of the account and its links.
-        with suppress(ResourceNotFoundError):
-            accounts.get_entity(self.setting_id, keys.session_row(self.parent["id"], "0" * 64))
-        low, high = keys.account_and_links(self.parent["id"])
-        list(
-            accounts.query_entities(
-                "PartitionKey eq @s and RowKey ge @a and RowKey lt @b",
-                parameters={"s": self.setting_id, "a": low, "b": high},
-            )
-        )
+        raw_session_check(self.clients, self.setting_id, self.parent["id"])
         self.clients.table(keys.SETTINGS).get_entity(self.setting_id, keys.SETTING_ROW)
         journal = self.clients.table(keys.JOURNAL)
         pages = journal.query_entities(
@@ -177,6 +167,7 @@ class World:
                 "PartitionKey eq @s", parameters={"s": self.setting_id}
             )
         )
+        accounts = self.clients.table(keys.ACCOUNTS)
         low, high = keys.prefix_bounds(keys.every_account())
         list(
             accounts.query_entities(
@@ -233,6 +224,21 @@ class World:
     def argon2_verify(self) -> None:
         account = self.deps.accounts.find_by_email(self.setting_id, self.parent["email"])
         assert account is not None and self.deps.hasher.verify(account.password_hash or "", PASSWORD)
+
+
+def raw_session_check(clients: StorageClients, setting_id: str, user_id: str) -> None:
+    """The session check's storage requests straight through the SDK: a point read of a session
+    (an unknown one costs the emulator the same lookup), one range of the account and its links."""
+    accounts = clients.table(keys.ACCOUNTS)
+    with suppress(ResourceNotFoundError):
+        accounts.get_entity(setting_id, keys.session_row(user_id, "0" * 64))
+    low, high = keys.account_and_links(user_id)
+    list(
+        accounts.query_entities(
+            "PartitionKey eq @s and RowKey ge @a and RowKey lt @b",
+            parameters={"s": setting_id, "a": low, "b": high},
+        )
+    )
 
 
 @contextmanager

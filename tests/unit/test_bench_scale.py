@@ -9,7 +9,7 @@ import threading
 
 from bench.__main__ import GOALS_RATIOS
 from bench.counting import RequestCounter
-from bench.scale import COLUMNS, GOAL_RATIO, meets_goal, scale_row, table, unfinished_row
+from bench.scale import COLUMNS, GOAL_RATIO, STORAGE_ALONE, meets_goal, scale_row, table, unfinished_row
 
 
 def test_a_scale_row_is_stored_with_the_documented_keys() -> None:
@@ -64,3 +64,11 @@ def test_an_operation_storage_stopped_answering_is_a_row_that_says_so_and_never_
     assert row["finished"] is False and not meets_goal(row)
     line = table([row]).splitlines()[-1]
     assert line.split()[:3] == ["leaver_purge_1000", "-", "-"] and "did not finish" in line
+
+
+def test_the_sdk_alone_row_is_for_the_record_and_never_marked_over_goal() -> None:
+    row = json.loads(json.dumps(scale_row(STORAGE_ALONE, 8.0, 16.0, 2, 2)))
+    assert row["goal"] is None and meets_goal(row)
+    line = table([row]).splitlines()[-1]
+    assert "for the record" in line and "over goal" not in line and "2 / 2" in line
+    assert scale_row("session_check", 8.0, 16.0, 2, 2)["goal"] == GOAL_RATIO  # ours keeps its goal

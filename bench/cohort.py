@@ -23,7 +23,7 @@ import requests
 from azure.core.exceptions import ResourceNotFoundError
 
 from bench.large_world import WORKERS, judged_rows, write_rows
-from bench.world import PASSWORD, PIN, World
+from bench.world import PASSWORD, PIN, World, raw_session_check
 from devhost.world import Place
 from devhost.world import World as BuiltWorld
 from shared.domain.assessments import default_plan
@@ -71,12 +71,7 @@ def _raw(world: World, setting_id: str, user_id: str, point_ids: tuple[str, str]
     """The rows the report reads, straight through the SDK: the session check, the setting and
     the plan, the tracker policy, the children, and the two points' partitions."""
     tables = world.clients.table
-    accounts = tables(keys.ACCOUNTS)
-    with suppress(ResourceNotFoundError):
-        accounts.get_entity(setting_id, keys.session_row(user_id, "0" * 64))
-    low, high = keys.account_and_links(user_id)
-    list(accounts.query_entities("PartitionKey eq @s and RowKey ge @a and RowKey lt @b",
-                                 parameters={"s": setting_id, "a": low, "b": high}))  # fmt: skip
+    raw_session_check(world.clients, setting_id, user_id)
     tables(keys.SETTINGS).get_entity(setting_id, keys.SETTING_ROW)
     with suppress(ResourceNotFoundError):
         tables(keys.ASSESSMENTS).get_entity(setting_id, keys.ASSESSMENT_PLAN_ROW)

@@ -23,7 +23,7 @@ from typing import Any
 import requests
 
 from bench.redaction import page, setting
-from bench.world import PASSWORD, PIN, World
+from bench.world import PASSWORD, PIN, World, raw_session_check
 from devhost.world import World as BuiltWorld
 from shared.domain.people import Account, Role, Status
 from shared.services import access, observations
@@ -91,17 +91,7 @@ def _raw_storage(world: World, large: Large) -> None:
     """The storage requests the large page makes, straight through the SDK: the session check's
     query, the setting row, a page of the journal partition, the children's and the families'
     names books."""
-    accounts = world.clients.table(keys.ACCOUNTS)
-    links_from, links_to = keys.prefix_bounds(keys.children_of(large.parent_id))
-    list(
-        accounts.query_entities(
-            "PartitionKey eq @s and ( RowKey eq @r or RowKey eq @session"
-            " or ( RowKey gt @a and RowKey lt @b ) )",
-            parameters={"s": large.setting_id, "r": keys.account_row(large.parent_id),
-                        "session": keys.session_row(large.parent_id, "0" * 64),
-                        "a": links_from, "b": links_to},
-        )
-    )  # fmt: skip
+    raw_session_check(world.clients, large.setting_id, large.parent_id)
     world.clients.table(keys.SETTINGS).get_entity(large.setting_id, keys.SETTING_ROW)
     pages = world.clients.table(keys.JOURNAL).query_entities(
         "PartitionKey eq @p", parameters={"p": keys.journal_partition(large.setting_id, large.child_id)},

@@ -232,13 +232,8 @@ def raw_session_check(clients: StorageClients, setting_id: str, user_id: str) ->
     accounts = clients.table(keys.ACCOUNTS)
     with suppress(ResourceNotFoundError):
         accounts.get_entity(setting_id, keys.session_row(user_id, "0" * 64))
-    low, high = keys.account_and_links(user_id)
-    list(
-        accounts.query_entities(
-            "PartitionKey eq @s and RowKey ge @a and RowKey lt @b",
-            parameters={"s": setting_id, "a": low, "b": high},
-        )
-    )
+    query, parameters = keys.account_and_links_range(setting_id, user_id)
+    list(accounts.query_entities(query, parameters=parameters))
 
 
 @contextmanager

@@ -124,15 +124,11 @@ class TableAccounts:
         found = self._table.get(setting_id, keys.session_row(user_id, digest))
         if found is None:
             return None, None, []
-        low, high = keys.account_and_links(user_id)
-        links_from = keys.children_of(user_id)
+        account_row, links_from = keys.account_row(user_id), keys.children_of(user_id)
         account: Account | None = None
         links: list[ParentLink] = []
-        for row in self._table.query(
-            "PartitionKey eq @setting and RowKey ge @from and RowKey lt @to",
-            {"setting": setting_id, "from": low, "to": high},
-        ):
-            if row["RowKey"] == low:
+        for row in self._table.query(*keys.account_and_links_range(setting_id, user_id)):
+            if row["RowKey"] == account_row:
                 account = _to_account(row)
             elif row["RowKey"].startswith(links_from):
                 links.append(to_link(row))

@@ -30,7 +30,11 @@ from shared.storage.clients import StorageClients
 
 CROWD = 300  # other accounts in the large setting
 EXPIRED = 1_500  # expired sessions in it: more than one page of any query that would read them
-_RANGE = re.compile(r"^PartitionKey eq '[^']*' and RowKey g[et] '[^']*' and RowKey lt '[^']*'( and .*)?$")
+# One partition and a RowKey range, in either order (Azure answers both as the same range).
+_RANGE = re.compile(
+    r"^(PartitionKey eq '[^']*' and RowKey g[et] '[^']*' and RowKey lt '[^']*'( and .*)?"
+    r"|RowKey g[et] '[^']*' and RowKey lt '[^']*' and PartitionKey eq '[^']*')$"
+)
 
 
 @dataclass

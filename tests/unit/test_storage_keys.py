@@ -187,3 +187,13 @@ def test_s23_a_childs_judgements_at_a_point_are_one_range_of_the_points_partitio
     assert low <= keys.judgement_row("c1", "writing") < high
     assert not low <= keys.judgement_row("c10", "writing") < high
     assert keys.aspect_of("c1~speaking") == "speaking" and keys.aspect_of("c1~") is None
+
+
+def test_the_session_check_range_puts_its_rowkey_bounds_before_the_partition() -> None:
+    """Azure answers either order as the same range; Azurite evaluates the filter left to right
+    on every entity of the table, so bounds no other account shares must come first."""
+    user = "u" + "a" * 20
+    query, parameters = keys.account_and_links_range("s1", user)
+    assert query.index("RowKey ge @from") < query.index("RowKey lt @to") < query.index("PartitionKey eq @pk")
+    assert (parameters["from"], parameters["to"]) == keys.account_and_links(user)
+    assert parameters["pk"] == "s1"

@@ -345,11 +345,12 @@ def _chunks(entities: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]
 
 def leaver(deps: Deps, clients: StorageClients, place: Place, observations: int) -> Child:
     """A child who left past retention, with `observations` published observations in the setting,
-    each with one photo (its row and both blobs) and a journal row: what the nightly purge removes."""
+    a photo (its row and both blobs) on a third of them as in the rest of the world, and a journal
+    row each: what the nightly purge removes."""
     now = deps.clock.now()
     child = place.child("Leaver", "Gone", status=ChildStatus.ARCHIVED, archived_at=now - timedelta(days=800))
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    size = Size(1, 1, 0, observations, 0, 0, 0, photo_every=1)
+    size = Size(1, 1, 0, observations, 0, 0, 0)
     blobs = _journal(place.setting_id, [child], ["u-author"], size, now, rows, waiting=0)
     container = clients.container(CONTAINER)
     with ThreadPoolExecutor(WORKERS) as pool:

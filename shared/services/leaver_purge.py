@@ -34,7 +34,8 @@ that stops anywhere is found and finished by the next run:
 4. Whatever is left in the child's journal partition, then the parent links (both directions),
    then the child's EYFS profile, progress check at age two and judgements at every assessment point.
 5. Photos marked for discard (steps 1 and 2) and listed by no observation any more: blobs, then
-   rows. The mark on the photo row outlives what listed it, so a crash here is finished next run.
+   rows, then marks. A mark is a row of its own beside the photo's and outlives what listed it, so
+   a crash here is finished next run.
 6. The child's room history and tracker details, then the child's row (its consents with it),
    last and ETag-guarded: while it exists the child is
    found again, and a manager's change meanwhile (say, a new legal hold) stops the deletion.
@@ -119,7 +120,7 @@ def purge_child(
             continue
         complete = False
         still_listed.update(observation.photo_ids)
-    store.mark_photos(setting_id, store.moment_photo_ids(setting_id, child.child_id))
+    store.mark_photos(setting_id, store.moment_photos(setting_id, child.child_id))
     count("moments", store.erase_moments(setting_id, child.child_id))
     commented = store.commented(setting_id) if alone else set()
     for start in range(0, len(alone), CHUNK):
@@ -192,7 +193,7 @@ def _leave_group(
     remaining = [c for c in observation.child_ids if c != child.child_id]
     # The remaining children count as "own": their names and a surname they share stay.
     redact = names.for_reader(remaining, OtherChildren.HIDDEN).text
-    store.mark_photos(child.setting_id, observation.photo_ids)
+    store.mark_photos(child.setting_id, dict.fromkeys(observation.photo_ids, observation.observation_id))
     store.rewrite_comments(child.setting_id, observation.observation_id, redact)
     changed = replace(
         observation,

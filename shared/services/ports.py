@@ -245,7 +245,9 @@ class LeaverStore(Protocol):
         """The ids of the setting's observations that have comments."""
         ...
 
-    def moment_photo_ids(self, setting_id: str, child_id: str) -> Sequence[str]: ...
+    def moment_photos(self, setting_id: str, child_id: str) -> Mapping[str, str]:
+        """The photos of the child's moments from home: photo id to the owner its row records."""
+        ...
 
     def marked_photos(self, setting_id: str) -> Sequence[tuple[str, str]]:
         """Photos marked to be discarded and not yet deleted: (photo id, observation id)."""
@@ -255,10 +257,12 @@ class LeaverStore(Protocol):
         """Photo blobs last written before `before` that no photo row owns."""
         ...
 
-    def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int: ...
+    def mark_photos(self, setting_id: str, owners: Mapping[str, str]) -> int:
+        """Mark photos (photo id to the observation or moment listing it) to be discarded."""
+        ...
 
     def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
-        """Delete the photos' blobs, then their rows."""
+        """Delete the photos' blobs, then their rows and their marks."""
         ...
 
     def rewrite_comments(

@@ -88,6 +88,7 @@ observations
                                                        the same, for one author's own lists
                   with~{child}~{observation}           the same, for each child it includes
                   ~indexed                             every observation of the setting has its index rows
+                  ~discard~{photo}                     a photo the purge must discard, with its owner
     A photo's row shares its observation's partition so an upload creates the row and lists the
     photo on its observation in one transaction; observation ids sort below "photo~", every
     index row above it. The index rows share the partition for the same reason: an observation
@@ -99,10 +100,11 @@ observations
     Queries: an observation or a photo (point); the approvals queue and the staff lists (range
     "status~{status}~", or "written~{author}~{status}~" for one author's, newest change first:
     one page of at most 200 rows); the purge's observations that include a child (range
-    "with~{child}~"); photos marked for discarding and photo rows for the orphan sweep (range
-    "photo~" .. "photo~~"). Until the setting's "~indexed" row exists (the nightly backfill
-    writes it after giving every older observation its index rows), the lists and the purge read
-    the canonical rows below "photo~", filtered: a scan that grows with the journal.
+    "with~{child}~"); the photos marked for discarding (range "~discard~": the marks alone);
+    the photo rows for the orphan sweep (range "photo~" .. "photo~~"). Until the setting's
+    "~indexed" row exists (the nightly backfill writes it after giving every older observation
+    its index rows), the lists and the purge read the canonical rows below "photo~", filtered:
+    a scan that grows with the journal.
 
 journal
     PartitionKey  {setting}~{child}
@@ -515,6 +517,17 @@ def is_observation_row(row_key: str) -> bool:
 
 # Every index prefix and the mark sort above "photo~", so a range below it still reads canonical rows only.
 OBSERVATIONS_INDEXED = f"{SEP}indexed"
+# A photo the purge must discard (a leaver's group photo, a moment's): a row of its own, so the
+# purge reads the marked photos as one short range, never the setting's every photo row.
+DISCARD_ROWS = f"{SEP}discard{SEP}"
+
+
+def discard_row(photo_id: str) -> str:
+    return f"{DISCARD_ROWS}{photo_id}"
+
+
+def discarded_photo_id(row_key: str) -> str:
+    return row_key.removeprefix(DISCARD_ROWS)
 
 
 def observations_in(status: str) -> str:

@@ -7,20 +7,20 @@ order the methods are called in, and why, is shared.services.leaver_purge's busi
 
 Photo rows and the observations' index rows live in the setting's partition of the observations
 table (shared.storage.keys): a child's observations are the range of its `with~` index rows (the
-canonical rows below the photo rows in a setting not yet indexed), and the methods that mean photos
-read only the photo rows' range.
+canonical rows below the photo rows in a setting not yet indexed); the orphan sweep reads the photo
+rows' range, and the photos marked for discard are a range of their own marks (`~discard~`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 
 from shared.domain.children import Child
 from shared.domain.errors import ConcurrencyConflict, NotFound
 from shared.domain.observations import Observation, ObservationStatus
-from shared.domain.photos import CONTAINER, blobs_of
+from shared.domain.photos import CONTAINER, blobs_of, moment_owner
 from shared.storage import keys
 from shared.storage.blobs import PrivateBlobs
 from shared.storage.children import children_book, to_child
@@ -78,15 +78,23 @@ class TableLeavers:
         )
         return {keys.split_partition(r["PartitionKey"])[1] for r in rows}
 
-    def moment_photo_ids(self, setting_id: str, child_id: str) -> list[str]:
+    def moment_photos(self, setting_id: str, child_id: str) -> dict[str, str]:
+        """The photos of the child's moments from home, each with the owner its photo row records."""
         rows = self._moments.query(
             "PartitionKey eq @pk", {"pk": keys.moments_partition(setting_id, child_id)}
         )
-        return [photo_id for r in rows for photo_id in json.loads(r.get("PhotoIds") or "[]")]
+        return {
+            photo_id: moment_owner(child_id, r["MomentId"])
+            for r in rows
+            for photo_id in json.loads(r.get("PhotoIds") or "[]")
+        }
 
     def marked_photos(self, setting_id: str) -> list[tuple[str, str]]:
-        rows = self._photo_rows(setting_id, ["RowKey", "ObservationId"], marked_only=True)
-        return [(keys.photo_id_of(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
+        """The photos marked for discard: one range of the marks, however many photos the setting holds."""
+        rows = self._observations.query(
+            *keys.index_rows_under(setting_id, keys.DISCARD_ROWS), select=["RowKey", "ObservationId"]
+        )
+        return [(keys.discarded_photo_id(r["RowKey"]), r.get("ObservationId") or "") for r in rows]
 
     def orphan_blobs(self, setting_id: str, before: datetime) -> list[str]:
         """Blobs of the setting's photos last written before `before` whose photo has no row."""
@@ -96,40 +104,30 @@ class TableLeavers:
         owned = {keys.photo_id_of(r["RowKey"]) for r in self._photo_rows(setting_id, ["RowKey"])}
         return [name for name in old if name.split("/")[1] not in owned]
 
-    def _photo_rows(
-        self, setting_id: str, select: list[str], *, marked_only: bool = False
-    ) -> Iterable[Entity]:
+    def _photo_rows(self, setting_id: str, select: list[str]) -> Iterable[Entity]:
         """The setting's photo rows: their key range in its observations partition."""
-        filter, parameters = keys.rows_under(setting_id, keys.PHOTO_ROWS)
-        if marked_only:
-            filter += " and Discard eq @yes"
-            parameters["yes"] = True
-        return self._observations.query(filter, parameters, select=select)
+        return self._observations.query(*keys.rows_under(setting_id, keys.PHOTO_ROWS), select=select)
 
     # -- changing -----------------------------------------------------------------------------
 
-    def mark_photos(self, setting_id: str, photo_ids: Collection[str]) -> int:
-        """Mark photo rows to be discarded: the mark outlives the observation that listed them."""
-        rows = [
-            {"PartitionKey": setting_id, "RowKey": keys.photo_row(p), "Discard": True}
-            for p in sorted(set(photo_ids))
-        ]
-        if not rows:
-            return 0
-        try:
-            self._observations.transact(Operation("update", row) for row in rows)
-        except NotFound:  # a row never written (an interrupted upload): mark the others one by one
-            for row in rows:
-                try:
-                    self._observations.update(row, etag=None)
-                except NotFound:
-                    continue
-        return len(rows)
+    def mark_photos(self, setting_id: str, owners: Mapping[str, str]) -> int:
+        """Mark photos (id to the observation or moment that lists it) to be discarded: the mark is
+        a row of its own beside the photo's, and outlives what listed the photo."""
+        marks = [
+            Operation("upsert", {"PartitionKey": setting_id, "RowKey": keys.discard_row(p),
+                                 "ObservationId": owners[p]})
+            for p in sorted(owners)
+        ]  # fmt: skip
+        if marks:
+            self._observations.transact(marks)
+        return len(marks)
 
     def discard_photos(self, setting_id: str, photo_ids: Sequence[str]) -> int:
-        """Delete photos' blobs (names derive from the ids), then their rows: a row outlives its bytes."""
+        """Delete photos' blobs (names derive from the ids), then their rows, then their marks: a row
+        outlives its bytes, and a mark its row."""
         self._blobs.delete_counted(blobs_of(setting_id, photo_ids))
-        return _delete(self._observations, setting_id, [keys.photo_row(p) for p in photo_ids])
+        rows = [keys.photo_row(p) for p in photo_ids] + [keys.discard_row(p) for p in photo_ids]
+        return _delete(self._observations, setting_id, rows) // 2
 
     def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
         """Rewrite the text of an observation's comments; returns how many changed."""

@@ -1,6 +1,8 @@
 """The session check and sign-in cost the same storage requests in a setting of one account as in
 one of hundreds of accounts and thousands of sessions, and each request is a point read or a
-bounded range: nothing Azure would answer by scanning the setting's accounts partition.
+bounded range: nothing Azure would answer by scanning the setting's accounts partition. The
+purge's read of the photos marked for discard is a range of the marks alone, however many photos
+the setting holds.
 
 Request counts and the shape of each request, read from the SDK's own request hook against
 Azurite: no timings.
@@ -27,6 +29,7 @@ from shared.services.deps import Deps
 from shared.services.signin import probe_digest
 from shared.storage import keys
 from shared.storage.clients import StorageClients
+from shared.storage.leavers import leaver_store
 
 CROWD = 300  # other accounts in the large setting
 EXPIRED = 1_500  # expired sessions in it: more than one page of any query that would read them
@@ -205,3 +208,30 @@ def test_a_session_stored_under_its_account_before_sessions_had_their_own_prefix
     )
     assert list(left) == []
     assert [s.digest for s in deps.accounts.sessions(owner.setting_id, owner.user_id)] == [live.digest]
+
+
+def test_the_purge_reads_the_photos_marked_for_discard_as_a_range_of_the_marks_alone(
+    counted: tuple[Deps, StorageClients, Requests],
+) -> None:
+    _, clients, requests = counted
+    setting_id = "s" + secrets.token_hex(8)
+    photos = [
+        {"PartitionKey": setting_id, "RowKey": keys.photo_row(f"p{n:024x}"), "ObservationId": f"{n:024x}"}
+        for n in range(EXPIRED)
+    ]
+    table = clients.table(keys.OBSERVATIONS)
+    for first in range(0, len(photos), 100):
+        table.submit_transaction([("upsert", row) for row in photos[first : first + 100]])
+    store = leaver_store(clients)
+    marked = {f"p{n:024x}": f"{n:024x}" for n in (7, 700)}
+    store.mark_photos(setting_id, marked)
+    sent = _cost(requests, lambda: store.marked_photos(setting_id))
+    assert sorted(store.marked_photos(setting_id)) == sorted(marked.items())
+    assert len(sent) == 1 and bounded(*sent[0]), sent
+    # What Azure reads to answer it: the partition's rows inside the range, the two marks alone.
+    found = parse_qs(urlsplit(sent[0][1]).query)["$filter"][0]
+    low = re.search(r"RowKey g[et] '([^']*)'", found)
+    high = re.search(r"RowKey lt '([^']*)'", found)
+    assert low and high, found
+    every_row = [e["RowKey"] for e in table.query_entities(f"PartitionKey eq '{setting_id}'")]
+    assert len([k for k in every_row if low[1] <= k < high[1]]) == len(marked)

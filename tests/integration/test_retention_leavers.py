@@ -23,7 +23,7 @@ from shared.domain.errors import Conflict
 from shared.domain.observations import Area, Observation, ObservationStatus
 from shared.domain.people import Principal, Role, Status
 from shared.domain.photos import CONTAINER, PhotoSize, blob_name
-from shared.services import comments, leaving, moments, observations
+from shared.services import comments, leaving, moments, observations, photos
 from shared.services.deps import Deps
 from shared.services.retention import Budget, PurgeReport, purge, purge_setting
 from shared.storage import keys
@@ -90,10 +90,12 @@ def build_world(nursery: Nursery) -> World:
 
     moment = moments.share_moment(deps, mias_parent, mia.child_id, "Mia baked bread at home.")
     moments.accept_moment(deps, manager, mia.child_id, moment.moment_id)
-    moments.share_moment(deps, mias_parent, mia.child_id, "Mia went swimming.")
+    swimming = moments.share_moment(deps, mias_parent, mia.child_id, "Mia went swimming.")
+    from_home = photos.upload_moment_photo(deps, mias_parent, mia.child_id, swimming.moment_id,
+                                           photos.Upload(jpeg()))  # fmt: skip
     mia_draft = place.observe(manager, mia, text="A draft about Mia.").observation_id
     ollies_own = place.observe(manager, ollie, text="Ollie climbed the frame.", publish=True).observation_id
-    photo_ids = [*solo.photo_ids, *group.photo_ids]
+    photo_ids = [*solo.photo_ids, *group.photo_ids, from_home.photo_id]
     return World(nursery, mia, ollie, mias_parent, ollies_parent, solo.observation_id,
                  group.observation_id, mia_draft, ollies_own, photo_ids)  # fmt: skip
 
@@ -158,6 +160,7 @@ def leftovers(clients: StorageClients, world: World) -> list[str]:
     canonical = rows(clients, world.setting_id, [keys.OBSERVATIONS])[keys.OBSERVATIONS]
     photo_rows = {e["RowKey"] for e in canonical}
     found += [f"photo row {p}" for p in world.photo_ids if keys.photo_row(p) in photo_rows]
+    found += [f"discard mark {p}" for p in world.photo_ids if keys.discard_row(p) in photo_rows]
     names = set(blobs(clients, world.setting_id))
     found += [
         n
@@ -242,7 +245,7 @@ def test_one_day_after_retention_every_row_and_blob_of_the_leaver_is_gone_and_ot
     ) == other_before
     assert report.counts["children"] == 1 and report.counts["group-observations"] == 1
     assert report.counts["observations"] == 3  # the solo one, the draft and the accepted moment
-    assert report.counts["photos"] == 2
+    assert report.counts["photos"] == 3  # the solo one's, the group one's and the moment's from home
 
 
 def test_a_second_run_finds_nothing_more_to_delete(

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.assessments import (
-    SCALE_VALUES,
-    AssessmentPlan,
-    AssessmentPoint,
-    ChildAssessment,
-    RecordStatus,
-    Scale,
-)
-from shared.domain.frameworks import eyfs
-from shared.domain.people import Principal
-from shared.services import assessment_overview, assessments
-from shared.services.assessment_evidence import Evidence
-from shared.services.assessments import NEW, PointRecord
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import assessments as assessment_rules
+    from shared.domain import frameworks
+    from shared.domain.assessments import AssessmentPlan, AssessmentPoint, ChildAssessment
+    from shared.domain.people import Principal
+    from shared.services import assessment_overview, assessments
+    from shared.services.assessment_evidence import Evidence
+    from shared.services.assessments import PointRecord
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    assessment_rules = OnFirstUse("shared.domain.assessments")
+    frameworks = OnFirstUse("shared.domain.frameworks")
+    assessment_overview = OnFirstUse("shared.services.assessment_overview")
+    assessments = OnFirstUse("shared.services.assessments")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -36,12 +39,12 @@ def plan_view(plan: AssessmentPlan) -> dict[str, Any]:
     return {
         "points": [point_view(p) for p in plan.points], "scale": plan.scale.value,
         "unapprovedEvidence": plan.unapproved_evidence, "parentsSeeFinal": plan.parents_see_final,
-        "etag": plan.etag or NEW,
+        "etag": plan.etag or assessments.NEW,
     }  # fmt: skip
 
 
 def _plan_answer(plan: AssessmentPlan) -> func.HttpResponse:
-    return json_response({"plan": plan_view(plan)}, headers={"ETag": plan.etag or NEW})
+    return json_response({"plan": plan_view(plan)}, headers={"ETag": plan.etag or assessments.NEW})
 
 
 def evidence_view(items: list[Evidence]) -> dict[str, Any]:
@@ -54,7 +57,7 @@ def record_view(found: PointRecord, who: Principal) -> dict[str, Any]:
     """The child at the point: every aspect of the record's framework with its judgement; for
     staff the notes, the evidence cited and suggested, and who changed it when."""
     record, known = found.record, found.framework
-    areas = {a.area_id: a.name for a in eyfs().areas}
+    areas = {a.area_id: a.name for a in frameworks.eyfs().areas}
     aspects = []
     for aspect in known.aspects:
         judged = record.judgements.get(aspect.aspect_id)
@@ -73,10 +76,11 @@ def record_view(found: PointRecord, who: Principal) -> dict[str, Any]:
         "childId": record.child_id, "point": point_view(found.point), "status": record.status.value,
         "framework": {"id": known.framework_id.value, "name": known.name,
                       "version": record.framework_version},
-        "scale": record.scale.value, "values": list(SCALE_VALUES[record.scale]),
-        "bands": [{"id": b, "name": n} for b, n in known.bands] if record.scale is Scale.AGE_BAND else [],
+        "scale": record.scale.value, "values": list(assessment_rules.SCALE_VALUES[record.scale]),
+        "bands": [{"id": b, "name": n} for b, n in known.bands]
+                 if record.scale is assessment_rules.Scale.AGE_BAND else [],
         "aspects": aspects, "approvedAt": record.approved_at.isoformat() if record.approved_at else None,
-        "etag": record.etag or NEW,
+        "etag": record.etag or assessments.NEW,
     }  # fmt: skip
     if who.role.is_staff:
         view["updatedAt"] = record.updated_at.isoformat() if record.updated_at else None
@@ -86,7 +90,9 @@ def record_view(found: PointRecord, who: Principal) -> dict[str, Any]:
 
 
 def _record_answer(found: PointRecord, who: Principal) -> func.HttpResponse:
-    return json_response({"assessment": record_view(found, who)}, headers={"ETag": found.record.etag or NEW})
+    return json_response(
+        {"assessment": record_view(found, who)}, headers={"ETag": found.record.etag or assessments.NEW}
+    )
 
 
 def _saved(who: Principal, saved: ChildAssessment) -> func.HttpResponse:
@@ -132,7 +138,7 @@ def assessment_overview_of_point(req: func.HttpRequest) -> func.HttpResponse:
     children = [{"id": r.child_id, "firstName": r.first_name, "lastName": r.last_name, "roomId": r.room_id,
                  "status": r.status.value if r.status else None, "judged": r.judged, "values": r.values}
                 for r in rows]  # fmt: skip
-    waiting = sum(1 for r in rows if r.status is RecordStatus.DRAFT)
+    waiting = sum(1 for r in rows if r.status is assessment_rules.RecordStatus.DRAFT)
     return json_response({"point": point_view(point), "children": children, "waitingForApproval": waiting})
 
 
@@ -147,7 +153,7 @@ def list_child_assessments(req: func.HttpRequest) -> func.HttpResponse:
                                     "judged": len(record.judgements) if record else 0}  # fmt: skip
         if record is not None and not who.role.is_staff:  # a parent's: final ones, shown to families
             item["assessment"] = record_view(
-                PointRecord(point, record, assessments.framework_of(record), {}), who
+                assessments.PointRecord(point, record, assessments.framework_of(record), {}), who
             )
         points.append(item)
     return json_response({"points": points})

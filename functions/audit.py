@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.http import endpoint, json_response, principal
-from shared import bootstrap
-from shared.services.audit_log import read_audit, verify_audit
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.services import audit_log
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    audit_log = OnFirstUse("shared.services.audit_log")
 
 bp = func.Blueprint()
 
@@ -16,7 +24,7 @@ bp = func.Blueprint()
 def list_audit(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     q = req.params
-    found = read_audit(
+    found = audit_log.read_audit(
         bootstrap.deps(), who, since=q.get("from"), until=q.get("to"), actor=q.get("actor"),
         action=q.get("action"), cursor=q.get("cursor"),
     )  # fmt: skip
@@ -28,7 +36,7 @@ def list_audit(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="api/audit/verify", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
 @endpoint
 def verify_audit_log(req: func.HttpRequest) -> func.HttpResponse:
-    report = verify_audit(bootstrap.deps(), principal(req))
+    report = audit_log.verify_audit(bootstrap.deps(), principal(req))
     broken = None
     if report.first_broken is not None:
         at = report.first_broken_at.isoformat() if report.first_broken_at else None

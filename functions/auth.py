@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions import factors
@@ -16,9 +18,19 @@ from functions.http import (
     principal,
     read_json,
 )
-from shared import bootstrap
-from shared.domain.people import Principal, Session
-from shared.services import credentials, email_change, sessions, sign_in_steps, signin
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.people import Principal, Session
+    from shared.services import credentials, email_change, sessions, sign_in_steps, signin
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    credentials = OnFirstUse("shared.services.credentials")
+    email_change = OnFirstUse("shared.services.email_change")
+    sessions = OnFirstUse("shared.services.sessions")
+    sign_in_steps = OnFirstUse("shared.services.sign_in_steps")
+    signin = OnFirstUse("shared.services.signin")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

@@ -3,14 +3,24 @@ tracker policy (/api/setting/tracker). No parent route reads either."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.child_details import NOT_YET_RECORDED, DetailsChange, TrackerDetails, TrackerPolicy
+from functions.on_first_use import OnFirstUse
 from shared.domain.errors import InvalidInput
-from shared.services import child_details
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import child_details as tracker_rules
+    from shared.domain.child_details import TrackerDetails, TrackerPolicy
+    from shared.services import child_details
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    tracker_rules = OnFirstUse("shared.domain.child_details")
+    child_details = OnFirstUse("shared.services.child_details")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -36,7 +46,7 @@ def _details(details: TrackerDetails, policy: TrackerPolicy) -> func.HttpRespons
 
 
 def _policy(policy: TrackerPolicy) -> func.HttpResponse:
-    version = policy.etag or NOT_YET_RECORDED
+    version = policy.etag or tracker_rules.NOT_YET_RECORDED
     return json_response({"recordSex": policy.record_sex, "etag": version}, headers={"ETag": version})
 
 
@@ -52,7 +62,7 @@ def read_details(req: func.HttpRequest) -> func.HttpResponse:
 def update_details(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
     body = Body(read_json(req), known=FIELDS, unknown="{} is not one of a child's tracker details.")
-    change = DetailsChange(
+    change = tracker_rules.DetailsChange(
         date_started=body.changed_text("dateStarted"), eal=body.changed_flag("eal"),
         send_support=body.changed_flag("sendSupport"), eypp=body.changed_flag("eypp"),
         funded_two=body.changed_flag("fundedTwo"), sex=body.changed_text("sex"),

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.children import Child, ChildStatus
-from shared.domain.people import Principal, Role
-from shared.services import children, rooms
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import children as child_rules
+    from shared.domain import people
+    from shared.domain.children import Child
+    from shared.domain.people import Principal
+    from shared.services import children, rooms
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    child_rules = OnFirstUse("shared.domain.children")
+    people = OnFirstUse("shared.domain.people")
+    children = OnFirstUse("shared.services.children")
+    rooms = OnFirstUse("shared.services.rooms")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -48,13 +61,13 @@ def _child(child: Child, who: Principal) -> dict[str, object]:
         "keyPersonId": child.key_person_id,
         "photosInOwnJournal": child.photos_in_own_journal,
         "photosInOthersJournals": child.photos_in_others_journals,
-        "archived": child.status is ChildStatus.ARCHIVED,
+        "archived": child.status is child_rules.ChildStatus.ARCHIVED,
         "archivedAt": child.archived_at.isoformat() if child.archived_at else None,
         "leavingDate": child.leaving_date.isoformat() if child.leaving_date else None,
         "etag": child.etag,
     }
     # A hold's reason can name a safeguarding or legal matter: managers only.
-    if who.role is Role.MANAGER:
+    if who.role is people.Role.MANAGER:
         view["legalHold"] = {"reason": child.legal_hold} if child.legal_hold else None
     return view
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.assessments import point_view
 from functions.http import endpoint, json_response, principal
-from shared import bootstrap
-from shared.domain.children import Child
-from shared.domain.cohort import GROUP_NAMES
-from shared.services import cohort_files
-from shared.services.cohort_report import CohortReport, cohort_report
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import cohort as cohort_groups
+    from shared.domain.children import Child
+    from shared.services import cohort_files, cohort_report
+    from shared.services.cohort_report import CohortReport
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    cohort_groups = OnFirstUse("shared.domain.cohort")
+    cohort_files = OnFirstUse("shared.services.cohort_files")
+    cohort_report = OnFirstUse("shared.services.cohort_report")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -37,8 +45,8 @@ def report_view(report: CohortReport) -> dict[str, Any]:
         "point": point_view(report.point),
         "previousPoint": point_view(report.previous) if report.previous else None,
         "room": {"id": report.room.room_id, "name": report.room.name} if report.room else None,
-        "group": {"id": report.group.value, "name": GROUP_NAMES[report.group]},
-        "groups": [{"id": g.value, "name": GROUP_NAMES[g]} for g in report.groups],
+        "group": {"id": report.group.value, "name": cohort_groups.GROUP_NAMES[report.group]},
+        "groups": [{"id": g.value, "name": cohort_groups.GROUP_NAMES[g]} for g in report.groups],
         "children": report.children, "withFinalJudgements": report.final, "areas": areas,
     }  # fmt: skip
 
@@ -46,7 +54,9 @@ def report_view(report: CohortReport) -> dict[str, Any]:
 @bp.route(route="api/reports/cohort", methods=["GET"], auth_level=ANON)
 @endpoint
 def cohort_report_json(req: func.HttpRequest) -> func.HttpResponse:
-    return json_response(report_view(cohort_report(bootstrap.deps(), principal(req), *_chosen(req))))
+    return json_response(
+        report_view(cohort_report.cohort_report(bootstrap.deps(), principal(req), *_chosen(req)))
+    )
 
 
 @bp.route(route="api/reports/cohort/csv", methods=["GET"], auth_level=ANON)

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.http import endpoint, json_response, principal
-from shared import bootstrap
-from shared.domain.exports import Export
-from shared.domain.links import SIGNED_LINK_LIFETIME
-from shared.services import exports
-from shared.storage.queues import EXPORT_QUEUE
+from functions.on_first_use import OnFirstUse
+from shared.storage.queue_names import EXPORT_QUEUE
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import links
+    from shared.domain.exports import Export
+    from shared.services import exports
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    links = OnFirstUse("shared.domain.links")
+    exports = OnFirstUse("shared.services.exports")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -46,7 +53,7 @@ def export_status(req: func.HttpRequest) -> func.HttpResponse:
     view = exports.export_status(bootstrap.deps(), principal(req), req.route_params.get("id"))
     body = _export(view.export)
     if view.zip_url and view.pdf_url:
-        lifetime = int(SIGNED_LINK_LIFETIME.total_seconds())
+        lifetime = int(links.SIGNED_LINK_LIFETIME.total_seconds())
         body["download"] = {"zip": view.zip_url, "pdf": view.pdf_url, "expiresInSeconds": lifetime}
     return json_response(body)
 

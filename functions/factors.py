@@ -3,6 +3,8 @@ person's own factors (/api/account/...). Each function does one operation."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body
@@ -15,19 +17,30 @@ from functions.http import (
     read_json,
     session_cookie,
 )
-from shared import bootstrap
-from shared.domain.throttle import DEVICE_COOKIE_SECONDS
-from shared.services import (
-    authenticator,
-    own_factors,
-    recovery_codes,
-    sign_in_reset,
-    sign_in_steps,
-    step_up,
-)
-from shared.services import step_up_methods as _methods  # noqa: F401 (registers the step-up methods)
-from shared.services.authenticator import Enrolment
-from shared.services.signin import SignedIn
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import throttle
+    from shared.services import (
+        authenticator,
+        own_factors,
+        recovery_codes,
+        sign_in_reset,
+        sign_in_steps,
+        step_up,
+    )
+    from shared.services.authenticator import Enrolment
+    from shared.services.signin import SignedIn
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    throttle = OnFirstUse("shared.domain.throttle")
+    authenticator = OnFirstUse("shared.services.authenticator")
+    own_factors = OnFirstUse("shared.services.own_factors")
+    recovery_codes = OnFirstUse("shared.services.recovery_codes")
+    sign_in_reset = OnFirstUse("shared.services.sign_in_reset")
+    sign_in_steps = OnFirstUse("shared.services.sign_in_steps")
+    step_up = OnFirstUse("shared.services.step_up")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -46,7 +59,7 @@ def signed_in(done: SignedIn, extra: dict[str, object] | None = None) -> func.Ht
     response.headers.add(
         "Set-Cookie", session_cookie(done.token, bootstrap.config().session_absolute_seconds)
     )
-    response.headers.add("Set-Cookie", device_cookie(done.device_token, DEVICE_COOKIE_SECONDS))
+    response.headers.add("Set-Cookie", device_cookie(done.device_token, throttle.DEVICE_COOKIE_SECONDS))
     return response
 
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from functions.http import endpoint, json_response
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
 
 bp = func.Blueprint()
 

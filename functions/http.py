@@ -11,15 +11,22 @@ import json
 import logging
 import secrets
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain import errors
-from shared.domain.devices import describe_device
-from shared.domain.people import Principal
-from shared.services.sessions import authenticate
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import devices
+    from shared.domain.people import Principal
+    from shared.services import sessions
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    devices = OnFirstUse("shared.domain.devices")
+    sessions = OnFirstUse("shared.services.sessions")
 
 log = logging.getLogger("journal")
 
@@ -192,7 +199,7 @@ def client_address(req: func.HttpRequest) -> str:
 def browser_of(req: func.HttpRequest) -> str:
     """How the asking browser describes itself: shown in the sessions list and named in the
     owner's security notices (S36)."""
-    return describe_device(req.headers.get("User-Agent"))
+    return devices.describe_device(req.headers.get("User-Agent"))
 
 
 def device_cookie_name() -> str:
@@ -215,4 +222,4 @@ def cookie_value(req: func.HttpRequest, name: str) -> str | None:
 
 def principal(req: func.HttpRequest) -> Principal:
     """The signed-in caller, checked against storage on this request; 401 otherwise."""
-    return authenticate(bootstrap.deps(), session_token(req))
+    return sessions.authenticate(bootstrap.deps(), session_token(req))

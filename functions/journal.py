@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.journal import Moment
-from shared.domain.observations import Observation
-from shared.services import journal, moments
-from shared.services.journal import ShownEntry
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.journal import Moment
+    from shared.domain.observations import Observation
+    from shared.services import journal, moments
+    from shared.services.journal import ShownEntry
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    journal = OnFirstUse("shared.services.journal")
+    moments = OnFirstUse("shared.services.moments")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.children import Child
-from shared.services import leaving
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.children import Child
+    from shared.services import leaving
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    leaving = OnFirstUse("shared.services.leaving")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

@@ -11,15 +11,26 @@ import html
 import logging
 import secrets
 import time
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from functions.http import SECURITY_HEADERS, endpoint, json_response, principal, read_json
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain import errors
-from shared.domain.notifications import EventKind
-from shared.mail.transports import sending, transport_for
-from shared.services import digests, notifications
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import notifications as events
+    from shared.domain.notifications import EventKind
+    from shared.mail import transports
+    from shared.services import digests, notifications
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    events = OnFirstUse("shared.domain.notifications")
+    transports = OnFirstUse("shared.mail.transports")
+    digests = OnFirstUse("shared.services.digests")
+    notifications = OnFirstUse("shared.services.notifications")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -31,19 +42,23 @@ SCHEDULE = "0 */5 * * * *"
 # Stop well inside the 5 minutes, so runs never overlap; the next run carries on.
 RUN_BUDGET_SECONDS = 4 * 60
 
-_KIND_WORDS = {
-    EventKind.ENTRY: "new entries in your child\u2019s journal",
-    EventKind.COMMENT: "comments on your child\u2019s entries",
-    EventKind.MOMENT: "moments from home added to the journal",
-    EventKind.PROGRESS: "progress summaries shared",
-    EventKind.RETURNED: "observations returned to you",
-    EventKind.PARENT_COMMENT: "families\u2019 comments on your observations",
-    EventKind.AWAITING: "observations waiting for approval",
-    EventKind.EXPORT_CLOSING: "leavers\u2019 journals closing soon",
-    EventKind.JOURNAL_CLOSING: "your child\u2019s journal closing when they leave",
-}
 # The page holds no script or style of its own; the form posts back to this same address.
 _PAGE_CSP = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def _kind_words(kind: EventKind) -> str:
+    """What the unsubscribe page calls each kind of mail."""
+    return {
+        events.EventKind.ENTRY: "new entries in your child\u2019s journal",
+        events.EventKind.COMMENT: "comments on your child\u2019s entries",
+        events.EventKind.MOMENT: "moments from home added to the journal",
+        events.EventKind.PROGRESS: "progress summaries shared",
+        events.EventKind.RETURNED: "observations returned to you",
+        events.EventKind.PARENT_COMMENT: "families\u2019 comments on your observations",
+        events.EventKind.AWAITING: "observations waiting for approval",
+        events.EventKind.EXPORT_CLOSING: "leavers\u2019 journals closing soon",
+        events.EventKind.JOURNAL_CLOSING: "your child\u2019s journal closing when they leave",
+    }[kind]
 
 
 def _choices(found: notifications.Choices) -> func.HttpResponse:
@@ -101,7 +116,7 @@ def _page(req: func.HttpRequest, *, confirm: bool) -> func.HttpResponse:
         correlation = secrets.token_hex(8)
         log.exception("unsubscribe page failed, correlation id %s", correlation)
         return _html(500, "Something went wrong", f"<p>Please try again later (reference {correlation}).</p>")
-    what = html.escape(_KIND_WORDS[found.kind])
+    what = html.escape(_kind_words(found.kind))
     setting = html.escape(found.setting_name or "the learning journal")
     if confirm:
         return _html(200, "Unsubscribed",
@@ -126,7 +141,8 @@ def _html(status: int, title: str, body: str) -> func.HttpResponse:
 def send_notifications(timer: func.TimerRequest) -> None:
     """Immediate mail and the digests that are due; run now with POST /admin/functions/send_notifications."""
     deadline = time.monotonic() + RUN_BUDGET_SECONDS
-    with sending(transport_for(bootstrap.config().mail)) as send:  # one SMTP connection per 50 mails
+    mail = transports.transport_for(bootstrap.config().mail)
+    with transports.sending(mail) as send:  # one SMTP connection per 50 mails
         report = digests.run(bootstrap.deps(), send, lambda: time.monotonic() > deadline)
     log.info("notifications: %d settings, %d sent, %d bounced, finished=%s",
              report.settings, report.sent, report.bounced, report.finished)  # fmt: skip

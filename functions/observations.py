@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
 from functions.journal import entry_view
-from shared import bootstrap
-from shared.domain.journal import Comment
-from shared.domain.observations import Observation
-from shared.domain.people import Principal
-from shared.services import comments, observations, rooms
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.journal import Comment
+    from shared.domain.observations import Observation
+    from shared.domain.people import Principal
+    from shared.services import comments, observations, rooms
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    comments = OnFirstUse("shared.services.comments")
+    observations = OnFirstUse("shared.services.observations")
+    rooms = OnFirstUse("shared.services.rooms")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

@@ -6,6 +6,8 @@ shared/services/devices.py, and turns the result into JSON.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body
@@ -21,11 +23,19 @@ from functions.http import (
     read_json,
     session_cookie,
 )
-from shared import bootstrap
-from shared.domain.passkeys import Passkey
-from shared.domain.throttle import DEVICE_COOKIE_SECONDS
-from shared.services import devices, passkeys
-from shared.services.passkeys import Ceremony
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import throttle
+    from shared.domain.passkeys import Passkey
+    from shared.services import devices, passkeys
+    from shared.services.passkeys import Ceremony
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    throttle = OnFirstUse("shared.domain.throttle")
+    devices = OnFirstUse("shared.services.devices")
+    passkeys = OnFirstUse("shared.services.passkeys")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -76,7 +86,7 @@ def passkey_sign_in(req: func.HttpRequest) -> func.HttpResponse:
             "setting": done.account.setting_id}  # fmt: skip
     response = json_response({"user": user})
     response.headers.add("Set-Cookie", session_cookie(done.token, deps.config.session_absolute_seconds))
-    response.headers.add("Set-Cookie", device_cookie(done.device_token, DEVICE_COOKIE_SECONDS))
+    response.headers.add("Set-Cookie", device_cookie(done.device_token, throttle.DEVICE_COOKIE_SECONDS))
     return response
 
 

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.people import Account
-from shared.services import families, notifications, sign_in_reset, staff
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.people import Account
+    from shared.services import families, notifications, sign_in_reset, staff
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    families = OnFirstUse("shared.services.families")
+    notifications = OnFirstUse("shared.services.notifications")
+    sign_in_reset = OnFirstUse("shared.services.sign_in_reset")
+    staff = OnFirstUse("shared.services.staff")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

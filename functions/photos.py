@@ -3,12 +3,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.http import endpoint, json_response, principal
-from shared import bootstrap
-from shared.domain.photos import Photo, PhotoSize
-from shared.services import photos
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import photos as photo_rules
+    from shared.domain.photos import Photo
+    from shared.services import photos
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    photo_rules = OnFirstUse("shared.domain.photos")
+    photos = OnFirstUse("shared.services.photos")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -51,7 +61,7 @@ def _created(photo: Photo) -> func.HttpResponse:
 @endpoint
 def view_photo(req: func.HttpRequest) -> func.HttpResponse:
     who = principal(req)
-    size = PhotoSize.parse(req.params.get("size"))
+    size = photo_rules.PhotoSize.parse(req.params.get("size"))
     link = photos.photo_link(bootstrap.deps(), who, req.route_params.get("id", ""), size)
     # A redirect, so <img src="/api/photos/..."> works; never cached, as the link dies in minutes.
     return func.HttpResponse(status_code=302, headers={"Location": link, "Cache-Control": "no-store"})

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body
 from functions.http import endpoint, json_response, read_json
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain.errors import InvalidInput
-from shared.services.platform import create_setting as create_setting_service
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.services import platform
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    platform = OnFirstUse("shared.services.platform")
 
 bp = func.Blueprint()
 
@@ -27,7 +35,7 @@ API_NAMES = {
 def create_setting(req: func.HttpRequest) -> func.HttpResponse:
     body = Body(read_json(req), known=NEW_SETTING)
     try:
-        created = create_setting_service(
+        created = platform.create_setting(
             bootstrap.deps(),
             name=body.text("name"),
             slug=body.text("slug"),

@@ -3,18 +3,28 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain.errors import InvalidInput
-from shared.domain.frameworks import eyfs
-from shared.domain.profile import Profile, good_level_of_development
-from shared.services import profile
-from shared.services.frameworks import setting_framework
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import frameworks
+    from shared.domain import profile as profile_rules
+    from shared.domain.profile import Profile
+    from shared.services import frameworks as setting_frameworks
+    from shared.services import profile
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    frameworks = OnFirstUse("shared.domain.frameworks")
+    profile_rules = OnFirstUse("shared.domain.profile")
+    setting_frameworks = OnFirstUse("shared.services.frameworks")
+    profile = OnFirstUse("shared.services.profile")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -23,15 +33,15 @@ CSV_NAME = "eyfs-profile.csv"
 
 def profile_view(p: Profile, staff: bool) -> dict[str, Any]:
     """A profile with GLD worked out; who recorded and finalised it only for staff."""
-    gld = good_level_of_development(p.judgements)
+    gld = profile_rules.good_level_of_development(p.judgements)
     view: dict[str, Any] = {
         "childId": p.child_id,
         "judgements": {k: v.value for k, v in p.judgements.items()},
         "comment": p.comment,
         "status": p.status.value,
         "goodLevelOfDevelopment": gld,
-        "elgs": [{"id": e.elg_id, "area": e.area_id, "name": e.name, "gld": e in eyfs().gld_elgs}
-                 for e in eyfs().elgs],
+        "elgs": [{"id": e.elg_id, "area": e.area_id, "name": e.name, "gld": e in frameworks.eyfs().gld_elgs}
+                 for e in frameworks.eyfs().elgs],
     }  # fmt: skip
     if staff:
         view |= {
@@ -50,12 +60,12 @@ def _answer(p: Profile, staff: bool = True) -> func.HttpResponse:
 @bp.route(route="api/framework", methods=["GET"], auth_level=ANON)
 @endpoint
 def get_framework(req: func.HttpRequest) -> func.HttpResponse:
-    chosen = setting_framework(bootstrap.deps(), principal(req))
+    chosen = setting_frameworks.setting_framework(bootstrap.deps(), principal(req))
     areas = [
         {"id": a.area_id, "name": a.name, "prime": a.prime,
          "aspects": [{"id": x.aspect_id, "name": x.name, "elg": x.elg_id}
                      for x in chosen.aspects if x.area_id == a.area_id]}
-        for a in eyfs().areas
+        for a in frameworks.eyfs().areas
     ]  # fmt: skip
     bands = [{"id": b, "name": n} for b, n in chosen.bands]
     body = {"id": chosen.framework_id.value, "name": chosen.name, "version": chosen.version, "bands": bands}

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
-from shared import bootstrap
-from shared.services.retention import Budget, purge
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.services import retention
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    retention = OnFirstUse("shared.services.retention")
+
 
 bp = func.Blueprint()
 log = logging.getLogger("journal")
@@ -22,8 +30,8 @@ RUN_BUDGET_SECONDS = 8 * 60
 # WEBSITE_TIME_ZONE, so in the UK the purge starts at 02:00 in winter and 03:00 in summer.
 @bp.timer_trigger(arg_name="timer", schedule="0 0 2 * * *", use_monitor=True)
 def purge_retention(timer: func.TimerRequest) -> None:
-    reports = purge(
-        bootstrap.deps(), bootstrap.retention_store(bootstrap.storage()), Budget(RUN_BUDGET_SECONDS)
+    reports = retention.purge(
+        bootstrap.deps(), bootstrap.retention_store(bootstrap.storage()), retention.Budget(RUN_BUDGET_SECONDS)
     )
     unfinished = sum(not r.finished for r in reports)
     log.info("retention purge: %d settings, %d to finish next run", len(reports), unfinished)

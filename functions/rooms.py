@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
-from shared.domain.rooms import Placement, Room, Stay
-from shared.services import rooms
+from functions.on_first_use import OnFirstUse
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain.rooms import Placement, Room, Stay
+    from shared.services import rooms
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    rooms = OnFirstUse("shared.services.rooms")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain.errors import InvalidInput
-from shared.domain.people import Role
-from shared.domain.policy import PolicyChange, visible_policy
-from shared.domain.settings import Setting
-from shared.services import policy
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import people
+    from shared.domain import policy as policy_rules
+    from shared.domain.people import Role
+    from shared.domain.policy import PolicyChange
+    from shared.domain.settings import Setting
+    from shared.services import policy
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    people = OnFirstUse("shared.domain.people")
+    policy_rules = OnFirstUse("shared.domain.policy")
+    policy = OnFirstUse("shared.services.policy")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -47,14 +59,14 @@ def policy_change(req: func.HttpRequest) -> PolicyChange:
         if value is None:
             raise InvalidInput("Send a value, or leave the field out to keep it as it is.", field=key)
         values[field] = value
-    return PolicyChange(**values)  # type: ignore[arg-type]
+    return policy_rules.PolicyChange(**values)  # type: ignore[arg-type]
 
 
 def _setting(setting: Setting, role: Role) -> func.HttpResponse:
-    shown = {API_NAMES[name]: value for name, value in visible_policy(setting, role).items()}
+    shown = {API_NAMES[name]: value for name, value in policy_rules.visible_policy(setting, role).items()}
     body: dict[str, object] = {"id": setting.setting_id, "name": setting.name, "policy": shown}
     headers = {}
-    if role is Role.MANAGER:  # only managers edit, so only they need the version
+    if role is people.Role.MANAGER:  # only managers edit, so only they need the version
         body["etag"] = setting.etag
         headers["ETag"] = setting.etag or ""
     return json_response(body, headers=headers)

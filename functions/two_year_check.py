@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.functions as func
 
 from functions.forms import Body, expected_version
 from functions.http import endpoint, json_response, principal, read_json
-from shared import bootstrap
+from functions.on_first_use import OnFirstUse
 from shared.domain.errors import InvalidInput
-from shared.domain.people import Principal
-from shared.domain.two_year_check import HEALTH_VISITOR, AreaSummary, TwoYearCheck, prime_areas
-from shared.services import two_year_check as checks
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.domain import two_year_check as check_rules
+    from shared.domain.people import Principal
+    from shared.domain.two_year_check import TwoYearCheck
+    from shared.services import two_year_check as checks
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
+    check_rules = OnFirstUse("shared.domain.two_year_check")
+    checks = OnFirstUse("shared.services.two_year_check")
 
 bp = func.Blueprint()
 ANON = func.AuthLevel.ANONYMOUS
@@ -22,12 +30,13 @@ PDF_NAME = "two-year-check.pdf"
 def check_view(check: TwoYearCheck, who: Principal) -> dict[str, Any]:
     """The check; the parents' comments by name and the sharing state only for staff, a parent's
     own comment for them."""
+    nothing = check_rules.AreaSummary()
     areas = [{"id": a, "name": n, "strengths": s.strengths, "lessThanExpected": s.less_than_expected}
-             for a, n in prime_areas() for s in [check.areas.get(a, AreaSummary())]]  # fmt: skip
+             for a, n in check_rules.prime_areas() for s in [check.areas.get(a, nothing)]]  # fmt: skip
     view: dict[str, Any] = {
         "childId": check.child_id, "status": check.status.value, "areas": areas, "plans": check.plans,
         "finalisedAt": check.finalised_at.isoformat() if check.finalised_at else None,
-        "healthVisitor": HEALTH_VISITOR, "etag": check.etag,
+        "healthVisitor": check_rules.HEALTH_VISITOR, "etag": check.etag,
     }  # fmt: skip
     if not who.role.is_staff:
         own = check.parent_comments.get(who.user_id)

@@ -13,13 +13,19 @@ route may live there (web/app.js keeps managers' screens under /manage).
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 import azure.functions as func
 
 from functions.http import endpoint
-from shared import bootstrap
-from shared.config import StorageConfig
+from functions.on_first_use import OnFirstUse
 from shared.domain import errors
+
+if TYPE_CHECKING:
+    from shared import bootstrap
+    from shared.config import StorageConfig
+else:
+    bootstrap = OnFirstUse("shared.bootstrap")
 
 bp = func.Blueprint()
 

@@ -16,6 +16,7 @@ from shared.config import Config, load_config
 from shared.security.hashing import SecretHasher
 from shared.security.pwned import breached_passwords
 from shared.security.tokens import TokenService
+from shared.services import step_up_methods  # noqa: F401 (registers the methods a step-up accepts)
 from shared.services.deps import Deps
 from shared.storage import keys
 from shared.storage.accounts import TableAccounts

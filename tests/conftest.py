@@ -27,7 +27,7 @@ from shared.services.deps import Deps
 from shared.services.invitations import invite
 from shared.services.link_mails import deliver as deliver_link_mail
 from shared.storage.clients import StorageClients
-from shared.storage.queues import LINK_QUEUE, MAIL_QUEUE, RESET_QUEUE
+from shared.storage.queue_names import LINK_QUEUE, MAIL_QUEUE, RESET_QUEUE
 
 if TYPE_CHECKING:
     from tests.nurseries import Nursery

@@ -1,6 +1,6 @@
 """The methods a step-up accepts (S35), registered by name with shared.services.step_up.
 
-The edge imports this module once; the passkey method registers itself the same way.
+The composition root imports this module once; the passkey method registers itself the same way.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from shared.domain.errors import JournalError
 from shared.domain.photos import CONTAINER as PHOTOS_CONTAINER
 from shared.storage import keys
 from shared.storage.clients import StorageClients
-from shared.storage.queues import MAIL_QUEUE
+from shared.storage.queue_names import MAIL_QUEUE
 
 HEALTH_CONTAINER = PHOTOS_CONTAINER
 

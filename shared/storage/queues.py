@@ -13,13 +13,14 @@ from shared.mail.message import Mail
 from shared.services.ports import LinkMail
 from shared.storage.clients import StorageClients
 from shared.storage.errors import translated
-
-MAIL_QUEUE = "mail-outbox"
-RESET_QUEUE = "password-resets"
-EXPORT_QUEUE = "journal-exports"
-LINK_QUEUE = "link-mails"
-QUEUES = (MAIL_QUEUE, LINK_QUEUE, RESET_QUEUE, EXPORT_QUEUE)
-POISON_SUFFIX = "-poison"  # where the Functions host moves a message after maxDequeueCount failures
+from shared.storage.queue_names import (
+    EXPORT_QUEUE,
+    LINK_QUEUE,
+    MAIL_QUEUE,
+    POISON_SUFFIX,
+    QUEUES,
+    RESET_QUEUE,
+)
 
 
 class QueueMailOutbox:

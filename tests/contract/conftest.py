@@ -17,7 +17,7 @@ from shared.config import Config, load_config
 from shared.mail.message import Mail
 from shared.services.deps import Deps
 from shared.storage.clients import StorageClients
-from shared.storage.queues import EXPORT_QUEUE, MAIL_QUEUE, RESET_QUEUE
+from shared.storage.queue_names import EXPORT_QUEUE, MAIL_QUEUE, RESET_QUEUE
 from tests.fakes import wiring
 from tests.fakes.queues import MemoryExportRequests, MemoryOutbox, MemoryResetRequests
 

@@ -12,7 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from shared.storage.clients import StorageClients
-from shared.storage.queues import MAIL_QUEUE, POISON_SUFFIX, QUEUES, sweep_poison
+from shared.storage.queue_names import MAIL_QUEUE, POISON_SUFFIX, QUEUES
+from shared.storage.queues import sweep_poison
 from tests.conftest import PASSWORD
 from tests.http.conftest import Api
 from tests.http.test_people_http import add_child, join, signed_in_manager

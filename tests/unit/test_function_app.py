@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
 import json
 import re
 import subprocess
@@ -86,3 +88,46 @@ def test_a_cold_start_leaves_the_passkey_stack_for_the_first_ceremony() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
     )
     assert found.stdout.strip() == "[]"
+
+
+def test_a_cold_start_indexes_every_route_before_importing_a_service_or_storage() -> None:
+    """The host serves nothing until every function is indexed: indexing imports the edge, the
+    error types and the queue names, and a function imports its services, their domain and the
+    storage adapters when it first runs."""
+    code = (
+        "import sys, function_app; function_app.app.get_functions();"
+        " print(' '.join(sorted(m for m in sys.modules if m.startswith('shared.'))))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert found.stdout.split() == ["shared.domain", "shared.domain.errors", "shared.storage",
+                                    "shared.storage.queue_names"]  # fmt: skip
+
+
+def _first_use_bindings(tree: ast.Module) -> tuple[dict[str, str], dict[str, str]]:
+    """A function module's `if TYPE_CHECKING:` imports of modules, and its OnFirstUse bindings."""
+    checked: dict[str, str] = {}
+    running: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            for imported in node.body:
+                if isinstance(imported, ast.ImportFrom):
+                    for alias in imported.names:
+                        checked[alias.asname or alias.name] = f"{imported.module}.{alias.name}"
+            for bound in node.orelse:
+                if isinstance(bound, ast.Assign) and isinstance(bound.value, ast.Call):
+                    argument = bound.value.args[0]
+                    assert isinstance(argument, ast.Constant)
+                    running[ast.unparse(bound.targets[0])] = str(argument.value)
+    return checked, running
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in (ROOT / "functions").glob("*.py")))
+def test_each_module_a_function_uses_on_first_use_is_the_one_mypy_checked(module: str) -> None:
+    """mypy and import-linter read the TYPE_CHECKING imports and the app runs the OnFirstUse
+    paths: the two must name the same modules, and each must import."""
+    checked, running = _first_use_bindings(ast.parse((ROOT / "functions" / f"{module}.py").read_text()))
+    for name, path in running.items():
+        assert checked.get(name) == path, f"{module}.{name}"
+        importlib.import_module(path)

@@ -205,7 +205,9 @@ def _trigger_value(message: QueueMessage, body: str | bytes) -> TriggerMessage:
 
 
 def _existing_queue(connection_string: str, name: str) -> QueueClient:
-    client = QueueClient.from_connection_string(connection_string, name)
+    # Straight to the emulator, as the app's own clients go: never through a proxy named in the
+    # environment (tests name one to prove storage traffic ignores it).
+    client = QueueClient.from_connection_string(connection_string, name, use_env_settings=False)
     with contextlib.suppress(ResourceExistsError):
         client.create_queue()
     return client

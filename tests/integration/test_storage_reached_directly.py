@@ -10,6 +10,7 @@ from contextlib import suppress
 
 import pytest
 
+from devhost.queues import _existing_queue
 from shared.config import Config
 from shared.storage.clients import StorageClients
 
@@ -57,5 +58,8 @@ def test_storage_requests_ignore_a_proxy_in_the_environment(
     assert container.download_blob("note.txt").readall() == b"kept on loopback"
     queue = clients.queue("proxycheck")
     queue.send_message(b"kept on loopback")
+    # The local host's queue workers poll with clients of their own.
+    worker_queue = _existing_queue(config.storage.connection_string, "proxycheck")
+    assert len(worker_queue.peek_messages()) == 1
 
     assert seen == [], "a storage request went to the proxy"

@@ -270,11 +270,12 @@ def table(rows: list[dict[str, Any]]) -> str:
     ]
     for row in rows:
         requests_ = f"{row['storage_requests']['small']} / {row['storage_requests']['large']}"
-        mark = "" if meets_goal(row) else "  (over goal)"
-        if row["goal"] is None:
-            mark = "  (for the record)"
         if row.get("finished") is False:
             requests_, mark = "- / -", "  (did not finish)"
+        elif row["goal"] is None:
+            mark = "  (for the record)"
+        else:
+            mark = "" if meets_goal(row) else "  (over goal)"
         small, large = (row[k] if row[k] is not None else "-" for k in ("small_ms", "large_ms"))
         lines.append(
             f"{row['operation']:<22}{small:>10}{large:>10}{row['ratio']!s:>8}"

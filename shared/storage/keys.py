@@ -515,7 +515,8 @@ def is_observation_row(row_key: str) -> bool:
     return SEP not in row_key
 
 
-# Every index prefix and the mark sort above "photo~", so a range below it still reads canonical rows only.
+# Every index prefix, the `~indexed` mark and the discard marks sort above "photo~", so a range
+# below it still reads canonical rows only.
 OBSERVATIONS_INDEXED = f"{SEP}indexed"
 # A photo the purge must discard (a leaver's group photo, a moment's): a row of its own, so the
 # purge reads the marked photos as one short range, never the setting's every photo row.

@@ -131,3 +131,37 @@ def test_each_module_a_function_uses_on_first_use_is_the_one_mypy_checked(module
     for name, path in running.items():
         assert checked.get(name) == path, f"{module}.{name}"
         importlib.import_module(path)
+
+
+_TOGETHER = """
+import sys, threading, function_app
+from functions.on_first_use import OnFirstUse
+import functions
+modules = [getattr(functions, name) for name in dir(functions) if not name.startswith("_")]
+bound = [value for module in modules for value in vars(module).values() if isinstance(value, OnFirstUse)]
+start, failures = threading.Barrier(8), []
+def first_requests(offset):
+    start.wait()
+    for value in bound[offset:] + bound[:offset]:
+        try:
+            if value.__name__ != value._path:  # the first read of any attribute imports the module
+                failures.append(value._path)
+        except Exception as error:
+            failures.append(repr(error))
+threads = [threading.Thread(target=first_requests, args=(i * len(bound) // 8,)) for i in range(8)]
+for thread in threads: thread.start()
+for thread in threads: thread.join()
+print(len(bound), sum(m.startswith("shared.services.") for m in sys.modules), failures)
+"""
+
+
+def test_requests_arriving_together_on_a_cold_instance_all_find_their_modules() -> None:
+    """Eight threads first use every module the functions defer, at once and in different
+    orders, as the first requests on a new instance would."""
+    found = subprocess.run(
+        [sys.executable, "-c", _TOGETHER], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True
+    )
+    bound, services, failures = found.stdout.split(" ", 2)
+    assert int(bound) > 60
+    assert int(services) > 40  # the services were imported by these first reads, not before
+    assert failures.strip() == "[]"

@@ -126,8 +126,10 @@ class TableLeavers:
         """Delete photos' blobs (names derive from the ids), then their rows, then their marks: a row
         outlives its bytes, and a mark its row."""
         self._blobs.delete_counted(blobs_of(setting_id, photo_ids))
-        rows = [keys.photo_row(p) for p in photo_ids] + [keys.discard_row(p) for p in photo_ids]
-        return _delete(self._observations, setting_id, rows) // 2
+        photos = list(dict.fromkeys(photo_ids))
+        rows = [keys.photo_row(p) for p in photos] + [keys.discard_row(p) for p in photos]
+        _delete(self._observations, setting_id, rows)  # in this order: a mark outlives its row
+        return len(photos)
 
     def rewrite_comments(self, setting_id: str, observation_id: str, rewrite: Callable[[str], str]) -> int:
         """Rewrite the text of an observation's comments; returns how many changed."""
